@@ -1,0 +1,26 @@
+#pragma once
+// Each subcommand of `stsim` registers itself on the CLI11 app; the returned function
+// runs it and gives the process exit code.
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace stsim::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;       // a run failed (I/O, internal error)
+inline constexpr int exit_invalid_input = 2; // bad scenario, bad options
+inline constexpr int exit_interrupted = 130; // stopped by SIGINT/SIGTERM; no complete result written
+
+using Command = std::function<int()>;
+
+Command add_validate(CLI::App& app);
+Command add_graph(CLI::App& app);
+Command add_run(CLI::App& app);
+Command add_inspect(CLI::App& app);
+
+}  // namespace stsim::cli

@@ -1,0 +1,42 @@
+// The `stsim` command: one subcommand per job (validate, graph, run, inspect).
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <exception>
+#include <vector>
+
+#include "sim/cli/commands.h"
+#include "sim/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"stsim: Monte Carlo simulation of AI inside sociotechnical systems"};
+  app.set_version_flag("--version", fmt::format("stsim {} ({})", stsim::version, stsim::git_revision));
+  app.require_subcommand(1);
+
+  std::vector<std::pair<CLI::App*, stsim::cli::Command>> commands;
+  auto add = [&](auto adder) {
+    const std::size_t before = app.get_subcommands({}).size();
+    auto command = adder(app);
+    commands.emplace_back(app.get_subcommands({})[before], std::move(command));
+  };
+  (void)add;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : stsim::cli::exit_invalid_input;
+  }
+  for (auto& [subcommand, command] : commands) {
+    if (subcommand->parsed()) {
+      try {
+        return command();
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "stsim: error: {}\n", e.what());
+        return stsim::cli::exit_failure;
+      }
+    }
+  }
+  return stsim::cli::exit_invalid_input;
+}

@@ -1,0 +1,81 @@
+#pragma once
+// What one replication of a scenario yields. Sized once per scenario by the model and
+// reused across replications, so a replication allocates nothing.
+
+#include <cstdint>
+#include <vector>
+
+namespace stsim::model {
+
+// Where a harm came from. A harm has exactly one origin; latent failures and common
+// causes are counted separately because they can be involved in any origin.
+enum class HarmOrigin : std::uint8_t {
+  model_error,       // the model's unsafe output passed every layer
+  misuse,            // a correct output served malicious intent
+  operator_induced,  // an operator turned a correct output into a hazard (interaction)
+};
+inline constexpr std::size_t harm_origin_count = 3;
+
+// Every task ends in exactly one of these (or is still in flight at the horizon).
+enum class Terminal : std::uint8_t {
+  harm,         // hazardous output acted on
+  served,       // non-hazardous output acted on (benign utility, or a harmless error)
+  near_miss,    // hazardous output stopped by a layer
+  lost,         // non-hazardous output stopped (refusal, false alarm, overflow)
+  paused,       // arrived while service was suspended after a harm
+};
+inline constexpr std::size_t terminal_count = 5;
+
+struct OperatorPoolMetrics {
+  double busy_time = 0.0;          // person-hours spent reviewing
+  double capacity_time = 0.0;      // person-hours available (count * horizon)
+  std::uint64_t reviews = 0;       // reviews started
+  std::uint64_t waited = 0;        // reviews that had to wait in the queue
+  double total_wait = 0.0;         // hours waited, over reviews started
+  std::uint64_t overflowed = 0;    // tasks turned away by a full queue
+  std::uint64_t caught = 0;        // hazards caught
+  std::uint64_t hazards_seen = 0;  // hazardous outputs reviewed
+};
+
+struct ReplicationMetrics {
+  std::uint64_t tasks = 0;            // born
+  std::uint64_t in_flight = 0;        // unfinished at the horizon
+  std::uint64_t terminal[terminal_count] = {};
+
+  std::uint64_t benign_tasks = 0;
+  std::uint64_t malicious_tasks = 0;
+  std::uint64_t model_errors = 0;            // outputs that were wrong (any mode)
+  std::uint64_t commission_errors = 0;
+  std::uint64_t omission_errors = 0;
+  std::uint64_t hazardous_outputs = 0;       // outputs that would harm if acted on
+  std::uint64_t refused_benign = 0;
+  std::uint64_t refused_malicious = 0;
+  std::uint64_t deferred = 0;
+  std::uint64_t false_alarms = 0;            // flags raised on non-hazardous outputs
+
+  std::uint64_t harms = 0;                   // == terminal[harm]
+  double harm_severity = 0.0;                // sum of severities
+  std::uint64_t harms_by_origin[harm_origin_count] = {};
+  std::uint64_t harms_with_correct_output = 0;  // misuse + operator-induced
+  std::uint64_t harms_latent_involved = 0;      // passed a safeguard that had failed silently
+  std::uint64_t harms_common_cause = 0;         // a layer missed through a shared cause
+  std::uint64_t model_errors_no_harm = 0;       // model errors that ended in no harm
+
+  // Indexed by component (scenario order): near misses credited to the layer that
+  // caught the hazard, and harms by the last layer that could have stopped them.
+  std::vector<std::uint64_t> near_misses_by_layer;
+  std::vector<std::uint64_t> harms_by_last_layer;
+  std::vector<OperatorPoolMetrics> operators;   // one per operator component, in scenario order
+
+  std::uint64_t latent_failures = 0;         // safeguard failures that occurred
+  std::uint64_t latent_failures_found = 0;   // by proof tests or audits
+
+  double time_to_first_harm = 0.0;   // hours; equals the horizon when censored
+  bool first_harm_observed = false;
+  std::vector<std::uint64_t> harm_series;  // harms per equal time bin over the horizon
+
+  std::uint64_t events = 0;
+  double paused_time = 0.0;          // hours of suspended service
+};
+
+}  // namespace stsim::model

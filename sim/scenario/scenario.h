@@ -1,0 +1,99 @@
+#pragma once
+// TOML scenario files -> validated ScenarioSpec. Every fault in a file is reported at
+// once, each with file:line:col, before any simulation starts.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "sim/model/spec.h"
+
+namespace stsim::scenario {
+
+struct Diagnostic {
+  enum class Severity : std::uint8_t { error, warning };
+  Severity severity = Severity::error;
+  model::SourceLocation where;
+  std::string message;  // "what is wrong; what was expected"
+};
+// "file:line:col: error: message" (or "warning:"), the form compilers use.
+std::string format(const Diagnostic& diagnostic);
+
+// A value for a dotted parameter path, from a sweep or a --set override. Numbers given
+// for duration keys are hours; for rate keys, per hour.
+using ParameterValue = std::variant<bool, std::int64_t, double, std::string>;
+
+struct Assignment {
+  std::string path;  // e.g. "model.reliability", "reviewers.count", "model.next.pass"
+  ParameterValue value;
+};
+
+enum class SweepDesign : std::uint8_t { none, grid, zip, latin_hypercube, sobol };
+
+struct SweepDimension {
+  std::string path;
+  std::vector<ParameterValue> values;  // grid and zip designs
+  std::vector<std::string> labels;     // optional names of the values (e.g. system designs)
+  double low = 0.0, high = 0.0;        // latin_hypercube and sobol designs
+  bool log_scale = false;
+  model::SourceLocation where;
+};
+
+struct SweepSpec {
+  SweepDesign design = SweepDesign::none;
+  std::vector<SweepDimension> dimensions;
+  std::uint32_t points = 0;            // latin_hypercube and sobol
+  std::uint64_t design_seed = 1;
+  // Paired comparisons: the point every other point is compared with. For grid/zip it is
+  // given as one value (or label) per dimension, and resolved by the runner.
+  std::vector<ParameterValue> baseline;
+  bool common_random_numbers = true;
+  // Precision stopping: replicate until the relative error of `metric` is below
+  // `relative_error` at every point, in blocks, between min and max replications.
+  std::string metric;
+  double relative_error = 0.0;         // 0 = fixed count (scenario.replications)
+  std::uint32_t min_replications = 0;
+  std::uint32_t max_replications = 0;
+  std::uint32_t block_size = 0;
+};
+
+struct Scenario {
+  std::string file;          // as given by the user
+  std::string text;          // the file's text, stored in results for provenance
+  model::ScenarioSpec spec;  // with --set overrides applied, before any sweep
+  SweepSpec sweep;
+  std::vector<Assignment> overrides;
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;  // set when there is no error
+  std::vector<Diagnostic> diagnostics;
+  bool ok() const { return scenario.has_value(); }
+};
+
+LoadResult load_file(const std::string& path, const std::vector<Assignment>& overrides = {});
+LoadResult load_string(std::string_view text, const std::string& file_name,
+                       const std::vector<Assignment>& overrides = {});
+
+// The scenario with further parameters set (one sweep point). The result's spec is
+// validated exactly like a file; a value that is invalid at this point is an error
+// naming the path and the value.
+LoadResult with_assignments(const Scenario& base, const std::vector<Assignment>& assignments);
+
+// Parses "path=value" from the command line; the value is read as a TOML value when it
+// is one (0.9, 12, true, "4h") and as a bare string otherwise (4h, review).
+std::optional<Assignment> parse_assignment(std::string_view text, std::string& error);
+
+// Every key the loader accepts, as documented in docs/scenarios.md.
+struct KeyInfo {
+  std::string path;     // "<component>.reliability" style for component keys
+  std::string type;     // "probability", "duration", "rate", "integer", ...
+  std::string default_value;
+  std::string meaning;
+};
+const std::vector<KeyInfo>& known_keys();
+
+}  // namespace stsim::scenario

@@ -1,0 +1,48 @@
+#pragma once
+// Mergeable accumulators. The runner folds per-replication observations in replication
+// order, so results never depend on which thread produced them.
+
+#include <cstdint>
+
+namespace stsim::stats {
+
+// Count, mean and variance by Welford's update; merge() by Chan et al. Merging a
+// one-observation accumulator gives exactly the bits of add().
+class MeanAccumulator {
+ public:
+  void add(double x);
+  void merge(const MeanAccumulator& other);
+
+  std::uint64_t count() const { return n_; }
+  double mean() const { return mean_; }
+  double variance() const;          // sample variance (n - 1); 0 when n < 2
+  double standard_error() const;    // sqrt(variance / n); 0 when n < 2
+  double relative_error() const;    // standard_error / |mean|; +inf when mean == 0
+
+ private:
+  std::uint64_t n_ = 0;
+  double mean_ = 0.0;
+  double m2_ = 0.0;
+};
+
+// Integer observations (events per replication) summed exactly, so any merge order gives
+// the same result as one sequential pass.
+class CountAccumulator {
+ public:
+  void add(std::uint64_t x);
+  void merge(const CountAccumulator& other);
+
+  std::uint64_t count() const { return n_; }      // observations (replications)
+  std::uint64_t total() const { return sum_; }    // events over all observations
+  double mean() const;
+  double variance() const;
+  double standard_error() const;
+  double relative_error() const;
+
+ private:
+  std::uint64_t n_ = 0;
+  std::uint64_t sum_ = 0;
+  unsigned __int128 sum_squares_ = 0;
+};
+
+}  // namespace stsim::stats
