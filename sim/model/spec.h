@@ -157,7 +157,8 @@ struct ComponentSpec {
   Kind kind = Kind::outcome;
   std::array<std::string, port_count> next;  // target id per port ("" = no edge)
   Parameters parameters;                      // alternative matching kind
-  SourceLocation where;
+  SourceLocation where;                       // the component's table
+  std::array<SourceLocation, port_count> next_where;  // each edge's value
 };
 
 struct ScenarioSpec {
