@@ -50,6 +50,8 @@ struct ReplicationMetrics {
   std::uint64_t hazardous_outputs = 0;       // outputs that would harm if acted on
   std::uint64_t refused_benign = 0;
   std::uint64_t refused_malicious = 0;
+  std::uint64_t benign_served = 0;           // benign tasks whose output was acted on (utility)
+  std::uint64_t benign_lost = 0;             // benign tasks stopped: refusal, false alarm, overflow, pause
   std::uint64_t deferred = 0;
   std::uint64_t false_alarms = 0;            // flags raised on non-hazardous outputs
 
