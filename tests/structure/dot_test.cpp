@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -36,6 +35,20 @@ stsim::model::ScenarioSpec every_kind() {
       .outcome("refused", false)
       .outcome("dropped", false);
   return b.spec();
+}
+
+// The value of `name="..."` in a DOT line (escapes kept as written), "" if absent.
+std::string attribute(const std::string& line, const std::string& name) {
+  const std::string key = " " + name + "=\"";
+  std::size_t at = line.find(key);
+  if (at == std::string::npos) at = line.find("[" + name + "=\"");
+  if (at == std::string::npos) return "";
+  std::string value;
+  for (std::size_t i = at + key.size(); i < line.size() && line[i] != '"'; ++i) {
+    value += line[i];
+    if (line[i] == '\\' && i + 1 < line.size()) value += line[++i];
+  }
+  return value;
 }
 
 // Runs a shell command, returning its exit status (-1 if it did not exit normally).
@@ -72,37 +85,39 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
   CHECK(dot.find("label=\"layered \\\"demo\\\"\", labelloc=\"t\"") != std::string::npos);
   CHECK(dot.substr(dot.size() - 2) == "}\n");
 
-  const std::regex node_line(R"re(^  "([^"]+)" \[label="([^"]+)", shape="([a-z]+)", style="([a-z,]+)", fillcolor="(#[0-9A-F]{6})"\];$)re");
-  const std::regex edge_line(R"re(^  "([^"]+)" -> "([^"]+)" \[label="([a-z]+)"(, style="dashed")?\];$)re");
-  std::map<std::string, std::smatch> nodes;
+  // Node lines:  "id" [label="...", shape="...", style="...", fillcolor="#rrggbb"];
+  // Edge lines:  "from" -> "to" [label="port"(, style="dashed")];
+  std::map<std::string, std::map<std::string, std::string>> nodes;
   std::vector<std::string> edges;
   std::istringstream lines(dot);
   std::string line;
-  std::vector<std::string> node_lines;  // keep the strings alive for the matches
-  while (std::getline(lines, line)) node_lines.push_back(line);
-  for (const std::string& text : node_lines) {
-    std::smatch m;
-    if (std::regex_match(text, m, node_line)) {
-      nodes[m[1]] = m;
-    } else if (std::regex_match(text, m, edge_line)) {
-      edges.push_back(std::string(m[1]) + " " + std::string(m[3]) + " " + std::string(m[2]));
-      CHECK(m[4].matched == (m[3] != "pass"));
+  while (std::getline(lines, line)) {
+    if (line.rfind("  \"", 0) != 0) continue;
+    const std::size_t arrow = line.find("\" -> \"");
+    const std::string first = line.substr(3, line.find('"', 3) - 3);
+    if (arrow != std::string::npos) {
+      const std::string second = line.substr(arrow + 6, line.find('"', arrow + 6) - arrow - 6);
+      const std::string port = attribute(line, "label");
+      edges.push_back(first + " " + port + " " + second);
+      CHECK((attribute(line, "style") == "dashed") == (port != "pass"));
+    } else {
+      for (const char* name : {"label", "shape", "style", "fillcolor"}) nodes[first][name] = attribute(line, name);
     }
   }
   REQUIRE(nodes.size() == spec.components.size());
   for (const auto& component : spec.components) {
     INFO(component.id);
     REQUIRE(nodes.count(component.id) == 1);
-    const auto& m = nodes[component.id];
+    auto& attributes = nodes[component.id];
     const bool acted = component.kind == Kind::outcome && std::get<stsim::model::OutcomeSpec>(component.parameters).acted;
-    CHECK(m[3] == node_style(component.kind, acted).shape);
-    CHECK(m[5] == node_style(component.kind, acted).fill);
-    CHECK(m[4] == (component.kind == Kind::outcome && !acted ? "filled,dashed" : "filled"));
+    CHECK(attributes["shape"] == node_style(component.kind, acted).shape);
+    CHECK(attributes["fillcolor"] == node_style(component.kind, acted).fill);
+    CHECK(attributes["style"] == (component.kind == Kind::outcome && !acted ? "filled,dashed" : "filled"));
   }
-  CHECK(std::string(nodes["world"][2]) == "world\\n(acted)");
-  CHECK(std::string(nodes["refused"][2]) == "refused\\n(stopped)");
-  CHECK(std::string(nodes["monitor"][2]) == "monitor\\n(safeguard, alarm only)");
-  CHECK(std::string(nodes["model"][2]) == "model\\n(ai)");
+  CHECK(nodes["world"]["label"] == "world\\n(acted)");
+  CHECK(nodes["refused"]["label"] == "refused\\n(stopped)");
+  CHECK(nodes["monitor"]["label"] == "monitor\\n(safeguard, alarm only)");
+  CHECK(nodes["model"]["label"] == "model\\n(ai)");
   const std::vector<std::string> expected_edges{
       "users pass model",      "model pass filter",  "model refuse refused", "model defer review",
       "filter pass monitor",   "filter block refused", "monitor pass review", "review pass audit",
@@ -126,9 +141,9 @@ TEST_CASE("Graphviz parses the DOT as a digraph with every node and edge", "[dot
   std::string text((std::istreambuf_iterator<char>(counts)), std::istreambuf_iterator<char>());
   std::filesystem::remove_all(dir);
   INFO(text);
-  const std::regex counts_line(R"(\s*(\d+)\s+(\d+)\s+.*)");
-  std::smatch m;
-  REQUIRE(std::regex_search(text, m, counts_line));
-  CHECK(std::stoul(m[1]) == spec.components.size());
-  CHECK(std::stoul(m[2]) == 14);
+  std::istringstream fields(text);
+  std::size_t node_count = 0, edge_count = 0;
+  REQUIRE(fields >> node_count >> edge_count);
+  CHECK(node_count == spec.components.size());
+  CHECK(edge_count == 14);
 }
