@@ -130,8 +130,7 @@ Event EventQueue::pop() {
   }
   if (event_limit_ != 0 && processed_ >= event_limit_) {
     throw EventLimitExceeded("event limit of " + std::to_string(event_limit_) +
-                             " events per replication exceeded at time " +
-                             format_time(now_) +
+                             " events per replication exceeded at time " + format_time(now_) +
                              " (a runaway run? raise the limit if this is expected)");
   }
   const HeapEntry top = heap_.front();

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -7,8 +8,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "sim/engine/event_queue.h"
 
@@ -181,7 +180,7 @@ TEST_CASE("cancel removes the event; stale handles are harmless no-ops", "[engin
   SECTION("a stale handle does not cancel a newer event that reuses its slot") {
     CHECK(q.cancel(c));
     const EventHandle d = q.schedule(4.0, 0, 0, 0, 4);
-    CHECK(d.slot == c.slot);  // the slot was reused...
+    CHECK(d.slot == c.slot);   // the slot was reused...
     CHECK_FALSE(q.cancel(c));  // ...but the old handle is stale
     CHECK(q.size() == 3);
     CHECK(q.cancel(d));
@@ -284,8 +283,8 @@ std::vector<std::tuple<double, std::uint32_t, std::uint32_t>> replicate(EventQue
   while (q.events_processed() < 5000 && !q.empty()) {
     const Event e = q.pop();
     trace.emplace_back(e.time, e.target, e.payload);
-    handles[e.target] = q.schedule_in(-std::log(rng.unit() + 0x1.0p-60), 0, 0, e.target,
-                                      e.payload + 1);
+    handles[e.target] =
+        q.schedule_in(-std::log(rng.unit() + 0x1.0p-60), 0, 0, e.target, e.payload + 1);
     if (rng.next() % 4 == 0) {
       const auto other = static_cast<std::uint32_t>(rng.next() % handles.size());
       if (q.cancel(handles[other])) {
