@@ -38,7 +38,9 @@ enum class Output : std::uint8_t { correct, commission, omission, refused };
 
 struct Task {
   Time enqueued = 0.0;
-  double score = 0.0;       // observable score of intent
+  // The observable score of intent is normal_quantile(observable) + (malicious ?
+  // observability : 0); policies compare the uniform with precomputed tail probabilities.
+  double observable = 0.0;
   double difficulty = 0.0;  // U(0,1); the model errs on the hardest (1 - reliability)
   std::uint64_t failed = 0;       // coupling-target components that failed on this task
   std::uint64_t down_passed = 0;  // safeguards passed while down
@@ -71,6 +73,11 @@ struct SourceState {
 struct AiState {
   AiSpec spec;
   std::vector<double> reliability;  // per context
+  // P(score <= refusal_threshold) per (context, malicious): refuse when the task's
+  // observable uniform is above it.
+  std::vector<double> refuse_above;
+  // P(confidence < defer_threshold) for correct and wrong outputs.
+  double defer_below_correct = 0.0, defer_below_wrong = 0.0;
   Stream failure_mode, decision;
 };
 
@@ -160,7 +167,7 @@ struct Simulation::State {
   // Scenario-level context data.
   random::AliasTable context_table;
   std::vector<std::uint8_t> context_hazardous;
-  std::vector<double> context_severity, context_malicious, context_observability;
+  std::vector<double> context_severity, context_malicious;
 
   std::uint64_t event_limit = 0;
   bool event_limit_derived = false;
@@ -248,7 +255,6 @@ void Simulation::State::validate_and_build() {
     context_hazardous.push_back(c.hazardous ? 1 : 0);
     context_severity.push_back(c.severity);
     context_malicious.push_back(c.malicious_share);
-    context_observability.push_back(c.observability);
   }
   double total = 0.0;
   for (double w : weights) total += w;
@@ -359,7 +365,15 @@ void Simulation::State::validate_and_build() {
         if (std::isnan(a.refusal_threshold)) fail(c.id, "refusal_threshold is NaN");
         if (std::isnan(a.defer_threshold)) fail(c.id, "defer_threshold is NaN");
         if (!std::isfinite(a.confidence_separation)) fail(c.id, "confidence_separation must be finite");
-        AiState st{a, std::vector<double>(spec.contexts.size(), a.reliability), {}, {}};
+        AiState st;
+        st.spec = a;
+        st.reliability.assign(spec.contexts.size(), a.reliability);
+        for (const auto& ctx : spec.contexts) {
+          st.refuse_above.push_back(random::normal_cdf(a.refusal_threshold));
+          st.refuse_above.push_back(random::normal_cdf(a.refusal_threshold - ctx.observability));
+        }
+        st.defer_below_correct = random::normal_cdf(a.defer_threshold - a.confidence_separation);
+        st.defer_below_wrong = random::normal_cdf(a.defer_threshold);
         for (const auto& [name, r] : a.reliability_by_context) {
           auto it = context_index.find(name);
           if (it == context_index.end()) fail(c.id, "reliability_by_context names unknown context '" + name + "'");
@@ -633,8 +647,7 @@ void Simulation::State::arrival(std::uint32_t k) {
   // every sweep point then sees the same environment.
   t.context = context_table.sample(s.context);
   t.malicious = s.intent.uniform01() < context_malicious[t.context];
-  const double z = random::normal_quantile(s.observable.uniform01());
-  t.score = z + (t.malicious ? context_observability[t.context] : 0.0);
+  t.observable = s.observable.uniform01();
   t.difficulty = s.difficulty.uniform01();
   t.failed = 0;
   t.down_passed = 0;
@@ -700,9 +713,9 @@ void Simulation::State::advance(std::uint32_t id, std::uint32_t node) {
 Port Simulation::State::step_ai(Task& t, std::uint32_t node) {
   AiState& a = ais[nodes[node].index];
   const double u_mode = a.failure_mode.uniform01();
-  const double z_conf = random::normal_quantile(a.decision.uniform01());
-  // 1. Refusal, on the observable score only.
-  if (t.score > a.spec.refusal_threshold) {
+  const double u_confidence = a.decision.uniform01();
+  // 1. Refusal, on the observable score only: score > threshold.
+  if (t.observable > a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)]) {
     t.output = Output::refused;
     t.hazardous = false;
     ++(t.malicious ? m->refused_malicious : m->refused_benign);
@@ -734,8 +747,7 @@ Port Simulation::State::step_ai(Task& t, std::uint32_t node) {
     ++m->hazardous_outputs;
   }
   // 4. Deferral on the model's own confidence.
-  const double confidence = z_conf + (wrong ? 0.0 : a.spec.confidence_separation);
-  if (confidence < a.spec.defer_threshold) {
+  if (u_confidence < (wrong ? a.defer_below_wrong : a.defer_below_correct)) {
     ++m->deferred;
     return Port::defer;
   }
@@ -851,9 +863,11 @@ void Simulation::State::start_review(std::uint32_t id, OperatorState& op) {
   const double thoroughness =
       std::isfinite(s.workload_scale) ? 1.0 / (1.0 + static_cast<double>(op.waiting) / s.workload_scale) : 1.0;
   // Vigilance decays with time since the start of the current shift.
-  const Time on_shift = std::isfinite(s.shift_length) ? std::fmod(now, s.shift_length) : now;
-  const double vigilance =
-      s.vigilance_floor + (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
+  double vigilance = 1.0;
+  if (s.vigilance_floor < 1.0) {
+    const Time on_shift = std::isfinite(s.shift_length) ? std::fmod(now, s.shift_length) : now;
+    vigilance = s.vigilance_floor + (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
+  }
   const double p_detect = std::min(1.0, s.detect * vigilance * thoroughness * drift(s.drift, now));
 
   double review = s.review_time;
