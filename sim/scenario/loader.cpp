@@ -119,7 +119,7 @@ class Loader {
   void walk_table(const std::string& prefix, const toml::table& table, std::string_view skip = {});
   void read_sweep(const toml::table& table);
   std::optional<SweepDimension> read_dimension(const toml::node& node, std::size_t index);
-  void check_dimensions(const toml::table& table);
+  void check_dimensions();
   void read_baseline(const toml::array& array);
   void read_precision(const toml::table& table);
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
@@ -139,8 +139,9 @@ class Loader {
   std::vector<Diagnostic>& diagnostics_;
   model::ScenarioSpec spec_;
   SweepSpec sweep_;
-  // Components whose kind is missing or wrong: kept (as outcomes) while the file is read,
-  // so that references to them do not add errors of their own; removed afterwards.
+  // Components whose kind is missing or wrong: kept while the file is read, as an ai (which
+  // may be the target of any edge or coupling), so that references to them add no errors of
+  // their own; removed afterwards.
   std::vector<std::string> placeholders_;
   std::vector<std::pair<std::string, const toml::table*>> tables_;  // component id -> table
   std::vector<std::pair<std::string, const toml::table*>> context_tables_;
@@ -148,7 +149,6 @@ class Loader {
   const toml::table* sweep_table_ = nullptr;
   // Where each sweep dimension's values/low/high are, for design-specific checks.
   struct DimensionNodes {
-    const toml::node* table = nullptr;
     const toml::node* values = nullptr;
     const toml::node* labels = nullptr;
     const toml::node* low = nullptr;
@@ -219,8 +219,8 @@ void Loader::declare(const toml::table& root) {
     }
     model::ComponentSpec component;
     component.id = name;
-    component.kind = model::Kind::outcome;
-    component.parameters = model::OutcomeSpec{};
+    component.kind = model::Kind::ai;
+    component.parameters = model::AiSpec{};
     component.where = at(node, entry.key);
     spec_.components.push_back(component);
     const toml::node* kind = table->get("kind");
@@ -342,7 +342,6 @@ void Loader::read_sweep(const toml::table& table) {
   const toml::node* design_node = nullptr;
   const toml::node* points_node = nullptr;
   const toml::array* baseline = nullptr;
-  const toml::node* baseline_node = nullptr;
   const toml::table* precision = nullptr;
   for (const auto& entry : in_file_order(table)) {
     const std::string name(entry.key->str());
@@ -379,7 +378,6 @@ void Loader::read_sweep(const toml::table& table) {
     } else if (name == "common_random_numbers") {
       read_setting(path, node, Rule{ValueType::boolean}, sweep_.common_random_numbers);
     } else if (name == "baseline") {
-      baseline_node = &node;
       baseline = node.as_array();
       if (!baseline)
         error(at(node), fmt::format("'sweep.baseline' expects an array with one value (or label) per dimension; got {}",
@@ -416,9 +414,8 @@ void Loader::read_sweep(const toml::table& table) {
           fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]", design_name));
   if (!sampled(sweep_.design) && points_node)
     warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
-  check_dimensions(table);
+  check_dimensions();
   if (baseline) read_baseline(*baseline);
-  (void)baseline_node;
   if (precision) read_precision(*precision);
 }
 
@@ -430,7 +427,6 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
     return std::nullopt;
   }
   DimensionNodes nodes;
-  nodes.table = &node;
   SweepDimension dimension;
   dimension.where = at(node);
   for (const auto& entry : in_file_order(*table)) {
@@ -519,12 +515,12 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
   return dimension;
 }
 
-void Loader::check_dimensions(const toml::table&) {
+void Loader::check_dimensions() {
   const bool sample = sampled(sweep_.design);
   const std::string design_name = sweep_.design == SweepDesign::none
                                       ? "grid"
                                       : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
-  const DimensionNodes* first_with_values = nullptr;
+  bool zip_length_known = false;
   std::size_t first_count = 0;
   std::string first_path;
   for (std::size_t i = 0; i < sweep_.dimensions.size(); ++i) {
@@ -547,8 +543,8 @@ void Loader::check_dimensions(const toml::table&) {
         warning(at(nodes.low ? *nodes.low : nodes.high ? *nodes.high : *nodes.log),
                 fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
       if (sweep_.design == SweepDesign::zip) {
-        if (!first_with_values) {
-          first_with_values = &nodes;
+        if (!zip_length_known) {
+          zip_length_known = true;
           first_count = values->size();
           first_path = dimension.path;
         } else if (values->size() != first_count) {

@@ -181,6 +181,8 @@ TEST_CASE("component kinds, ids and reserved names", "[validation]") {
       // Its other keys are not checked, and edges to it are not errors of their own.
       {"missing kind", "[model]\nreliability = 7\n[users]\nkind = \"source\"\nnext = \"model\"\n[world]\nkind = \"outcome\"\n",
        {"bad.toml:1:1: error: component 'model' has no 'kind'; expected kind = one of \"source\", \"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
+      {"edges and couplings to a component with a faulty kind", "[filter]\nkind = \"safegard\"\n[other]\nkind = \"safeguard\"\ncoupling.with = \"filter\"\nnext.pass = \"filter\"\n" + tail,
+       {"bad.toml:2:8: error: 'filter.kind' has unknown value \"safegard\"; did you mean \"safeguard\"?"}},
       {"invalid id", "[\"my model\"]\nkind = \"ai\"\n" + tail,
        {"bad.toml:1:2: error: component id 'my model' is not valid; expected letters, digits, '_' and '-'"}},
       {"invalid context name", "[contexts.\"a b\"]\nweight = 1\n" + tail,
