@@ -687,10 +687,13 @@ LoadResult load_string(std::string_view text, const std::string& file_name,
 }
 
 LoadResult load_file(const std::string& path, const std::vector<Assignment>& overrides) {
-  std::ifstream in(path, std::ios::binary);
+  // A directory opens as a stream on Linux and reads as empty: refuse it up front.
+  std::error_code ignored;
+  std::ifstream in;
+  if (!std::filesystem::is_directory(path, ignored)) in.open(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  if (!in.is_open() || in.bad()) {
     Diagnostic unreadable;
     unreadable.where.file = path;
     unreadable.message = "cannot read the file; expected a readable TOML scenario file";
