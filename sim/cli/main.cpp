@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({})[before], std::move(command));
   };
   (void)add;
+  add(stsim::cli::add_run);
+  add(stsim::cli::add_inspect);
 
   try {
     app.parse(argc, argv);

@@ -572,4 +572,16 @@ std::vector<std::uint64_t> ResultFile::attribute_integers(const std::string& obj
   return read_attribute_numbers<std::uint64_t>(file_, object, name);
 }
 
+std::string ResultFile::attribute_text(const std::string& object, const std::string& name) const {
+  H5T_class_t cls;
+  {
+    Handle attr = open_attribute(file_, object, name);
+    Handle type(H5Aget_type(attr.get()), H5Tclose, "read the type of attribute " + name);
+    cls = H5Tget_class(type.get());
+  }
+  if (cls == H5T_STRING) return attribute_string(object, name);
+  if (cls == H5T_INTEGER) return fmt::format("{}", attribute_integer(object, name));
+  return fmt::format("{}", attribute_double(object, name));
+}
+
 }  // namespace stsim::output

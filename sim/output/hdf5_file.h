@@ -54,6 +54,8 @@ class ResultFile {
   double attribute_double(const std::string& object, const std::string& name) const;
   std::uint64_t attribute_integer(const std::string& object, const std::string& name) const;
   std::vector<std::uint64_t> attribute_integers(const std::string& object, const std::string& name) const;
+  // A scalar attribute of any type as text: strings as they are, numbers in decimal.
+  std::string attribute_text(const std::string& object, const std::string& name) const;
 
  private:
   std::int64_t file_ = -1;  // hid_t
