@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "sim/runner/runner.h"
+#include "sim/scenario/parameters.h"
 #include "sim/structure/check.h"
 
 namespace stsim::runner {
@@ -21,19 +22,6 @@ scenario::Diagnostic error_at(const scenario::Scenario& s, const model::SourceLo
   if (d.where.file.empty()) d.where = {s.file, 1, 1};
   d.message = std::move(message);
   return d;
-}
-
-// Whether the loader documents `path` as an integer key; component keys are listed as
-// "<component>.key".
-bool integer_path(const std::string& path) {
-  const auto dot = path.find('.');
-  const std::string generic = dot == std::string::npos ? path : "<component>" + path.substr(dot);
-  for (const auto& key : scenario::known_keys()) {
-    if ((key.path == path || key.path == generic) && key.type.find("integer") != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
 }
 
 model::SourceLocation sweep_location(const scenario::Scenario& s) {
@@ -56,7 +44,11 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
   std::vector<scenario::Diagnostic> errors;
   const auto& sweep = scenario.sweep;
   try {
-    plan.design = make_design(sweep, integer_path);
+    // Continuous designs round where the base scenario holds an integer at that path.
+    plan.design = make_design(sweep, [&](const std::string& path) {
+      const auto value = scenario::get_parameter(scenario.spec, path);
+      return value && std::holds_alternative<std::int64_t>(*value);
+    });
   } catch (const std::invalid_argument& e) {
     throw InvalidSweep({error_at(scenario, sweep_location(scenario), e.what())});
   }

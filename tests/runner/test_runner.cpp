@@ -229,6 +229,6 @@ TEST_CASE("every parameter is resolved as path = value", "[runner]") {
   CHECK_THAT(text, Catch::Contains("model.reliability = 0.75\n"));
   CHECK_THAT(text, Catch::Contains("model.next.pass = \"world\"\n"));
   CHECK_THAT(text, Catch::Contains("users.kind = \"source\"\n"));
-  CHECK_THAT(text, Catch::Contains("model.refusal_threshold = \"inf\"\n"));
+  CHECK_THAT(text, Catch::Contains("model.refusal_threshold = inf\n"));
   CHECK_THAT(text, Catch::Contains("contexts.default.weight = 1\n"));
 }
