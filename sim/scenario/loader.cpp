@@ -61,6 +61,12 @@ std::optional<ParameterValue> scalar_of(const Input& in) {
   }
 }
 
+bool numeric(const Rule& rule) {
+  const auto type = rule.type;
+  return type == ValueType::probability || type == ValueType::number || type == ValueType::threshold ||
+         type == ValueType::duration || type == ValueType::rate || type == ValueType::integer;
+}
+
 bool same_value(const ParameterValue& a, const ParameterValue& b) {
   auto number = [](const ParameterValue& v) -> std::optional<double> {
     if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
@@ -363,7 +369,9 @@ void Loader::read_sweep(const toml::table& table) {
       sweep_.design = static_cast<SweepDesign>(1 + (found - design_names.begin()));
     } else if (name == "points") {
       points_node = &node;
-      read_setting(path, node, Rule{ValueType::integer}, sweep_.points);
+      Rule count{ValueType::integer};
+      count.int_min = 1;
+      read_setting(path, node, count, sweep_.points);
     } else if (name == "seed") {
       Rule rule{ValueType::integer};
       rule.int_max = std::numeric_limits<std::int64_t>::max();
@@ -494,7 +502,8 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
       return;
     }
     out = number_of(in);
-    if (nodes.path_ok) check_value(dimension.path, *scalar_of(in), at(*bound_node));
+    // A parameter that cannot be sampled is reported once, by check_dimensions.
+    if (nodes.path_ok && numeric(nodes.rule)) check_value(dimension.path, *scalar_of(in), at(*bound_node));
   };
   bound(nodes.low, "low", dimension.low);
   bound(nodes.high, "high", dimension.high);
@@ -560,11 +569,7 @@ void Loader::check_dimensions(const toml::table&) {
                                           dimension.path, dimension.low));
     }
     if (nodes.path_ok) {
-      const auto type = nodes.rule.type;
-      const bool numeric = type == ValueType::probability || type == ValueType::number ||
-                           type == ValueType::threshold || type == ValueType::duration ||
-                           type == ValueType::rate || type == ValueType::integer;
-      if (!numeric)
+      if (!numeric(nodes.rule))
         error(at(*nodes.path), fmt::format("sweep dimension '{}' cannot be sampled by a {} design; expected a numeric parameter",
                                            dimension.path, design_name));
     }
