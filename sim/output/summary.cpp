@@ -72,7 +72,7 @@ std::string headline_table(const ResultFile& f) {
   }
   std::size_t width = 5;
   for (const auto& l : labels) width = std::max(width, l.size());
-  width = std::min<std::size_t>(width, 48);
+  width = std::min<std::size_t>(width, 60);
 
   std::string out = fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "label", width,
                                 "reps", "model error rate", "harm rate", "harm rate 95% CI");
@@ -80,7 +80,11 @@ std::string headline_table(const ResultFile& f) {
   out += "\n";
   for (std::size_t p = 0; p < labels.size(); ++p) {
     std::string label = labels[p];
-    if (label.size() > width) label = fmt::format("{}...", label.substr(0, width - 3));
+    // Long labels lose their middle: sweep labels differ mostly at the end.
+    if (label.size() > width) {
+      const std::size_t head = (width - 3) / 2;
+      label = fmt::format("{}...{}", label.substr(0, head), label.substr(label.size() - (width - 3 - head)));
+    }
     const std::string interval = count[p] == 0
                                      ? fmt::format("< {} (no harm)", number(upper[p]))
                                      : fmt::format("[{}, {}]", number(low[p]), number(high[p]));

@@ -61,7 +61,7 @@ Outcome shell(const TempDir& dir, const std::string& command) {
   return o;
 }
 
-std::string stsim() { return STSIM_BINARY; }
+std::string binary_path() { return STSIM_BINARY; }
 
 // users -> model -> (world | review -> world), swept over the design and reliability.
 const char* sweep_scenario = R"(
@@ -133,7 +133,7 @@ TEST_CASE("a small sweep writes a file that inspect and h5py read", "[integratio
   TempDir dir;
   const auto scenario = write_scenario(dir, sweep_scenario, "sweep.toml");
   const auto out = dir.path / "nested" / "out.h5";
-  const auto run = shell(dir, stsim() + " run " + scenario.string() + " -o " + out.string() +
+  const auto run = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
                                   " --threads 2 --progress log");
   INFO(run.err);
   REQUIRE(run.code == stsim::cli::exit_ok);
@@ -142,7 +142,7 @@ TEST_CASE("a small sweep writes a file that inspect and h5py read", "[integratio
   CHECK(run.out.rfind(out.string() + "\n", 0) == 0);  // the path first, then the table
   CHECK_THAT(run.out, Catch::Contains("reviewed, model.reliability=0.99"));
 
-  const auto inspect = shell(dir, stsim() + " inspect " + out.string());
+  const auto inspect = shell(dir, binary_path() + " inspect " + out.string());
   INFO(inspect.err);
   REQUIRE(inspect.code == stsim::cli::exit_ok);
   CHECK_THAT(inspect.out, Catch::Contains("integration"));
@@ -188,13 +188,13 @@ TEST_CASE("a bad --set is rejected before anything is written", "[integration]")
   TempDir dir;
   const auto scenario = write_scenario(dir, sweep_scenario, "sweep.toml");
   const auto out = dir.path / "out.h5";
-  const auto run = shell(dir, stsim() + " run " + scenario.string() + " -o " + out.string() +
+  const auto run = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
                                   " --set model.reliability=1.5 --progress none");
   CHECK(run.code == stsim::cli::exit_invalid_input);
   CHECK_THAT(run.err, Catch::Contains("model.reliability"));
   CHECK_FALSE(fs::exists(out));
   CHECK_FALSE(fs::exists(out.string() + ".partial"));
-  const auto malformed = shell(dir, stsim() + " run " + scenario.string() + " -o " + out.string() +
+  const auto malformed = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
                                         " --set nonsense --progress none");
   CHECK(malformed.code == stsim::cli::exit_invalid_input);
   CHECK_FALSE(fs::exists(out));
@@ -204,7 +204,7 @@ TEST_CASE("SIGTERM stops a run with the interrupted code and no result file", "[
   TempDir dir;
   const auto scenario = write_scenario(dir, sweep_scenario, "sweep.toml");
   const auto out = (dir.path / "long.h5").string();
-  const std::string binary = stsim();
+  const std::string binary = binary_path();
   const std::string file = scenario.string();
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
@@ -229,11 +229,11 @@ TEST_CASE("SIGTERM stops a run with the interrupted code and no result file", "[
 
 TEST_CASE("inspect rejects missing and foreign files", "[integration]") {
   TempDir dir;
-  const auto missing = shell(dir, stsim() + " inspect " + (dir.path / "none.h5").string());
+  const auto missing = shell(dir, binary_path() + " inspect " + (dir.path / "none.h5").string());
   CHECK(missing.code == stsim::cli::exit_invalid_input);
   CHECK_THAT(missing.err, Catch::Contains("no such file"));
   const auto text = write_scenario(dir, sweep_scenario, "not-results.h5");
-  const auto foreign = shell(dir, stsim() + " inspect " + text.string());
+  const auto foreign = shell(dir, binary_path() + " inspect " + text.string());
   CHECK(foreign.code == stsim::cli::exit_invalid_input);
   CHECK_THAT(foreign.err, Catch::Contains("not an HDF5 file"));
 }
