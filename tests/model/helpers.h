@@ -69,6 +69,77 @@ inline ScenarioSpec scenario(Time horizon, std::vector<ContextSpec> contexts,
   return s;
 }
 
+// A scenario using every component kind and every mechanism.
+inline ScenarioSpec every_kind() {
+  AiSpec model = ai(0.9, 0.7);
+  model.refusal_threshold = 2.0;
+  model.defer_threshold = -1.0;
+
+  SafeguardSpec filter = safeguard(0.8, 0.02);
+  filter.detect_misuse = 0.3;
+  filter.latent_failure_rate = 0.01;
+  filter.test_interval = 50.0;
+  filter.repair_time = 2.0;
+  filter.coupling = {"model", 0.2, 0.3};
+
+  SafeguardSpec monitor = safeguard(0.7, 0.05);
+  monitor.blocks = false;
+  monitor.latent_failure_rate = 0.005;
+  monitor.coupling = {"filter", 0.3, 0.0};
+
+  OperatorSpec reviewers;
+  reviewers.count = 2;
+  reviewers.review_time = 0.02;
+  reviewers.max_queue = 3;
+  reviewers.detect = 0.9;
+  reviewers.vigilance_floor = 0.6;
+  reviewers.trust_gain = 0.01;
+  reviewers.trust_loss = 0.2;
+  reviewers.automation_bias = 0.5;
+  reviewers.workload_scale = 5.0;
+  reviewers.false_reject = 0.01;
+  reviewers.slip = 0.001;
+  reviewers.drift.enabled = true;
+  reviewers.drift.time_constant = 100.0;
+
+  OperatorSpec appeal;
+  appeal.review_time = 0.05;
+  appeal.review_distribution = ServiceDistribution::lognormal;
+  appeal.review_cv = 0.5;
+
+  AuditSpec audit;
+  audit.sample = 0.1;
+  audit.detect = 0.9;
+  audit.drift.enabled = true;
+  audit.drift.time_constant = 100.0;
+
+  DefenceSpec shield;
+  shield.detect_misuse = 0.6;
+  shield.detect_error = 0.1;
+  shield.false_alarm = 0.001;
+
+  SourceSpec users = source(50.0);
+  users.profile = {0.5, 1.5};
+  users.profile_period = 24.0;
+
+  auto s = scenario(500.0,
+                    {context("general", 3.0, true, 0.1, 1.5), context("harmless", 1.0, false, 0.05)},
+                    {component("users", Kind::source, users, {.pass = "model"}),
+                     component("model", Kind::ai, model,
+                               {.pass = "filter", .refuse = "archive", .defer = "reviewers"}),
+                     component("filter", Kind::safeguard, filter, {.pass = "monitor"}),
+                     component("monitor", Kind::safeguard, monitor, {.pass = "reviewers"}),
+                     component("reviewers", Kind::operators, reviewers,
+                               {.pass = "audit", .block = "appeal"}),
+                     component("appeal", Kind::operators, appeal, {.pass = "audit"}),
+                     component("audit", Kind::audit, audit, {.pass = "shield"}),
+                     component("shield", Kind::defence, shield, {.pass = "world"}),
+                     component("world", Kind::outcome, OutcomeSpec{true}),
+                     component("archive", Kind::outcome, OutcomeSpec{false})});
+  s.pause_after_harm = 0.2;
+  return s;
+}
+
 // Sums of the counters over replications.
 struct Totals {
   std::uint64_t tasks = 0, in_flight = 0, harms = 0, near_misses = 0, model_errors = 0, commission = 0,

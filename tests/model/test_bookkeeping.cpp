@@ -12,76 +12,6 @@ using namespace stsim::model::testing;
 
 namespace {
 
-ScenarioSpec everything() {
-  AiSpec model = ai(0.9, 0.7);
-  model.refusal_threshold = 2.0;
-  model.defer_threshold = -1.0;
-
-  SafeguardSpec filter = safeguard(0.8, 0.02);
-  filter.detect_misuse = 0.3;
-  filter.latent_failure_rate = 0.01;
-  filter.test_interval = 50.0;
-  filter.repair_time = 2.0;
-  filter.coupling = {"model", 0.2, 0.3};
-
-  SafeguardSpec monitor = safeguard(0.7, 0.05);
-  monitor.blocks = false;
-  monitor.latent_failure_rate = 0.005;
-  monitor.coupling = {"filter", 0.3, 0.0};
-
-  OperatorSpec reviewers;
-  reviewers.count = 2;
-  reviewers.review_time = 0.02;
-  reviewers.max_queue = 3;
-  reviewers.detect = 0.9;
-  reviewers.vigilance_floor = 0.6;
-  reviewers.trust_gain = 0.01;
-  reviewers.trust_loss = 0.2;
-  reviewers.automation_bias = 0.5;
-  reviewers.workload_scale = 5.0;
-  reviewers.false_reject = 0.01;
-  reviewers.slip = 0.001;
-  reviewers.drift.enabled = true;
-  reviewers.drift.time_constant = 100.0;
-
-  OperatorSpec appeal;
-  appeal.review_time = 0.05;
-  appeal.review_distribution = ServiceDistribution::lognormal;
-  appeal.review_cv = 0.5;
-
-  AuditSpec audit;
-  audit.sample = 0.1;
-  audit.detect = 0.9;
-  audit.drift.enabled = true;
-  audit.drift.time_constant = 100.0;
-
-  DefenceSpec shield;
-  shield.detect_misuse = 0.6;
-  shield.detect_error = 0.1;
-  shield.false_alarm = 0.001;
-
-  SourceSpec users = source(50.0);
-  users.profile = {0.5, 1.5};
-  users.profile_period = 24.0;
-
-  auto s = scenario(500.0,
-                    {context("general", 3.0, true, 0.1, 1.5), context("harmless", 1.0, false, 0.05)},
-                    {component("users", Kind::source, users, {.pass = "model"}),
-                     component("model", Kind::ai, model,
-                               {.pass = "filter", .refuse = "archive", .defer = "reviewers"}),
-                     component("filter", Kind::safeguard, filter, {.pass = "monitor"}),
-                     component("monitor", Kind::safeguard, monitor, {.pass = "reviewers"}),
-                     component("reviewers", Kind::operators, reviewers,
-                               {.pass = "audit", .block = "appeal"}),
-                     component("appeal", Kind::operators, appeal, {.pass = "audit"}),
-                     component("audit", Kind::audit, audit, {.pass = "shield"}),
-                     component("shield", Kind::defence, shield, {.pass = "world"}),
-                     component("world", Kind::outcome, OutcomeSpec{true}),
-                     component("archive", Kind::outcome, OutcomeSpec{false})});
-  s.pause_after_harm = 0.2;
-  return s;
-}
-
 std::uint64_t terminal(const ReplicationMetrics& m, Terminal t) {
   return m.terminal[static_cast<std::size_t>(t)];
 }
@@ -89,7 +19,7 @@ std::uint64_t terminal(const ReplicationMetrics& m, Terminal t) {
 }  // namespace
 
 TEST_CASE("every task ends in exactly one terminal state, and the counters agree", "[model]") {
-  const auto spec = everything();
+  const auto spec = every_kind();
   const auto t = run(spec, 4, 11);
   std::uint64_t in_flight = 0;
   for (const auto& m : t.replications) {
@@ -167,7 +97,7 @@ TEST_CASE("every task ends in exactly one terminal state, and the counters agree
 }
 
 TEST_CASE("the same seed gives identical metrics; another replication or seed does not", "[model]") {
-  const auto spec = everything();
+  const auto spec = every_kind();
   Simulation a(spec);
   Simulation b(spec);
   ReplicationMetrics first, again, other, reused;
@@ -210,7 +140,7 @@ TEST_CASE("time to first harm is censored at the horizon when nothing happens", 
 }
 
 TEST_CASE("exceeding the event limit is an error naming the scenario and the limit", "[model]") {
-  auto s = everything();
+  auto s = every_kind();
   s.name = "busy-system";
   s.event_limit = 1000;
   Simulation sim(s);
