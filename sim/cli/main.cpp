@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
     auto command = adder(app);
     commands.emplace_back(app.get_subcommands({})[before], std::move(command));
   };
-  (void)add;
+  add(stsim::cli::add_validate);
+  add(stsim::cli::add_graph);
 
   try {
     app.parse(argc, argv);

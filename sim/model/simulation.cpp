@@ -117,8 +117,16 @@ struct DefenceState {
   Stream detection, false_alarm;
 };
 
+// Thrown by the checks below and turned into std::invalid_argument by the constructor,
+// which adds the component's position in the scenario file when there is one. The
+// checks of contexts use the same helpers with a "context '...'" label.
+struct Fault {
+  std::string subject;
+  std::string problem;
+};
+
 [[noreturn]] void fail(const std::string& component, const std::string& problem) {
-  throw std::invalid_argument("component '" + component + "': " + problem);
+  throw Fault{component, problem};
 }
 
 void require_probability(const std::string& id, const char* name, double p) {
@@ -227,7 +235,23 @@ struct Simulation::State {
   void repaired(std::uint32_t guard_index);
 };
 
-Simulation::State::State(const ScenarioSpec& s) : spec(s) { validate_and_build(); }
+Simulation::State::State(const ScenarioSpec& s) : spec(s) {
+  try {
+    validate_and_build();
+  } catch (const Fault& fault) {
+    std::string where;
+    for (const auto& c : spec.components) {
+      if (c.id == fault.subject && !c.where.file.empty()) {
+        where = c.where.file + ":" + std::to_string(c.where.line) + ":" + std::to_string(c.where.column) + ": ";
+        break;
+      }
+    }
+    const bool context = fault.subject.starts_with("context ");
+    throw std::invalid_argument(where + (context ? "context '" + fault.subject.substr(8) + "'"
+                                                 : "component '" + fault.subject + "'") +
+                                ": " + fault.problem);
+  }
+}
 
 void Simulation::State::validate_and_build() {
   const auto& comps = spec.components;

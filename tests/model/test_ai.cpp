@@ -44,6 +44,15 @@ TEST_CASE("reliability is set per context, and harm needs a hazardous context", 
   CHECK(std::abs(ratio(t.model_errors, t.tasks) - p_error) < 4 * binomial_se(p_error, t.tasks));
   CHECK(std::abs(ratio(t.harms, t.tasks) - 0.005) < 4 * binomial_se(0.005, t.tasks));
   CHECK(t.hazardous == t.harms);
+  double severity = 0.0;
+  for (const auto& m : t.replications) severity += m.harm_severity;
+  CHECK(severity == static_cast<double>(t.harms));
+
+  // A harm weighs its context's severity.
+  auto heavy = bare(ai(0.9), {context("grave", 1.0, true, 0.0, 1.0, 7.5)}, 100.0);
+  const auto g = run(heavy, 1);
+  CHECK(g.harms > 0);
+  CHECK(g.replications[0].harm_severity == 7.5 * static_cast<double>(g.harms));
 }
 
 TEST_CASE("raising reliability removes a subset of errors under common random numbers", "[model][ai]") {

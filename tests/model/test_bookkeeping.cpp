@@ -190,6 +190,17 @@ TEST_CASE("the constructor rejects specs it cannot run, naming the component", "
   }
   {
     auto s = base();
+    s.components[2].where = {"plant.toml", 12, 1};
+    std::get<SafeguardSpec>(s.components[2].parameters).false_alarm = -0.1;
+    CHECK(rejects(s, "plant.toml:12:1: component 'guard': false_alarm"));
+  }
+  {
+    auto s = base();
+    s.contexts[0].malicious_share = 2.0;
+    CHECK(rejects(s, "context 'c': malicious_share"));
+  }
+  {
+    auto s = base();
     s.components[2].next[0] = "ai";  // loop
     CHECK(rejects(s, "loop"));
   }
