@@ -24,7 +24,7 @@ namespace {
 std::string summary(const model::ScenarioSpec& spec) {
   const structure::PathEnumeration paths = structure::enumerate_paths(spec);
   std::string text = fmt::format("{} component{}, {}{} path{}", spec.components.size(),
-                                 spec.components.size() == 1 ? "" : "s", paths.complete ? "" : "more than ",
+                                 spec.components.size() == 1 ? "" : "s", paths.complete ? "" : "at least ",
                                  paths.paths.size(), paths.paths.size() == 1 ? "" : "s");
   const std::vector<structure::CutSetAnalysis> analyses = structure::minimal_cut_sets(spec);
   if (analyses.empty()) return text + ", no ai component";

@@ -166,3 +166,36 @@ TEST_CASE("every shipped scenario and valid fixture validates and its graph rend
     CHECK(read_text(png).rfind("\x89PNG\r\n\x1a\n", 0) == 0);
   }
 }
+
+TEST_CASE("validate reports every loader fault of a file, then exits 2", "[validate]") {
+  const auto run = run_stsim({"validate", fixture("typo.toml")});
+  CHECK(run.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(run.out.empty());
+  CHECK(lines_of(run.err) ==
+        std::vector<std::string>{
+            fixture("typo.toml") +
+                ":11:1: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?",
+            fixture("typo.toml") + ":16:9: error: 'world.acted' expects true or false; got an integer"});
+}
+
+TEST_CASE("validate checks each design of edges a sweep switches to", "[validate]") {
+  const auto run = run_stsim({"validate", fixture("sweep-loop.toml")});
+  CHECK(run.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(run.out.empty());
+  CHECK(run.err == fixture("sweep-loop.toml") +
+                       ":24:1: error: in the sweep design with model.next.pass = review: tasks can loop forever: "
+                       "model -> review -[block]-> model; every path must end at an outcome (redirect an edge of the "
+                       "loop)\n");
+}
+
+TEST_CASE("graph rejects a bad --set before drawing anything", "[graph]") {
+  const auto unknown = run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=nowhere"});
+  CHECK(unknown.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(unknown.out.empty());
+  CHECK(unknown.err.rfind("<command line>:1:17: error: 'model.next.pass' refers to 'nowhere', which is not a component",
+                          0) == 0);
+  const auto malformed = run_stsim({"graph", fixture("layered.toml"), "--set", "garbage"});
+  CHECK(malformed.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(malformed.out.empty());
+  CHECK(malformed.err.rfind("stsim graph: error: --set 'garbage': ", 0) == 0);
+}

@@ -126,6 +126,27 @@ TEST_CASE("the same seed gives identical metrics; another replication or seed do
   CHECK_FALSE(same(first, pointed));
 }
 
+TEST_CASE("sweep points sharing a point key see the same environment", "[model]") {
+  // Common random numbers: changing a safeguard and the reviewers leaves the tasks, their
+  // intents and the model's errors untouched (with no pause after harm, which would
+  // turn different tasks away).
+  auto base = every_kind();
+  base.pause_after_harm = 0.0;
+  auto changed = base;
+  std::get<SafeguardSpec>(changed.components[2].parameters).detect_error = 0.3;
+  std::get<OperatorSpec>(changed.components[4].parameters).detect = 0.5;
+  Simulation a(base), b(changed);
+  ReplicationMetrics x, y;
+  a.run(9, 0, 0, x);
+  b.run(9, 0, 0, y);
+  CHECK(x.tasks == y.tasks);
+  CHECK(x.malicious_tasks == y.malicious_tasks);
+  CHECK(x.refused_benign == y.refused_benign);
+  CHECK(x.model_errors == y.model_errors);
+  CHECK(x.deferred == y.deferred);
+  CHECK(x.harms != y.harms);
+}
+
 TEST_CASE("time to first harm is censored at the horizon when nothing happens", "[model]") {
   auto s = scenario(100.0, {context("c")},
                     {component("src", Kind::source, source(10.0), {.pass = "ai"}),
