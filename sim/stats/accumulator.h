@@ -7,7 +7,10 @@
 namespace stsim::stats {
 
 // Count, mean and variance by Welford's update; merge() by Chan et al. Merging a
-// one-observation accumulator gives exactly the bits of add().
+// one-observation accumulator gives exactly the bits of add(), so folding replications
+// one by one in a fixed order reproduces a sequential pass bit for bit. Merging larger
+// accumulators agrees with a sequential pass only up to rounding (still deterministic
+// for a fixed merge order).
 class MeanAccumulator {
  public:
   void add(double x);
@@ -42,7 +45,7 @@ class CountAccumulator {
  private:
   std::uint64_t n_ = 0;
   std::uint64_t sum_ = 0;
-  unsigned __int128 sum_squares_ = 0;
+  __extension__ unsigned __int128 sum_squares_ = 0;  // __extension__: no -Wpedantic warning
 };
 
 }  // namespace stsim::stats

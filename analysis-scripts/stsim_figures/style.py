@@ -1,0 +1,85 @@
+"""Shared look and reproducible output: Okabe-Ito colours, plain axes, files whose bytes
+depend only on the data (no dates, no software stamps, a fixed SVG hash salt)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+# Okabe & Ito (2008), distinguishable under the common colour-vision deficiencies.
+# Black comes last: it is kept for reference lines.
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+REFERENCE = "#555555"
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "h"]
+BOUND_MARKER = 7  # matplotlib's caret-down: "the true value is at or below this"
+
+WIDTH = 6.5  # inches: a page's text width
+
+
+def colour(i):
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def marker(i):
+    return MARKERS[i % len(MARKERS)]
+
+
+def setup():
+    matplotlib.rcParams.update(matplotlib.rcParamsDefault)
+    matplotlib.rcParams.update({
+        "font.family": "DejaVu Sans",
+        "font.size": 8,
+        "axes.titlesize": 9,
+        "axes.labelsize": 8,
+        "legend.fontsize": 7,
+        "legend.frameon": False,
+        "xtick.labelsize": 7,
+        "ytick.labelsize": 7,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+        "lines.linewidth": 1.4,
+        "lines.markersize": 4,
+        "pdf.fonttype": 42,   # embed TrueType fonts in PDFs
+        "ps.fonttype": 42,
+        "svg.hashsalt": "stsim",
+        "path.simplify": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 300,
+    })
+
+
+def save(fig, stem):
+    """Writes stem.png (300 dpi) and stem.pdf (fonts embedded), free of dates."""
+    fig.savefig(f"{stem}.png", dpi=300, metadata={"Software": None})
+    fig.savefig(f"{stem}.pdf", metadata={"CreationDate": None, "ModDate": None,
+                                          "Producer": None, "Creator": None})
+    plt.close(fig)
+
+
+def band(ax, x, low, high, i, log=True):
+    """An interval band; where the axis is logarithmic, non-positive ends are dropped."""
+    x, low, high = map(np.asarray, (x, low, high))
+    ok = np.isfinite(low) & np.isfinite(high)
+    if log:
+        ok &= (low > 0) & (high > 0)
+    # Fill each run of consecutive valid points, so a gap is never bridged.
+    start = None
+    for k in range(len(x) + 1):
+        if k < len(x) and ok[k]:
+            if start is None:
+                start = k
+        elif start is not None:
+            s = slice(start, k)
+            if k - start == 1:
+                ax.plot([x[start]] * 2, [low[start], high[start]], color=colour(i), alpha=0.5,
+                        linewidth=3, solid_capstyle="butt")
+            else:
+                ax.fill_between(x[s], low[s], high[s], color=colour(i), alpha=0.2, linewidth=0)
+            start = None
+
+
+def bound_note():
+    return "open caret: no harm observed; 95% upper bound"

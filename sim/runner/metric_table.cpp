@@ -1,0 +1,139 @@
+#include "sim/runner/metric_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace stsim::runner {
+
+namespace {
+
+using K = MetricKind;
+using I = IntervalKind;
+
+constexpr std::array<MetricInfo, metric_count> table = {{
+    {MetricId::harm_rate, "harm_rate", K::proportion, I::clopper_pearson, "per task",
+     "hazardous outputs acted on, per task born"},
+    {MetricId::model_error_rate, "model_error_rate", K::proportion, I::clopper_pearson, "per task",
+     "wrong model outputs (any mode), per task born"},
+    {MetricId::hazardous_output_rate, "hazardous_output_rate", K::proportion, I::clopper_pearson,
+     "per task", "outputs that would harm if acted on, per task born"},
+    {MetricId::near_miss_rate, "near_miss_rate", K::proportion, I::clopper_pearson, "per task",
+     "hazardous outputs stopped by a layer, per task born"},
+    {MetricId::harm_with_correct_output_rate, "harm_with_correct_output_rate", K::proportion,
+     I::clopper_pearson, "per task",
+     "harms whose model output was correct (misuse, operator-induced), per task born"},
+    {MetricId::model_error_no_harm_rate, "model_error_no_harm_rate", K::proportion,
+     I::clopper_pearson, "per task", "model errors that harmed no one, per task born"},
+    // A task can raise several flags (one per layer), so this is a rate, not a proportion.
+    {MetricId::false_alarm_rate, "false_alarm_rate", K::rate, I::garwood, "per task",
+     "flags raised on non-hazardous outputs, per task born"},
+    {MetricId::refused_benign_share, "refused_benign_share", K::proportion, I::clopper_pearson,
+     "per benign task", "benign tasks refused by the model"},
+    {MetricId::refused_malicious_share, "refused_malicious_share", K::proportion,
+     I::clopper_pearson, "per malicious task", "malicious tasks refused by the model"},
+    {MetricId::benign_lost_share, "benign_lost_share", K::proportion, I::clopper_pearson,
+     "per benign task", "benign tasks stopped (refusal, false alarm, overflow, pause)"},
+    {MetricId::harms_per_hour, "harms_per_hour", K::rate, I::garwood, "per hour",
+     "harms per hour of operation (exposure: replications x horizon)"},
+    {MetricId::first_harm_probability, "first_harm_probability", K::proportion,
+     I::clopper_pearson, "per replication", "replications with at least one harm within the horizon"},
+    {MetricId::time_to_first_harm, "time_to_first_harm", K::mean, I::student_t, "hours",
+     "mean of min(time to first harm, horizon); attribute censored = replications without harm"},
+    {MetricId::harm_severity_per_task, "harm_severity_per_task", K::mean, I::student_t, "per task",
+     "summed harm severity over tasks born, averaged over replications"},
+    {MetricId::tasks_per_replication, "tasks_per_replication", K::mean, I::student_t, "tasks",
+     "tasks born per replication"},
+    {MetricId::operator_utilisation, "operator_utilisation", K::mean, I::student_t, "fraction",
+     "person-hours reviewing over person-hours available, all operator pools"},
+    {MetricId::operator_mean_wait, "operator_mean_wait", K::mean, I::student_t, "hours",
+     "mean queueing wait per review started, all operator pools"},
+    {MetricId::latent_failures_per_replication, "latent_failures_per_replication", K::mean,
+     I::student_t, "failures", "silent safeguard failures per replication"},
+}};
+
+constexpr bool table_in_enum_order() {
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (static_cast<std::size_t>(table[i].id) != i) return false;
+  }
+  return true;
+}
+static_assert(table_in_enum_order(), "metric table rows must follow MetricId order");
+
+}  // namespace
+
+const std::array<MetricInfo, metric_count>& metric_table() { return table; }
+
+std::optional<MetricId> find_metric(std::string_view name) {
+  for (const auto& m : table) {
+    if (name == m.name) return m.id;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(MetricKind kind) {
+  switch (kind) {
+    case MetricKind::proportion: return "proportion";
+    case MetricKind::rate: return "rate";
+    case MetricKind::mean: return "mean";
+  }
+  return "?";
+}
+
+const char* to_string(IntervalKind kind) {
+  switch (kind) {
+    case IntervalKind::clopper_pearson: return "clopper-pearson";
+    case IntervalKind::wilson: return "wilson";
+    case IntervalKind::garwood: return "garwood";
+    case IntervalKind::student_t: return "student-t";
+  }
+  return "?";
+}
+
+void observe(const model::ReplicationMetrics& m, double horizon, Observations& out) {
+  const auto tasks = static_cast<double>(m.tasks);
+  auto per = [&](MetricId id, std::uint64_t count, double exposure) {
+    out[static_cast<std::size_t>(id)] = {count, exposure, 0.0, true};
+  };
+  auto value = [&](MetricId id, double v, bool defined = true) {
+    out[static_cast<std::size_t>(id)] = {0, 0.0, v, defined};
+  };
+  const auto near_misses = m.terminal[static_cast<std::size_t>(model::Terminal::near_miss)];
+  per(MetricId::harm_rate, m.harms, tasks);
+  per(MetricId::model_error_rate, m.model_errors, tasks);
+  per(MetricId::hazardous_output_rate, m.hazardous_outputs, tasks);
+  per(MetricId::near_miss_rate, near_misses, tasks);
+  per(MetricId::harm_with_correct_output_rate, m.harms_with_correct_output, tasks);
+  per(MetricId::model_error_no_harm_rate, m.model_errors_no_harm, tasks);
+  per(MetricId::false_alarm_rate, m.false_alarms, tasks);
+  per(MetricId::refused_benign_share, m.refused_benign, static_cast<double>(m.benign_tasks));
+  per(MetricId::refused_malicious_share, m.refused_malicious, static_cast<double>(m.malicious_tasks));
+  per(MetricId::benign_lost_share, m.benign_lost, static_cast<double>(m.benign_tasks));
+  per(MetricId::harms_per_hour, m.harms, horizon);
+  per(MetricId::first_harm_probability, m.first_harm_observed ? 1 : 0, 1.0);
+  value(MetricId::time_to_first_harm, m.first_harm_observed ? std::min(m.time_to_first_harm, horizon)
+                                                             : horizon);
+  value(MetricId::harm_severity_per_task, m.tasks > 0 ? m.harm_severity / tasks : 0.0);
+  value(MetricId::tasks_per_replication, tasks);
+  double busy = 0.0, capacity = 0.0, wait = 0.0;
+  std::uint64_t reviews = 0;
+  for (const auto& pool : m.operators) {
+    busy += pool.busy_time;
+    capacity += pool.capacity_time;
+    wait += pool.total_wait;
+    reviews += pool.reviews;
+  }
+  value(MetricId::operator_utilisation, capacity > 0.0 ? busy / capacity : 0.0, capacity > 0.0);
+  value(MetricId::operator_mean_wait, reviews > 0 ? wait / static_cast<double>(reviews) : 0.0,
+        reviews > 0);
+  value(MetricId::latent_failures_per_replication, static_cast<double>(m.latent_failures));
+}
+
+double replication_value(MetricId id, const Observation& o) {
+  if (!o.defined) return std::numeric_limits<double>::quiet_NaN();
+  if (info(id).kind == MetricKind::mean) return o.value;
+  return o.exposure > 0.0 ? static_cast<double>(o.count) / o.exposure
+                          : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace stsim::runner
