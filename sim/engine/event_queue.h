@@ -63,10 +63,32 @@ class EventQueue {
   std::uint64_t events_processed() const { return processed_; }
 
  private:
-  // Implementation-defined storage: an indexed heap of slots reused through a free list.
-  struct Slot;
+  // An indexed 4-ary heap. Each heap entry carries its whole ordering key, so sifting
+  // compares within one contiguous array; the rest of an event lives in a slot, reused
+  // through a free list. A slot's generation is bumped when it is released, so handles
+  // to fired or cancelled events go stale.
+  static constexpr std::uint32_t not_queued = UINT32_MAX;
+  struct HeapEntry {
+    Time time;
+    std::int32_t priority;
+    std::uint32_t slot;
+    std::uint64_t sequence;
+  };
+  struct Slot {
+    std::uint32_t kind = 0;
+    std::uint32_t target = 0;
+    std::uint32_t payload = 0;
+    std::uint32_t generation = 0;
+    std::uint32_t position = not_queued;  // index in heap_ while pending
+  };
+
+  void sift_up(std::size_t position, HeapEntry entry);
+  void sift_down(std::size_t position, HeapEntry entry);
+  void place(std::size_t position, const HeapEntry& entry);
+  void release(std::uint32_t slot);
+
   std::vector<Slot> slots_;
-  std::vector<std::uint32_t> heap_;
+  std::vector<HeapEntry> heap_;
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t processed_ = 0;

@@ -37,7 +37,9 @@ class AliasTable {
 };
 
 // Piecewise-constant density over [edges[i], edges[i+1]) with the given weights:
-// empirical distributions and time-varying arrival profiles.
+// empirical distributions and time-varying arrival profiles. The weights are density
+// heights (e.g. arrival rates): bin i is drawn with probability proportional to
+// weights[i] * (edges[i+1] - edges[i]).  Edges strictly increasing, weights >= 0.
 class PiecewiseConstant {
  public:
   PiecewiseConstant() = default;

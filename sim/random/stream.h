@@ -28,6 +28,12 @@ enum class Purpose : std::uint32_t {
   test = 100,  // reserved for tests
 };
 
+// Packing into Philox4x64-10 (2 key words, 4 counter words), so that distinct keys never
+// share an input block:
+//   key     = { seed, point << 32 | replication }
+//   counter = { block number (low), block number (high), 0, component << 32 | purpose }
+// Purposes are below 2^32 (the enum's underlying type). Each block gives four 64-bit
+// outputs; 2^128 blocks per stream.
 struct StreamKey {
   std::uint64_t seed = 0;
   std::uint32_t point = 0;        // sweep point (0 when points share streams: common random numbers)
@@ -63,10 +69,31 @@ class Stream {
   double uniform01();
 
  private:
+  void refill();  // next block of four outputs
+
   std::uint64_t key_[2] = {0, 0};
   std::uint64_t counter_[4] = {0, 0, 0, 0};
   std::uint64_t buffer_[4] = {0, 0, 0, 0};
   unsigned used_ = 4;
 };
+
+// Inline: every draw goes through these, and Philox runs only once per four outputs.
+inline Stream::result_type Stream::operator()() {
+  if (used_ == 4) {
+    refill();
+  }
+  return buffer_[used_++];
+}
+
+inline double Stream::uniform01() {
+  // k * 2^-53 with k uniform on [1, 2^53): never 0, never 1, every value exact. k = 0
+  // (probability 2^-53) is redrawn rather than nudged, so the law stays uniform.
+  for (;;) {
+    const std::uint64_t k = (*this)() >> 11;
+    if (k != 0) {
+      return static_cast<double>(k) * 0x1.0p-53;
+    }
+  }
+}
 
 }  // namespace stsim::random
