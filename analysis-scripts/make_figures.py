@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from stsim_figures import (coupling, evidence, first_harm, flagship, frontier,  # noqa: E402
-                           mechanisms, paired, results, style, timeseries)
+                           mechanisms, paired, results, style, sweep, timeseries)
 
-FIGURES = [flagship, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence]
+FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence]
 
 
 def caption(r, description):

@@ -43,7 +43,7 @@ const std::map<std::string, std::vector<std::string>> required = {
     {"reliability-is-not-safety", {"flagship", "mechanisms", "frontier", "harm_over_time", "time_to_first_harm"}},
     {"misuse", {"frontier", "mechanisms"}},
     {"common-cause", {"coupling"}},
-    {"operators", {"mechanisms", "harm_over_time"}},
+    {"operators", {"harm_by_parameter", "mechanisms", "harm_over_time"}},
     {"latent-failures-and-drift", {"harm_over_time", "mechanisms"}},
     {"red-line", {"time_to_first_harm", "evidence", "flagship"}},
     {"marginal-risk", {"paired_differences"}},

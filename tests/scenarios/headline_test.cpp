@@ -108,11 +108,11 @@ TEST_CASE("operators: harm rises with load and with alarm false-alarm rate", "[s
                                  {"patients.rate", std::string(rate)}}),
                       MetricId::harm_rate);
   };
-  const char* light = "8/h (40% of capacity)";
-  const char* over = "22/h (110%)";
-  const char* busy = "14/h (70%)";
-  INFO("40% load: " << describe(harm(0.1, light)) << "; 110% load: " << describe(harm(0.1, over)));
-  CHECK(harm(0.1, over).ci_low > harm(0.1, light).ci_high);
+  const char* light = "40% of capacity";
+  const char* over = "160%";
+  const char* busy = "80%";
+  INFO("40% load: " << describe(harm(0.01, light)) << "; 160% load: " << describe(harm(0.01, over)));
+  CHECK(harm(0.01, over).ci_low > harm(0.01, light).ci_high);
   INFO("false alarms 1%: " << describe(harm(0.01, busy)) << "; 30%: " << describe(harm(0.3, busy)));
   CHECK(harm(0.3, busy).ci_low > harm(0.01, busy).ci_high);
 }
