@@ -42,7 +42,7 @@ class CountAccumulator {
  private:
   std::uint64_t n_ = 0;
   std::uint64_t sum_ = 0;
-  unsigned __int128 sum_squares_ = 0;
+  __extension__ unsigned __int128 sum_squares_ = 0;  // __extension__: no -Wpedantic warning
 };
 
 }  // namespace stsim::stats

@@ -85,11 +85,19 @@ bool acted(const model::ComponentSpec& component) {
 
 }  // namespace
 
-std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec) {
+namespace {
+
+// The graph errors of one spec, and which components its sources reach.
+struct Findings {
+  std::vector<scenario::Diagnostic> errors;
+  std::vector<bool> reached;
+};
+
+Findings analyse(const model::ScenarioSpec& spec) {
   using Severity = scenario::Diagnostic::Severity;
   const Graph graph = build_graph(spec);
   const std::size_t n = spec.components.size();
-  std::vector<scenario::Diagnostic> diagnostics;
+  Findings findings{{}, std::vector<bool>(n, false)};
 
   // Loops: one diagnostic per strongly connected component that holds a cycle, shown
   // as a shortest cycle through its first component in file order.
@@ -106,20 +114,19 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec) {
     const Path cycle = shortest_cycle(graph, vertex, scc);
     const model::ComponentSpec& first = spec.components[vertex];
     const model::SourceLocation& edge_where = first.next_where[static_cast<std::size_t>(cycle.ports.front())];
-    diagnostics.push_back(make(Severity::error, edge_where.line > 0 ? edge_where : first.where,
-                               "tasks can loop forever: " + describe(spec, cycle) +
-                                   "; every path must end at an outcome (redirect an edge of the loop)"));
+    findings.errors.push_back(make(Severity::error, edge_where.line > 0 ? edge_where : first.where,
+                                   "tasks can loop forever: " + describe(spec, cycle) +
+                                       "; every path must end at an outcome (redirect an edge of the loop)"));
   }
 
-  // Sources that cannot deliver; components that no task reaches.
-  std::vector<bool> reached(n, false);
+  // Sources that cannot deliver.
   for (std::size_t source = 0; source < n; ++source) {
     if (spec.components[source].kind != Kind::source) continue;
     const std::vector<bool> seen = reachable_from(graph, source);
     bool any_outcome = false, any_acted = false;
     for (std::size_t vertex = 0; vertex < n; ++vertex) {
       if (!seen[vertex]) continue;
-      reached[vertex] = true;
+      findings.reached[vertex] = true;
       if (spec.components[vertex].kind == Kind::outcome) {
         any_outcome = true;
         any_acted = any_acted || acted(spec.components[vertex]);
@@ -127,27 +134,132 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec) {
     }
     const model::ComponentSpec& component = spec.components[source];
     if (!any_outcome) {
-      diagnostics.push_back(make(Severity::error, component.where,
-                                 "source '" + component.id +
-                                     "' has no path to an outcome; every task must end at a component of kind \"outcome\""));
+      findings.errors.push_back(make(Severity::error, component.where,
+                                     "source '" + component.id +
+                                         "' has no path to an outcome; every task must end at a component of kind \"outcome\""));
     } else if (!any_acted) {
-      diagnostics.push_back(make(Severity::error, component.where,
-                                 "source '" + component.id +
-                                     "' has no path to an outcome whose outputs are acted on; expected a path to an outcome with acted = true"));
+      findings.errors.push_back(make(Severity::error, component.where,
+                                     "source '" + component.id +
+                                         "' has no path to an outcome whose outputs are acted on; expected a path to an outcome with acted = true"));
     }
   }
-  for (std::size_t vertex = 0; vertex < n; ++vertex) {
+  return findings;
+}
+
+void add_unreachable(const model::ScenarioSpec& spec, const std::vector<bool>& reached,
+                     std::vector<scenario::Diagnostic>& diagnostics) {
+  for (std::size_t vertex = 0; vertex < spec.components.size(); ++vertex) {
     const model::ComponentSpec& component = spec.components[vertex];
     if (reached[vertex] || component.kind == Kind::source) continue;
-    diagnostics.push_back(make(Severity::warning, component.where,
+    diagnostics.push_back(make(scenario::Diagnostic::Severity::warning, component.where,
                                "component '" + component.id +
                                    "' cannot be reached by any task; no edge on a path from a source leads to it"));
   }
+}
 
-  // File order, as a compiler reports; code-built specs (no locations) keep the order above.
+// File order, as a compiler reports; code-built specs (no locations) keep their order.
+void sort_by_location(std::vector<scenario::Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const auto& a, const auto& b) {
     return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
   });
+}
+
+// A sweep dimension that switches an edge: "<id>.next.<port>" (or "<id>.next", the pass
+// port) with component ids as values.
+struct EdgeDimension {
+  const scenario::SweepDimension* dimension;
+  std::size_t component;
+  std::size_t port;
+};
+
+std::vector<EdgeDimension> edge_dimensions(const model::ScenarioSpec& spec, const scenario::SweepSpec& sweep) {
+  std::vector<EdgeDimension> found;
+  if (sweep.design != scenario::SweepDesign::grid && sweep.design != scenario::SweepDesign::zip) return found;
+  for (const scenario::SweepDimension& dimension : sweep.dimensions) {
+    const std::size_t dot = dimension.path.find(".next");
+    if (dot == std::string::npos || dimension.values.empty()) continue;
+    const std::string id = dimension.path.substr(0, dot), rest = dimension.path.substr(dot + 5);
+    std::size_t port = model::port_count;
+    if (rest.empty()) {
+      port = static_cast<std::size_t>(model::Port::pass);
+    } else {
+      for (std::size_t p = 0; p < model::port_count; ++p) {
+        if (rest == std::string(".") + model::to_string(static_cast<model::Port>(p))) port = p;
+      }
+    }
+    const auto component = std::find_if(spec.components.begin(), spec.components.end(),
+                                        [&](const model::ComponentSpec& c) { return c.id == id; });
+    const bool all_ids = std::all_of(dimension.values.begin(), dimension.values.end(), [](const auto& value) {
+      return std::holds_alternative<std::string>(value);
+    });
+    if (port == model::port_count || component == spec.components.end() || !all_ids) continue;
+    found.push_back({&dimension, static_cast<std::size_t>(component - spec.components.begin()), port});
+  }
+  return found;
+}
+
+}  // namespace
+
+std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec) {
+  Findings findings = analyse(spec);
+  add_unreachable(spec, findings.reached, findings.errors);
+  sort_by_location(findings.errors);
+  return std::move(findings.errors);
+}
+
+std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec, const scenario::SweepSpec& sweep) {
+  Findings base = analyse(spec);
+  std::vector<scenario::Diagnostic> diagnostics = base.errors;
+  std::vector<bool> reached = base.reached;
+  const std::vector<EdgeDimension> dimensions = edge_dimensions(spec, sweep);
+  if (!dimensions.empty()) {
+    // Designs in the sweep's order: an odometer over the values for a grid, one index
+    // for all dimensions in lockstep for a zip.
+    std::vector<std::size_t> index(dimensions.size(), 0);
+    std::size_t zip_length = dimensions.front().dimension->values.size();
+    for (const EdgeDimension& d : dimensions) zip_length = std::min(zip_length, d.dimension->values.size());
+    std::size_t designs = 0;
+    for (bool more = true; more;) {
+      if (++designs > max_edge_designs) {
+        diagnostics.push_back(make(scenario::Diagnostic::Severity::warning, dimensions.front().dimension->where,
+                                   "the sweep has more than " + std::to_string(max_edge_designs) +
+                                       " designs of edges; only the first ones were checked"));
+        break;
+      }
+      model::ScenarioSpec design = spec;
+      std::string name;
+      for (std::size_t i = 0; i < dimensions.size(); ++i) {
+        const std::string& target = std::get<std::string>(dimensions[i].dimension->values[index[i]]);
+        design.components[dimensions[i].component].next[dimensions[i].port] = target;
+        name += (i > 0 ? ", " : "") + dimensions[i].dimension->path + " = " + target;
+      }
+      Findings found = analyse(design);
+      for (std::size_t v = 0; v < reached.size(); ++v) reached[v] = reached[v] || found.reached[v];
+      for (scenario::Diagnostic& error : found.errors) {
+        const auto same = [&](const scenario::Diagnostic& d) { return d.message.ends_with(error.message); };
+        if (std::any_of(diagnostics.begin(), diagnostics.end(), same)) continue;
+        error.where = dimensions.front().dimension->where;
+        error.message = "in the sweep design with " + name + ": " + error.message;
+        diagnostics.push_back(std::move(error));
+      }
+      // Next design.
+      if (sweep.design == scenario::SweepDesign::zip) {
+        for (std::size_t& i : index) ++i;
+        more = index.front() < zip_length;
+      } else {
+        more = false;
+        for (std::size_t i = dimensions.size(); i-- > 0;) {
+          if (++index[i] < dimensions[i].dimension->values.size()) {
+            more = true;
+            break;
+          }
+          index[i] = 0;
+        }
+      }
+    }
+  }
+  add_unreachable(spec, reached, diagnostics);
+  sort_by_location(diagnostics);
   return diagnostics;
 }
 

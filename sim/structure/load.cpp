@@ -10,9 +10,12 @@ namespace stsim::structure {
 
 namespace {
 
-scenario::LoadResult add_checks(scenario::LoadResult result) {
+// `whole_sweep`: also check every design of edges the scenario's sweep can switch to;
+// a single sweep point is one design, checked as it is.
+scenario::LoadResult add_checks(scenario::LoadResult result, bool whole_sweep) {
   if (!result.ok()) return result;
-  std::vector<scenario::Diagnostic> found = check(result.scenario->spec);
+  std::vector<scenario::Diagnostic> found =
+      whole_sweep ? check(result.scenario->spec, result.scenario->sweep) : check(result.scenario->spec);
   const bool failed = std::any_of(found.begin(), found.end(), [](const scenario::Diagnostic& d) {
     return d.severity == scenario::Diagnostic::Severity::error;
   });
@@ -29,12 +32,12 @@ scenario::LoadResult add_checks(scenario::LoadResult result) {
 }  // namespace
 
 scenario::LoadResult load_checked(const std::string& path, const std::vector<scenario::Assignment>& overrides) {
-  return add_checks(scenario::load_file(path, overrides));
+  return add_checks(scenario::load_file(path, overrides), true);
 }
 
 scenario::LoadResult with_assignments_checked(const scenario::Scenario& base,
                                               const std::vector<scenario::Assignment>& assignments) {
-  return add_checks(scenario::with_assignments(base, assignments));
+  return add_checks(scenario::with_assignments(base, assignments), false);
 }
 
 }  // namespace stsim::structure

@@ -123,3 +123,72 @@ TEST_CASE("edges on ports a kind does not use are not part of the structure", "[
   b.add("users", Kind::source, {{Port::pass, "world"}}).add("world", Kind::outcome, {{Port::pass, "users"}});
   CHECK(check(b.spec()).empty());
 }
+
+namespace {
+
+stsim::scenario::SweepDimension edge_dimension(const std::string& path, std::vector<std::string> targets,
+                                               std::uint32_t line) {
+  stsim::scenario::SweepDimension dimension;
+  dimension.path = path;
+  for (auto& target : targets) dimension.values.emplace_back(std::move(target));
+  dimension.where = {"test.toml", line, 1};
+  return dimension;
+}
+
+}  // namespace
+
+TEST_CASE("a sweep that switches edges: components reached in some design are not unreachable", "[check][sweep]") {
+  SpecBuilder b;
+  b.add("users", Kind::source, {{Port::pass, "model"}})
+      .add("model", Kind::ai, {{Port::pass, "world"}})
+      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "stopped"}})
+      .add("filter", Kind::safeguard, {{Port::pass, "review"}, {Port::block, "stopped"}})
+      .add("spare", Kind::audit, {{Port::pass, "world"}})
+      .outcome("world", true)
+      .outcome("stopped", false);
+  stsim::scenario::SweepSpec sweep;
+  sweep.design = stsim::scenario::SweepDesign::grid;
+  sweep.dimensions.push_back(edge_dimension("model.next.pass", {"world", "review", "filter"}, 100));
+  CHECK(show_all(check(b.spec())).size() == 4);  // review, filter, spare, stopped
+  CHECK(show_all(check(b.spec(), sweep)) ==
+        std::vector<std::string>{"41:1: warning: component 'spare' cannot be reached by any task; no edge on a path "
+                                 "from a source leads to it"});
+}
+
+TEST_CASE("every design of a grid is checked; a zip checks only its lockstep designs", "[check][sweep]") {
+  SpecBuilder b;
+  b.add("users", Kind::source, {{Port::pass, "model"}})
+      .add("model", Kind::ai, {{Port::pass, "a"}})
+      .add("a", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "world"}})
+      .add("b", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "world"}})
+      .outcome("world", true);
+  stsim::scenario::SweepSpec sweep;
+  sweep.dimensions.push_back(edge_dimension("model.next.pass", {"a", "b"}, 100));
+  sweep.dimensions.push_back(edge_dimension("a.next.pass", {"world", "model"}, 103));
+
+  sweep.design = stsim::scenario::SweepDesign::zip;  // (a, world), (b, model): no loop
+  CHECK(check(b.spec(), sweep).empty());
+
+  sweep.design = stsim::scenario::SweepDesign::grid;  // also (a, model): a loop
+  CHECK(show_all(check(b.spec(), sweep)) ==
+        std::vector<std::string>{"100:1: error: in the sweep design with model.next.pass = a, a.next.pass = model: "
+                                 "tasks can loop forever: model -> a -> model; every path must end at an outcome "
+                                 "(redirect an edge of the loop)"});
+}
+
+TEST_CASE("an error of the scenario as written is not repeated for each design", "[check][sweep]") {
+  SpecBuilder b;
+  b.add("users", Kind::source, {{Port::pass, "model"}})
+      .add("model", Kind::ai, {{Port::pass, "world"}})
+      .add("idle", Kind::source, {{Port::pass, "nowhere"}})
+      .add("nowhere", Kind::safeguard)
+      .add("other", Kind::defence, {{Port::pass, "world"}})
+      .outcome("world", true);
+  stsim::scenario::SweepSpec sweep;
+  sweep.design = stsim::scenario::SweepDesign::grid;
+  sweep.dimensions.push_back(edge_dimension("model.next", {"world", "other"}, 100));
+  sweep.dimensions.push_back(edge_dimension("model.reliability", {}, 101));  // not an edge: ignored
+  CHECK(show_all(check(b.spec(), sweep)) ==
+        std::vector<std::string>{"21:1: error: source 'idle' has no path to an outcome; every task must end at a "
+                                 "component of kind \"outcome\""});
+}

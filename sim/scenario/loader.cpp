@@ -1,0 +1,754 @@
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "sim/scenario/parameters.h"
+#include "sim/scenario/registry.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/suggest.h"
+
+namespace stsim::scenario {
+namespace {
+
+using detail::Input;
+using detail::Resolved;
+using detail::Rule;
+using detail::ValueType;
+using model::SourceLocation;
+
+constexpr const char* command_line = "<command line>";
+
+struct Entry {
+  const toml::key* key;
+  const toml::node* node;
+};
+
+toml::source_position position_of(const Entry& entry) {
+  const auto& node = entry.node->source().begin;
+  return node.line > 0 ? node : entry.key->source().begin;
+}
+
+// Tables are maps in TOML++: the file's order is recovered from source positions.
+std::vector<Entry> in_file_order(const toml::table& table) {
+  std::vector<Entry> entries;
+  for (const auto& [key, node] : table) entries.push_back({&key, &node});
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    const auto pa = position_of(a), pb = position_of(b);
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+  return entries;
+}
+
+bool is_number(const Input& in) {
+  return in.type == Input::Type::integer || in.type == Input::Type::floating;
+}
+double number_of(const Input& in) {
+  return in.type == Input::Type::integer ? static_cast<double>(in.integer) : in.floating;
+}
+
+std::optional<ParameterValue> scalar_of(const Input& in) {
+  switch (in.type) {
+    case Input::Type::boolean: return in.boolean;
+    case Input::Type::integer: return in.integer;
+    case Input::Type::floating: return in.floating;
+    case Input::Type::string: return in.string;
+    default: return std::nullopt;
+  }
+}
+
+bool same_value(const ParameterValue& a, const ParameterValue& b) {
+  auto number = [](const ParameterValue& v) -> std::optional<double> {
+    if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    return std::nullopt;
+  };
+  const auto na = number(a), nb = number(b);
+  if (na && nb) return *na == *nb;
+  return a == b;
+}
+
+std::string text_of(const ParameterValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::string>) return fmt::format("\"{}\"", v);
+        else return fmt::format("{}", v);
+      },
+      value);
+}
+
+class Loader {
+ public:
+  Loader(std::string file, std::vector<Diagnostic>& diagnostics)
+      : file_(std::move(file)), diagnostics_(diagnostics) {}
+
+  std::optional<Scenario> load(std::string_view text, const std::vector<Assignment>& overrides);
+
+ private:
+  SourceLocation at(const toml::node& node, const toml::key* key = nullptr) const {
+    auto where = detail::location_of(node.source(), file_);
+    if (where.line == 0 && key) where = detail::location_of(key->source(), file_);
+    if (where.line == 0) where = {file_, 1, 1};
+    return where;
+  }
+  SourceLocation at(const toml::key& key) const {
+    auto where = detail::location_of(key.source(), file_);
+    if (where.line == 0) where = {file_, 1, 1};
+    return where;
+  }
+  void error(const SourceLocation& where, std::string message) {
+    diagnostics_.push_back({Diagnostic::Severity::error, where, std::move(message)});
+  }
+  void warning(const SourceLocation& where, std::string message) {
+    diagnostics_.push_back({Diagnostic::Severity::warning, where, std::move(message)});
+  }
+
+  void declare(const toml::table& root);
+  void walk(const std::string& path, const toml::key& key, const toml::node& node);
+  void walk_table(const std::string& prefix, const toml::table& table, std::string_view skip = {});
+  void read_sweep(const toml::table& table);
+  std::optional<SweepDimension> read_dimension(const toml::node& node, std::size_t index);
+  void check_dimensions(const toml::table& table);
+  void read_baseline(const toml::array& array);
+  void read_precision(const toml::table& table);
+  // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
+  template <class T>
+  bool read_setting(const std::string& path, const toml::node& node, Rule rule, T& out) {
+    Resolved target;
+    target.rule = rule;
+    target.field = &out;
+    return detail::apply(spec_, target, path, detail::input_of(node), at(node), diagnostics_);
+  }
+  bool check_value(const std::string& path, const ParameterValue& value, const SourceLocation& where) {
+    model::ScenarioSpec scratch = spec_;
+    return apply_assignment(scratch, {path, value}, where, diagnostics_);
+  }
+
+  std::string file_;
+  std::vector<Diagnostic>& diagnostics_;
+  model::ScenarioSpec spec_;
+  SweepSpec sweep_;
+  // Components whose kind is missing or wrong: kept (as outcomes) while the file is read,
+  // so that references to them do not add errors of their own; removed afterwards.
+  std::vector<std::string> placeholders_;
+  std::vector<std::pair<std::string, const toml::table*>> tables_;  // component id -> table
+  std::vector<std::pair<std::string, const toml::table*>> context_tables_;
+  const toml::table* scenario_table_ = nullptr;
+  const toml::table* sweep_table_ = nullptr;
+  // Where each sweep dimension's values/low/high are, for design-specific checks.
+  struct DimensionNodes {
+    const toml::node* table = nullptr;
+    const toml::node* values = nullptr;
+    const toml::node* labels = nullptr;
+    const toml::node* low = nullptr;
+    const toml::node* high = nullptr;
+    const toml::node* log = nullptr;
+    const toml::node* path = nullptr;
+    bool path_ok = false;
+    Rule rule;
+  };
+  std::vector<DimensionNodes> dimension_nodes_;
+};
+
+void Loader::declare(const toml::table& root) {
+  for (const auto& entry : in_file_order(root)) {
+    const std::string name(entry.key->str());
+    const toml::node& node = *entry.node;
+    const auto* table = node.as_table();
+    if (name == "scenario" || name == "sweep") {
+      if (!table) {
+        error(at(node, entry.key), fmt::format("'{}' expects a table [{}] of {}; got {}", name, name,
+                                               name == "scenario" ? "run settings" : "sweep settings",
+                                               detail::describe(detail::input_of(node))));
+        continue;
+      }
+      if (table->contains("kind"))
+        error(at(*entry.key), fmt::format("'{}' is reserved for the {} and cannot be a component; choose another id", name,
+                                          name == "scenario" ? "run settings" : "sweep"));
+      (name == "scenario" ? scenario_table_ : sweep_table_) = table;
+      continue;
+    }
+    if (name == "contexts") {
+      if (!table) {
+        error(at(node, entry.key), fmt::format("'contexts' expects a table of contexts such as [contexts.routine]; got {}",
+                                               detail::describe(detail::input_of(node))));
+        continue;
+      }
+      for (const auto& context : in_file_order(*table)) {
+        const std::string context_name(context.key->str());
+        const auto* context_table = context.node->as_table();
+        if (context_name == "kind") {
+          error(at(*context.key), "'contexts' is reserved for the contexts and cannot be a component; choose another id");
+        } else if (!context_table) {
+          error(at(*context.node, context.key),
+                fmt::format("'contexts.{}' expects a table of context settings; got {}", context_name,
+                            detail::describe(detail::input_of(*context.node))));
+        } else if (!detail::valid_id(context_name)) {
+          error(at(*context.key), fmt::format("context name '{}' is not valid; expected letters, digits, '_' and '-'", context_name));
+        } else {
+          model::ContextSpec spec;
+          spec.name = context_name;
+          spec_.contexts.push_back(spec);
+          context_tables_.emplace_back(context_name, context_table);
+        }
+      }
+      continue;
+    }
+    if (!table) {
+      const auto keys = detail::scenario_key_names();
+      if (std::find(keys.begin(), keys.end(), name) != keys.end())
+        error(at(*entry.key), fmt::format("'{}' is outside any table; expected it inside [scenario]", name));
+      else
+        error(at(*entry.key), fmt::format("'{}' is outside any table; expected a table: [scenario], [contexts.NAME], [sweep] or a component [ID] with a kind", name));
+      continue;
+    }
+    if (!detail::valid_id(name)) {
+      error(at(*entry.key), fmt::format("component id '{}' is not valid; expected letters, digits, '_' and '-'", name));
+      continue;
+    }
+    model::ComponentSpec component;
+    component.id = name;
+    component.kind = model::Kind::outcome;
+    component.parameters = model::OutcomeSpec{};
+    component.where = at(node, entry.key);
+    spec_.components.push_back(component);
+    const toml::node* kind = table->get("kind");
+    bool ok = false;
+    if (!kind) {
+      error(component.where, fmt::format("component '{}' has no 'kind'; expected kind = one of \"source\", \"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\"", name));
+    } else {
+      auto resolved = detail::resolve(spec_, name + ".kind");
+      ok = detail::apply(spec_, std::get<Resolved>(resolved), name + ".kind", detail::input_of(*kind),
+                         at(*kind), diagnostics_);
+    }
+    if (ok) {
+      tables_.emplace_back(name, table);
+    } else {
+      placeholders_.push_back(name);
+    }
+  }
+  if (spec_.contexts.empty()) {
+    model::ContextSpec context;
+    context.name = "default";
+    spec_.contexts.push_back(context);
+  }
+}
+
+void Loader::walk(const std::string& path, const toml::key& key, const toml::node& node) {
+  auto resolved = detail::resolve(spec_, path);
+  if (auto* message = std::get_if<std::string>(&resolved)) {
+    error(at(key), std::move(*message));
+    return;
+  }
+  const Resolved& target = std::get<Resolved>(resolved);
+  if (!target.is_table) {
+    detail::apply(spec_, target, path, detail::input_of(node), at(node, &key), diagnostics_);
+    return;
+  }
+  if (const auto* table = node.as_table()) {
+    walk_table(path + ".", *table);
+  } else if (target.string_is_pass && node.is_string()) {
+    apply_assignment(spec_, {path + ".pass", node.as_string()->get()}, at(node, &key), diagnostics_);
+  } else {
+    error(at(node, &key), fmt::format("'{}' expects {}; got {}", path, target.table_expectation,
+                                      detail::describe(detail::input_of(node))));
+  }
+}
+
+void Loader::walk_table(const std::string& prefix, const toml::table& table, std::string_view skip) {
+  for (const auto& entry : in_file_order(table)) {
+    if (entry.key->str() == skip) continue;
+    walk(prefix + std::string(entry.key->str()), *entry.key, *entry.node);
+  }
+}
+
+std::optional<Scenario> Loader::load(std::string_view text, const std::vector<Assignment>& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(file_));
+  } catch (const toml::parse_error& e) {
+    std::string description(e.description());
+    const std::string redefine = "cannot redefine existing ";
+    const auto first_quote = description.find('\'');
+    const auto last_quote = description.rfind('\'');
+    const std::string name = first_quote != std::string::npos && last_quote > first_quote
+                                 ? description.substr(first_quote + 1, last_quote - first_quote - 1)
+                                 : std::string();
+    std::string message;
+    if (description.find(redefine + "table '") != std::string::npos) {
+      message = fmt::format("duplicate table [{}]; a table may be defined only once: merge the two definitions", name);
+    } else if (description.find(redefine) != std::string::npos && description.find("' as ") == std::string::npos) {
+      message = fmt::format("duplicate key '{}'; a key may be set only once in a table", name);
+    } else {
+      const std::string prefix = "Error while parsing ";
+      if (description.rfind(prefix, 0) == 0) description = description.substr(prefix.size());
+      message = "TOML syntax error in " + description;
+    }
+    auto where = detail::location_of(e.source(), file_);
+    if (where.line == 0) where = {file_, 1, 1};
+    error(where, std::move(message));
+    return std::nullopt;
+  }
+
+  spec_.name = std::filesystem::path(file_).stem().string();
+  if (spec_.name.empty()) spec_.name = "scenario";
+  declare(root);
+  if (scenario_table_) walk_table("scenario.", *scenario_table_, "kind");
+  for (const auto& [name, table] : context_tables_) walk_table("contexts." + name + ".", *table);
+  for (const auto& [id, table] : tables_) walk_table(id + ".", *table, "kind");
+  for (const auto& assignment : overrides) {
+    const SourceLocation where{command_line, 1, static_cast<std::uint32_t>(assignment.path.size() + 2)};
+    apply_assignment(spec_, assignment, where, diagnostics_);
+  }
+  if (sweep_table_) read_sweep(*sweep_table_);
+
+  std::erase_if(spec_.components, [this](const model::ComponentSpec& c) {
+    return std::find(placeholders_.begin(), placeholders_.end(), c.id) != placeholders_.end();
+  });
+  check_spec(spec_, file_, diagnostics_);
+
+  const bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& d) {
+    return d.severity == Diagnostic::Severity::error;
+  });
+  if (failed) return std::nullopt;
+  Scenario scenario;
+  scenario.file = file_;
+  scenario.text = std::string(text);
+  scenario.spec = std::move(spec_);
+  scenario.sweep = std::move(sweep_);
+  scenario.overrides = overrides;
+  return scenario;
+}
+
+constexpr std::array<std::string_view, 4> design_names = {"grid", "zip", "latin_hypercube", "sobol"};
+
+bool sampled(SweepDesign design) {
+  return design == SweepDesign::latin_hypercube || design == SweepDesign::sobol;
+}
+
+void Loader::read_sweep(const toml::table& table) {
+  const SourceLocation table_where = at(table);
+  const toml::node* design_node = nullptr;
+  const toml::node* points_node = nullptr;
+  const toml::array* baseline = nullptr;
+  const toml::node* baseline_node = nullptr;
+  const toml::table* precision = nullptr;
+  for (const auto& entry : in_file_order(table)) {
+    const std::string name(entry.key->str());
+    const toml::node& node = *entry.node;
+    const std::string path = "sweep." + name;
+    if (name == "kind") continue;  // reported as a reserved id
+    if (name == "design") {
+      design_node = &node;
+      const auto* text = node.as_string();
+      if (!text) {
+        error(at(node), fmt::format("'sweep.design' expects \"grid\", \"zip\", \"latin_hypercube\" or \"sobol\"; got {}",
+                                    detail::describe(detail::input_of(node))));
+        continue;
+      }
+      const auto found = std::find(design_names.begin(), design_names.end(), text->get());
+      if (found == design_names.end()) {
+        const std::vector<std::string> names(design_names.begin(), design_names.end());
+        const std::string suggestion = closest(text->get(), names);
+        error(at(node), fmt::format("'sweep.design' has unknown value \"{}\"; {}", text->get(),
+                                    suggestion.empty() ? "expected \"grid\", \"zip\", \"latin_hypercube\" or \"sobol\""
+                                                       : "did you mean \"" + suggestion + "\"?"));
+        continue;
+      }
+      sweep_.design = static_cast<SweepDesign>(1 + (found - design_names.begin()));
+    } else if (name == "points") {
+      points_node = &node;
+      read_setting(path, node, Rule{ValueType::integer}, sweep_.points);
+    } else if (name == "seed") {
+      Rule rule{ValueType::integer};
+      rule.int_max = std::numeric_limits<std::int64_t>::max();
+      read_setting(path, node, rule, sweep_.design_seed);
+    } else if (name == "common_random_numbers") {
+      read_setting(path, node, Rule{ValueType::boolean}, sweep_.common_random_numbers);
+    } else if (name == "baseline") {
+      baseline_node = &node;
+      baseline = node.as_array();
+      if (!baseline)
+        error(at(node), fmt::format("'sweep.baseline' expects an array with one value (or label) per dimension; got {}",
+                                    detail::describe(detail::input_of(node))));
+    } else if (name == "dimensions") {
+      const auto* array = node.as_array();
+      if (!array) {
+        error(at(node, entry.key), fmt::format("'sweep.dimensions' expects an array of tables [[sweep.dimensions]]; got {}",
+                                               detail::describe(detail::input_of(node))));
+        continue;
+      }
+      std::size_t index = 0;
+      for (const auto& element : *array)
+        if (auto dimension = read_dimension(element, index++)) sweep_.dimensions.push_back(std::move(*dimension));
+    } else if (name == "precision") {
+      precision = node.as_table();
+      if (!precision)
+        error(at(node, entry.key), fmt::format("'sweep.precision' expects a table [sweep.precision]; got {}",
+                                               detail::describe(detail::input_of(node))));
+    } else {
+      error(at(*entry.key), detail::unknown_key("key", name, "[sweep]", detail::sweep_keys()));
+    }
+  }
+  const bool explicit_design = sweep_.design != SweepDesign::none;
+  if (!explicit_design && !dimension_nodes_.empty()) sweep_.design = SweepDesign::grid;
+  if (design_node && explicit_design && dimension_nodes_.empty())
+    error(at(*design_node), fmt::format("'sweep.design' is \"{}\" but there is no [[sweep.dimensions]]; expected at least one dimension",
+                                        design_names[static_cast<std::size_t>(sweep_.design) - 1]));
+  const std::string design_name = sweep_.design == SweepDesign::none
+                                      ? "grid"
+                                      : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
+  if (sampled(sweep_.design) && !points_node)
+    error(design_node ? at(*design_node) : table_where,
+          fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]", design_name));
+  if (!sampled(sweep_.design) && points_node)
+    warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
+  check_dimensions(table);
+  if (baseline) read_baseline(*baseline);
+  (void)baseline_node;
+  if (precision) read_precision(*precision);
+}
+
+std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std::size_t index) {
+  const auto* table = node.as_table();
+  if (!table) {
+    error(at(node), fmt::format("'sweep.dimensions[{}]' expects a table [[sweep.dimensions]]; got {}", index,
+                                detail::describe(detail::input_of(node))));
+    return std::nullopt;
+  }
+  DimensionNodes nodes;
+  nodes.table = &node;
+  SweepDimension dimension;
+  dimension.where = at(node);
+  for (const auto& entry : in_file_order(*table)) {
+    const std::string name(entry.key->str());
+    if (name == "path") nodes.path = entry.node;
+    else if (name == "values") nodes.values = entry.node;
+    else if (name == "labels") nodes.labels = entry.node;
+    else if (name == "low") nodes.low = entry.node;
+    else if (name == "high") nodes.high = entry.node;
+    else if (name == "log") nodes.log = entry.node;
+    else error(at(*entry.key), detail::unknown_key("key", name, "[[sweep.dimensions]]", detail::dimension_keys()));
+  }
+  if (!nodes.path) {
+    error(dimension.where, "[[sweep.dimensions]] has no 'path'; expected path = \"<parameter>\", such as \"model.reliability\"");
+  } else if (const auto* path = nodes.path->as_string()) {
+    dimension.path = path->get();
+    auto resolved = detail::resolve(spec_, dimension.path);
+    if (auto* message = std::get_if<std::string>(&resolved)) {
+      error(at(*nodes.path), std::move(*message));
+    } else if (const auto& target = std::get<Resolved>(resolved); target.is_table && !target.string_is_pass) {
+      error(at(*nodes.path), fmt::format("'{}' is a table, not a single parameter; expected the path of one of its keys", dimension.path));
+    } else {
+      nodes.path_ok = true;
+      nodes.rule = target.is_table ? Rule{ValueType::component_ref} : target.rule;
+    }
+  } else {
+    error(at(*nodes.path), fmt::format("'path' of a sweep dimension expects a parameter path such as \"model.reliability\"; got {}",
+                                       detail::describe(detail::input_of(*nodes.path))));
+  }
+  if (nodes.values) {
+    if (const auto* values = nodes.values->as_array()) {
+      for (const auto& value : *values) {
+        const auto scalar = scalar_of(detail::input_of(value));
+        if (!scalar) {
+          error(at(value), fmt::format("values of sweep dimension '{}' must be single values; got {}", dimension.path,
+                                       detail::describe(detail::input_of(value))));
+          continue;
+        }
+        if (nodes.path_ok) check_value(dimension.path, *scalar, at(value));
+        dimension.values.push_back(*scalar);
+      }
+    } else {
+      error(at(*nodes.values), fmt::format("'values' of sweep dimension '{}' expects an array; got {}", dimension.path,
+                                           detail::describe(detail::input_of(*nodes.values))));
+    }
+  }
+  if (nodes.labels) {
+    if (const auto* labels = nodes.labels->as_array()) {
+      for (const auto& label : *labels) {
+        if (const auto* text = label.as_string()) {
+          if (std::find(dimension.labels.begin(), dimension.labels.end(), text->get()) != dimension.labels.end())
+            error(at(label), fmt::format("label \"{}\" appears twice in sweep dimension '{}'; expected distinct labels", text->get(), dimension.path));
+          dimension.labels.push_back(text->get());
+        } else {
+          error(at(label), fmt::format("labels of sweep dimension '{}' must be strings; got {}", dimension.path,
+                                       detail::describe(detail::input_of(label))));
+        }
+      }
+    } else {
+      error(at(*nodes.labels), fmt::format("'labels' of sweep dimension '{}' expects an array of strings; got {}", dimension.path,
+                                           detail::describe(detail::input_of(*nodes.labels))));
+    }
+  }
+  auto bound = [&](const toml::node* bound_node, const char* which, double& out) {
+    if (!bound_node) return;
+    const Input in = detail::input_of(*bound_node);
+    if (!is_number(in)) {
+      error(at(*bound_node), fmt::format("'{}' of sweep dimension '{}' expects a number; got {}", which, dimension.path, detail::describe(in)));
+      return;
+    }
+    out = number_of(in);
+    if (nodes.path_ok) check_value(dimension.path, *scalar_of(in), at(*bound_node));
+  };
+  bound(nodes.low, "low", dimension.low);
+  bound(nodes.high, "high", dimension.high);
+  if (nodes.log) {
+    if (const auto* log = nodes.log->as_boolean()) dimension.log_scale = log->get();
+    else error(at(*nodes.log), fmt::format("'log' of sweep dimension '{}' expects true or false; got {}", dimension.path,
+                                          detail::describe(detail::input_of(*nodes.log))));
+  }
+  for (const auto& other : sweep_.dimensions)
+    if (!dimension.path.empty() && other.path == dimension.path)
+      error(at(*nodes.path), fmt::format("sweep dimension '{}' appears twice; expected each parameter in one dimension only", dimension.path));
+  dimension_nodes_.push_back(nodes);
+  return dimension;
+}
+
+void Loader::check_dimensions(const toml::table&) {
+  const bool sample = sampled(sweep_.design);
+  const std::string design_name = sweep_.design == SweepDesign::none
+                                      ? "grid"
+                                      : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
+  const DimensionNodes* first_with_values = nullptr;
+  std::size_t first_count = 0;
+  std::string first_path;
+  for (std::size_t i = 0; i < sweep_.dimensions.size(); ++i) {
+    const auto& dimension = sweep_.dimensions[i];
+    const auto& nodes = dimension_nodes_[i];
+    const SourceLocation where = dimension.where;
+    if (!sample) {
+      if (!nodes.values) {
+        error(where, fmt::format("sweep dimension '{}' has no 'values'; expected values = [...] for a {} design", dimension.path, design_name));
+        continue;
+      }
+      const auto* values = nodes.values->as_array();
+      if (!values) continue;
+      if (values->empty())
+        error(at(*nodes.values), fmt::format("'values' of sweep dimension '{}' is empty; expected at least one value", dimension.path));
+      if (nodes.labels && nodes.labels->as_array() && nodes.labels->as_array()->size() != values->size())
+        error(at(*nodes.labels), fmt::format("sweep dimension '{}' has {} labels for {} values; expected one label per value",
+                                             dimension.path, nodes.labels->as_array()->size(), values->size()));
+      if (nodes.low || nodes.high || nodes.log)
+        warning(at(nodes.low ? *nodes.low : nodes.high ? *nodes.high : *nodes.log),
+                fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
+      if (sweep_.design == SweepDesign::zip) {
+        if (!first_with_values) {
+          first_with_values = &nodes;
+          first_count = values->size();
+          first_path = dimension.path;
+        } else if (values->size() != first_count) {
+          error(at(*nodes.values), fmt::format("a zip design needs dimensions of equal length; '{}' has {} values but '{}' has {}",
+                                               first_path, first_count, dimension.path, values->size()));
+        }
+      }
+      continue;
+    }
+    if (!nodes.low || !nodes.high) {
+      error(where, fmt::format("sweep dimension '{}' needs 'low' and 'high' for a {} design", dimension.path, design_name));
+    } else if (is_number(detail::input_of(*nodes.low)) && is_number(detail::input_of(*nodes.high))) {
+      if (!(dimension.low < dimension.high))
+        error(at(*nodes.low), fmt::format("sweep dimension '{}' has low = {} and high = {}; expected low < high",
+                                          dimension.path, dimension.low, dimension.high));
+      else if (dimension.log_scale && !(dimension.low > 0.0))
+        error(at(*nodes.low), fmt::format("sweep dimension '{}' is on a log scale with low = {}; expected low > 0",
+                                          dimension.path, dimension.low));
+    }
+    if (nodes.path_ok) {
+      const auto type = nodes.rule.type;
+      const bool numeric = type == ValueType::probability || type == ValueType::number ||
+                           type == ValueType::threshold || type == ValueType::duration ||
+                           type == ValueType::rate || type == ValueType::integer;
+      if (!numeric)
+        error(at(*nodes.path), fmt::format("sweep dimension '{}' cannot be sampled by a {} design; expected a numeric parameter",
+                                           dimension.path, design_name));
+    }
+    if (nodes.values || nodes.labels)
+      warning(at(nodes.values ? *nodes.values : *nodes.labels),
+              fmt::format("'values' and 'labels' are only used by grid and zip designs; ignored by a {} design", design_name));
+  }
+}
+
+void Loader::read_baseline(const toml::array& array) {
+  const std::size_t count = sweep_.dimensions.size();
+  if (array.size() != count) {
+    error(at(array), fmt::format("'sweep.baseline' has {} values for {} dimensions; expected one value (or label) per dimension",
+                                 array.size(), count));
+    return;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const toml::node& node = *array.get(i);
+    const auto& dimension = sweep_.dimensions[i];
+    const auto value = scalar_of(detail::input_of(node));
+    if (!value) {
+      error(at(node), fmt::format("'sweep.baseline' expects single values; got {}", detail::describe(detail::input_of(node))));
+      continue;
+    }
+    sweep_.baseline.push_back(*value);
+    if (sampled(sweep_.design)) {
+      const Input in = detail::input_of(node);
+      if (!is_number(in) || number_of(in) < dimension.low || number_of(in) > dimension.high)
+        error(at(node), fmt::format("'sweep.baseline' value {} is outside dimension '{}'; expected a number in [{}, {}]",
+                                    text_of(*value), dimension.path, dimension.low, dimension.high));
+      continue;
+    }
+    const auto* label = std::get_if<std::string>(&*value);
+    const bool is_label = label && std::find(dimension.labels.begin(), dimension.labels.end(), *label) != dimension.labels.end();
+    const bool is_value = std::any_of(dimension.values.begin(), dimension.values.end(),
+                                      [&](const ParameterValue& v) { return same_value(v, *value); });
+    if (!is_label && !is_value) {
+      std::vector<std::string> options;
+      for (const auto& v : dimension.values) options.push_back(text_of(v));
+      for (const auto& l : dimension.labels) options.push_back(fmt::format("\"{}\"", l));
+      error(at(node), fmt::format("'sweep.baseline' value {} is not a value or label of dimension '{}'; expected one of {}",
+                                  text_of(*value), dimension.path, detail::join_quoted(options, "", "or")));
+    }
+  }
+}
+
+void Loader::read_precision(const toml::table& table) {
+  sweep_.min_replications = 100;
+  sweep_.max_replications = 10000;
+  sweep_.block_size = 50;
+  const toml::node* metric = nullptr;
+  const toml::node* relative_error = nullptr;
+  const toml::node* min_node = nullptr;
+  const toml::node* max_node = nullptr;
+  Rule count{ValueType::integer};
+  count.int_min = 1;
+  for (const auto& entry : in_file_order(table)) {
+    const std::string name(entry.key->str());
+    const toml::node& node = *entry.node;
+    const std::string path = "sweep.precision." + name;
+    if (name == "metric") {
+      metric = &node;
+      if (const auto* text = node.as_string()) {
+        sweep_.metric = text->get();
+        if (sweep_.metric.empty())
+          error(at(node), "'sweep.precision.metric' is empty; expected a metric name such as \"harm_rate\"");
+      } else {
+        error(at(node), fmt::format("'sweep.precision.metric' expects a metric name such as \"harm_rate\"; got {}",
+                                    detail::describe(detail::input_of(node))));
+      }
+    } else if (name == "relative_error") {
+      relative_error = &node;
+      read_setting(path, node, Rule{ValueType::number, 0.0, false}, sweep_.relative_error);
+    } else if (name == "min_replications") {
+      min_node = &node;
+      read_setting(path, node, count, sweep_.min_replications);
+    } else if (name == "max_replications") {
+      max_node = &node;
+      read_setting(path, node, count, sweep_.max_replications);
+    } else if (name == "block_size") {
+      read_setting(path, node, count, sweep_.block_size);
+    } else {
+      error(at(*entry.key), detail::unknown_key("key", name, "[sweep.precision]", detail::precision_keys()));
+    }
+  }
+  if (!metric) error(at(table), "[sweep.precision] has no 'metric'; expected metric = \"harm_rate\" or another metric name");
+  if (!relative_error) error(at(table), "[sweep.precision] has no 'relative_error'; expected relative_error = 0.05 or another number > 0");
+  if (sweep_.min_replications > sweep_.max_replications)
+    error(max_node ? at(*max_node) : min_node ? at(*min_node) : at(table),
+          fmt::format("'sweep.precision.min_replications' ({}) is greater than 'sweep.precision.max_replications' ({}); expected min_replications <= max_replications",
+                      sweep_.min_replications, sweep_.max_replications));
+}
+
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    const bool ca = a.where.file == command_line, cb = b.where.file == command_line;
+    if (ca || cb) return cb && !ca;  // command-line faults last, in the order given
+    if (a.where.line != b.where.line) return a.where.line < b.where.line;
+    return a.where.column < b.where.column;
+  });
+}
+
+}  // namespace
+
+std::string format(const Diagnostic& diagnostic) {
+  const char* severity = diagnostic.severity == Diagnostic::Severity::error ? "error" : "warning";
+  const auto& where = diagnostic.where;
+  if (where.line == 0) return fmt::format("{}: {}: {}", where.file, severity, diagnostic.message);
+  return fmt::format("{}:{}:{}: {}: {}", where.file, where.line, where.column, severity, diagnostic.message);
+}
+
+LoadResult load_string(std::string_view text, const std::string& file_name,
+                       const std::vector<Assignment>& overrides) {
+  LoadResult result;
+  Loader loader(file_name, result.diagnostics);
+  result.scenario = loader.load(text, overrides);
+  sort_diagnostics(result.diagnostics);
+  return result;
+}
+
+LoadResult load_file(const std::string& path, const std::vector<Assignment>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    Diagnostic unreadable;
+    unreadable.where.file = path;
+    unreadable.message = "cannot read the file; expected a readable TOML scenario file";
+    LoadResult result;
+    result.diagnostics.push_back(std::move(unreadable));
+    return result;
+  }
+  return load_string(text.str(), path, overrides);
+}
+
+LoadResult with_assignments(const Scenario& base, const std::vector<Assignment>& assignments) {
+  LoadResult result;
+  Scenario scenario = base;
+  for (const auto& assignment : assignments) {
+    // A faulty sweep value is reported at its dimension, the line a user would edit.
+    SourceLocation where{base.file, 0, 0};
+    for (const auto& dimension : base.sweep.dimensions)
+      if (dimension.path == assignment.path) where = dimension.where;
+    apply_assignment(scenario.spec, assignment, where, result.diagnostics);
+  }
+  check_spec(scenario.spec, base.file, result.diagnostics);
+  sort_diagnostics(result.diagnostics);
+  const bool failed = std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& d) {
+    return d.severity == Diagnostic::Severity::error;
+  });
+  if (!failed) result.scenario = std::move(scenario);
+  return result;
+}
+
+std::optional<Assignment> parse_assignment(std::string_view text, std::string& error) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos) {
+    error = fmt::format("'{}' is not an assignment; expected path=value, such as model.reliability=0.9", text);
+    return std::nullopt;
+  }
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  const std::string_view path = trim(text.substr(0, equals));
+  const std::string_view value = trim(text.substr(equals + 1));
+  const bool path_ok = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return c == '.' || detail::valid_id(std::string_view(&c, 1));
+  });
+  if (!path_ok) {
+    error = fmt::format("'{}' is not a parameter path; expected names joined by dots, such as model.reliability=0.9", path);
+    return std::nullopt;
+  }
+  Assignment assignment{std::string(path), std::string(value)};
+  try {
+    const auto parsed = toml::parse(std::string_view("v = " + std::string(value)));
+    const Input in = detail::input_of(*parsed.get("v"));
+    if (auto scalar = scalar_of(in)) assignment.value = std::move(*scalar);
+  } catch (const toml::parse_error&) {
+    // Not a TOML value: the text itself (4h, review).
+  }
+  error.clear();
+  return assignment;
+}
+
+}  // namespace stsim::scenario

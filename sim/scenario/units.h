@@ -1,0 +1,18 @@
+#pragma once
+// Durations and rates as people write them ("90d", "4h", "12/h", "2/y"), in the units the
+// model uses: hours and events per hour.
+
+#include <optional>
+#include <string_view>
+
+namespace stsim::scenario {
+
+// "<number><unit>" with unit s, m (minutes), h, d, w (7 d) or y (365 d), optionally
+// separated by spaces; hours. Nothing for text that is not such a duration (including
+// non-finite numbers). A sign is kept, so that a range check can name a negative value.
+std::optional<double> parse_duration(std::string_view text);
+
+// "<number>/<unit>" with the units of parse_duration; events per hour.
+std::optional<double> parse_rate(std::string_view text);
+
+}  // namespace stsim::scenario

@@ -1,0 +1,120 @@
+// Loading complete scenarios: values, defaults, units and file order.
+
+#include <catch2/catch.hpp>
+
+#include "sim/scenario/parameters.h"
+#include "sim/scenario/scenario.h"
+#include "tests/scenario/texts.h"
+
+using namespace stsim;
+using namespace stsim::scenario;
+
+namespace {
+
+const model::ComponentSpec& component(const model::ScenarioSpec& spec, const std::string& id) {
+  for (const auto& c : spec.components)
+    if (c.id == id) return c;
+  FAIL("no component " << id);
+  return spec.components.front();
+}
+
+std::string all_messages(const LoadResult& result) {
+  std::string out;
+  for (const auto& d : result.diagnostics) out += format(d) + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a complete scenario loads with every value as written", "[load]") {
+  const auto result = load_string(testing::full_text, "full.toml");
+  INFO(all_messages(result));
+  REQUIRE(result.ok());
+  CHECK(result.diagnostics.empty());
+  const auto& spec = result.scenario->spec;
+  CHECK(spec.name == "layered");
+  CHECK(spec.description == "every kind of component");
+  CHECK(spec.horizon == 30 * 24.0);
+  CHECK(spec.seed == 42);
+  CHECK(spec.replications == 20);
+  CHECK(spec.time_bins == 30);
+  CHECK(spec.pause_after_harm == 2.0);
+
+  REQUIRE(spec.contexts.size() == 2);
+  CHECK(spec.contexts[0].name == "routine");
+  CHECK(spec.contexts[0].weight == 0.9);
+  CHECK_FALSE(spec.contexts[0].hazardous);
+  CHECK(spec.contexts[1].name == "triage");
+  CHECK(spec.contexts[1].severity == 3.0);
+  CHECK(spec.contexts[1].observability == 1.5);
+
+  const auto& users = std::get<model::SourceSpec>(component(spec, "users").parameters);
+  CHECK(users.rate == 12.0);
+  CHECK(users.profile == std::vector<double>{0.5, 1.5});
+  CHECK(component(spec, "users").next[0] == "model");
+
+  const auto& model_component = component(spec, "model");
+  CHECK(model_component.kind == model::Kind::ai);
+  const auto& ai = std::get<model::AiSpec>(model_component.parameters);
+  CHECK(ai.reliability == 0.99);
+  CHECK(ai.reliability_by_context.at("triage") == 0.95);
+  CHECK(ai.refusal_threshold == 2.0);
+  CHECK(ai.defer_threshold == -model::infinity);
+  CHECK(model_component.next[static_cast<std::size_t>(model::Port::refuse)] == "refused");
+  CHECK(model_component.next[static_cast<std::size_t>(model::Port::defer)] == "review");
+
+  const auto& filter = std::get<model::SafeguardSpec>(component(spec, "filter").parameters);
+  CHECK(filter.latent_failure_rate == Approx(2.0 / (365 * 24)));
+  CHECK(filter.test_interval == 30 * 24.0);
+  CHECK(filter.coupling.with == "model");
+  CHECK(filter.coupling.beta == 0.1);
+
+  const auto& review = std::get<model::OperatorSpec>(component(spec, "review").parameters);
+  CHECK(review.count == 2);
+  CHECK(review.review_time == Approx(0.05));
+  CHECK(review.review_distribution == model::ServiceDistribution::lognormal);
+  CHECK(review.max_queue == 50);
+  CHECK(review.drift.enabled);
+  CHECK(review.drift.time_constant == 90 * 24.0);
+
+  const auto& audit = component(spec, "audit");
+  CHECK(audit.next[static_cast<std::size_t>(model::Port::block)] == "blocked");
+  CHECK_FALSE(std::get<model::OutcomeSpec>(component(spec, "refused").parameters).acted);
+
+  const auto& sweep = result.scenario->sweep;
+  CHECK(sweep.design == SweepDesign::grid);
+  REQUIRE(sweep.dimensions.size() == 2);
+  CHECK(sweep.dimensions[0].path == "users.next.pass");
+  CHECK(sweep.dimensions[0].labels == std::vector<std::string>{"bare", "layered"});
+  CHECK(sweep.dimensions[1].values.size() == 3);
+  CHECK(sweep.baseline.size() == 2);
+  CHECK(sweep.metric == "harm_rate");
+  CHECK(sweep.relative_error == 0.05);
+  CHECK(sweep.block_size == 50);
+}
+
+TEST_CASE("components keep the order of the file", "[load]") {
+  const auto result = load_string(testing::full_text, "full.toml");
+  REQUIRE(result.ok());
+  std::vector<std::string> ids;
+  for (const auto& c : result.scenario->spec.components) ids.push_back(c.id);
+  CHECK(ids == std::vector<std::string>{"users", "model", "filter", "review", "audit", "defence",
+                                        "world", "refused", "blocked", "dropped"});
+  // Reverse alphabetical order, which a map would sort.
+  const auto reversed = load_string(R"toml([zulu]
+kind = "source"
+next = "alpha"
+[mike]
+kind = "outcome"
+[alpha]
+kind = "outcome"
+)toml", "order.toml");
+  REQUIRE(reversed.ok());
+  const auto& components = reversed.scenario->spec.components;
+  REQUIRE(components.size() == 3);
+  CHECK(components[0].id == "zulu");
+  CHECK(components[1].id == "mike");
+  CHECK(components[2].id == "alpha");
+  CHECK(components[0].where.line == 1);
+  CHECK(components[2].where.line == 6);
+}
