@@ -12,7 +12,10 @@ LN20 = -np.log(0.05)
 
 
 def applies(r):
-    return bool(np.any(r.first_harm_censored > 0)) and bool(np.any(r.metric("harm_rate").count > 0))
+    # Drawn where most deployments at some point see no harm within the horizon, although
+    # harm occurs: the situation in which "it has never happened" is misread as evidence.
+    quiet = r.metric("first_harm_probability").mean < 0.5
+    return bool(np.any(quiet & (r.metric("harm_rate").count > 0)))
 
 
 def median_days(r, p):

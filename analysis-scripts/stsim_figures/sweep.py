@@ -10,7 +10,9 @@ NAME = "harm_by_parameter"
 
 
 def applies(r):
-    return len(r.columns) >= 1
+    # Reliability and coupling sweeps have their own figures (flagship, coupling).
+    special = r.column(lambda p: p.endswith(".reliability") or ".coupling." in p)
+    return len(r.columns) >= 1 and special is None
 
 
 def draw(r):
