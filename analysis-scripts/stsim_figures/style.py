@@ -6,7 +6,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 # Okabe & Ito (2008), distinguishable under the common colour-vision deficiencies.
@@ -54,11 +53,6 @@ def setup():
 
 def save(fig, stem):
     """Writes stem.png (300 dpi) and stem.pdf (fonts embedded), free of dates."""
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            # Unlabelled minor ticks on log axes: decades read better, and drawing is faster.
-            if axis.get_scale() in ("log", "symlog"):
-                axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     fig.savefig(f"{stem}.png", dpi=300, metadata={"Software": None})
     fig.savefig(f"{stem}.pdf", metadata={"CreationDate": None, "ModDate": None,
                                           "Producer": None, "Creator": None})
