@@ -20,7 +20,10 @@ int main(int argc, char** argv) {
     auto command = adder(app);
     commands.emplace_back(app.get_subcommands({})[before], std::move(command));
   };
-  (void)add;
+  add(stsim::cli::add_validate);
+  add(stsim::cli::add_graph);
+  add(stsim::cli::add_run);
+  add(stsim::cli::add_inspect);
 
   try {
     app.parse(argc, argv);

@@ -140,7 +140,7 @@ Event EventQueue::pop() {
   const HeapEntry last = heap_.back();
   heap_.pop_back();
   if (!heap_.empty()) {
-    sift_down(0, last);
+    refill_root(last);
   }
   now_ = top.time;
   ++processed_;
@@ -185,6 +185,30 @@ void EventQueue::sift_down(std::size_t position, HeapEntry entry) {
     position = best;
   }
   place(position, entry);
+}
+
+void EventQueue::refill_root(HeapEntry entry) {
+  // Floyd's bottom-up variant: the entry that replaces the root came from the bottom and
+  // usually belongs there, so move the hole down to a leaf without comparing against
+  // it, then let it rise the little it needs. Fewer comparisons than sift_down.
+  const std::size_t size = heap_.size();
+  std::size_t position = 0;
+  for (;;) {
+    const std::size_t first = position * arity + 1;
+    if (first >= size) {
+      break;
+    }
+    std::size_t best = first;
+    const std::size_t end = first + arity < size ? first + arity : size;
+    for (std::size_t child = first + 1; child < end; ++child) {
+      if (before(heap_[child], heap_[best])) {
+        best = child;
+      }
+    }
+    place(position, heap_[best]);
+    position = best;
+  }
+  sift_up(position, entry);
 }
 
 void EventQueue::release(std::uint32_t slot) {

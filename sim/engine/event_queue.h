@@ -84,6 +84,7 @@ class EventQueue {
 
   void sift_up(std::size_t position, HeapEntry entry);
   void sift_down(std::size_t position, HeapEntry entry);
+  void refill_root(HeapEntry entry);
   void place(std::size_t position, const HeapEntry& entry);
   void release(std::uint32_t slot);
 

@@ -61,6 +61,12 @@ std::optional<ParameterValue> scalar_of(const Input& in) {
   }
 }
 
+bool numeric(const Rule& rule) {
+  const auto type = rule.type;
+  return type == ValueType::probability || type == ValueType::number || type == ValueType::threshold ||
+         type == ValueType::duration || type == ValueType::rate || type == ValueType::integer;
+}
+
 bool same_value(const ParameterValue& a, const ParameterValue& b) {
   auto number = [](const ParameterValue& v) -> std::optional<double> {
     if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
@@ -113,7 +119,7 @@ class Loader {
   void walk_table(const std::string& prefix, const toml::table& table, std::string_view skip = {});
   void read_sweep(const toml::table& table);
   std::optional<SweepDimension> read_dimension(const toml::node& node, std::size_t index);
-  void check_dimensions(const toml::table& table);
+  void check_dimensions();
   void read_baseline(const toml::array& array);
   void read_precision(const toml::table& table);
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
@@ -133,8 +139,9 @@ class Loader {
   std::vector<Diagnostic>& diagnostics_;
   model::ScenarioSpec spec_;
   SweepSpec sweep_;
-  // Components whose kind is missing or wrong: kept (as outcomes) while the file is read,
-  // so that references to them do not add errors of their own; removed afterwards.
+  // Components whose kind is missing or wrong: kept while the file is read, as an ai (which
+  // may be the target of any edge or coupling), so that references to them add no errors of
+  // their own; removed afterwards.
   std::vector<std::string> placeholders_;
   std::vector<std::pair<std::string, const toml::table*>> tables_;  // component id -> table
   std::vector<std::pair<std::string, const toml::table*>> context_tables_;
@@ -142,7 +149,6 @@ class Loader {
   const toml::table* sweep_table_ = nullptr;
   // Where each sweep dimension's values/low/high are, for design-specific checks.
   struct DimensionNodes {
-    const toml::node* table = nullptr;
     const toml::node* values = nullptr;
     const toml::node* labels = nullptr;
     const toml::node* low = nullptr;
@@ -213,8 +219,8 @@ void Loader::declare(const toml::table& root) {
     }
     model::ComponentSpec component;
     component.id = name;
-    component.kind = model::Kind::outcome;
-    component.parameters = model::OutcomeSpec{};
+    component.kind = model::Kind::ai;
+    component.parameters = model::AiSpec{};
     component.where = at(node, entry.key);
     spec_.components.push_back(component);
     const toml::node* kind = table->get("kind");
@@ -336,7 +342,6 @@ void Loader::read_sweep(const toml::table& table) {
   const toml::node* design_node = nullptr;
   const toml::node* points_node = nullptr;
   const toml::array* baseline = nullptr;
-  const toml::node* baseline_node = nullptr;
   const toml::table* precision = nullptr;
   for (const auto& entry : in_file_order(table)) {
     const std::string name(entry.key->str());
@@ -363,7 +368,9 @@ void Loader::read_sweep(const toml::table& table) {
       sweep_.design = static_cast<SweepDesign>(1 + (found - design_names.begin()));
     } else if (name == "points") {
       points_node = &node;
-      read_setting(path, node, Rule{ValueType::integer}, sweep_.points);
+      Rule count{ValueType::integer};
+      count.int_min = 1;
+      read_setting(path, node, count, sweep_.points);
     } else if (name == "seed") {
       Rule rule{ValueType::integer};
       rule.int_max = std::numeric_limits<std::int64_t>::max();
@@ -371,7 +378,6 @@ void Loader::read_sweep(const toml::table& table) {
     } else if (name == "common_random_numbers") {
       read_setting(path, node, Rule{ValueType::boolean}, sweep_.common_random_numbers);
     } else if (name == "baseline") {
-      baseline_node = &node;
       baseline = node.as_array();
       if (!baseline)
         error(at(node), fmt::format("'sweep.baseline' expects an array with one value (or label) per dimension; got {}",
@@ -408,9 +414,8 @@ void Loader::read_sweep(const toml::table& table) {
           fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]", design_name));
   if (!sampled(sweep_.design) && points_node)
     warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
-  check_dimensions(table);
+  check_dimensions();
   if (baseline) read_baseline(*baseline);
-  (void)baseline_node;
   if (precision) read_precision(*precision);
 }
 
@@ -422,7 +427,6 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
     return std::nullopt;
   }
   DimensionNodes nodes;
-  nodes.table = &node;
   SweepDimension dimension;
   dimension.where = at(node);
   for (const auto& entry : in_file_order(*table)) {
@@ -494,7 +498,8 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
       return;
     }
     out = number_of(in);
-    if (nodes.path_ok) check_value(dimension.path, *scalar_of(in), at(*bound_node));
+    // A parameter that cannot be sampled is reported once, by check_dimensions.
+    if (nodes.path_ok && numeric(nodes.rule)) check_value(dimension.path, *scalar_of(in), at(*bound_node));
   };
   bound(nodes.low, "low", dimension.low);
   bound(nodes.high, "high", dimension.high);
@@ -510,12 +515,12 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
   return dimension;
 }
 
-void Loader::check_dimensions(const toml::table&) {
+void Loader::check_dimensions() {
   const bool sample = sampled(sweep_.design);
   const std::string design_name = sweep_.design == SweepDesign::none
                                       ? "grid"
                                       : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
-  const DimensionNodes* first_with_values = nullptr;
+  bool zip_length_known = false;
   std::size_t first_count = 0;
   std::string first_path;
   for (std::size_t i = 0; i < sweep_.dimensions.size(); ++i) {
@@ -538,8 +543,8 @@ void Loader::check_dimensions(const toml::table&) {
         warning(at(nodes.low ? *nodes.low : nodes.high ? *nodes.high : *nodes.log),
                 fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
       if (sweep_.design == SweepDesign::zip) {
-        if (!first_with_values) {
-          first_with_values = &nodes;
+        if (!zip_length_known) {
+          zip_length_known = true;
           first_count = values->size();
           first_path = dimension.path;
         } else if (values->size() != first_count) {
@@ -560,11 +565,7 @@ void Loader::check_dimensions(const toml::table&) {
                                           dimension.path, dimension.low));
     }
     if (nodes.path_ok) {
-      const auto type = nodes.rule.type;
-      const bool numeric = type == ValueType::probability || type == ValueType::number ||
-                           type == ValueType::threshold || type == ValueType::duration ||
-                           type == ValueType::rate || type == ValueType::integer;
-      if (!numeric)
+      if (!numeric(nodes.rule))
         error(at(*nodes.path), fmt::format("sweep dimension '{}' cannot be sampled by a {} design; expected a numeric parameter",
                                            dimension.path, design_name));
     }
@@ -686,10 +687,13 @@ LoadResult load_string(std::string_view text, const std::string& file_name,
 }
 
 LoadResult load_file(const std::string& path, const std::vector<Assignment>& overrides) {
-  std::ifstream in(path, std::ios::binary);
+  // A directory opens as a stream on Linux and reads as empty: refuse it up front.
+  std::error_code ignored;
+  std::ifstream in;
+  if (!std::filesystem::is_directory(path, ignored)) in.open(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  if (!in.is_open() || in.bad()) {
     Diagnostic unreadable;
     unreadable.where.file = path;
     unreadable.message = "cannot read the file; expected a readable TOML scenario file";

@@ -342,7 +342,8 @@ std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
     if (k.name.substr(0, prefix.size()) == prefix) members.emplace_back(k.name.substr(prefix.size()));
   if (members.empty()) {
     auto candidates = first_segments(keys);
-    candidates.insert(candidates.begin(), {"kind", "next"});
+    candidates.insert(candidates.begin(), "kind");
+    if (kind != model::Kind::outcome) candidates.insert(candidates.begin() + 1, "next");
     if (kind == model::Kind::ai) candidates.emplace_back("reliability_by_context");
     return unknown_key_message("key", key, where, candidates);
   }

@@ -7,7 +7,10 @@
 namespace stsim::stats {
 
 // Count, mean and variance by Welford's update; merge() by Chan et al. Merging a
-// one-observation accumulator gives exactly the bits of add().
+// one-observation accumulator gives exactly the bits of add(), so folding replications
+// one by one in a fixed order reproduces a sequential pass bit for bit. Merging larger
+// accumulators agrees with a sequential pass only up to rounding (still deterministic
+// for a fixed merge order).
 class MeanAccumulator {
  public:
   void add(double x);

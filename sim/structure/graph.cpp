@@ -44,10 +44,12 @@ class Walker {
       arrive_(path_);
       return;
     }
+    bool went_on = false;
     for (auto [edge, end] = boost::out_edges(vertex, graph_); edge != end && !stopped_; ++edge) {
       const Port port = graph_[*edge].port;
       const std::size_t next = boost::target(*edge, graph_);
       if (on_path_[next] || !follow_(component, port)) continue;
+      went_on = true;
       on_path_[next] = true;
       path_.components.push_back(next);
       path_.ports.push_back(port);
@@ -55,6 +57,15 @@ class Walker {
       path_.components.pop_back();
       path_.ports.pop_back();
       on_path_[next] = false;
+    }
+    // A walk that ends short of an outcome counts against the limit too, so that the
+    // work is bounded even where few walks arrive (dead ends, loops).
+    if (!went_on && !stopped_) {
+      if (arrivals_ == limit_) {
+        stopped_ = true;
+        return;
+      }
+      ++arrivals_;
     }
   }
 
@@ -65,7 +76,7 @@ class Walker {
   Arrive arrive_;
   std::vector<bool> on_path_;
   Path path_;
-  std::size_t arrivals_ = 0;
+  std::size_t arrivals_ = 0;  // walks ended, at an outcome or not
   bool stopped_ = false;
 };
 

@@ -55,7 +55,9 @@ struct PathEnumeration {
   bool complete = true;     // false: stopped at the limit
 };
 
-// Every simple path from each source to each outcome, following every edge.
+// Every simple path from each source to each outcome, following every edge. `limit`
+// bounds the walks, those that end at an outcome and those that end short of one (a
+// dead end, or every next component already on the path).
 PathEnumeration enumerate_paths(const model::ScenarioSpec& spec, std::size_t limit = 100000);
 
 // Safeguards with blocks = true, operators, audits and defences (see above).
@@ -71,7 +73,7 @@ struct CutSetAnalysis {
   // Minimal cut sets, smallest first (then by component order). Empty when no hazard
   // from this ai can reach an acted outcome.
   std::vector<CutSet> minimal;
-  bool complete = true;  // false: the hazard paths were cut at the limit
+  bool complete = true;  // false: the walk stopped at the limit (as in enumerate_paths)
 };
 
 // One analysis per ai component, in component order.

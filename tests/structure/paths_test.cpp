@@ -294,3 +294,25 @@ TEST_CASE("cut sets agree with brute force over every failure combination on ran
     CHECK(found == minimal);
   }
 }
+
+TEST_CASE("path and cut set walks are bounded even where no walk arrives", "[paths][cutsets]") {
+  // 60 safeguards, each passing to the next and blocking to the one after: about 1e12
+  // walks, all ending at the last safeguard, a dead end with no outcome.
+  SpecBuilder b;
+  b.add("users", Kind::source, {{Port::pass, "model"}}).add("model", Kind::ai, {{Port::pass, "g0"}});
+  for (int i = 0; i < 60; ++i) {
+    const std::string next = std::string(1, 'g').append(std::to_string(i + 1));
+    const std::string after = std::string(1, 'g').append(std::to_string(i + 2));
+    std::vector<std::pair<Port, std::string>> edges;
+    if (i + 1 < 60) edges.emplace_back(Port::pass, next);
+    if (i + 2 < 60) edges.emplace_back(Port::block, after);
+    b.add(std::string(1, 'g').append(std::to_string(i)), Kind::safeguard, edges);
+  }
+  const auto paths = enumerate_paths(b.spec(), 1000);
+  CHECK_FALSE(paths.complete);
+  CHECK(paths.paths.empty());
+  const auto cuts = minimal_cut_sets(b.spec(), 1000);
+  REQUIRE(cuts.size() == 1);
+  CHECK_FALSE(cuts[0].complete);
+  CHECK(cuts[0].minimal.empty());
+}

@@ -1,0 +1,814 @@
+// Exact answers by enumeration and Markov chains. A task's path through the control
+// structure is enumerated branch by branch with its probability (the event tree a fault
+// tree is the dual of), given which safeguards are down; the down states are a
+// continuous-time Markov chain between proof tests, solved with matrix exponentials.
+// The semantics follow sim/model/simulation.cpp (docs/model.md) exactly.
+
+#include "sim/analytic/analytic.h"
+
+#include <Eigen/Dense>
+#include <unsupported/Eigen/MatrixFunctions>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "sim/analytic/closed_forms.h"
+
+namespace stsim::analytic {
+namespace {
+
+using model::ComponentSpec;
+using model::Kind;
+using model::Port;
+using model::ScenarioSpec;
+
+constexpr std::uint32_t none = UINT32_MAX;
+constexpr std::uint32_t unbounded = std::numeric_limits<std::uint32_t>::max();
+
+enum class Output : std::uint8_t { correct, commission, omission, refused };
+enum class Origin : std::uint8_t { model_error, misuse, operator_induced };
+
+std::string fmt_number(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", x);
+  return buffer;
+}
+
+std::string who(const ComponentSpec& c) {
+  return "component '" + c.id + "' (" + model::to_string(c.kind) + ")";
+}
+
+double normal_cdf(double x) {
+  if (x == std::numeric_limits<double>::infinity()) return 1.0;
+  if (x == -std::numeric_limits<double>::infinity()) return 0.0;
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+
+// The structure with ids resolved to indices.
+struct Graph {
+  const ScenarioSpec* spec = nullptr;
+  std::vector<std::array<std::uint32_t, model::port_count>> next;
+  std::vector<std::uint32_t> partner;  // coupling.with of safeguards, else none
+  std::uint32_t ai = none;
+
+  explicit Graph(const ScenarioSpec& s) : spec(&s) {
+    std::unordered_map<std::string, std::uint32_t> index;
+    for (std::uint32_t i = 0; i < s.components.size(); ++i) index.emplace(s.components[i].id, i);
+    auto find = [&](const std::string& id) {
+      auto it = index.find(id);
+      return it == index.end() ? none : it->second;
+    };
+    next.resize(s.components.size());
+    partner.assign(s.components.size(), none);
+    for (std::uint32_t i = 0; i < s.components.size(); ++i) {
+      const auto& c = s.components[i];
+      for (std::size_t p = 0; p < model::port_count; ++p) next[i][p] = c.next[p].empty() ? none : find(c.next[p]);
+      if (c.kind == Kind::safeguard) {
+        const auto& g = std::get<model::SafeguardSpec>(c.parameters);
+        if (!g.coupling.with.empty()) partner[i] = find(g.coupling.with);
+      }
+      if (c.kind == Kind::ai) ai = i;
+    }
+  }
+
+  const ComponentSpec& at(std::uint32_t i) const { return spec->components[i]; }
+  std::size_t size() const { return next.size(); }
+
+  // Components reachable from `from` (not including it).
+  std::vector<bool> reachable_from(std::uint32_t from) const {
+    std::vector<bool> seen(size(), false);
+    std::vector<std::uint32_t> stack{from};
+    while (!stack.empty()) {
+      const std::uint32_t v = stack.back();
+      stack.pop_back();
+      for (std::uint32_t w : next[v]) {
+        if (w != none && !seen[w]) {
+          seen[w] = true;
+          stack.push_back(w);
+        }
+      }
+    }
+    return seen;
+  }
+};
+
+bool latent(const ComponentSpec& c) {
+  return c.kind == Kind::safeguard && std::get<model::SafeguardSpec>(c.parameters).latent_failure_rate > 0.0;
+}
+
+// Safeguards whose down state is random: those that fail latently, and the safeguards a
+// common-cause latent event takes down with them.
+std::vector<std::uint32_t> chain_components(const Graph& g) {
+  std::vector<bool> in(g.size(), false);
+  for (std::uint32_t i = 0; i < g.size(); ++i) {
+    if (!latent(g.at(i))) continue;
+    in[i] = true;
+    const auto& s = std::get<model::SafeguardSpec>(g.at(i).parameters);
+    const std::uint32_t p = g.partner[i];
+    if (p != none && g.at(p).kind == Kind::safeguard && s.coupling.beta > 0.0) in[p] = true;
+  }
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t i = 0; i < g.size(); ++i)
+    if (in[i]) out.push_back(i);
+  return out;
+}
+
+std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g) {
+  if (spec.pause_after_harm > 0.0)
+    return "scenario: pause_after_harm = " + fmt_number(spec.pause_after_harm) +
+           " h > 0: suspending service after a harm makes tasks dependent";
+  if (spec.components.size() > 64)
+    return "scenario: " + std::to_string(spec.components.size()) +
+           " components; the enumeration tracks at most 64";
+  std::uint32_t ais = 0;
+  for (const auto& c : spec.components)
+    if (c.kind == Kind::ai) ++ais;
+  if (ais != 1) return "scenario: " + std::to_string(ais) + " ai components; the subset has exactly one";
+
+  const auto chain = chain_components(g);
+  bool any_operators = false;
+  for (std::uint32_t i = 0; i < g.size(); ++i) {
+    const auto& c = g.at(i);
+    switch (c.kind) {
+      case Kind::source: {
+        const auto& s = std::get<model::SourceSpec>(c.parameters);
+        if (!s.profile.empty()) return who(c) + ": profile: a time-varying rate is not a homogeneous Poisson source";
+        if (g.next[i][0] != g.ai) return who(c) + ": next = '" + c.next[0] + "': the subset's sources feed the ai directly";
+        break;
+      }
+      case Kind::safeguard: {
+        const auto& s = std::get<model::SafeguardSpec>(c.parameters);
+        if (s.latent_failure_rate > 0.0 && s.test_interval > 0.0 && s.test_interval < spec.horizon &&
+            !(s.repair_time < s.test_interval))
+          return who(c) + ": repair_time = " + fmt_number(s.repair_time) + " h >= test_interval = " +
+                 fmt_number(s.test_interval) + " h: overlapping repairs are not modelled";
+        break;
+      }
+      case Kind::operators: {
+        any_operators = true;
+        const auto& o = std::get<model::OperatorSpec>(c.parameters);
+        if (o.vigilance_floor < 1.0)
+          return who(c) + ": vigilance_floor = " + fmt_number(o.vigilance_floor) +
+                 " < 1: vigilance decay over a shift has no closed form here";
+        if (o.automation_bias > 0.0 && (o.trust_gain > 0.0 || o.trust_loss > 0.0))
+          return who(c) + ": automation_bias = " + fmt_number(o.automation_bias) +
+                 " with trust_gain/trust_loss > 0: trust that moves with experience";
+        if (std::isfinite(o.workload_scale))
+          return who(c) + ": workload_scale = " + fmt_number(o.workload_scale) +
+                 ": thoroughness that depends on the queue length";
+        if (o.drift.enabled) return who(c) + ": drift.enabled = true: organisational drift";
+        break;
+      }
+      case Kind::audit: {
+        const auto& a = std::get<model::AuditSpec>(c.parameters);
+        if (a.drift.enabled) return who(c) + ": drift.enabled = true: organisational drift";
+        if (!chain.empty())
+          return who(c) + ": an audit that reveals latent safeguard failures (here '" +
+                 g.at(chain.front()).id + "') couples tasks with the failure process";
+        break;
+      }
+      case Kind::ai:
+      case Kind::defence:
+      case Kind::outcome: break;
+    }
+  }
+  if (chain.size() > max_latent_safeguards)
+    return "scenario: " + std::to_string(chain.size()) + " safeguards can be down latently; the Markov chain is solved for at most " +
+           std::to_string(max_latent_safeguards);
+  if (any_operators && !chain.empty())
+    return who(g.at(chain.front())) + ": latent_failure_rate > 0 with operators: review arrivals are then not Poisson";
+
+  for (std::uint32_t i = 0; i < g.size(); ++i) {
+    const auto& c = g.at(i);
+    if (c.kind == Kind::safeguard) {
+      const auto& s = std::get<model::SafeguardSpec>(c.parameters);
+      const bool can_flag = s.detect_error > 0.0 || s.detect_misuse > 0.0 || s.false_alarm > 0.0;
+      if (!s.blocks && can_flag) {
+        const auto after = g.reachable_from(i);
+        for (std::uint32_t j = 0; j < g.size(); ++j) {
+          if (after[j] && g.at(j).kind == Kind::operators)
+            return who(c) + ": blocks = false passes alarms to operators '" + g.at(j).id +
+                   "', whose alarm fatigue depends on the alarm history";
+        }
+      }
+    }
+    if (c.kind == Kind::operators) {
+      // Burke's theorem keeps the departures of an M/M/c queue Poisson; nothing else does.
+      const auto& o = std::get<model::OperatorSpec>(c.parameters);
+      const bool poisson_out =
+          o.max_queue == unbounded && o.review_distribution == model::ServiceDistribution::exponential;
+      if (!poisson_out) {
+        const auto after = g.reachable_from(i);
+        for (std::uint32_t j = 0; j < g.size(); ++j) {
+          if (after[j] && g.at(j).kind == Kind::operators)
+            return who(c) + ": feeds operators '" + g.at(j).id +
+                   "' but is not M/M/c with an unbounded queue, so its departures are not Poisson";
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Expected values per task born, given which safeguards are down.
+struct TaskTotals {
+  double harm = 0.0, harm_severity = 0.0, harm_correct = 0.0;
+  double model_error = 0.0, hazardous_output = 0.0, near_miss = 0.0, model_error_no_harm = 0.0;
+  double false_alarms = 0.0;
+  double benign = 0.0, malicious = 0.0, refused_benign = 0.0, refused_malicious = 0.0, benign_lost = 0.0;
+  std::vector<double> arrivals;  // per component: probability the task reaches it
+
+  void add(const TaskTotals& o, double w) {
+    harm += w * o.harm;
+    harm_severity += w * o.harm_severity;
+    harm_correct += w * o.harm_correct;
+    model_error += w * o.model_error;
+    hazardous_output += w * o.hazardous_output;
+    near_miss += w * o.near_miss;
+    model_error_no_harm += w * o.model_error_no_harm;
+    false_alarms += w * o.false_alarms;
+    benign += w * o.benign;
+    malicious += w * o.malicious;
+    refused_benign += w * o.refused_benign;
+    refused_malicious += w * o.refused_malicious;
+    benign_lost += w * o.benign_lost;
+    if (arrivals.size() < o.arrivals.size()) arrivals.resize(o.arrivals.size(), 0.0);
+    for (std::size_t i = 0; i < o.arrivals.size(); ++i) arrivals[i] += w * o.arrivals[i];
+  }
+};
+
+// One branch of a task's path: everything the model carries on a task that later
+// components act on. The difficulty is uniform on [lo, hi) given the branch.
+struct Branch {
+  double p = 1.0;
+  std::uint32_t context = 0;
+  bool malicious = false;
+  bool hazardous = false;
+  bool erred = false;
+  bool alarm = false;
+  Output output = Output::correct;
+  Origin origin = Origin::model_error;
+  std::uint64_t failed = 0;  // components that failed on this task (bit = component index)
+  double lo = 0.0, hi = 1.0;
+};
+
+class Enumerator {
+ public:
+  Enumerator(const Graph& g, std::uint64_t down, const std::vector<double>& overflow)
+      : g_(g), down_(down), overflow_(overflow) {
+    totals_.arrivals.assign(g.size(), 0.0);
+  }
+
+  TaskTotals run() {
+    const auto& ctx = g_.spec->contexts;
+    double weight_sum = 0.0;
+    for (const auto& c : ctx) weight_sum += c.weight;
+    for (std::uint32_t k = 0; k < ctx.size(); ++k) {
+      const double pc = ctx[k].weight / weight_sum;
+      for (int m = 0; m < 2; ++m) {
+        Branch b;
+        b.context = k;
+        b.malicious = m == 1;
+        b.p = pc * (b.malicious ? ctx[k].malicious_share : 1.0 - ctx[k].malicious_share);
+        if (b.p <= 0.0) continue;
+        (b.malicious ? totals_.malicious : totals_.benign) += b.p;
+        visit(g_.ai, b);
+      }
+    }
+    return totals_;
+  }
+
+ private:
+  static std::uint64_t bit(std::uint32_t i) { return std::uint64_t{1} << i; }
+
+  void leave(std::uint32_t node, Port port, const Branch& b) {
+    if (b.p <= 0.0) return;
+    const std::uint32_t to = g_.next[node][static_cast<std::size_t>(port)];
+    if (to == none) {
+      end(b, b.hazardous ? Terminal::near_miss : Terminal::lost);
+      return;
+    }
+    visit(to, b);
+  }
+
+  enum class Terminal { harm, served, near_miss, lost };
+
+  void end(const Branch& b, Terminal t) {
+    switch (t) {
+      case Terminal::harm:
+        totals_.harm += b.p;
+        totals_.harm_severity += b.p * g_.spec->contexts[b.context].severity;
+        if (b.origin != Origin::model_error) totals_.harm_correct += b.p;
+        break;
+      case Terminal::near_miss: totals_.near_miss += b.p; break;
+      case Terminal::lost:
+        if (!b.malicious) totals_.benign_lost += b.p;
+        break;
+      case Terminal::served: break;
+    }
+    if (b.erred && t != Terminal::harm) totals_.model_error_no_harm += b.p;
+  }
+
+  void visit(std::uint32_t node, Branch b) {
+    if (b.p <= 0.0) return;
+    totals_.arrivals[node] += b.p;
+    const auto& c = g_.at(node);
+    switch (c.kind) {
+      case Kind::ai: return ai(node, std::get<model::AiSpec>(c.parameters), b);
+      case Kind::safeguard: return safeguard(node, std::get<model::SafeguardSpec>(c.parameters), b);
+      case Kind::audit: return audit(node, std::get<model::AuditSpec>(c.parameters), b);
+      case Kind::defence: return defence(node, std::get<model::DefenceSpec>(c.parameters), b);
+      case Kind::operators: return operators(node, std::get<model::OperatorSpec>(c.parameters), b);
+      case Kind::outcome:
+        if (std::get<model::OutcomeSpec>(c.parameters).acted) {
+          if (b.hazardous) end(b, Terminal::harm);
+          else end(b, b.output == Output::refused ? Terminal::lost : Terminal::served);
+        } else {
+          end(b, b.hazardous ? Terminal::near_miss : Terminal::lost);
+        }
+        return;
+      case Kind::source: return;
+    }
+  }
+
+  void ai(std::uint32_t node, const model::AiSpec& a, Branch b) {
+    const auto& ctx = g_.spec->contexts[b.context];
+    // Refusal on the observable score: benign ~ N(0,1), malicious ~ N(observability, 1).
+    const double shift = b.malicious ? ctx.observability : 0.0;
+    const double p_refuse = 1.0 - normal_cdf(a.refusal_threshold - shift);
+    {
+      Branch r = b;
+      r.p *= p_refuse;
+      r.output = Output::refused;
+      r.hazardous = false;
+      (r.malicious ? totals_.refused_malicious : totals_.refused_benign) += r.p;
+      leave(node, Port::refuse, r);
+    }
+    b.p *= 1.0 - p_refuse;
+    auto it = a.reliability_by_context.find(ctx.name);
+    const double rel = it == a.reliability_by_context.end() ? a.reliability : it->second;
+    // The hardest (1 - reliability) of tasks are wrong; failure modes by commission_share.
+    for (int mode = 0; mode < 3; ++mode) {
+      Branch o = b;
+      if (mode == 0) {
+        o.p *= rel;
+        o.output = Output::correct;
+        o.hi = rel;
+      } else {
+        o.p *= (1.0 - rel) * (mode == 1 ? a.commission_share : 1.0 - a.commission_share);
+        o.output = mode == 1 ? Output::commission : Output::omission;
+        o.erred = true;
+        o.failed |= bit(node);
+        o.lo = rel;
+      }
+      if (o.p <= 0.0) continue;
+      if (o.erred) totals_.model_error += o.p;
+      o.hazardous = ctx.hazardous && (o.output == Output::commission || (o.output == Output::correct && o.malicious));
+      if (o.hazardous) {
+        o.origin = o.output == Output::commission ? Origin::model_error : Origin::misuse;
+        totals_.hazardous_output += o.p;
+      }
+      // Deferral on confidence: correct ~ N(separation, 1), wrong ~ N(0, 1).
+      const double p_defer = normal_cdf(a.defer_threshold - (o.erred ? 0.0 : a.confidence_separation));
+      Branch d = o;
+      d.p *= p_defer;
+      leave(node, Port::defer, d);
+      o.p *= 1.0 - p_defer;
+      leave(node, Port::pass, o);
+    }
+  }
+
+  // A flag: blocked, or passed on with an alarm.
+  void flagged(std::uint32_t node, bool blocks, Branch b) {
+    if (blocks) return leave(node, Port::block, b);
+    b.alarm = true;
+    leave(node, Port::pass, b);
+  }
+
+  void safeguard(std::uint32_t node, const model::SafeguardSpec& s, Branch b) {
+    if (down_ & bit(node)) {
+      if (b.hazardous) b.failed |= bit(node);
+      return leave(node, Port::pass, b);
+    }
+    if (!b.hazardous) {
+      Branch f = b;
+      f.p *= s.false_alarm;
+      totals_.false_alarms += f.p;
+      flagged(node, s.blocks, f);
+      b.p *= 1.0 - s.false_alarm;
+      return leave(node, Port::pass, b);
+    }
+    const double p = b.origin == Origin::misuse ? s.detect_misuse : s.detect_error;
+    const std::uint32_t partner = g_.partner[node];
+    const double beta = (partner != none && (b.failed & bit(partner))) ? s.coupling.beta : 0.0;
+    // Shared cause: defeated with the partner.
+    Branch miss = b;
+    miss.p *= beta;
+    miss.failed |= bit(node);
+    leave(node, Port::pass, miss);
+    b.p *= 1.0 - beta;
+    if (b.origin == Origin::model_error && s.coupling.difficulty_correlation > 0.0) {
+      // Judged by the model's own difficulty: flags iff difficulty <= p.
+      const double rho = s.coupling.difficulty_correlation;
+      const double width = b.hi - b.lo;
+      const double cut = std::clamp(p, b.lo, b.hi);
+      Branch yes = b, no = b;
+      yes.p *= rho * (width > 0.0 ? (cut - b.lo) / width : 0.0);
+      yes.hi = cut;
+      no.p *= rho * (width > 0.0 ? (b.hi - cut) / width : 1.0);
+      no.lo = cut;
+      no.failed |= bit(node);
+      flagged(node, s.blocks, yes);
+      leave(node, Port::pass, no);
+      b.p *= 1.0 - rho;
+    }
+    Branch yes = b;
+    yes.p *= p;
+    flagged(node, s.blocks, yes);
+    b.p *= 1.0 - p;
+    b.failed |= bit(node);
+    leave(node, Port::pass, b);
+  }
+
+  void audit(std::uint32_t node, const model::AuditSpec& a, Branch b) {
+    if (!b.hazardous) return leave(node, Port::pass, b);
+    Branch caught = b;
+    caught.p *= a.sample * a.detect;
+    leave(node, Port::block, caught);
+    Branch missed = b;
+    missed.p *= a.sample * (1.0 - a.detect);
+    missed.failed |= bit(node);
+    leave(node, Port::pass, missed);
+    b.p *= 1.0 - a.sample;
+    leave(node, Port::pass, b);
+  }
+
+  void defence(std::uint32_t node, const model::DefenceSpec& d, Branch b) {
+    if (b.hazardous) {
+      const double p = b.origin == Origin::misuse ? d.detect_misuse : d.detect_error;
+      Branch caught = b;
+      caught.p *= p;
+      leave(node, Port::block, caught);
+      b.p *= 1.0 - p;
+      b.failed |= bit(node);
+      return leave(node, Port::pass, b);
+    }
+    Branch f = b;
+    f.p *= d.false_alarm;
+    totals_.false_alarms += f.p;
+    leave(node, Port::block, f);
+    b.p *= 1.0 - d.false_alarm;
+    leave(node, Port::pass, b);
+  }
+
+  void operators(std::uint32_t node, const model::OperatorSpec& o, Branch b) {
+    Branch over = b;
+    over.p *= overflow_[node];
+    leave(node, Port::overflow, over);
+    b.p *= 1.0 - overflow_[node];
+    // The subset has no alarms here and constant trust, vigilance 1 and no workload effect.
+    const double check = 1.0 - o.automation_bias * o.trust_initial;
+    if (b.hazardous) {
+      Branch caught = b;
+      caught.p *= check * o.detect;
+      leave(node, Port::block, caught);
+      b.p *= 1.0 - check * o.detect;
+      b.failed |= bit(node);
+      return leave(node, Port::pass, b);
+    }
+    Branch reject = b;
+    reject.p *= check * o.false_reject;
+    leave(node, Port::block, reject);
+    b.p *= 1.0 - check * o.false_reject;
+    const auto& ctx = g_.spec->contexts[b.context];
+    if (b.output == Output::correct && ctx.hazardous && o.slip > 0.0) {
+      // Interaction: a correct output turned into a hazardous action.
+      Branch slip = b;
+      slip.p *= o.slip;
+      slip.hazardous = true;
+      slip.origin = Origin::operator_induced;
+      totals_.hazardous_output += slip.p;
+      leave(node, Port::pass, slip);
+      b.p *= 1.0 - o.slip;
+    }
+    leave(node, Port::pass, b);
+  }
+
+  const Graph& g_;
+  std::uint64_t down_;
+  const std::vector<double>& overflow_;
+  TaskTotals totals_;
+};
+
+// The down states of the chain's safeguards: each is up (0), down and unknown (1) or
+// found and under repair (2); state = sum digit_i 3^i.
+class LatentChain {
+ public:
+  LatentChain(const Graph& g, std::vector<std::uint32_t> members) : g_(g), members_(std::move(members)) {
+    n_ = 1;
+    for (std::size_t i = 0; i < members_.size(); ++i) n_ *= 3;
+    q_ = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_), static_cast<Eigen::Index>(n_));
+    down_rate_.assign(n_, 0.0);
+    for (std::size_t s = 0; s < n_; ++s) {
+      for (std::size_t i = 0; i < members_.size(); ++i) {
+        const auto& sg = spec(i);
+        if (sg.latent_failure_rate <= 0.0) continue;
+        const std::size_t j = partner_member(i);
+        const double beta = j != npos ? sg.coupling.beta : 0.0;
+        add_rate(s, set_down(s, i), (1.0 - beta) * sg.latent_failure_rate);
+        if (beta > 0.0) add_rate(s, set_down(set_down(s, i), j), beta * sg.latent_failure_rate);
+      }
+    }
+  }
+
+  std::size_t states() const { return n_; }
+  std::size_t members() const { return members_.size(); }
+  std::uint32_t member(std::size_t i) const { return members_[i]; }
+  // Components down in state s, as bits of component indices.
+  std::uint64_t down_mask(std::size_t s) const {
+    std::uint64_t mask = 0;
+    for (std::size_t i = 0; i < members_.size(); ++i)
+      if (digit(s, i) != 0) mask |= std::uint64_t{1} << members_[i];
+    return mask;
+  }
+  bool member_down(std::size_t s, std::size_t i) const { return digit(s, i) != 0; }
+  // Expected safeguard failures per hour in state s (a common-cause event failing two up
+  // safeguards counts two).
+  double failure_rate(std::size_t s) const { return down_rate_[s]; }
+
+  struct Solution {
+    Eigen::VectorXd occupancy;  // expected hours in each state over [0, horizon]
+    double survival = 1.0;      // P(no killing event in [0, horizon])
+    double survival_integral = 0.0;  // integral of the survival function over [0, horizon]
+  };
+
+  // Solves over [0, horizon] from all up; `kill` is the killing rate per state (harms
+  // per hour), for the time to the first harm.
+  Solution solve(double horizon, const Eigen::VectorXd& kill) const {
+    struct Event {
+      double time;
+      std::size_t member;
+      bool test;  // else repair done
+    };
+    std::vector<Event> events;
+    for (std::size_t i = 0; i < members_.size(); ++i) {
+      const auto& sg = spec(i);
+      if (!(sg.test_interval > 0.0)) continue;
+      // The model schedules each test from the previous one.
+      for (double t = sg.test_interval; t < horizon; t += sg.test_interval) {
+        events.push_back({t, i, true});
+        if (sg.repair_time > 0.0 && t + sg.repair_time < horizon) events.push_back({t + sg.repair_time, i, false});
+      }
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
+
+    const auto n = static_cast<Eigen::Index>(n_);
+    Eigen::MatrixXd qk = q_;
+    qk.diagonal() -= kill;
+    Eigen::RowVectorXd p = Eigen::RowVectorXd::Zero(n), pk = Eigen::RowVectorXd::Zero(n);
+    p(0) = 1.0;
+    pk(0) = 1.0;
+    Solution out;
+    out.occupancy = Eigen::VectorXd::Zero(n);
+    std::map<long long, std::array<Eigen::MatrixXd, 4>> cache;
+    double now = 0.0;
+    auto advance = [&](double to) {
+      const double dt = to - now;
+      if (dt <= 0.0) return;
+      // Equal test intervals give the same step: one matrix exponential for each.
+      const auto key = std::llround(dt * 1e9);
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        auto [e, integral] = exponential_and_integral(q_, dt);
+        auto [ek, integral_k] = exponential_and_integral(qk, dt);
+        it = cache.emplace(key, std::array<Eigen::MatrixXd, 4>{e, integral, ek, integral_k}).first;
+      }
+      const auto& m = it->second;
+      out.occupancy += (p * m[1]).transpose();
+      out.survival_integral += (pk * m[3]).sum();
+      p = p * m[0];
+      pk = pk * m[2];
+      now = to;
+    };
+    for (const Event& e : events) {
+      advance(e.time);
+      p = jump(p, e);
+      pk = jump(pk, e);
+    }
+    advance(horizon);
+    out.survival = pk.sum();
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  const model::SafeguardSpec& spec(std::size_t i) const {
+    return std::get<model::SafeguardSpec>(g_.at(members_[i]).parameters);
+  }
+  std::size_t partner_member(std::size_t i) const {
+    const std::uint32_t p = g_.partner[members_[i]];
+    if (p == none || g_.at(p).kind != Kind::safeguard) return npos;
+    for (std::size_t j = 0; j < members_.size(); ++j)
+      if (members_[j] == p) return j;
+    return npos;
+  }
+  static std::size_t power3(std::size_t i) {
+    std::size_t r = 1;
+    while (i-- > 0) r *= 3;
+    return r;
+  }
+  static std::size_t digit(std::size_t s, std::size_t i) { return s / power3(i) % 3; }
+  static std::size_t with_digit(std::size_t s, std::size_t i, std::size_t d) {
+    return s + (d - digit(s, i)) * power3(i);
+  }
+  // A failure takes an up safeguard down; one already down stays as it is.
+  static std::size_t set_down(std::size_t s, std::size_t i) { return digit(s, i) == 0 ? with_digit(s, i, 1) : s; }
+
+  void add_rate(std::size_t from, std::size_t to, double rate) {
+    if (rate <= 0.0) return;
+    for (std::size_t i = 0; i < members_.size(); ++i)
+      if (digit(from, i) == 0 && digit(to, i) != 0) down_rate_[from] += rate;
+    if (to == from) return;
+    const auto f = static_cast<Eigen::Index>(from), t = static_cast<Eigen::Index>(to);
+    q_(f, t) += rate;
+    q_(f, f) -= rate;
+  }
+
+  Eigen::RowVectorXd jump(const Eigen::RowVectorXd& p, const auto& e) const {
+    Eigen::RowVectorXd out = Eigen::RowVectorXd::Zero(p.size());
+    const double repair = spec(e.member).repair_time;
+    for (std::size_t s = 0; s < n_; ++s) {
+      std::size_t to = s;
+      const std::size_t d = digit(s, e.member);
+      if (e.test && d == 1) to = with_digit(s, e.member, repair > 0.0 ? 2 : 0);
+      if (!e.test && d == 2) to = with_digit(s, e.member, 0);
+      out(static_cast<Eigen::Index>(to)) += p(static_cast<Eigen::Index>(s));
+    }
+    return out;
+  }
+
+  // exp(Q t) and its integral over [0, t], from one exponential of the block matrix
+  // [[Q, I], [0, 0]] (Van Loan, IEEE TAC 23, 1978).
+  static std::pair<Eigen::MatrixXd, Eigen::MatrixXd> exponential_and_integral(const Eigen::MatrixXd& q, double t) {
+    const Eigen::Index n = q.rows();
+    Eigen::MatrixXd block = Eigen::MatrixXd::Zero(2 * n, 2 * n);
+    block.topLeftCorner(n, n) = q * t;
+    block.topRightCorner(n, n) = Eigen::MatrixXd::Identity(n, n) * t;
+    const Eigen::MatrixXd e = block.exp();
+    return {e.topLeftCorner(n, n), e.topRightCorner(n, n)};
+  }
+
+  const Graph& g_;
+  std::vector<std::uint32_t> members_;
+  std::size_t n_ = 1;
+  Eigen::MatrixXd q_;
+  std::vector<double> down_rate_;
+};
+
+}  // namespace
+
+const ExactMetric* Analysis::find(const std::string& name) const {
+  for (const auto& m : metrics)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::optional<std::string> outside_subset(const ScenarioSpec& spec) {
+  const Graph g(spec);
+  return check_subset(spec, g);
+}
+
+Analysis analyse(const ScenarioSpec& spec) {
+  const Graph g(spec);
+  if (auto reason = check_subset(spec, g)) throw std::invalid_argument(*reason);
+  Analysis out;
+  for (const auto& c : spec.components)
+    if (c.kind == Kind::source) out.task_rate += std::get<model::SourceSpec>(c.parameters).rate;
+  const double horizon = spec.horizon;
+
+  // Operator pools: the overflow probability of each depends on the traffic that
+  // reaches it, which depends on the pools upstream; in a structure without loops,
+  // iterating as many times as there are pools settles every one.
+  std::vector<std::uint32_t> pools;
+  for (std::uint32_t i = 0; i < g.size(); ++i)
+    if (g.at(i).kind == Kind::operators) pools.push_back(i);
+  std::vector<double> overflow(g.size(), 0.0);
+  std::vector<QueueResult> queues(g.size());
+  for (std::size_t iteration = 0; iteration <= pools.size() && !pools.empty(); ++iteration) {
+    const TaskTotals t = Enumerator(g, 0, overflow).run();
+    for (std::uint32_t k : pools) {
+      const auto& o = std::get<model::OperatorSpec>(g.at(k).parameters);
+      queues[k] = mmc(out.task_rate * t.arrivals[k], 1.0 / o.review_time, o.count, o.max_queue);
+      overflow[k] = queues[k].p_overflow;
+    }
+  }
+  for (std::uint32_t k : pools) {
+    if (!queues[k].stable)
+      throw std::invalid_argument(who(g.at(k)) + ": offered load " + fmt_number(queues[k].offered_load) +
+                                  " Erlangs >= count = " +
+                                  std::to_string(std::get<model::OperatorSpec>(g.at(k).parameters).count) +
+                                  ": the queue grows without bound");
+  }
+
+  // The latent chain; without latent failures it has one state and no events.
+  const LatentChain chain(g, chain_components(g));
+  std::vector<TaskTotals> per_state(chain.states());
+  std::map<std::uint64_t, TaskTotals> by_mask;
+  Eigen::VectorXd kill(static_cast<Eigen::Index>(chain.states()));
+  for (std::size_t s = 0; s < chain.states(); ++s) {
+    const std::uint64_t mask = chain.down_mask(s);
+    auto it = by_mask.find(mask);
+    if (it == by_mask.end()) it = by_mask.emplace(mask, Enumerator(g, mask, overflow).run()).first;
+    per_state[s] = it->second;
+    kill(static_cast<Eigen::Index>(s)) = out.task_rate * it->second.harm;
+  }
+  const auto solution = chain.solve(horizon, kill);
+  TaskTotals avg;
+  double latent_failures = 0.0;
+  for (std::size_t s = 0; s < chain.states(); ++s) {
+    const double hours = solution.occupancy(static_cast<Eigen::Index>(s));
+    avg.add(per_state[s], hours / horizon);
+    latent_failures += hours * chain.failure_rate(s);
+  }
+  for (std::size_t i = 0; i < chain.members(); ++i) {
+    double hours_down = 0.0;
+    for (std::size_t s = 0; s < chain.states(); ++s)
+      if (chain.member_down(s, i)) hours_down += solution.occupancy(static_cast<Eigen::Index>(s));
+    out.safeguards.push_back({g.at(chain.member(i)).id, hours_down / horizon});
+  }
+
+  // With operators, tasks still in review at the horizon are neither harmed nor served:
+  // per-task values are exact in the long run.
+  const bool queued = !pools.empty();
+  auto put = [&](const char* name, double value, bool steady = false) {
+    out.metrics.push_back({name, value, steady || queued});
+  };
+  put("harm_rate", avg.harm);
+  put("model_error_rate", avg.model_error);
+  put("hazardous_output_rate", avg.hazardous_output);
+  put("near_miss_rate", avg.near_miss);
+  put("harm_with_correct_output_rate", avg.harm_correct);
+  put("model_error_no_harm_rate", avg.model_error_no_harm);
+  put("false_alarm_rate", avg.false_alarms);
+  if (avg.benign > 0.0) {
+    put("refused_benign_share", avg.refused_benign / avg.benign);
+    put("benign_lost_share", avg.benign_lost / avg.benign);
+  }
+  if (avg.malicious > 0.0) put("refused_malicious_share", avg.refused_malicious / avg.malicious);
+  put("harms_per_hour", out.task_rate * avg.harm);
+  if (!queued) {
+    // Harms happen at arrival, so the harm process is Poisson modulated by the chain.
+    put("first_harm_probability", 1.0 - solution.survival);
+    put("time_to_first_harm", solution.survival_integral);
+  }
+  // Given n > 0 tasks, each is born at an independent uniform time: E[severity / n] is the
+  // time-averaged severity per task, and a replication without tasks counts 0.
+  put("harm_severity_per_task", avg.harm_severity * -std::expm1(-out.task_rate * horizon));
+  put("tasks_per_replication", out.task_rate * horizon);
+  if (queued) {
+    double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0;
+    for (std::uint32_t k : pools) {
+      const auto& o = std::get<model::OperatorSpec>(g.at(k).parameters);
+      const auto& q = queues[k];
+      const double lambda = out.task_rate * avg.arrivals[k];
+      PoolAnalysis pa;
+      pa.id = g.at(k).id;
+      pa.arrival_rate = lambda;
+      pa.service_rate = 1.0 / o.review_time;
+      pa.servers = o.count;
+      pa.p_wait = q.p_wait;
+      pa.mean_wait = q.mean_wait;
+      pa.utilisation = q.utilisation;
+      pa.p_overflow = q.p_overflow;
+      pa.stable = q.stable;
+      const bool exponential = o.review_distribution == model::ServiceDistribution::exponential;
+      if (!exponential && o.count == 1 && o.max_queue == unbounded) {
+        // M/G/1: Pollaczek-Khinchine, E[S^2] = (1 + cv^2) E[S]^2.
+        const double cv = o.review_distribution == model::ServiceDistribution::fixed ? 0.0 : o.review_cv;
+        const double rho = lambda * o.review_time;
+        pa.p_wait = rho;
+        pa.mean_wait = lambda * (1.0 + cv * cv) * o.review_time * o.review_time / (2.0 * (1.0 - rho));
+      } else if (!exponential) {
+        pa.p_wait = pa.mean_wait = std::numeric_limits<double>::quiet_NaN();
+      }
+      busy += lambda * (1.0 - q.p_overflow) * o.review_time;
+      capacity += static_cast<double>(o.count);
+      wait += lambda * (1.0 - q.p_overflow) * pa.mean_wait;
+      reviews += lambda * (1.0 - q.p_overflow);
+      out.pools.push_back(pa);
+    }
+    put("operator_utilisation", busy / capacity, true);
+    if (reviews > 0.0 && std::isfinite(wait)) put("operator_mean_wait", wait / reviews, true);
+  }
+  put("latent_failures_per_replication", latent_failures);
+  return out;
+}
+
+}  // namespace stsim::analytic

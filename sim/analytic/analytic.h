@@ -1,0 +1,76 @@
+#pragma once
+// Exact answers for the scenarios that have one, to set beside the simulation's
+// estimates. The analytic subset (everything else is refused with the component and
+// parameter that puts the scenario outside it):
+//  - sources: constant-rate Poisson (no profile), each feeding the one ai component;
+//  - ai: any reliability, failure modes, refusal and deferral thresholds (Gaussian
+//    scores give closed forms);
+//  - safeguards and defences: constant probabilities; common-cause coupling by beta
+//    with the ai or another safeguard (chains of couplings give the multiple Greek
+//    letter form), and by difficulty correlation with the ai; latent failures with
+//    periodic proof tests (repair_time < test_interval) and beta-coupled latent
+//    failures, solved as a continuous-time Markov chain between tests (at most
+//    max_latent_safeguards of them);
+//  - operators: M/M/c (or M/M/c/K with a finite max_queue) reviewing with constant
+//    probabilities: exponential review times, no vigilance decay (vigilance_floor = 1),
+//    constant trust (trust_gain = trust_loss = 0), no workload effect, no drift, and no
+//    non-blocking alarm reaching them; no latent failures anywhere when operators exist
+//    (their arrival stream must be Poisson);
+//  - audits without drift, and only when no safeguard fails latently;
+//  - no pause after harm.
+// Steady-state queue results are exact for an infinitely long run; everything else is
+// exact for the scenario's finite horizon.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/model/spec.h"
+
+namespace stsim::analytic {
+
+inline constexpr std::size_t max_latent_safeguards = 4;
+
+struct ExactMetric {
+  std::string name;    // the runner's metric name (docs/output.md), e.g. "harm_rate"
+  double value = 0.0;
+  bool steady_state = false;  // exact in the long run only (queues started empty)
+};
+
+// Availability of one safeguard that fails latently.
+struct SafeguardAvailability {
+  std::string id;
+  double pfd_avg = 0.0;  // time-averaged P(failed or under repair) over the horizon
+};
+
+struct PoolAnalysis {
+  std::string id;
+  double arrival_rate = 0.0;  // tasks per hour reaching the pool
+  double service_rate = 0.0;  // reviews per hour per operator
+  std::uint32_t servers = 1;
+  double p_wait = 0.0;
+  double mean_wait = 0.0;     // hours, admitted reviews
+  double utilisation = 0.0;
+  double p_overflow = 0.0;
+  bool stable = true;
+};
+
+struct Analysis {
+  std::vector<ExactMetric> metrics;
+  std::vector<SafeguardAvailability> safeguards;
+  std::vector<PoolAnalysis> pools;
+  double task_rate = 0.0;  // tasks per hour, all sources
+
+  const ExactMetric* find(const std::string& name) const;
+};
+
+// Why the scenario is outside the analytic subset ("component 'review' (operators):
+// vigilance_floor = 0.6 < 1: vigilance decay has no closed form"), or nothing.
+std::optional<std::string> outside_subset(const model::ScenarioSpec& spec);
+
+// The exact values of every metric the subset determines. Throws std::invalid_argument
+// with outside_subset()'s reason for a scenario outside the subset.
+Analysis analyse(const model::ScenarioSpec& spec);
+
+}  // namespace stsim::analytic

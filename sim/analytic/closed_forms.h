@@ -1,0 +1,50 @@
+#pragma once
+// Textbook closed forms the simulation is checked against. Each function states its
+// source; the system-level analysis (analytic.h) composes them.
+
+#include <cstdint>
+
+namespace stsim::analytic {
+
+// M/M/c with unbounded queue (Erlang C; Kleinrock, Queueing Systems vol. 1, 1975, 3.5;
+// Gross & Harris, Fundamentals of Queueing Theory, 2.3), and M/M/c/K with K - c waiting
+// places (Gross & Harris 2.5) when max_queue is finite. Steady state.
+struct QueueResult {
+  bool stable = true;           // false: offered load >= c with an unbounded queue
+  double offered_load = 0.0;    // a = lambda / mu (Erlangs)
+  double utilisation = 0.0;     // carried load per server: lambda_admitted / (c mu)
+  double p_wait = 0.0;          // P(an admitted arrival waits)
+  double mean_wait = 0.0;       // mean wait in queue of admitted arrivals (hours)
+  double mean_queue = 0.0;      // mean number waiting
+  double p_overflow = 0.0;      // P(an arrival finds the queue full)
+};
+
+// Erlang B blocking probability B(c, a), by the stable recurrence B(k) = a B(k-1) / (k + a B(k-1)).
+double erlang_b(std::uint32_t servers, double offered_load);
+// Erlang C probability of waiting C(c, a) for a < c.
+double erlang_c(std::uint32_t servers, double offered_load);
+
+// arrival_rate and service_rate per hour; max_queue = UINT32_MAX means unbounded.
+QueueResult mmc(double arrival_rate, double service_rate, std::uint32_t servers,
+                std::uint32_t max_queue = UINT32_MAX);
+
+// Beta-factor model (NUREG/CR-5485, 1998, 5.2; IEC 61508-6 annex D): probability that two
+// layers with miss probabilities q1 (the first) and q2 both miss a hazard when the second
+// shares the first's failure with probability beta: q1 * (beta + (1 - beta) q2).
+double beta_factor_both_miss(double q1, double q2, double beta);
+
+// Multiple Greek letter model for three redundant layers in a chain (NUREG/CR-5485 5.3):
+// the second shares the first's miss with probability beta, the third shares the second's
+// with probability gamma: q1 (beta + (1 - beta) q2) (gamma + (1 - gamma) q3).
+double mgl_all_three_miss(double q1, double q2, double q3, double beta, double gamma);
+
+// Periodically proof-tested component with failure rate lambda, test interval T and
+// repair time R < T, failed (silently) from its failure until the next test and under
+// repair for R after it: the exact time-averaged probability of being failed on demand
+// in the periodic steady state (the two-state Markov chain between tests, solved over one
+// cycle; IEC 61508-6 B.3.2.2 gives its first-order form below).
+double pfd_avg_1oo1(double lambda, double test_interval, double repair_time);
+// The standard first-order approximation lambda (T / 2 + R) (IEC 61508-6 B.3.2.2).
+double pfd_avg_1oo1_approx(double lambda, double test_interval, double repair_time);
+
+}  // namespace stsim::analytic

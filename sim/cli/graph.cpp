@@ -1,0 +1,94 @@
+// `stsim graph FILE [-o out.dot]`: the scenario's control structure as Graphviz DOT.
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/cli/commands.h"
+#include "sim/structure/check.h"
+#include "sim/structure/dot.h"
+
+namespace stsim::cli {
+
+namespace {
+
+struct GraphOptions {
+  std::string file;
+  std::string output;
+  std::vector<std::string> sets;
+};
+
+// Writes next to the target and renames, so that the target is either the old file or
+// the whole new one, never a part.
+bool write_whole(const std::string& path, const std::string& text) {
+  const std::string temporary = fmt::format("{}.tmp-{}", path, ::getpid());
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (out) out << text;
+    if (out) out.close();
+    if (!out) {
+      fmt::print(stderr, "stsim graph: error: cannot write '{}': {}\n", path, std::strerror(errno));
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    fmt::print(stderr, "stsim graph: error: cannot write '{}': {}\n", path, std::strerror(errno));
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Command add_graph(CLI::App& app) {
+  CLI::App* command = app.add_subcommand(
+      "graph",
+      "Write the scenario's control structure as Graphviz DOT (render with: dot -Tpdf out.dot -o out.pdf). "
+      "Exit 2 if the scenario is invalid.");
+  auto options = std::make_shared<GraphOptions>();
+  command->add_option("file", options->file, "Scenario TOML file")->required();
+  command->add_option("-o,--output", options->output, "Write the DOT to this file instead of standard output");
+  command->add_option("--set", options->sets,
+                      "Set a parameter first, e.g. --set model.next.pass=review to draw one design of a sweep");
+  return [options] {
+    std::vector<scenario::Assignment> overrides;
+    for (const std::string& text : options->sets) {
+      std::string error;
+      std::optional<scenario::Assignment> assignment = scenario::parse_assignment(text, error);
+      if (!assignment) {
+        fmt::print(stderr, "stsim graph: error: --set '{}': {}\n", text, error);
+        return exit_invalid_input;
+      }
+      overrides.push_back(std::move(*assignment));
+    }
+    if (!std::ifstream(options->file)) {
+      fmt::print(stderr, "{}: error: cannot read the file: {}\n", options->file, std::strerror(errno));
+      return exit_invalid_input;
+    }
+    const scenario::LoadResult result = structure::load_checked(options->file, overrides);
+    for (const scenario::Diagnostic& diagnostic : result.diagnostics) {
+      fmt::print(stderr, "{}\n", scenario::format(diagnostic));
+    }
+    if (!result.ok()) return exit_invalid_input;
+    const std::string dot = structure::to_dot(result.scenario->spec);
+    if (options->output.empty()) {
+      fmt::print("{}", dot);
+      return std::fflush(stdout) == 0 ? exit_ok : exit_failure;
+    }
+    return write_whole(options->output, dot) ? exit_ok : exit_failure;
+  };
+}
+
+}  // namespace stsim::cli

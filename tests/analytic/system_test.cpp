@@ -1,0 +1,211 @@
+// analyse() on small scenarios against values derived by hand from the model's rules.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "sim/analytic/analytic.h"
+#include "sim/analytic/closed_forms.h"
+#include "tests/analytic/spec_builder.h"
+
+using namespace stsim;
+using namespace stsim::testing;
+using Catch::Matchers::WithinRel;
+using Catch::Matchers::WithinAbs;
+
+namespace {
+
+double value(const analytic::Analysis& a, const char* name) {
+  const auto* m = a.find(name);
+  REQUIRE(m != nullptr);
+  return m->value;
+}
+
+model::SafeguardSpec coupled(double detect, const char* with, double beta, double rho = 0.0) {
+  auto g = safeguard(detect);
+  g.coupling = {with, beta, rho};
+  return g;
+}
+
+double phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+}  // namespace
+
+TEST_CASE("layered defences: independence, beta factor, multiple Greek letters", "[analytic][layers]") {
+  auto s = chain_spec(10.0, 0.99, 1000.0);
+  append_layer(s, "a", model::Kind::safeguard, safeguard(0.9));
+  append_layer(s, "b", model::Kind::safeguard, safeguard(0.8));
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.01 * 0.1 * 0.2, 1e-12));
+
+  auto beta = s;
+  std::get<model::SafeguardSpec>(beta.components[3].parameters).coupling = {"a", 0.1, 0.0};
+  CHECK_THAT(value(analytic::analyse(beta), "harm_rate"),
+             WithinRel(0.01 * analytic::beta_factor_both_miss(0.1, 0.2, 0.1), 1e-12));
+
+  auto mgl = beta;
+  append_layer(mgl, "c", model::Kind::safeguard, coupled(0.7, "b", 0.3));
+  CHECK_THAT(value(analytic::analyse(mgl), "harm_rate"),
+             WithinRel(0.01 * analytic::mgl_all_three_miss(0.1, 0.2, 0.3, 0.1, 0.3), 1e-12));
+
+  // Coupled with the model itself: a shared cause with the error it should catch.
+  auto with_model = chain_spec(10.0, 0.99, 1000.0);
+  append_layer(with_model, "a", model::Kind::safeguard, coupled(0.9, "model", 0.2));
+  const auto a = analytic::analyse(with_model);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.01 * (0.2 + 0.8 * 0.1), 1e-12));
+  CHECK_THAT(value(a, "near_miss_rate"), WithinRel(0.01 * 0.8 * 0.9, 1e-12));
+  CHECK_THAT(value(a, "model_error_no_harm_rate"), WithinRel(0.01 * 0.8 * 0.9, 1e-12));
+  CHECK_THAT(value(a, "harms_per_hour"), WithinRel(10.0 * 0.01 * 0.28, 1e-12));
+}
+
+TEST_CASE("difficulty correlation: the monitor misses where the model errs", "[analytic][layers]") {
+  // Errors have difficulty in (0.9, 1); a fully correlated monitor flags iff difficulty
+  // <= 0.95, so it catches half of them, not 95%.
+  auto s = chain_spec(10.0, 0.9, 1000.0);
+  append_layer(s, "m", model::Kind::safeguard, coupled(0.95, "model", 0.0, 1.0));
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * 0.5, 1e-12));
+  std::get<model::SafeguardSpec>(s.components[2].parameters).coupling.difficulty_correlation = 0.5;
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * (0.5 * 0.5 + 0.5 * 0.05), 1e-12));
+  // A correlated monitor no better than the model catches nothing.
+  std::get<model::SafeguardSpec>(s.components[2].parameters) = coupled(0.85, "model", 0.0, 1.0);
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1, 1e-12));
+  // Two correlated monitors share one difficulty: the second adds nothing below the first.
+  append_layer(s, "m2", model::Kind::safeguard, coupled(0.95, "model", 0.0, 1.0));
+  std::get<model::SafeguardSpec>(s.components[2].parameters) = coupled(0.97, "model", 0.0, 1.0);
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * 0.3, 1e-12));
+}
+
+TEST_CASE("refusal on observables and misuse of a perfect model", "[analytic][ai]") {
+  auto s = chain_spec(10.0, 1.0, 1000.0);
+  s.contexts[0].malicious_share = 0.1;
+  s.contexts[0].observability = 2.0;
+  auto& ai = std::get<model::AiSpec>(s.components[1].parameters);
+  ai.refusal_threshold = 1.0;
+  s.components[1].next[static_cast<std::size_t>(model::Port::refuse)] = "stopped";
+  const auto a = analytic::analyse(s);
+  CHECK_THAT(value(a, "refused_benign_share"), WithinRel(1.0 - phi(1.0), 1e-12));
+  CHECK_THAT(value(a, "refused_malicious_share"), WithinRel(1.0 - phi(-1.0), 1e-12));
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.1 * phi(-1.0), 1e-12));
+  CHECK_THAT(value(a, "harm_with_correct_output_rate"), WithinRel(0.1 * phi(-1.0), 1e-12));
+  CHECK(value(a, "model_error_rate") == 0.0);
+  CHECK_THAT(value(a, "benign_lost_share"), WithinRel(1.0 - phi(1.0), 1e-12));
+}
+
+TEST_CASE("counting: Poisson tasks and harms over the horizon", "[analytic][counting]") {
+  auto s = chain_spec(2.0, 0.999, 500.0);
+  append_layer(s, "a", model::Kind::safeguard, safeguard(0.5));
+  const auto a = analytic::analyse(s);
+  const double mu = 2.0 * 0.001 * 0.5;  // harms per hour
+  CHECK_THAT(value(a, "tasks_per_replication"), WithinRel(1000.0, 1e-12));
+  CHECK_THAT(value(a, "first_harm_probability"), WithinRel(-std::expm1(-mu * 500.0), 1e-9));
+  CHECK_THAT(value(a, "time_to_first_harm"), WithinRel(-std::expm1(-mu * 500.0) / mu, 1e-9));
+  CHECK_THAT(value(a, "harm_severity_per_task"), WithinRel(0.0005 * -std::expm1(-1000.0), 1e-12));
+  CHECK(value(a, "latent_failures_per_replication") == 0.0);
+}
+
+TEST_CASE("latent failures and proof tests: PFD avg from the chain", "[analytic][pfd]") {
+  // A perfect safeguard when up: harm per task = error rate x PFD avg. Without repair
+  // time every test cycle starts up, so over whole cycles the chain equals the closed form.
+  const double lambda = 1e-3, t = 100.0;
+  auto s = chain_spec(1.0, 0.99, 100.0 * t);
+  auto g = safeguard(1.0);
+  g.latent_failure_rate = lambda;
+  g.test_interval = t;
+  append_layer(s, "a", model::Kind::safeguard, g);
+  auto a = analytic::analyse(s);
+  REQUIRE(a.safeguards.size() == 1);
+  const double pfd = analytic::pfd_avg_1oo1(lambda, t, 0.0);
+  CHECK_THAT(a.safeguards[0].pfd_avg, WithinRel(pfd, 1e-9));
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.01 * pfd, 1e-9));
+  // Failures happen only while up: lambda x (hours up).
+  CHECK_THAT(value(a, "latent_failures_per_replication"), WithinRel(lambda * 100.0 * t * (1.0 - pfd), 1e-9));
+
+  // With repair, the periodic steady state is reached after the first cycles.
+  std::get<model::SafeguardSpec>(s.components[2].parameters).repair_time = 10.0;
+  s.horizon = 1000.0 * t;
+  a = analytic::analyse(s);
+  CHECK_THAT(a.safeguards[0].pfd_avg, WithinRel(analytic::pfd_avg_1oo1(lambda, t, 10.0), 1e-3));
+
+  // Never tested: P(down at t) = 1 - exp(-lambda t), averaged over the horizon.
+  std::get<model::SafeguardSpec>(s.components[2].parameters).test_interval = 0.0;
+  s.horizon = 2000.0;
+  a = analytic::analyse(s);
+  CHECK_THAT(a.safeguards[0].pfd_avg, WithinRel(1.0 + std::expm1(-2.0) / 2.0, 1e-9));
+}
+
+TEST_CASE("redundant safeguards with a common-cause latent failure", "[analytic][pfd][ccf]") {
+  // a fails at lambda; b independently at (1 - beta) lambda and with a at beta lambda.
+  // Since the last test: P(a up) = e^-(1+beta)lambda t, P(b up) = e^-lambda t,
+  // P(both up) = e^-2 lambda t. A hazard passes both when both are down, or when a is
+  // down and b, up, shares a's miss on the task (per-task beta).
+  const double lambda = 2e-3, t = 200.0, beta = 0.2, cycles = 50.0;
+  auto s = chain_spec(1.0, 0.95, cycles * t);
+  auto ga = safeguard(1.0);
+  ga.latent_failure_rate = lambda;
+  ga.test_interval = t;
+  auto gb = ga;
+  gb.coupling = {"a", beta, 0.0};
+  append_layer(s, "a", model::Kind::safeguard, ga);
+  append_layer(s, "b", model::Kind::safeguard, gb);
+  const auto a = analytic::analyse(s);
+  auto mean_exp = [&](double rate) { return -std::expm1(-rate * t) / (rate * t); };  // (1/T) int e^-rt
+  const double both_down = 1.0 - mean_exp((1.0 + beta) * lambda) - mean_exp(lambda) + mean_exp(2.0 * lambda);
+  const double a_down_b_up = mean_exp(lambda) - mean_exp(2.0 * lambda);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.05 * (both_down + beta * a_down_b_up), 1e-9));
+  const double failures_per_cycle = -std::expm1(-(1.0 + beta) * lambda * t) - std::expm1(-lambda * t);
+  CHECK_THAT(value(a, "latent_failures_per_replication"), WithinRel(cycles * failures_per_cycle, 1e-9));
+  // Independence would claim the square of one safeguard's PFD avg.
+  const double independent = std::pow(analytic::pfd_avg_1oo1(lambda, t, 0.0), 2.0);
+  CHECK(value(a, "harm_rate") > 0.05 * independent * 1.5);
+}
+
+TEST_CASE("operator review as M/M/c", "[analytic][queue]") {
+  auto s = chain_spec(15.0, 0.9, 1000.0);
+  model::OperatorSpec o;
+  o.count = 2;
+  o.review_time = 0.1;
+  o.detect = 0.8;
+  append_layer(s, "review", model::Kind::operators, o);
+  const auto a = analytic::analyse(s);
+  REQUIRE(a.pools.size() == 1);
+  // a = 1.5 Erlangs on 2 servers: C = 0.642857, Wq = C / (2 * 10 - 15) h.
+  CHECK_THAT(a.pools[0].p_wait, WithinAbs(0.642857, 1e-6));
+  CHECK_THAT(value(a, "operator_mean_wait"), WithinAbs(0.642857 / 5.0, 1e-6));
+  CHECK_THAT(value(a, "operator_utilisation"), WithinRel(0.75, 1e-12));
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.1 * 0.2, 1e-12));
+  CHECK(a.find("operator_mean_wait")->steady_state);
+  CHECK(a.find("first_harm_probability") == nullptr);
+}
+
+TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic][subset]") {
+  auto base = chain_spec(15.0, 0.9, 1000.0);
+  model::OperatorSpec o;
+  o.review_time = 0.01;
+  append_layer(base, "review", model::Kind::operators, o);
+  REQUIRE_FALSE(analytic::outside_subset(base).has_value());
+
+  auto vigilance = base;
+  std::get<model::OperatorSpec>(vigilance.components[2].parameters).vigilance_floor = 0.5;
+  auto reason = analytic::outside_subset(vigilance);
+  REQUIRE(reason.has_value());
+  CHECK_THAT(*reason, Catch::Contains("'review'") && Catch::Contains("vigilance_floor"));
+  CHECK_THROWS_AS(analytic::analyse(vigilance), std::invalid_argument);
+
+  auto profile = base;
+  std::get<model::SourceSpec>(profile.components[0].parameters).profile = {1.0, 2.0};
+  CHECK_THAT(analytic::outside_subset(profile).value_or(""), Catch::Contains("'users'") && Catch::Contains("profile"));
+
+  auto pause = base;
+  pause.pause_after_harm = 4.0;
+  CHECK_THAT(analytic::outside_subset(pause).value_or(""), Catch::Contains("pause_after_harm"));
+
+  auto alarms = base;
+  auto g = safeguard(0.9, 0.01);
+  g.blocks = false;
+  alarms.components.insert(alarms.components.begin() + 2, component("flag", model::Kind::safeguard, g, "review"));
+  alarms.components[1].next[0] = "flag";
+  CHECK_THAT(analytic::outside_subset(alarms).value_or(""), Catch::Contains("'flag'") && Catch::Contains("alarm"));
+
+  auto overloaded = base;
+  std::get<model::OperatorSpec>(overloaded.components[2].parameters).review_time = 0.2;  // 3 Erlangs on 1
+  CHECK_THROWS_WITH(analytic::analyse(overloaded), Catch::Contains("grows without bound"));
+}

@@ -1,0 +1,98 @@
+#pragma once
+// Runs the built `stsim` (STSIM_BINARY) through the shell, capturing its exit code,
+// standard output and standard error.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace stsim::cli::testing {
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A scratch directory for one test program, removed at exit.
+class Scratch {
+ public:
+  Scratch()
+      : dir_(std::filesystem::temp_directory_path() / ("stsim_cli_test_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir_);
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  std::filesystem::path operator/(const std::string& name) const { return dir_ / name; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+inline Scratch& scratch() {
+  static Scratch instance;
+  return instance;
+}
+
+// Single-quoted for the shell.
+inline std::string quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Exit status of a shell command line (-1 if it did not exit normally).
+inline int shell(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+inline Run run_stsim(const std::vector<std::string>& arguments) {
+  std::string command = quote(STSIM_BINARY);
+  for (const std::string& argument : arguments) {
+    command += ' ';
+    command += quote(argument);
+  }
+  const auto out = scratch() / "stdout", err = scratch() / "stderr";
+  Run run;
+  command.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string())).append(" </dev/null");
+  run.exit_code = shell(command);
+  run.out = read_text(out);
+  run.err = read_text(err);
+  return run;
+}
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace stsim::cli::testing

@@ -1,0 +1,261 @@
+// Mechanism 4: operators — queueing (Erlang C and B), vigilance, automation bias and
+// trust, alarm fatigue, workload, false rejects and slips.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "tests/model/helpers.h"
+
+using namespace stsim::model;
+using namespace stsim::model::testing;
+
+namespace {
+
+// src -> ai -> [guard ->] ops -> out
+ScenarioSpec reviewed(AiSpec model, OperatorSpec ops, double rate, Time horizon,
+                      const SafeguardSpec* guard = nullptr,
+                      std::vector<ContextSpec> contexts = {context("c")}) {
+  std::vector<ComponentSpec> comps;
+  comps.push_back(component("src", Kind::source, source(rate), {.pass = "ai"}));
+  comps.push_back(component("ai", Kind::ai, std::move(model), {.pass = guard ? "guard" : "ops"}));
+  if (guard) comps.push_back(component("guard", Kind::safeguard, *guard, {.pass = "ops"}));
+  comps.push_back(component("ops", Kind::operators, std::move(ops), {.pass = "out"}));
+  comps.push_back(component("out", Kind::outcome, OutcomeSpec{}));
+  return scenario(horizon, std::move(contexts), std::move(comps));
+}
+
+// Reviewers who never queue: many of them, quick.
+OperatorSpec plenty(double detect) {
+  OperatorSpec o;
+  o.count = 1000;
+  o.review_time = 0.001;
+  o.detect = detect;
+  return o;
+}
+
+double factorial(unsigned n) { return n <= 1 ? 1.0 : n * factorial(n - 1); }
+
+double caught_share(const Totals& t) { return ratio(t.operators[0].caught, t.operators[0].hazards_seen); }
+double caught_se(const Totals& t, double p) { return binomial_se(p, t.operators[0].hazards_seen); }
+
+}  // namespace
+
+TEST_CASE("a pure review queue matches Erlang C for the chance of waiting and the mean wait", "[model][operators]") {
+  const unsigned c = 3;
+  const double lambda = 2.1, mean_review = 1.0;
+  const double a = lambda * mean_review, rho = a / c;
+  double below = 0.0;
+  for (unsigned k = 0; k < c; ++k) below += std::pow(a, k) / factorial(k);
+  const double top = std::pow(a, c) / factorial(c) / (1 - rho);
+  const double p_wait = top / (below + top);
+  const double mean_wait = p_wait * mean_review / (c - a);
+
+  OperatorSpec ops;
+  ops.count = c;
+  ops.review_time = mean_review;
+  const auto t = run(reviewed(ai(1.0), ops, lambda, 3000.0), 30);
+  std::vector<double> waited, wait, busy;
+  for (const auto& m : t.replications) {
+    const auto& o = m.operators[0];
+    waited.push_back(ratio(o.waited, o.reviews));
+    wait.push_back(o.total_wait / static_cast<double>(o.reviews));
+    busy.push_back(o.busy_time / o.capacity_time);
+  }
+  const auto pw = mean_se(waited), w = mean_se(wait), u = mean_se(busy);
+  CHECK(std::abs(pw.mean - p_wait) < 4 * pw.se);
+  CHECK(std::abs(w.mean - mean_wait) < 4 * w.se);
+  CHECK(std::abs(u.mean - rho) < 4 * u.se);
+  CHECK(t.operators[0].overflowed == 0);
+}
+
+TEST_CASE("a review pool with no waiting room loses work as Erlang B predicts", "[model][operators]") {
+  const unsigned c = 3;
+  const double a = 2.1;
+  double sum = 0.0;
+  for (unsigned k = 0; k <= c; ++k) sum += std::pow(a, k) / factorial(k);
+  const double blocked = std::pow(a, c) / factorial(c) / sum;
+
+  OperatorSpec ops;
+  ops.count = c;
+  ops.review_time = 1.0;
+  ops.review_distribution = ServiceDistribution::lognormal;  // Erlang B is insensitive to it
+  ops.review_cv = 0.5;
+  ops.max_queue = 0;
+  const auto t = run(reviewed(ai(1.0), ops, a, 2000.0), 10);
+  std::vector<double> lost;
+  for (const auto& m : t.replications) lost.push_back(ratio(m.operators[0].overflowed, m.tasks));
+  const auto l = mean_se(lost);
+  CHECK(std::abs(l.mean - blocked) < 4 * l.se);
+  CHECK(t.operators[0].waited == 0);
+  // Overflow without an edge stops the task: benign work is lost.
+  CHECK(t.benign_lost == t.operators[0].overflowed);
+}
+
+TEST_CASE("fresh, unloaded operators catch hazards at their detection rate", "[model][operators]") {
+  const double d = 0.8;
+  const auto t = run(reviewed(ai(0.5), plenty(d), 1000.0, 100.0), 1);
+  CHECK(std::abs(caught_share(t) - d) < 4 * caught_se(t, d));
+  // Caught in a review still running at the horizon: decided, not yet stopped.
+  CHECK(t.near_by_layer[2] <= t.operators[0].caught);
+  CHECK(t.operators[0].caught <= t.near_by_layer[2] + t.in_flight);
+  CHECK(t.harm_by_last_layer[2] == t.harms);  // the operator was the last who could stop them
+  CHECK(t.operators[0].hazards_seen == t.hazardous);
+}
+
+TEST_CASE("vigilance decays with time on shift and recovers at each shift change", "[model][operators]") {
+  // Arrivals are uniform over a shift, so detection averages the vigilance curve:
+  // floor + (1 - floor) * (tau / L) * (1 - exp(-L / tau)).
+  const double d = 0.9, floor = 0.5, tau = 2.0, shift = 8.0;
+  OperatorSpec o = plenty(d);
+  o.vigilance_floor = floor;
+  o.vigilance_time_constant = tau;
+  o.shift_length = shift;
+  const auto t = run(reviewed(ai(0.5), o, 1000.0, 100.0), 1);
+  const double expected = d * (floor + (1 - floor) * tau / shift * (1 - std::exp(-shift / tau)));
+  CHECK(std::abs(caught_share(t) - expected) < 4 * caught_se(t, expected));
+  // Without shift changes the whole run is spent near the floor.
+  o.shift_length = infinity;
+  const auto endless = run(reviewed(ai(0.5), o, 1000.0, 100.0), 1);
+  const double late = d * (floor + (1 - floor) * tau / 100.0 * (1 - std::exp(-100.0 / tau)));
+  CHECK(std::abs(caught_share(endless) - late) < 4 * caught_se(endless, late));
+}
+
+TEST_CASE("automation bias: trusted AI outputs go unchecked", "[model][operators]") {
+  const double d = 0.9, trust = 0.8, bias = 0.5;
+  OperatorSpec o = plenty(d);
+  o.trust_initial = trust;
+  o.automation_bias = bias;
+  const auto t = run(reviewed(ai(0.5), o, 1000.0, 100.0), 1);
+  const double expected = d * (1 - bias * trust);
+  CHECK(std::abs(caught_share(t) - expected) < 4 * caught_se(t, expected));
+}
+
+TEST_CASE("operator detection falls as the AI's observed reliability rises", "[model][operators][demo]") {
+  // At each check, trust moves by +g(1 - T) (output seen correct, w.p. q = 1 - hp) or by
+  // -l T (error caught, w.p. hp), h the share of hazardous outputs and p the detection
+  // when checking. The drift is linear in T, so at checks T has mean
+  // T* = gq / (gq + l(1 - q)) and, to second order, variance V = E[D^2] / (2(gq + l(1 - q))).
+  // Reviews outnumber checks by 1 / c(T), c(T) = 1 - aT, so over reviews the share checked
+  // is 1 / E[1 / c(T)] ~ c* (1 - a^2 V / c*^2), and detection is p times that.
+  const double p = 0.9, gain = 0.002, loss = 0.03, bias = 0.9;
+  double previous = 1.0, previous_se = 0.0;
+  for (double r : {0.8, 0.95, 0.99}) {
+    const double h = 1 - r, q = 1 - h * p;
+    const double drift = gain * q + loss * (1 - q);
+    const double trust = gain * q / drift;
+    const double step2 = q * std::pow(gain * (1 - trust), 2) + (1 - q) * std::pow(loss * trust, 2);
+    const double variance = step2 / (2 * drift);
+    const double checked = 1 - bias * trust;
+    const double expected = p * checked * (1 - bias * bias * variance / (checked * checked));
+
+    OperatorSpec o = plenty(p);
+    o.trust_gain = gain;
+    o.trust_loss = loss;
+    o.automation_bias = bias;
+    o.trust_initial = trust;  // start in equilibrium
+    const auto t = run(reviewed(ai(r), o, 5000.0, 100.0), 1);
+    const double share = caught_share(t);
+    const double se = caught_se(t, share);
+    INFO("reliability " << r << ": caught " << share << ", expected " << expected);
+    CHECK(share < previous - 4 * std::hypot(se, previous_se));
+    // Trust is autocorrelated over a few dozen hazards, which the binomial SE ignores:
+    // allow 3% on top for it and for the higher-order terms.
+    CHECK(std::abs(share - expected) < 4 * se + 0.03 * expected);
+    previous = share;
+    previous_se = se;
+  }
+  CHECK(previous < 0.3);  // at 0.99 most hazards are waved through
+}
+
+TEST_CASE("alarm fatigue: flags are heeded as often as past flags were true", "[model][operators]") {
+  // A monitor flags without blocking; the operator only acts on flags (detect = 0).
+  // Credibility tracks the share q of true flags, so hazards are caught at rate d_m * q.
+  const double r = 0.9, dm = 0.9;
+  OperatorSpec o = plenty(0.0);
+  for (double f : {0.01, 0.2}) {
+    SafeguardSpec monitor = safeguard(dm, f);
+    monitor.blocks = false;
+    const auto t = run(reviewed(ai(r), o, 1000.0, 100.0, &monitor), 1);
+    const double q = (1 - r) * dm / ((1 - r) * dm + r * f);
+    const double expected = dm * q;
+    INFO("false alarm rate " << f);
+    CHECK(std::abs(caught_share(t) - expected) < 4 * caught_se(t, expected));
+    // Heeded false alarms cost benign work.
+    const double lost = r * f * q;
+    CHECK(std::abs(ratio(t.benign_lost, t.tasks) - lost) < 4 * binomial_se(lost, t.tasks));
+  }
+}
+
+TEST_CASE("workload: a long queue shortens reviews and lowers detection", "[model][operators]") {
+  OperatorSpec o;
+  o.count = 1;
+  o.review_time = 0.95 / 100.0;  // offered load 0.95
+  o.detect = 0.9;
+  const auto calm = run(reviewed(ai(0.8), o, 100.0, 500.0), 1);
+  o.workload_scale = 2.0;
+  const auto loaded = run(reviewed(ai(0.8), o, 100.0, 500.0), 1);
+  const double p = caught_share(calm);
+  CHECK(std::abs(p - 0.9) < 4 * caught_se(calm, 0.9));
+  CHECK(caught_share(loaded) < p - 4 * std::hypot(caught_se(calm, p), caught_se(loaded, p)));
+  CHECK(loaded.operators[0].busy_time < 0.9 * calm.operators[0].busy_time);
+  CHECK(loaded.operators[0].total_wait < calm.operators[0].total_wait);
+}
+
+TEST_CASE("harm with reliability 1.0: an operator slip on a correct output", "[model][operators][demo]") {
+  const double slip = 0.01;
+  OperatorSpec o = plenty(0.9);
+  o.slip = slip;
+  const auto t = run(reviewed(ai(1.0), o, 1000.0, 100.0), 1);
+  CHECK(t.model_errors == 0);
+  CHECK(t.harms > 0);
+  CHECK(std::abs(ratio(t.harms, t.tasks) - slip) < 4 * binomial_se(slip, t.tasks));
+  CHECK(t.by_origin[static_cast<std::size_t>(HarmOrigin::operator_induced)] == t.harms);
+  CHECK(t.harm_by_last_layer[2] == t.harms);
+}
+
+TEST_CASE("operators reject some correct outputs", "[model][operators]") {
+  const double reject = 0.05;
+  OperatorSpec o = plenty(0.9);
+  o.false_reject = reject;
+  const auto t = run(reviewed(ai(1.0), o, 1000.0, 100.0), 1);
+  CHECK(std::abs(ratio(t.benign_lost, t.tasks) - reject) < 4 * binomial_se(reject, t.tasks));
+  CHECK(t.harms == 0);
+}
+
+TEST_CASE("a second reviewer after the first multiplies the misses", "[model][operators]") {
+  const double d1 = 0.7, d2 = 0.6;
+  auto s = scenario(100.0, {context("c")},
+                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
+                     component("ai", Kind::ai, ai(0.5), {.pass = "first"}),
+                     component("first", Kind::operators, plenty(d1), {.pass = "second"}),
+                     component("second", Kind::operators, plenty(d2), {.pass = "out"}),
+                     component("out", Kind::outcome, OutcomeSpec{})});
+  const auto t = run(s, 1);
+  const double p = 0.5 * (1 - d1) * (1 - d2);
+  CHECK(std::abs(ratio(t.harms, t.tasks) - p) < 4 * binomial_se(p, t.tasks));
+  CHECK(t.harm_by_last_layer[3] == t.harms);
+  CHECK(t.operators[1].hazards_seen == t.hazardous - t.operators[0].caught);
+}
+
+TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer", "[model][operators]") {
+  // Blocks are escalated; the senior reviewer confirms a caught hazard with probability
+  // d2 and overturns most false rejects.
+  const double h = 0.5, d1 = 0.8, d2 = 0.9, reject1 = 0.1, reject2 = 0.2;
+  OperatorSpec first = plenty(d1);
+  first.false_reject = reject1;
+  OperatorSpec senior = plenty(d2);
+  senior.false_reject = reject2;
+  auto s = scenario(100.0, {context("c")},
+                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
+                     component("ai", Kind::ai, ai(1 - h), {.pass = "first"}),
+                     component("first", Kind::operators, first, {.pass = "out", .block = "senior"}),
+                     component("senior", Kind::operators, senior, {.pass = "out"}),
+                     component("out", Kind::outcome, OutcomeSpec{})});
+  const auto t = run(s, 1);
+  const double harm = h * ((1 - d1) + d1 * (1 - d2));
+  const double lost = (1 - h) * reject1 * reject2;
+  CHECK(std::abs(ratio(t.harms, t.tasks) - harm) < 4 * binomial_se(harm, t.tasks));
+  CHECK(std::abs(ratio(t.benign_lost, t.tasks) - lost) < 4 * binomial_se(lost, t.tasks));
+  CHECK(t.near_by_layer[3] == t.near_misses);  // only the senior reviewer stops tasks
+}

@@ -1,0 +1,237 @@
+// Setting parameters by dotted path: --set overrides, sweep points, and a round trip over
+// every key the loader knows.
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "sim/scenario/parameters.h"
+#include "sim/scenario/scenario.h"
+#include "tests/scenario/texts.h"
+
+using namespace stsim;
+using namespace stsim::scenario;
+
+namespace {
+
+Scenario full() {
+  auto result = load_string(testing::full_text, "full.toml");
+  REQUIRE(result.ok());
+  return *result.scenario;
+}
+
+std::vector<std::string> messages(const LoadResult& result) {
+  std::vector<std::string> out;
+  for (const auto& d : result.diagnostics) out.push_back(format(d));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("parse_assignment reads TOML values, and bare text otherwise", "[assign]") {
+  std::string error;
+  auto parsed = [&](std::string_view text) {
+    auto assignment = parse_assignment(text, error);
+    REQUIRE(assignment);
+    CHECK(error.empty());
+    return *assignment;
+  };
+  CHECK(parsed("model.reliability=0.9").value == ParameterValue(0.9));
+  CHECK(parsed("model.reliability=0.9").path == "model.reliability");
+  CHECK(parsed("review.count=3").value == ParameterValue(std::int64_t{3}));
+  CHECK(parsed("filter.blocks=false").value == ParameterValue(false));
+  CHECK(parsed("scenario.horizon=\"4h\"").value == ParameterValue(std::string("4h")));
+  CHECK(parsed("scenario.horizon=4h").value == ParameterValue(std::string("4h")));
+  CHECK(parsed("users.rate=12/h").value == ParameterValue(std::string("12/h")));
+  CHECK(parsed("model.next.pass=review").value == ParameterValue(std::string("review")));
+  CHECK(parsed(" model.refusal_threshold = inf ").value == ParameterValue(model::infinity));
+  CHECK(parsed("users.profile=[1, 2]").value == ParameterValue(std::string("[1, 2]")));
+  CHECK(parsed("model.next.refuse=").value == ParameterValue(std::string()));
+}
+
+TEST_CASE("parse_assignment rejects text that is not path=value", "[assign]") {
+  std::string error;
+  CHECK_FALSE(parse_assignment("model.reliability", error));
+  CHECK(error == "'model.reliability' is not an assignment; expected path=value, such as model.reliability=0.9");
+  CHECK_FALSE(parse_assignment("=0.9", error));
+  CHECK(error == "'' is not a parameter path; expected names joined by dots, such as model.reliability=0.9");
+  CHECK_FALSE(parse_assignment("my model.reliability=0.9", error));
+  CHECK(error == "'my model.reliability' is not a parameter path; expected names joined by dots, such as model.reliability=0.9");
+}
+
+TEST_CASE("overrides are applied after the file and reported at the command line", "[assign]") {
+  std::string error;
+  const auto ok = load_string(testing::full_text, "full.toml",
+                              {*parse_assignment("model.reliability=0.5", error),
+                               *parse_assignment("scenario.horizon=2d", error),
+                               *parse_assignment("users.next=world", error)});
+  REQUIRE(ok.ok());
+  const auto& spec = ok.scenario->spec;
+  CHECK(std::get<model::AiSpec>(spec.components[1].parameters).reliability == 0.5);
+  CHECK(spec.horizon == 48.0);
+  CHECK(spec.components[0].next[0] == "world");
+  CHECK(spec.components[0].next_where[0].file == "<command line>");
+  CHECK(ok.scenario->overrides.size() == 3);
+
+  const auto bad = load_string(testing::full_text, "full.toml",
+                               {*parse_assignment("model.reliabilty=0.5", error),
+                                *parse_assignment("review.count=0", error)});
+  CHECK_FALSE(bad.ok());
+  CHECK(messages(bad) == std::vector<std::string>{
+      "<command line>:1:18: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?",
+      "<command line>:1:14: error: 'review.count' must be an integer >= 1; got 0"});
+}
+
+TEST_CASE("with_assignments sets one sweep point and leaves the base alone", "[assign]") {
+  const Scenario base = full();
+  const auto point = with_assignments(base, {{"users.next.pass", std::string("world")},
+                                             {"model.reliability", 0.999},
+                                             {"review.review_time", std::string("10m")},
+                                             {"filter.latent_failure_rate", std::int64_t{1}}});
+  REQUIRE(point.ok());
+  CHECK(point.diagnostics.empty());
+  const auto& spec = point.scenario->spec;
+  CHECK(spec.components[0].next[0] == "world");
+  CHECK(std::get<model::AiSpec>(spec.components[1].parameters).reliability == 0.999);
+  CHECK(std::get<model::OperatorSpec>(spec.components[3].parameters).review_time == Approx(10.0 / 60));
+  CHECK(std::get<model::SafeguardSpec>(spec.components[2].parameters).latent_failure_rate == 1.0);
+  CHECK(base.spec.components[0].next[0] == "model");
+  CHECK(std::get<model::AiSpec>(base.spec.components[1].parameters).reliability == 0.99);
+  CHECK(point.scenario->sweep.dimensions.size() == base.sweep.dimensions.size());
+}
+
+TEST_CASE("with_assignments rejects a value invalid at this point, naming path and value", "[assign]") {
+  const Scenario base = full();
+  // A swept path is reported at its [[sweep.dimensions]] table (line 113 of full_text).
+  CHECK(messages(with_assignments(base, {{"model.reliability", 1.01}})) == std::vector<std::string>{
+      "full.toml:113:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+  CHECK(messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
+        std::vector<std::string>{
+            "full.toml: error: 'review.review_distribution' has unknown value \"gamma\"; expected \"exponential\", \"lognormal\" or \"fixed\""});
+  CHECK(messages(with_assignments(base, {{"modle.reliability", 0.5}})) == std::vector<std::string>{
+      "full.toml: error: unknown parameter 'modle.reliability': 'modle' is not a component; did you mean 'model'?"});
+  CHECK(messages(with_assignments(base, {{"sweep.points", std::int64_t{3}}})) == std::vector<std::string>{
+      "full.toml: error: 'sweep.points' cannot be set by an assignment; expected a parameter of [scenario], a context or a component"});
+  CHECK(messages(with_assignments(base, {{"model..reliability", 0.5}})) == std::vector<std::string>{
+      "full.toml: error: 'model..reliability' is not a parameter path; expected names joined by single dots, such as 'model.reliability'"});
+  CHECK(messages(with_assignments(base, {{"contexts.rutine.weight", 2.0}})) == std::vector<std::string>{
+      "full.toml: error: unknown parameter 'contexts.rutine.weight': 'rutine' is not a context; did you mean 'routine'?"});
+  CHECK(messages(with_assignments(base, {{"review.drift", true}})) == std::vector<std::string>{
+      "full.toml: error: 'review.drift' is a table, not a single parameter; expected the path of one of its keys"});
+}
+
+TEST_CASE("a change of kind resets the parameters and checks the edges again", "[assign]") {
+  const Scenario base = full();
+  // The model has refuse and defer edges (line 36), which a safeguard does not have.
+  const auto changed = with_assignments(base, {{"model.kind", std::string("safeguard")}});
+  CHECK(messages(changed) == std::vector<std::string>{
+      "full.toml:36:36: error: component 'model' (kind safeguard) has no port 'refuse'; remove 'next.refuse'",
+      "full.toml:36:55: error: component 'model' (kind safeguard) has no port 'defer'; remove 'next.defer'"});
+  // Edges are removed (set to "") while the kind still has those ports.
+  const auto fixed = with_assignments(base, {{"model.next.refuse", std::string()},
+                                             {"model.next.defer", std::string()},
+                                             {"model.kind", std::string("safeguard")},
+                                             {"model.detect_error", 0.5}});
+  REQUIRE(fixed.ok());
+  const auto& component = fixed.scenario->spec.components[1];
+  CHECK(component.kind == model::Kind::safeguard);
+  CHECK(std::get<model::SafeguardSpec>(component.parameters).detect_error == 0.5);
+  // Without its only outcome the scenario is rejected.
+  CHECK(messages(with_assignments(base, {{"world.kind", std::string("defence")},
+                                         {"refused.kind", std::string("defence")},
+                                         {"blocked.kind", std::string("defence")},
+                                         {"dropped.kind", std::string("defence")}})) ==
+        std::vector<std::string>{
+            "full.toml:1:1: error: the scenario has no outcome; expected at least one component with kind = \"outcome\""});
+}
+
+namespace {
+
+// A value of the same type as `current` that differs from it and is valid for `path`.
+std::vector<ParameterValue> alternatives(const std::string& path, const ParameterValue& current) {
+  if (path.ends_with(".kind")) return {current};  // a change of kind is tested above
+  if (path.find(".next.") != std::string::npos) return {std::string("dropped"), std::string("blocked")};
+  if (path.ends_with("coupling.with")) return {std::string("review"), std::string("audit")};
+  if (path.ends_with("profile")) return {std::string("[2, 0, 1]")};
+  if (path.ends_with("review_distribution")) return {std::string("fixed"), std::string("exponential")};
+  if (const auto* b = std::get_if<bool>(&current)) return {!*b};
+  if (std::holds_alternative<std::int64_t>(current))
+    return {std::int64_t{3}, std::int64_t{7}};
+  if (std::holds_alternative<double>(current)) return {0.5, 0.25, 2.5, 3.5};
+  return {std::string("changed"), std::string("other")};
+}
+
+// "<ai>.reliability" style name of a resolved path, as known_keys() lists it.
+std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path) {
+  const auto dot = path.find('.');
+  const std::string head = path.substr(0, dot), rest = path.substr(dot + 1);
+  if (head == "scenario") return path;
+  if (head == "contexts") return "contexts.<context>." + rest.substr(rest.find('.') + 1);
+  if (rest == "kind") return "<component>.kind";
+  if (rest.starts_with("next.")) return "<component>.next.<port>";
+  for (const auto& c : spec.components) {
+    if (c.id != head) continue;
+    if (rest.starts_with("reliability_by_context.")) return "<ai>.reliability_by_context.<context>";
+    return std::string("<") + model::to_string(c.kind) + ">." + rest;
+  }
+  return "?";
+}
+
+}  // namespace
+
+TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
+  const Scenario base = full();
+  const auto parameters = resolved_parameters(base.spec);
+  std::set<std::string> covered;
+  for (const auto& [path, current] : parameters) {
+    INFO(path);
+    covered.insert(pattern_of(base.spec, path));
+    CHECK(get_parameter(base.spec, path) == current);
+    bool changed = false;
+    for (const auto& candidate : alternatives(path, current)) {
+      if (candidate == current && !path.ends_with(".kind")) continue;
+      model::ScenarioSpec spec = base.spec;
+      std::vector<Diagnostic> diagnostics;
+      if (!apply_assignment(spec, {path, candidate}, {"t", 1, 1}, diagnostics)) continue;
+      CHECK(diagnostics.empty());
+      const auto read = get_parameter(spec, path);
+      REQUIRE(read);
+      CHECK(*read == candidate);
+      // The same value through a sweep point.
+      const auto point = with_assignments(base, {{path, candidate}});
+      REQUIRE(point.ok());
+      CHECK(get_parameter(point.scenario->spec, path) == candidate);
+      changed = true;
+      break;
+    }
+    CHECK(changed);
+  }
+  // Every non-sweep key of known_keys() was exercised (next is the shorthand of next.pass).
+  for (const auto& key : known_keys()) {
+    if (key.path.starts_with("sweep.") || key.path == "<component>.next") continue;
+    INFO(key.path);
+    CHECK(covered.count(key.path) == 1);
+  }
+}
+
+TEST_CASE("durations and rates given to assignments as text are converted", "[assign]") {
+  model::ScenarioSpec spec = full().spec;
+  std::vector<Diagnostic> diagnostics;
+  CHECK(apply_assignment(spec, {"scenario.horizon", std::string("2w")}, {"t", 1, 1}, diagnostics));
+  CHECK(get_parameter(spec, "scenario.horizon") == ParameterValue(14 * 24.0));
+  CHECK(apply_assignment(spec, {"users.rate", std::string("300/d")}, {"t", 1, 1}, diagnostics));
+  CHECK(get_parameter(spec, "users.rate") == ParameterValue(12.5));
+  CHECK(apply_assignment(spec, {"model.refusal_threshold", std::string("-inf")}, {"t", 1, 1}, diagnostics));
+  CHECK(get_parameter(spec, "model.refusal_threshold") == ParameterValue(-model::infinity));
+  CHECK(apply_assignment(spec, {"review.workload_scale", std::string("inf")}, {"t", 1, 1}, diagnostics));
+  CHECK(apply_assignment(spec, {"users.next", std::string("world")}, {"t", 1, 1}, diagnostics));
+  CHECK(get_parameter(spec, "users.next.pass") == ParameterValue(std::string("world")));
+  CHECK(diagnostics.empty());
+  CHECK_FALSE(apply_assignment(spec, {"users.rate", std::string("fast")}, {"t", 2, 5}, diagnostics));
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(format(diagnostics[0]) ==
+        "t:2:5: error: 'users.rate' has an invalid rate \"fast\"; expected a number, '/' and a unit s, m, h, d, w or y, such as \"12/h\" or \"2/y\"");
+  CHECK(get_parameter(spec, "users.rate") == ParameterValue(12.5));  // unchanged
+  CHECK_FALSE(get_parameter(spec, "users.nothing"));
+  CHECK_FALSE(get_parameter(spec, "model.reliability_by_context.routine"));  // not overridden
+}
