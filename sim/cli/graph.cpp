@@ -82,7 +82,9 @@ Command add_graph(CLI::App& app) {
       fmt::print(stderr, "{}\n", scenario::format(diagnostic));
     }
     if (!result.ok()) return exit_invalid_input;
-    const std::string dot = structure::to_dot(result.scenario->spec);
+    std::string subtitle;
+    for (const std::string& text : options->sets) subtitle.append(subtitle.empty() ? "" : ", ").append(text);
+    const std::string dot = structure::to_dot(result.scenario->spec, subtitle);
     if (options->output.empty()) {
       fmt::print("{}", dot);
       return std::fflush(stdout) == 0 ? exit_ok : exit_failure;

@@ -119,6 +119,7 @@ TEST_CASE("graph writes DOT to standard output or, whole, to a file", "[graph]")
     const auto bare = run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=world"});
     CHECK(bare.exit_code == stsim::cli::exit_ok);
     CHECK(bare.out.find("  \"model\" -> \"world\" [label=\"pass\"];\n") != std::string::npos);
+    CHECK(bare.out.find("  graph [label=\"cli-layered\\nmodel.next.pass=world\"") != std::string::npos);
   }
 }
 
