@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   };
   add(stsim::cli::add_validate);
   add(stsim::cli::add_graph);
+  add(stsim::cli::add_run);
+  add(stsim::cli::add_inspect);
 
   try {
     app.parse(argc, argv);

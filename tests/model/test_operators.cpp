@@ -237,3 +237,25 @@ TEST_CASE("a second reviewer after the first multiplies the misses", "[model][op
   CHECK(t.harm_by_last_layer[3] == t.harms);
   CHECK(t.operators[1].hazards_seen == t.hazardous - t.operators[0].caught);
 }
+
+TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer", "[model][operators]") {
+  // Blocks are escalated; the senior reviewer confirms a caught hazard with probability
+  // d2 and overturns most false rejects.
+  const double h = 0.5, d1 = 0.8, d2 = 0.9, reject1 = 0.1, reject2 = 0.2;
+  OperatorSpec first = plenty(d1);
+  first.false_reject = reject1;
+  OperatorSpec senior = plenty(d2);
+  senior.false_reject = reject2;
+  auto s = scenario(100.0, {context("c")},
+                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
+                     component("ai", Kind::ai, ai(1 - h), {.pass = "first"}),
+                     component("first", Kind::operators, first, {.pass = "out", .block = "senior"}),
+                     component("senior", Kind::operators, senior, {.pass = "out"}),
+                     component("out", Kind::outcome, OutcomeSpec{})});
+  const auto t = run(s, 1);
+  const double harm = h * ((1 - d1) + d1 * (1 - d2));
+  const double lost = (1 - h) * reject1 * reject2;
+  CHECK(std::abs(ratio(t.harms, t.tasks) - harm) < 4 * binomial_se(harm, t.tasks));
+  CHECK(std::abs(ratio(t.benign_lost, t.tasks) - lost) < 4 * binomial_se(lost, t.tasks));
+  CHECK(t.near_by_layer[3] == t.near_misses);  // only the senior reviewer stops tasks
+}

@@ -112,6 +112,10 @@ TEST_CASE("with_assignments rejects a value invalid at this point, naming path a
       "full.toml: error: unknown parameter 'modle.reliability': 'modle' is not a component; did you mean 'model'?"});
   CHECK(messages(with_assignments(base, {{"sweep.points", std::int64_t{3}}})) == std::vector<std::string>{
       "full.toml: error: 'sweep.points' cannot be set by an assignment; expected a parameter of [scenario], a context or a component"});
+  CHECK(messages(with_assignments(base, {{"model..reliability", 0.5}})) == std::vector<std::string>{
+      "full.toml: error: 'model..reliability' is not a parameter path; expected names joined by single dots, such as 'model.reliability'"});
+  CHECK(messages(with_assignments(base, {{"contexts.rutine.weight", 2.0}})) == std::vector<std::string>{
+      "full.toml: error: unknown parameter 'contexts.rutine.weight': 'rutine' is not a context; did you mean 'routine'?"});
   CHECK(messages(with_assignments(base, {{"review.drift", true}})) == std::vector<std::string>{
       "full.toml: error: 'review.drift' is a table, not a single parameter; expected the path of one of its keys"});
 }

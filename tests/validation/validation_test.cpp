@@ -157,12 +157,14 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+const std::vector<Case>& cases();
+
 void report(const Case& c, const model::ScenarioSpec& spec, const std::vector<MetricResult>& results) {
   const char* dir = std::getenv("STSIM_VALIDATION_REPORT");
   if (dir == nullptr) return;
   std::ofstream out(std::string(dir) + "/" + spec.name + ".json");
   out.precision(17);
-  out << "{\"name\": " << json_string(spec.name) << ", \"file\": " << json_string(c.file)
+  out << "{\"index\": " << (&c - cases().data()) << ", \"name\": " << json_string(spec.name) << ", \"file\": " << json_string(c.file)
       << ", \"system\": " << json_string(c.system) << ", \"formula\": " << json_string(c.formula)
       << ", \"source\": " << json_string(c.source) << ", \"replications\": " << spec.replications
       << ", \"seed\": " << spec.seed << ", \"horizon_hours\": " << spec.horizon << ", \"metrics\": [";

@@ -1,0 +1,587 @@
+#include "sim/output/hdf5_file.h"
+
+#include <hdf5.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fmt/core.h>
+#include <utility>
+
+#include "sim/version.h"
+
+namespace stsim::output {
+
+namespace {
+
+// Owns one HDF5 identifier and closes it with the matching function.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
+    if (id_ < 0) throw FileError("HDF5: cannot " + what);
+  }
+  ~Handle() { reset(); }
+  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), closer_(o.closer_) {}
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, -1);
+      closer_ = o.closer_;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+  // Closes now and reports failure (a close flushes data, so its failure is an I/O error).
+  void close(const std::string& what) {
+    const hid_t id = std::exchange(id_, -1);
+    if (id >= 0 && closer_(id) < 0) throw FileError("HDF5: cannot " + what);
+  }
+
+ private:
+  void reset() {
+    if (id_ >= 0) closer_(id_);
+    id_ = -1;
+  }
+  hid_t id_ = -1;
+  Closer closer_ = nullptr;
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw FileError("HDF5: cannot " + what);
+}
+
+// HDF5 prints its error stack by default; stsim reports errors itself.
+void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+Handle string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "create a string type");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "size a string type");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "set UTF-8");
+  return type;
+}
+
+Handle dataspace(const std::vector<hsize_t>& dims) {
+  if (dims.empty()) return Handle(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
+  return Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+                "create a dataspace");
+}
+
+template <typename T>
+hid_t native_type();
+template <>
+hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <>
+hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
+template <>
+hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+
+class Writer {
+ public:
+  explicit Writer(const std::string& path)
+      : file_(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+              "create " + path) {}
+
+  void group(const std::string& name) {
+    Handle(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+           "create group " + name);
+  }
+
+  // Numeric column (or matrix) datasets: chunked and deflated beyond a trivial size.
+  template <typename T>
+  void numbers(const std::string& name, const std::vector<T>& data, std::vector<hsize_t> dims = {}) {
+    if (dims.empty()) dims = {data.size()};
+    Handle space = dataspace(dims);
+    Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
+    if (data.size() >= compress_from) {
+      std::vector<hsize_t> chunk = dims;
+      const hsize_t row = dims.size() > 1 ? dims[1] : 1;
+      chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], 16384 / row));
+      check(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()), "chunk " + name);
+      check(H5Pset_deflate(properties.get(), 4), "compress " + name);
+    }
+    Handle set(H5Dcreate2(file_.get(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                          properties.get(), H5P_DEFAULT),
+               H5Dclose, "create dataset " + name);
+    if (!data.empty()) {
+      check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+            "write " + name);
+    }
+  }
+
+  template <typename T>
+  void scalar(const std::string& name, T value) {
+    Handle space = dataspace({});
+    Handle set(H5Dcreate2(file_.get(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
+                          H5P_DEFAULT, H5P_DEFAULT),
+               H5Dclose, "create dataset " + name);
+    check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), "write " + name);
+  }
+
+  void strings(const std::string& name, const std::vector<std::string>& values, bool scalar = false) {
+    Handle type = string_type();
+    Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
+    Handle set(H5Dcreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT,
+                          H5P_DEFAULT, H5P_DEFAULT),
+               H5Dclose, "create dataset " + name);
+    const auto pointers = c_strings(values);
+    if (!pointers.empty()) {
+      check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+            "write " + name);
+    }
+  }
+
+  void attribute(const std::string& object, const std::string& name, const std::string& value) {
+    attribute_strings(object, name, {value}, true);
+  }
+  void attribute_strings(const std::string& object, const std::string& name,
+                         const std::vector<std::string>& values, bool scalar = false) {
+    Handle type = string_type();
+    Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
+    Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(), space.get(),
+                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Aclose, "create attribute " + object + " " + name);
+    const auto pointers = c_strings(values);
+    check(H5Awrite(attr.get(), type.get(), pointers.data()), "write attribute " + name);
+  }
+  template <typename T>
+  void attribute(const std::string& object, const std::string& name, T value) {
+    attribute_array(object, name, std::vector<T>{value}, true);
+  }
+  template <typename T>
+  void attribute_array(const std::string& object, const std::string& name, const std::vector<T>& values,
+                       bool scalar = false) {
+    Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
+    Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), native_type<T>(),
+                                  space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Aclose, "create attribute " + object + " " + name);
+    check(H5Awrite(attr.get(), native_type<T>(), values.data()), "write attribute " + name);
+  }
+
+  void close() { file_.close("write the file"); }
+
+ private:
+  static constexpr std::size_t compress_from = 64;
+
+  static std::vector<const char*> c_strings(const std::vector<std::string>& values) {
+    std::vector<const char*> pointers;
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    return pointers;
+  }
+
+  Handle file_;
+};
+
+template <typename F>
+std::vector<double> per_point_double(const runner::RunResult& r, F f) {
+  std::vector<double> out;
+  for (const auto& p : r.points) out.push_back(f(p));
+  return out;
+}
+template <typename F>
+std::vector<std::uint64_t> per_point_uint(const runner::RunResult& r, F f) {
+  std::vector<std::uint64_t> out;
+  for (const auto& p : r.points) out.push_back(f(p));
+  return out;
+}
+
+const char* design_name(scenario::SweepDesign d) {
+  switch (d) {
+    case scenario::SweepDesign::none: return "none";
+    case scenario::SweepDesign::grid: return "grid";
+    case scenario::SweepDesign::zip: return "zip";
+    case scenario::SweepDesign::latin_hypercube: return "latin_hypercube";
+    case scenario::SweepDesign::sobol: return "sobol";
+  }
+  return "?";
+}
+
+void write_statistics(Writer& w, const runner::RunResult& r, const std::string& root, bool paired) {
+  w.group(root);
+  for (const auto& m : runner::metric_table()) {
+    const auto k = static_cast<std::size_t>(m.id);
+    const std::string g = root + "/" + m.name;
+    w.group(g);
+    auto stat = [&](const runner::PointResult& p) -> const runner::Statistic& {
+      return paired ? p.paired[k] : p.metrics[k];
+    };
+    w.numbers(g + "/n", per_point_uint(r, [&](const auto& p) { return stat(p).n; }));
+    w.numbers(g + "/mean", per_point_double(r, [&](const auto& p) { return stat(p).mean; }));
+    w.numbers(g + "/stderr", per_point_double(r, [&](const auto& p) { return stat(p).standard_error; }));
+    w.numbers(g + "/ci_low", per_point_double(r, [&](const auto& p) { return stat(p).ci_low; }));
+    w.numbers(g + "/ci_high", per_point_double(r, [&](const auto& p) { return stat(p).ci_high; }));
+    if (paired) {
+      w.attribute(g, "kind", std::string("mean"));
+      w.attribute(g, "interval", std::string("student-t"));
+      w.attribute(g, "unit", std::string(m.unit));
+      w.attribute(g, "description",
+                  std::string("paired difference, point minus baseline, of per-replication ") + m.name);
+      continue;
+    }
+    if (m.kind != runner::MetricKind::mean) {
+      w.numbers(g + "/count", per_point_uint(r, [&](const auto& p) { return stat(p).count; }));
+      w.numbers(g + "/exposure", per_point_double(r, [&](const auto& p) { return stat(p).exposure; }));
+      w.numbers(g + "/upper_bound", per_point_double(r, [&](const auto& p) { return stat(p).upper_bound; }));
+    }
+    w.attribute(g, "kind", std::string(runner::to_string(m.kind)));
+    w.attribute(g, "interval", std::string(runner::to_string(m.interval)));
+    w.attribute(g, "unit", std::string(m.unit));
+    w.attribute(g, "description", std::string(m.description));
+    if (m.id == runner::MetricId::time_to_first_harm) {
+      w.attribute_array(g, "censored",
+                        per_point_uint(r, [](const auto& p) { return p.time_to_first_harm_censored; }));
+    }
+  }
+}
+
+void write_all(Writer& w, const runner::RunResult& r) {
+  const auto& plan = r.plan;
+  const auto& spec = plan.specs.front();
+  const auto points = static_cast<hsize_t>(r.points.size());
+  const auto components = static_cast<hsize_t>(r.components.size());
+  const auto bins = static_cast<hsize_t>(spec.time_bins);
+  const auto& rp = plan.replications;
+
+  w.attribute("/", "format", std::string(format_name));
+  w.attribute("/", "format_version", format_version);
+  w.attribute("/", "stsim_version", std::string(stsim::version));
+  w.attribute("/", "git_revision", std::string(stsim::git_revision));
+  w.attribute("/", "command_line", r.command_line);
+  w.attribute("/", "scenario_file", plan.base.file);
+  w.attribute("/", "scenario_name", spec.name);
+  w.attribute("/", "seed", r.seed);
+  w.attribute("/", "threads", r.threads);
+  w.attribute("/", "started", r.started);
+  w.attribute("/", "finished", r.finished);
+  w.attribute("/", "points", static_cast<std::uint32_t>(points));
+  w.attribute("/", "design", std::string(design_name(plan.design.kind)));
+  w.attribute("/", "common_random_numbers", static_cast<std::uint8_t>(rp.common_random_numbers ? 1 : 0));
+  w.attribute("/", "fingerprint", r.fingerprint);
+  w.attribute("/", "time_bins", spec.time_bins);
+  w.attribute("/", "horizon_hours", spec.horizon);
+  w.attribute("/", "stopping", std::string(rp.precision ? "precision" : "fixed"));
+  if (rp.precision) {
+    w.attribute("/", "precision_metric", std::string(runner::info(rp.metric).name));
+    w.attribute("/", "precision_relative_error", rp.relative_error);
+    w.attribute("/", "min_replications", rp.min_replications);
+    w.attribute("/", "max_replications", rp.max_replications);
+  }
+  w.attribute("/", "block_size", rp.block_size);
+
+  w.group("/scenario");
+  w.strings("/scenario/text", {plan.base.text}, true);
+  std::vector<std::string> overrides;
+  for (const auto& a : plan.base.overrides) overrides.push_back(a.path + "=" + runner::to_text(a.value));
+  w.strings("/scenario/overrides", overrides);
+  w.strings("/scenario/resolved", plan.resolved);
+
+  w.group("/design");
+  w.strings("/design/point_label", plan.design.point_labels);
+  w.group("/design/columns");
+  bool any_labels = false;
+  for (const auto& c : plan.design.columns) any_labels = any_labels || !c.labels.empty();
+  if (any_labels) w.group("/design/labels");
+  for (std::size_t d = 0; d < plan.design.columns.size(); ++d) {
+    const auto& c = plan.design.columns[d];
+    const auto name = "/design/columns/" + std::to_string(d);
+    if (c.numeric) {
+      w.numbers(name, c.numbers);
+    } else {
+      w.strings(name, c.strings);
+    }
+    w.attribute(name, "path", c.path);
+    if (!c.labels.empty()) w.strings("/design/labels/" + std::to_string(d), c.labels);
+  }
+  if (plan.design.baseline) w.scalar("/design/baseline", *plan.design.baseline);
+
+  write_statistics(w, r, "/results", false);
+  if (plan.design.baseline) write_statistics(w, r, "/paired", true);
+
+  w.group("/attribution");
+  std::vector<std::uint64_t> origin, nm, last;
+  for (const auto& p : r.points) {
+    origin.insert(origin.end(), p.harms_by_origin.begin(), p.harms_by_origin.end());
+    nm.insert(nm.end(), p.near_misses_by_layer.begin(), p.near_misses_by_layer.end());
+    last.insert(last.end(), p.harms_by_last_layer.begin(), p.harms_by_last_layer.end());
+  }
+  w.numbers("/attribution/harms_by_origin", origin, {points, model::harm_origin_count});
+  w.attribute_strings("/attribution/harms_by_origin", "names",
+                      {"model_error", "misuse", "operator_induced"});
+  w.numbers("/attribution/harms_latent_involved", per_point_uint(r, [](const auto& p) { return p.harms_latent_involved; }));
+  w.numbers("/attribution/harms_common_cause", per_point_uint(r, [](const auto& p) { return p.harms_common_cause; }));
+  w.numbers("/attribution/model_errors_no_harm", per_point_uint(r, [](const auto& p) { return p.model_errors_no_harm; }));
+  w.numbers("/attribution/near_misses_by_layer", nm, {points, components});
+  w.numbers("/attribution/harms_by_last_layer", last, {points, components});
+  w.strings("/attribution/components", r.components);
+  w.strings("/attribution/component_kinds", r.component_kinds);
+
+  std::vector<double> harms_mean, harms_stderr;
+  std::vector<std::uint64_t> first;
+  for (const auto& p : r.points) {
+    harms_mean.insert(harms_mean.end(), p.harms_mean.begin(), p.harms_mean.end());
+    harms_stderr.insert(harms_stderr.end(), p.harms_stderr.begin(), p.harms_stderr.end());
+    first.insert(first.end(), p.first_harm_counts.begin(), p.first_harm_counts.end());
+  }
+  w.group("/timeseries");
+  w.numbers("/timeseries/bin_edges_hours", r.bin_edges_hours);
+  w.numbers("/timeseries/harms_mean", harms_mean, {points, bins});
+  w.numbers("/timeseries/harms_stderr", harms_stderr, {points, bins});
+  w.group("/first_harm");
+  w.numbers("/first_harm/bin_edges_hours", r.bin_edges_hours);
+  w.numbers("/first_harm/counts", first, {points, bins});
+  w.numbers("/first_harm/censored", per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }));
+
+  w.group("/runtime");
+  w.numbers("/runtime/wall_seconds", per_point_double(r, [](const auto& p) { return p.wall_seconds; }));
+  w.numbers("/runtime/events", per_point_uint(r, [](const auto& p) { return p.events; }));
+  w.numbers("/runtime/tasks", per_point_uint(r, [](const auto& p) { return p.tasks; }));
+  w.numbers("/runtime/replications", per_point_uint(r, [](const auto& p) { return p.replications; }));
+  std::uint64_t tasks = 0;
+  for (const auto& p : r.points) tasks += p.tasks;
+  w.attribute("/runtime", "total_wall_seconds", r.total_wall_seconds);
+  w.attribute("/runtime", "tasks_per_second",
+              r.total_wall_seconds > 0.0 ? static_cast<double>(tasks) / r.total_wall_seconds : 0.0);
+
+  // Last: a file without this attribute was not finished.
+  w.attribute("/", "status", std::string("complete"));
+}
+
+}  // namespace
+
+std::string partial_path(const std::string& path) { return path + ".partial"; }
+
+void write_results(const runner::RunResult& result, const std::string& path) {
+  if (!result.complete) throw FileError("refusing to write an incomplete run to " + path);
+  if (result.points.empty() || result.plan.specs.empty()) throw FileError("no results to write");
+  silence_hdf5();
+  const auto partial = partial_path(path);
+  try {
+    Writer writer(partial);
+    write_all(writer, result);
+    writer.close();
+    std::filesystem::rename(partial, path);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+namespace {
+
+std::string type_class_error(const std::string& what, const std::string& expected) {
+  return what + " is not " + expected;
+}
+
+}  // namespace
+
+ResultFile::ResultFile(const std::string& path) : path_(path) {
+  silence_hdf5();
+  if (!std::filesystem::exists(path)) throw FileError(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw FileError(path + ": not an HDF5 file");
+  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file_ < 0) throw FileError(path + ": cannot open as HDF5");
+  if (!has_attribute("/", "format") || attribute_string("/", "format") != format_name) {
+    H5Fclose(file_);
+    file_ = -1;
+    throw FileError(path + ": not an stsim result file (no format = \"stsim-results\" attribute)");
+  }
+}
+
+ResultFile::~ResultFile() {
+  if (file_ >= 0) H5Fclose(file_);
+}
+
+bool ResultFile::exists(const std::string& object) const {
+  if (object == "/") return true;
+  // Every ancestor must exist before H5Lexists may be asked about the child.
+  std::size_t pos = 0;
+  while ((pos = object.find('/', pos + 1)) != std::string::npos) {
+    if (H5Lexists(file_, object.substr(0, pos).c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return H5Lexists(file_, object.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::string> ResultFile::children(const std::string& group) const {
+  Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT), H5Gclose, "open group " + group);
+  H5G_info_t info;
+  check(H5Gget_info(g.get(), &info), "read group " + group);
+  std::vector<std::string> names;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const auto size = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (size < 0) throw FileError("HDF5: cannot list " + group);
+    std::string name(static_cast<std::size_t>(size), '\0');
+    H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
+                       static_cast<std::size_t>(size) + 1, H5P_DEFAULT);
+    names.push_back(name);
+  }
+  return names;
+}
+
+namespace {
+
+Handle open_dataset(hid_t file, const std::string& name) {
+  return Handle(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset " + name);
+}
+
+std::vector<std::uint64_t> dims_of(hid_t space) {
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0) throw FileError("HDF5: cannot read a dataspace");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return {dims.begin(), dims.end()};
+}
+
+std::size_t element_count(hid_t space) {
+  const auto n = H5Sget_simple_extent_npoints(space);
+  if (n < 0) throw FileError("HDF5: cannot read a dataspace");
+  return static_cast<std::size_t>(n);
+}
+
+template <typename T>
+std::vector<T> read_numbers(hid_t file, const std::string& name) {
+  Handle set = open_dataset(file, name);
+  Handle type(H5Dget_type(set.get()), H5Tclose, "read the type of " + name);
+  const auto cls = H5Tget_class(type.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw FileError(type_class_error(name, "numeric"));
+  Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of " + name);
+  std::vector<T> out(element_count(space.get()));
+  if (!out.empty()) {
+    check(H5Dread(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+  }
+  return out;
+}
+
+// Reads variable- or fixed-length strings from a dataset or attribute.
+template <typename ReadVariable, typename ReadFixed>
+std::vector<std::string> read_strings(hid_t type, std::size_t count, const std::string& name,
+                                      ReadVariable read_variable, ReadFixed read_fixed) {
+  if (H5Tget_class(type) != H5T_STRING) throw FileError(type_class_error(name, "a string"));
+  std::vector<std::string> out;
+  if (count == 0) return out;
+  if (H5Tis_variable_str(type) > 0) {
+    Handle memory = string_type();
+    std::vector<char*> pointers(count, nullptr);
+    check(read_variable(memory.get(), pointers.data()), "read " + name);
+    for (char* p : pointers) {
+      out.emplace_back(p ? p : "");
+      H5free_memory(p);
+    }
+  } else {
+    const std::size_t size = H5Tget_size(type);
+    std::vector<char> buffer(size * count);
+    check(read_fixed(type, buffer.data()), "read " + name);
+    for (std::size_t i = 0; i < count; ++i) {
+      const char* start = buffer.data() + i * size;
+      std::size_t length = 0;
+      while (length < size && start[length] != '\0') ++length;
+      out.emplace_back(start, length);
+    }
+  }
+  return out;
+}
+
+Handle open_attribute(hid_t file, const std::string& object, const std::string& name) {
+  return Handle(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                H5Aclose, "open attribute " + name + " of " + object);
+}
+
+template <typename T>
+std::vector<T> read_attribute_numbers(hid_t file, const std::string& object, const std::string& name) {
+  Handle attr = open_attribute(file, object, name);
+  Handle type(H5Aget_type(attr.get()), H5Tclose, "read the type of attribute " + name);
+  const auto cls = H5Tget_class(type.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw FileError(type_class_error(name, "numeric"));
+  Handle space(H5Aget_space(attr.get()), H5Sclose, "read attribute " + name);
+  std::vector<T> out(element_count(space.get()));
+  if (!out.empty()) check(H5Aread(attr.get(), native_type<T>(), out.data()), "read attribute " + name);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> ResultFile::shape(const std::string& dataset) const {
+  Handle set = open_dataset(file_, dataset);
+  Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of " + dataset);
+  return dims_of(space.get());
+}
+
+std::vector<double> ResultFile::doubles(const std::string& dataset) const {
+  return read_numbers<double>(file_, dataset);
+}
+
+std::vector<std::uint64_t> ResultFile::integers(const std::string& dataset) const {
+  return read_numbers<std::uint64_t>(file_, dataset);
+}
+
+std::vector<std::string> ResultFile::strings(const std::string& dataset) const {
+  Handle set = open_dataset(file_, dataset);
+  Handle type(H5Dget_type(set.get()), H5Tclose, "read the type of " + dataset);
+  Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of " + dataset);
+  const hid_t id = set.get();
+  return read_strings(
+      type.get(), element_count(space.get()), dataset,
+      [&](hid_t memory, char** out) { return H5Dread(id, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, out); },
+      [&](hid_t file_type, char* out) { return H5Dread(id, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out); });
+}
+
+bool ResultFile::has_attribute(const std::string& object, const std::string& name) const {
+  if (!exists(object)) return false;
+  return H5Aexists_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::string> ResultFile::attribute_strings(const std::string& object,
+                                                       const std::string& name) const {
+  Handle attr = open_attribute(file_, object, name);
+  Handle type(H5Aget_type(attr.get()), H5Tclose, "read the type of attribute " + name);
+  Handle space(H5Aget_space(attr.get()), H5Sclose, "read attribute " + name);
+  const hid_t id = attr.get();
+  return read_strings(
+      type.get(), element_count(space.get()), name,
+      [&](hid_t memory, char** out) { return H5Aread(id, memory, out); },
+      [&](hid_t file_type, char* out) { return H5Aread(id, file_type, out); });
+}
+
+std::string ResultFile::attribute_string(const std::string& object, const std::string& name) const {
+  const auto values = attribute_strings(object, name);
+  if (values.size() != 1) throw FileError("attribute " + name + " of " + object + " is not one string");
+  return values.front();
+}
+
+double ResultFile::attribute_double(const std::string& object, const std::string& name) const {
+  const auto values = read_attribute_numbers<double>(file_, object, name);
+  if (values.size() != 1) throw FileError("attribute " + name + " of " + object + " is not one number");
+  return values.front();
+}
+
+std::uint64_t ResultFile::attribute_integer(const std::string& object, const std::string& name) const {
+  const auto values = read_attribute_numbers<std::uint64_t>(file_, object, name);
+  if (values.size() != 1) throw FileError("attribute " + name + " of " + object + " is not one number");
+  return values.front();
+}
+
+std::vector<std::uint64_t> ResultFile::attribute_integers(const std::string& object,
+                                                          const std::string& name) const {
+  return read_attribute_numbers<std::uint64_t>(file_, object, name);
+}
+
+std::string ResultFile::attribute_text(const std::string& object, const std::string& name) const {
+  H5T_class_t cls;
+  {
+    Handle attr = open_attribute(file_, object, name);
+    Handle type(H5Aget_type(attr.get()), H5Tclose, "read the type of attribute " + name);
+    cls = H5Tget_class(type.get());
+  }
+  if (cls == H5T_STRING) return attribute_string(object, name);
+  if (cls == H5T_INTEGER) return fmt::format("{}", attribute_integer(object, name));
+  return fmt::format("{}", attribute_double(object, name));
+}
+
+}  // namespace stsim::output

@@ -1,0 +1,102 @@
+#include "sim/output/summary.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace stsim::output {
+
+namespace {
+
+std::string number(double x) {
+  if (std::isnan(x)) return "-";
+  if (x == 0.0) return "0";
+  const double a = std::abs(x);
+  if (a >= 1e-3 && a < 1e5) return fmt::format("{:.4g}", x);
+  return fmt::format("{:.3e}", x);
+}
+
+std::string optional_attribute(const ResultFile& f, const std::string& name) {
+  return f.has_attribute("/", name) ? f.attribute_text("/", name) : "-";
+}
+
+}  // namespace
+
+std::string describe(const ResultFile& f) {
+  std::string out;
+  auto line = [&](const char* key, const std::string& value) { out += fmt::format("{:<22}{}\n", key, value); };
+  line("scenario:", fmt::format("{} ({})", optional_attribute(f, "scenario_name"),
+                                optional_attribute(f, "scenario_file")));
+  line("format:", fmt::format("{} {}", optional_attribute(f, "format"), optional_attribute(f, "format_version")));
+  line("status:", optional_attribute(f, "status"));
+  line("stsim:", fmt::format("{} ({})", optional_attribute(f, "stsim_version"),
+                             optional_attribute(f, "git_revision")));
+  line("command line:", optional_attribute(f, "command_line"));
+  line("seed:", optional_attribute(f, "seed"));
+  line("threads:", optional_attribute(f, "threads"));
+  line("design:", fmt::format("{}, {} point(s)", optional_attribute(f, "design"),
+                              optional_attribute(f, "points")));
+  std::string stopping = optional_attribute(f, "stopping");
+  if (stopping == "precision") {
+    stopping += fmt::format(": relative error of {} <= {}", optional_attribute(f, "precision_metric"),
+                            optional_attribute(f, "precision_relative_error"));
+  }
+  line("replications:", stopping);
+  line("horizon (hours):", optional_attribute(f, "horizon_hours"));
+  line("started:", optional_attribute(f, "started"));
+  line("finished:", optional_attribute(f, "finished"));
+  if (f.exists("/runtime")) {
+    line("wall time (s):", number(f.attribute_double("/runtime", "total_wall_seconds")));
+    line("tasks per second:", number(f.attribute_double("/runtime", "tasks_per_second")));
+  }
+  line("fingerprint:", optional_attribute(f, "fingerprint"));
+  return out;
+}
+
+std::string headline_table(const ResultFile& f) {
+  const auto labels = f.strings("/design/point_label");
+  const auto n = f.integers("/results/harm_rate/n");
+  const auto error = f.doubles("/results/model_error_rate/mean");
+  const auto harm = f.doubles("/results/harm_rate/mean");
+  const auto low = f.doubles("/results/harm_rate/ci_low");
+  const auto high = f.doubles("/results/harm_rate/ci_high");
+  const auto upper = f.doubles("/results/harm_rate/upper_bound");
+  const auto count = f.integers("/results/harm_rate/count");
+  const bool paired = f.exists("/paired/harm_rate/mean");
+  std::vector<double> diff, diff_low, diff_high;
+  if (paired) {
+    diff = f.doubles("/paired/harm_rate/mean");
+    diff_low = f.doubles("/paired/harm_rate/ci_low");
+    diff_high = f.doubles("/paired/harm_rate/ci_high");
+  }
+  std::size_t width = 5;
+  for (const auto& l : labels) width = std::max(width, l.size());
+  width = std::min<std::size_t>(width, 60);
+
+  std::string out = fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "label", width,
+                                "reps", "model error rate", "harm rate", "harm rate 95% CI");
+  if (paired) out += fmt::format("  {:>34}", "harm rate vs baseline [95% CI]");
+  out += "\n";
+  for (std::size_t p = 0; p < labels.size(); ++p) {
+    std::string label = labels[p];
+    // Long labels lose their middle: sweep labels differ mostly at the end.
+    if (label.size() > width) {
+      const std::size_t head = (width - 3) / 2;
+      label = fmt::format("{}...{}", label.substr(0, head), label.substr(label.size() - (width - 3 - head)));
+    }
+    const std::string interval = count[p] == 0
+                                     ? fmt::format("< {} (no harm)", number(upper[p]))
+                                     : fmt::format("[{}, {}]", number(low[p]), number(high[p]));
+    out += fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", p, label, width, n[p],
+                       number(error[p]), number(harm[p]), interval);
+    if (paired) {
+      out += fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(diff[p]),
+                                                  number(diff_low[p]), number(diff_high[p])));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace stsim::output

@@ -1,0 +1,243 @@
+#include "sim/runner/design.h"
+
+#include <boost/random/sobol.hpp>
+#include <fmt/core.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <type_traits>
+
+#include "sim/random/stream.h"
+
+namespace stsim::runner {
+
+using scenario::Assignment;
+using scenario::ParameterValue;
+using scenario::SweepDesign;
+using scenario::SweepDimension;
+
+std::string to_text(const ParameterValue& value) {
+  return std::visit(
+      [](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) {
+          return v ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else {
+          return fmt::format("{}", v);
+        }
+      },
+      value);
+}
+
+namespace {
+
+bool is_string(const ParameterValue& v) { return std::holds_alternative<std::string>(v); }
+
+double as_number(const ParameterValue& v) {
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1.0 : 0.0;
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  return std::get<double>(v);
+}
+
+// Value of dimension `d` at its index `i`, as a column entry.
+void append(DesignColumn& column, const SweepDimension& d, std::size_t i) {
+  if (column.numeric) {
+    column.numbers.push_back(as_number(d.values[i]));
+  } else {
+    column.strings.push_back(to_text(d.values[i]));
+  }
+  if (!d.labels.empty()) column.labels.push_back(d.labels[i]);
+}
+
+std::string label_of(const std::vector<DesignColumn>& columns,
+                     const std::vector<Assignment>& assignments, std::size_t point) {
+  std::string label;
+  for (std::size_t d = 0; d < columns.size(); ++d) {
+    if (!label.empty()) label += ", ";
+    if (!columns[d].labels.empty()) {
+      label += columns[d].labels[point];
+    } else {
+      label += assignments[d].path + "=" + to_text(assignments[d].value);
+    }
+  }
+  return label;
+}
+
+std::string where(const SweepDimension& d) {
+  if (d.where.file.empty()) return "sweep dimension '" + d.path + "'";
+  return fmt::format("{}:{}:{}: sweep dimension '{}'", d.where.file, d.where.line, d.where.column,
+                     d.path);
+}
+
+// Grid and zip: dimension values by index per point.
+Design listed(const scenario::SweepSpec& sweep) {
+  Design design;
+  design.kind = sweep.design;
+  const auto dims = sweep.dimensions.size();
+  std::size_t points = 1;
+  for (const auto& d : sweep.dimensions) {
+    if (d.values.empty()) throw std::invalid_argument(where(d) + " has no values");
+    if (!d.labels.empty() && d.labels.size() != d.values.size()) {
+      throw std::invalid_argument(fmt::format("{} has {} labels for {} values", where(d),
+                                              d.labels.size(), d.values.size()));
+    }
+    if (sweep.design == SweepDesign::grid) {
+      points *= d.values.size();
+      if (points > UINT32_MAX) throw std::invalid_argument("the sweep grid has too many points");
+    } else if (d.values.size() != sweep.dimensions.front().values.size()) {
+      throw std::invalid_argument(fmt::format(
+          "{} has {} values but '{}' has {}; a zip design needs lists of equal length", where(d),
+          d.values.size(), sweep.dimensions.front().path, sweep.dimensions.front().values.size()));
+    }
+  }
+  if (sweep.design == SweepDesign::zip) points = sweep.dimensions.front().values.size();
+
+  for (const auto& d : sweep.dimensions) {
+    DesignColumn column;
+    column.path = d.path;
+    column.numeric = true;
+    for (const auto& v : d.values) column.numeric = column.numeric && !is_string(v);
+    design.columns.push_back(std::move(column));
+  }
+  std::vector<std::vector<std::size_t>> indices(points, std::vector<std::size_t>(dims));
+  for (std::size_t p = 0; p < points; ++p) {
+    // Grid: mixed-radix digits of p with the last dimension varying fastest.
+    std::size_t rest = p;
+    for (std::size_t d = dims; d-- > 0;) {
+      const auto n = sweep.dimensions[d].values.size();
+      indices[p][d] = sweep.design == SweepDesign::grid ? rest % n : p;
+      if (sweep.design == SweepDesign::grid) rest /= n;
+    }
+    std::vector<Assignment> assignments;
+    for (std::size_t d = 0; d < dims; ++d) {
+      const auto& dim = sweep.dimensions[d];
+      assignments.push_back({dim.path, dim.values[indices[p][d]]});
+      append(design.columns[d], dim, indices[p][d]);
+    }
+    design.point_labels.push_back(label_of(design.columns, assignments, p));
+    design.assignments.push_back(std::move(assignments));
+  }
+
+  if (!sweep.baseline.empty()) {
+    if (sweep.baseline.size() != dims) {
+      throw std::invalid_argument(fmt::format(
+          "the sweep baseline has {} values but the sweep has {} dimensions", sweep.baseline.size(),
+          dims));
+    }
+    // A baseline entry matches a dimension's value, or one of its labels.
+    auto matches = [&](std::size_t d, std::size_t i) {
+      const auto& dim = sweep.dimensions[d];
+      const auto& want = sweep.baseline[d];
+      if (is_string(want) && !dim.labels.empty() && dim.labels[i] == std::get<std::string>(want)) {
+        return true;
+      }
+      if (is_string(want) != is_string(dim.values[i])) return false;
+      if (is_string(want)) return std::get<std::string>(want) == std::get<std::string>(dim.values[i]);
+      return as_number(want) == as_number(dim.values[i]);
+    };
+    for (std::size_t p = 0; p < points && !design.baseline; ++p) {
+      bool all = true;
+      for (std::size_t d = 0; d < dims && all; ++d) all = matches(d, indices[p][d]);
+      if (all) design.baseline = static_cast<std::uint32_t>(p);
+    }
+    if (!design.baseline) {
+      std::string wanted;
+      for (const auto& v : sweep.baseline) wanted += (wanted.empty() ? "" : ", ") + to_text(v);
+      throw std::invalid_argument("the sweep baseline [" + wanted + "] matches no sweep point");
+    }
+  }
+  return design;
+}
+
+// Latin hypercube and Sobol: unit-cube points mapped onto each dimension's range.
+Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_path) {
+  if (sweep.points == 0) throw std::invalid_argument("the sweep needs `points` >= 1");
+  if (!sweep.baseline.empty()) {
+    throw std::invalid_argument(
+        "a sweep baseline needs a grid or zip design (continuous designs have no named points)");
+  }
+  const auto dims = static_cast<std::uint32_t>(sweep.dimensions.size());
+  for (const auto& d : sweep.dimensions) {
+    if (!(d.low <= d.high)) throw std::invalid_argument(where(d) + " needs low <= high");
+    if (d.log_scale && !(d.low > 0.0)) {
+      throw std::invalid_argument(where(d) + " is on a log scale and needs low > 0");
+    }
+  }
+  const auto unit = sweep.design == SweepDesign::sobol
+                        ? sobol(sweep.points, dims)
+                        : latin_hypercube(sweep.points, dims, sweep.design_seed);
+  Design design;
+  design.kind = sweep.design;
+  for (const auto& d : sweep.dimensions) design.columns.push_back({d.path, true, {}, {}, {}});
+  for (std::uint32_t p = 0; p < sweep.points; ++p) {
+    std::vector<Assignment> assignments;
+    for (std::uint32_t d = 0; d < dims; ++d) {
+      const auto& dim = sweep.dimensions[d];
+      const double u = unit[p][d];
+      double x = dim.log_scale ? std::exp(std::log(dim.low) + u * (std::log(dim.high) - std::log(dim.low)))
+                               : dim.low + u * (dim.high - dim.low);
+      if (integer_path && integer_path(dim.path)) {
+        const auto rounded = static_cast<std::int64_t>(std::llround(x));
+        design.columns[d].numbers.push_back(static_cast<double>(rounded));
+        assignments.push_back({dim.path, rounded});
+      } else {
+        design.columns[d].numbers.push_back(x);
+        assignments.push_back({dim.path, x});
+      }
+    }
+    design.point_labels.push_back(label_of(design.columns, assignments, p));
+    design.assignments.push_back(std::move(assignments));
+  }
+  return design;
+}
+
+}  // namespace
+
+Design make_design(const scenario::SweepSpec& sweep, const IntegerPath& integer_path) {
+  if (sweep.design == SweepDesign::none || sweep.dimensions.empty()) {
+    Design design;
+    design.kind = SweepDesign::none;
+    design.assignments.emplace_back();
+    design.point_labels.emplace_back("base");
+    return design;
+  }
+  if (sweep.design == SweepDesign::grid || sweep.design == SweepDesign::zip) return listed(sweep);
+  return continuous(sweep, integer_path);
+}
+
+std::vector<std::vector<double>> latin_hypercube(std::uint32_t points, std::uint32_t dimensions,
+                                                 std::uint64_t seed) {
+  std::vector<std::vector<double>> out(points, std::vector<double>(dimensions));
+  std::vector<std::uint32_t> strata(points);
+  for (std::uint32_t d = 0; d < dimensions; ++d) {
+    random::Stream stream({seed, 0, 0, random::stable_id("latin_hypercube") + d,
+                           random::Purpose::sampling});
+    for (std::uint32_t i = 0; i < points; ++i) strata[i] = i;
+    // Fisher-Yates with a uniform index from the stream (floor of u * (i + 1), u < 1).
+    for (std::uint32_t i = points; i-- > 1;) {
+      auto j = static_cast<std::uint32_t>(stream.uniform01() * static_cast<double>(i + 1));
+      if (j > i) j = i;
+      std::swap(strata[i], strata[j]);
+    }
+    for (std::uint32_t i = 0; i < points; ++i) {
+      out[i][d] = (static_cast<double>(strata[i]) + stream.uniform01()) / static_cast<double>(points);
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> sobol(std::uint32_t points, std::uint32_t dimensions) {
+  std::vector<std::vector<double>> out(points, std::vector<double>(dimensions));
+  if (dimensions == 0) return out;
+  // Boost's engine already skips the origin; its integers have 64 bits of resolution.
+  boost::random::sobol engine(dimensions);
+  const double scale = std::ldexp(1.0, -64);
+  for (std::uint32_t p = 0; p < points; ++p) {
+    for (std::uint32_t d = 0; d < dimensions; ++d) out[p][d] = static_cast<double>(engine()) * scale;
+  }
+  return out;
+}
+
+}  // namespace stsim::runner

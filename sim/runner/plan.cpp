@@ -1,0 +1,139 @@
+// From a loaded scenario to a runnable plan: the sweep's points, each validated like a
+// file, and the replication plan. Every fault is collected before reporting.
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/runner/runner.h"
+#include "sim/scenario/parameters.h"
+#include "sim/structure/check.h"
+
+namespace stsim::runner {
+
+namespace {
+
+scenario::Diagnostic error_at(const scenario::Scenario& s, const model::SourceLocation& where,
+                              std::string message) {
+  scenario::Diagnostic d;
+  d.severity = scenario::Diagnostic::Severity::error;
+  d.where = where;
+  if (d.where.file.empty()) d.where = {s.file, 1, 1};
+  d.message = std::move(message);
+  return d;
+}
+
+model::SourceLocation sweep_location(const scenario::Scenario& s) {
+  for (const auto& d : s.sweep.dimensions) {
+    if (!d.where.file.empty()) return d.where;
+  }
+  return {s.file, 1, 1};
+}
+
+}  // namespace
+
+InvalidSweep::InvalidSweep(std::vector<scenario::Diagnostic> diagnostics)
+    : std::runtime_error(diagnostics.empty() ? std::string("invalid sweep")
+                                             : scenario::format(diagnostics.front())),
+      diagnostics_(std::move(diagnostics)) {}
+
+Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
+  Plan plan;
+  plan.base = scenario;
+  std::vector<scenario::Diagnostic> errors;
+  const auto& sweep = scenario.sweep;
+  try {
+    // Continuous designs round where the base scenario holds an integer at that path.
+    plan.design = make_design(sweep, [&](const std::string& path) {
+      const auto value = scenario::get_parameter(scenario.spec, path);
+      return value && std::holds_alternative<std::int64_t>(*value);
+    });
+  } catch (const std::invalid_argument& e) {
+    throw InvalidSweep({error_at(scenario, sweep_location(scenario), e.what())});
+  }
+
+  for (std::uint32_t p = 0; p < plan.design.size(); ++p) {
+    const auto& assignments = plan.design.assignments[p];
+    if (assignments.empty()) {
+      plan.specs.push_back(scenario.spec);
+      continue;
+    }
+    auto loaded = structure::with_assignments_checked(scenario, assignments);
+    if (!loaded.ok()) {
+      for (auto d : loaded.diagnostics) {
+        if (d.severity != scenario::Diagnostic::Severity::error) continue;
+        d.message = fmt::format("sweep point {} ({}): {}", p, plan.design.point_labels[p], d.message);
+        if (d.where.file.empty()) d.where = sweep_location(scenario);
+        errors.push_back(std::move(d));
+      }
+      plan.specs.push_back(scenario.spec);
+      continue;
+    }
+    plan.specs.push_back(std::move(loaded.scenario->spec));
+  }
+  // One time axis for the whole sweep: the time series share their bin edges.
+  const auto& first = plan.specs.front();
+  for (std::uint32_t p = 1; p < plan.specs.size() && errors.empty(); ++p) {
+    if (plan.specs[p].horizon != first.horizon || plan.specs[p].time_bins != first.time_bins) {
+      errors.push_back(error_at(scenario, sweep_location(scenario),
+                                "'scenario.horizon' and 'scenario.time_bins' cannot vary within a "
+                                "sweep; run one sweep per horizon"));
+    }
+  }
+
+  auto& r = plan.replications;
+  r.seed = options.seed.value_or(scenario.spec.seed);
+  r.common_random_numbers = sweep.common_random_numbers;
+  const bool precision =
+      !options.replications && (options.until_relative_error || sweep.relative_error > 0.0);
+  if (precision) {
+    r.precision = true;
+    r.relative_error = options.until_relative_error.value_or(sweep.relative_error);
+    const std::string metric = sweep.metric.empty() ? "harm_rate" : sweep.metric;
+    if (const auto id = find_metric(metric)) {
+      r.metric = *id;
+    } else {
+      errors.push_back(error_at(scenario, sweep_location(scenario),
+                                fmt::format("unknown precision metric '{}'; expected a metric of "
+                                            "docs/output.md such as harm_rate",
+                                            metric)));
+    }
+    r.min_replications = sweep.min_replications > 0 ? sweep.min_replications : default_min_replications;
+    r.max_replications = sweep.max_replications > 0 ? sweep.max_replications : default_max_replications;
+    r.block_size = sweep.block_size > 0 ? sweep.block_size : default_precision_block_size;
+    if (!(r.relative_error > 0.0)) {
+      errors.push_back(error_at(scenario, sweep_location(scenario),
+                                "the target relative error must be > 0"));
+    }
+    if (r.min_replications > r.max_replications) {
+      errors.push_back(error_at(
+          scenario, sweep_location(scenario),
+          fmt::format("min_replications ({}) exceeds max_replications ({})", r.min_replications,
+                      r.max_replications)));
+    }
+  } else {
+    r.precision = false;
+    r.max_replications = options.replications.value_or(scenario.spec.replications);
+    r.min_replications = r.max_replications;
+    if (r.max_replications == 0) {
+      errors.push_back(error_at(scenario, sweep_location(scenario), "replications must be >= 1"));
+    }
+    // Blocks only group work: with a fixed count they do not change any result, and they
+    // never depend on the thread count.
+    r.block_size = sweep.block_size > 0
+                       ? sweep.block_size
+                       : std::clamp<std::uint32_t>((r.max_replications + 15) / 16, 1, 64);
+  }
+  if (!errors.empty()) throw InvalidSweep(std::move(errors));
+
+  for (auto& spec : plan.specs) spec.seed = r.seed;
+  for (const auto& spec : plan.specs) plan.resolved.push_back(resolved_parameters(spec));
+  return plan;
+}
+
+RunResult run_sweep(const scenario::Scenario& scenario, const RunOptions& options) {
+  return run_plan(make_plan(scenario, options), options);
+}
+
+}  // namespace stsim::runner

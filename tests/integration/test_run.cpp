@@ -1,0 +1,239 @@
+// The `stsim run` and `stsim inspect` commands end to end, on the built binary.
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sim/cli/commands.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int n = 0;
+    path = fs::temp_directory_path() /
+           ("stsim-integration-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+// Runs `command` through the shell with stdout and stderr captured.
+Outcome shell(const TempDir& dir, const std::string& command) {
+  const auto out = dir.path / "stdout.txt";
+  const auto err = dir.path / "stderr.txt";
+  const int status = std::system((command + " >" + out.string() + " 2>" + err.string()).c_str());
+  Outcome o;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = read(out);
+  o.err = read(err);
+  return o;
+}
+
+std::string binary_path() { return STSIM_BINARY; }
+
+// users -> model -> (world | review -> world), swept over the design and reliability.
+const char* sweep_scenario = R"(
+[scenario]
+name = "integration"
+horizon = "10d"
+seed = 3
+replications = 6
+time_bins = 5
+
+[contexts.routine]
+weight = 0.8
+hazardous = true
+malicious_share = 0.05
+
+[contexts.chat]
+weight = 0.2
+hazardous = false
+
+[users]
+kind = "source"
+rate = "20/h"
+next = "model"
+
+[model]
+kind = "ai"
+reliability = 0.9
+refusal_threshold = 2.5
+next = { pass = "world", refuse = "refused" }
+
+[review]
+kind = "operators"
+count = 2
+review_time = "2m"
+detect = 0.9
+next = { pass = "world", block = "refused" }
+
+[world]
+kind = "outcome"
+acted = true
+
+[refused]
+kind = "outcome"
+acted = false
+
+[sweep]
+design = "grid"
+baseline = ["bare", 0.9]
+
+[[sweep.dimensions]]
+path = "model.next.pass"
+values = ["world", "review"]
+labels = ["bare", "reviewed"]
+
+[[sweep.dimensions]]
+path = "model.reliability"
+values = [0.9, 0.99]
+)";
+
+fs::path write_scenario(const TempDir& dir, const std::string& text, const std::string& name) {
+  const auto path = dir.path / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("a small sweep writes a file that inspect and h5py read", "[integration]") {
+  TempDir dir;
+  const auto scenario = write_scenario(dir, sweep_scenario, "sweep.toml");
+  const auto out = dir.path / "nested" / "out.h5";
+  const auto run = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
+                                  " --threads 2 --progress log");
+  INFO(run.err);
+  REQUIRE(run.code == stsim::cli::exit_ok);
+  CHECK(fs::exists(out));
+  CHECK_FALSE(fs::exists(out.string() + ".partial"));
+  CHECK(run.out.rfind(out.string() + "\n", 0) == 0);  // the path first, then the table
+  CHECK_THAT(run.out, Catch::Contains("reviewed, model.reliability=0.99"));
+
+  const auto inspect = shell(dir, binary_path() + " inspect " + out.string());
+  INFO(inspect.err);
+  REQUIRE(inspect.code == stsim::cli::exit_ok);
+  CHECK_THAT(inspect.out, Catch::Contains("integration"));
+  CHECK_THAT(inspect.out, Catch::Contains("bare, model.reliability=0.9"));
+  CHECK_THAT(inspect.out, Catch::Contains("harm rate vs baseline"));
+
+  // Every dataset and attribute read with h5py; the scenario text round-trips.
+  const auto script = write_scenario(dir, R"(
+import sys, h5py
+path, scenario = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+count = 0
+def visit(name, obj):
+    global count
+    for key in obj.attrs:
+        obj.attrs[key]
+    if isinstance(obj, h5py.Dataset):
+        obj[()]
+        count += 1
+with h5py.File(path, "r") as f:
+    assert f.attrs["format"] == "stsim-results", f.attrs["format"]
+    assert f.attrs["status"] == "complete"
+    assert f.attrs["points"] == 4
+    f.visititems(visit)
+    assert f["scenario/text"][()].decode("utf-8") == scenario
+    assert f["results/harm_rate/mean"].shape == (4,)
+    assert f["timeseries/harms_mean"].shape == (4, 5)
+    assert int(f["design/baseline"][()]) == 0
+    assert list(f["runtime/replications"][()]) == [6, 6, 6, 6]
+print(count)
+)",
+                                     "read.py");
+  const auto python = shell(dir, "/usr/bin/python3 " + script.string() + " " + out.string() + " " +
+                                     scenario.string());
+  INFO(python.err);
+  CHECK(python.code == 0);
+  CHECK(std::stoi(python.out) > 100);
+
+  // h5dump reads it too.
+  CHECK(shell(dir, "h5dump -H " + out.string()).code == 0);
+}
+
+TEST_CASE("a bad --set is rejected before anything is written", "[integration]") {
+  TempDir dir;
+  const auto scenario = write_scenario(dir, sweep_scenario, "sweep.toml");
+  const auto out = dir.path / "out.h5";
+  const auto run = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
+                                  " --set model.reliability=1.5 --progress none");
+  CHECK(run.code == stsim::cli::exit_invalid_input);
+  CHECK_THAT(run.err, Catch::Contains("model.reliability"));
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out.string() + ".partial"));
+  const auto malformed = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
+                                        " --set nonsense --progress none");
+  CHECK(malformed.code == stsim::cli::exit_invalid_input);
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("SIGTERM stops a run with the interrupted code and no result file", "[integration]") {
+  TempDir dir;
+  const auto scenario = write_scenario(dir, sweep_scenario, "sweep.toml");
+  const auto out = (dir.path / "long.h5").string();
+  const std::string binary = binary_path();
+  const std::string file = scenario.string();
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execl(binary.c_str(), binary.c_str(), "run", file.c_str(), "-o", out.c_str(), "--reps",
+            "100000000", "--progress", "none", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ::kill(child, SIGTERM);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == stsim::cli::exit_interrupted);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out + ".partial"));
+}
+
+TEST_CASE("inspect rejects missing and foreign files", "[integration]") {
+  TempDir dir;
+  const auto missing = shell(dir, binary_path() + " inspect " + (dir.path / "none.h5").string());
+  CHECK(missing.code == stsim::cli::exit_invalid_input);
+  CHECK_THAT(missing.err, Catch::Contains("no such file"));
+  const auto text = write_scenario(dir, sweep_scenario, "not-results.h5");
+  const auto foreign = shell(dir, binary_path() + " inspect " + text.string());
+  CHECK(foreign.code == stsim::cli::exit_invalid_input);
+  CHECK_THAT(foreign.err, Catch::Contains("not an HDF5 file"));
+}

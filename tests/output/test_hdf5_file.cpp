@@ -1,0 +1,222 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "../runner/fake_model.h"
+#include "sim/output/hdf5_file.h"
+
+using namespace stsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory per test, removed afterwards.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("stsim-output-test-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+};
+
+bool same(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+runner::RunResult sample_result() {
+  auto plan = test::reliability_plan({0.9, 0.99, 1.0}, 0.9);
+  plan.base.file = "scenarios/sample.toml";
+  plan.base.text = "[scenario]\nname = \"sample\"  # \xc3\xa9t\xc3\xa9 \"quoted\"\n";
+  plan.base.overrides = {{"model.reliability", 0.9}, {"review.count", std::int64_t{3}}};
+  plan.design.columns[0].labels = {"low", "high", "perfect"};
+  runner::RunOptions options;
+  options.threads = 2;
+  options.command_line = "stsim run scenarios/sample.toml --threads 2";
+  return runner::run_plan(plan, options, test::fake_factory(100));
+}
+
+}  // namespace
+
+TEST_CASE("every dataset round-trips through the file", "[output]") {
+  TempDir dir;
+  const auto result = sample_result();
+  const auto path = (dir.path / "out.h5").string();
+  output::write_results(result, path);
+  REQUIRE(fs::exists(path));
+  CHECK_FALSE(fs::exists(output::partial_path(path)));
+
+  const output::ResultFile file(path);
+  CHECK(file.attribute_string("/", "format") == "stsim-results");
+  CHECK(file.attribute_integer("/", "format_version") == 1);
+  CHECK(file.attribute_string("/", "status") == "complete");
+  CHECK(file.attribute_integer("/", "seed") == 7);
+  CHECK(file.attribute_integer("/", "threads") == 2);
+  CHECK(file.attribute_integer("/", "points") == 3);
+  CHECK(file.attribute_string("/", "design") == "grid");
+  CHECK(file.attribute_string("/", "command_line") == result.command_line);
+  CHECK(file.attribute_string("/", "scenario_file") == "scenarios/sample.toml");
+  CHECK(file.attribute_string("/", "fingerprint") == result.fingerprint);
+  CHECK(file.attribute_integer("/", "common_random_numbers") == 1);
+  CHECK(file.attribute_double("/", "horizon_hours") == 100.0);
+  CHECK(file.attribute_integer("/", "time_bins") == 4);
+
+  // The scenario text comes back byte for byte (UTF-8 and quotes included).
+  CHECK(file.strings("/scenario/text") == std::vector<std::string>{result.plan.base.text});
+  CHECK(file.strings("/scenario/overrides") ==
+        std::vector<std::string>{"model.reliability=0.9", "review.count=3"});
+  CHECK(file.strings("/scenario/resolved") == result.plan.resolved);
+
+  CHECK(file.strings("/design/point_label") == result.plan.design.point_labels);
+  CHECK(file.doubles("/design/columns/0") == std::vector<double>{0.9, 0.99, 1.0});
+  CHECK(file.attribute_string("/design/columns/0", "path") == "model.reliability");
+  CHECK(file.strings("/design/labels/0") == std::vector<std::string>{"low", "high", "perfect"});
+  CHECK(file.integers("/design/baseline") == std::vector<std::uint64_t>{0});
+
+  for (const char* root : {"/results", "/paired"}) {
+    const bool paired = std::string(root) == "/paired";
+    CHECK(file.children(root).size() == runner::metric_count);
+    for (const auto& m : runner::metric_table()) {
+      const auto k = static_cast<std::size_t>(m.id);
+      const std::string g = std::string(root) + "/" + m.name;
+      INFO(g);
+      const auto n = file.integers(g + "/n");
+      const auto mean = file.doubles(g + "/mean");
+      const auto se = file.doubles(g + "/stderr");
+      const auto lo = file.doubles(g + "/ci_low");
+      const auto hi = file.doubles(g + "/ci_high");
+      REQUIRE(mean.size() == 3);
+      for (std::size_t p = 0; p < 3; ++p) {
+        const auto& s = paired ? result.points[p].paired[k] : result.points[p].metrics[k];
+        CHECK(n[p] == s.n);
+        CHECK(same(mean[p], s.mean));
+        CHECK(same(se[p], s.standard_error));
+        CHECK(same(lo[p], s.ci_low));
+        CHECK(same(hi[p], s.ci_high));
+      }
+      const bool pooled = !paired && m.kind != runner::MetricKind::mean;
+      CHECK(file.exists(g + "/count") == pooled);
+      if (pooled) {
+        const auto count = file.integers(g + "/count");
+        const auto exposure = file.doubles(g + "/exposure");
+        const auto upper = file.doubles(g + "/upper_bound");
+        for (std::size_t p = 0; p < 3; ++p) {
+          CHECK(count[p] == result.points[p].metrics[k].count);
+          CHECK(same(exposure[p], result.points[p].metrics[k].exposure));
+          CHECK(same(upper[p], result.points[p].metrics[k].upper_bound));
+        }
+        CHECK(file.attribute_string(g, "interval") == runner::to_string(m.interval));
+      }
+      CHECK(file.attribute_string(g, "kind") == (paired ? "mean" : runner::to_string(m.kind)));
+      CHECK_FALSE(file.attribute_string(g, "unit").empty());
+      CHECK_FALSE(file.attribute_string(g, "description").empty());
+    }
+  }
+  std::vector<std::uint64_t> censored;
+  for (const auto& p : result.points) censored.push_back(p.time_to_first_harm_censored);
+  CHECK(file.attribute_integers("/results/time_to_first_harm", "censored") == censored);
+  // The perfect model has no harm: a zero-event upper bound, NaN where there were harms.
+  const auto upper = file.doubles("/results/harm_rate/upper_bound");
+  CHECK(std::isnan(upper[0]));
+  CHECK(upper[2] > 0.0);
+
+  CHECK(file.shape("/attribution/harms_by_origin") == std::vector<std::uint64_t>{3, 3});
+  CHECK(file.attribute_strings("/attribution/harms_by_origin", "names") ==
+        std::vector<std::string>{"model_error", "misuse", "operator_induced"});
+  const auto origin = file.integers("/attribution/harms_by_origin");
+  const auto last = file.integers("/attribution/harms_by_last_layer");
+  const auto near = file.integers("/attribution/near_misses_by_layer");
+  CHECK(file.shape("/attribution/harms_by_last_layer") == std::vector<std::uint64_t>{3, 3});
+  for (std::size_t p = 0; p < 3; ++p) {
+    for (std::size_t o = 0; o < 3; ++o) CHECK(origin[p * 3 + o] == result.points[p].harms_by_origin[o]);
+    for (std::size_t c = 0; c < 3; ++c) {
+      CHECK(last[p * 3 + c] == result.points[p].harms_by_last_layer[c]);
+      CHECK(near[p * 3 + c] == result.points[p].near_misses_by_layer[c]);
+    }
+  }
+  auto column = [&](auto f) {
+    std::vector<std::uint64_t> v;
+    for (const auto& p : result.points) v.push_back(f(p));
+    return v;
+  };
+  CHECK(file.integers("/attribution/harms_latent_involved") == column([](const auto& p) { return p.harms_latent_involved; }));
+  CHECK(file.integers("/attribution/harms_common_cause") == column([](const auto& p) { return p.harms_common_cause; }));
+  CHECK(file.integers("/attribution/model_errors_no_harm") == column([](const auto& p) { return p.model_errors_no_harm; }));
+  CHECK(file.strings("/attribution/components") == result.components);
+  CHECK(file.strings("/attribution/component_kinds") == std::vector<std::string>{"source", "ai", "outcome"});
+
+  CHECK(file.doubles("/timeseries/bin_edges_hours") == result.bin_edges_hours);
+  CHECK(file.doubles("/first_harm/bin_edges_hours") == result.bin_edges_hours);
+  CHECK(file.shape("/timeseries/harms_mean") == std::vector<std::uint64_t>{3, 4});
+  const auto hm = file.doubles("/timeseries/harms_mean");
+  const auto hs = file.doubles("/timeseries/harms_stderr");
+  const auto fh = file.integers("/first_harm/counts");
+  for (std::size_t p = 0; p < 3; ++p) {
+    for (std::size_t b = 0; b < 4; ++b) {
+      CHECK(same(hm[p * 4 + b], result.points[p].harms_mean[b]));
+      CHECK(same(hs[p * 4 + b], result.points[p].harms_stderr[b]));
+      CHECK(fh[p * 4 + b] == result.points[p].first_harm_counts[b]);
+    }
+  }
+  CHECK(file.integers("/first_harm/censored") == column([](const auto& p) { return p.first_harm_censored; }));
+
+  CHECK(file.integers("/runtime/replications") == column([](const auto& p) { return p.replications; }));
+  CHECK(file.integers("/runtime/tasks") == column([](const auto& p) { return p.tasks; }));
+  CHECK(file.integers("/runtime/events") == column([](const auto& p) { return p.events; }));
+  CHECK(file.doubles("/runtime/wall_seconds").size() == 3);
+  CHECK(file.attribute_double("/runtime", "total_wall_seconds") == result.total_wall_seconds);
+  CHECK(file.attribute_double("/runtime", "tasks_per_second") >= 0.0);
+}
+
+TEST_CASE("large column datasets are chunked and still read back", "[output]") {
+  TempDir dir;
+  std::vector<double> reliabilities;
+  for (int i = 0; i < 70; ++i) reliabilities.push_back(0.9 + 0.001 * i);
+  auto plan = test::reliability_plan(reliabilities);
+  plan.replications.max_replications = 2;
+  plan.replications.block_size = 2;
+  runner::RunOptions options;
+  options.threads = 1;
+  const auto result = runner::run_plan(plan, options, test::fake_factory(10));
+  const auto path = (dir.path / "big.h5").string();
+  output::write_results(result, path);
+  const output::ResultFile file(path);
+  CHECK(file.doubles("/design/columns/0") == reliabilities);
+  const auto mean = file.doubles("/results/harm_rate/mean");
+  REQUIRE(mean.size() == 70);
+  for (std::size_t p = 0; p < 70; ++p) CHECK(same(mean[p], result.points[p].metrics[0].mean));
+}
+
+TEST_CASE("a failed write leaves neither the file nor its partial", "[output]") {
+  TempDir dir;
+  const auto result = sample_result();
+  const auto path = (dir.path / "missing-dir" / "out.h5").string();
+  CHECK_THROWS_AS(output::write_results(result, path), output::FileError);
+  CHECK_FALSE(fs::exists(path));
+  CHECK_FALSE(fs::exists(output::partial_path(path)));
+
+  auto stopped = result;
+  stopped.complete = false;
+  const auto other = (dir.path / "stopped.h5").string();
+  CHECK_THROWS_WITH(output::write_results(stopped, other), Catch::Contains("incomplete"));
+  CHECK_FALSE(fs::exists(other));
+  CHECK_FALSE(fs::exists(output::partial_path(other)));
+}
+
+TEST_CASE("the reader rejects missing and foreign files clearly", "[output]") {
+  TempDir dir;
+  CHECK_THROWS_WITH(output::ResultFile((dir.path / "nope.h5").string()), Catch::Contains("no such file"));
+  const auto text = (dir.path / "text.h5").string();
+  std::ofstream(text) << "not hdf5\n";
+  CHECK_THROWS_WITH(output::ResultFile(text), Catch::Contains("not an HDF5 file"));
+}

@@ -1,0 +1,234 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstring>
+
+#include "fake_model.h"
+#include "sim/runner/runner.h"
+
+using namespace stsim;
+using runner::MetricId;
+
+namespace {
+
+constexpr std::uint32_t tasks = 200;
+
+runner::RunOptions with_threads(unsigned threads) {
+  runner::RunOptions options;
+  options.threads = threads;
+  return options;
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+bool same_bits(const runner::Statistic& a, const runner::Statistic& b) {
+  return a.n == b.n && same_bits(a.mean, b.mean) && same_bits(a.standard_error, b.standard_error) &&
+         same_bits(a.ci_low, b.ci_low) && same_bits(a.ci_high, b.ci_high) && a.count == b.count &&
+         same_bits(a.exposure, b.exposure) && same_bits(a.upper_bound, b.upper_bound);
+}
+
+// Every reproducible field of two results agrees bit for bit (wall times excepted).
+void require_identical(const runner::RunResult& a, const runner::RunResult& b) {
+  REQUIRE(a.points.size() == b.points.size());
+  CHECK(a.fingerprint == b.fingerprint);
+  for (std::size_t p = 0; p < a.points.size(); ++p) {
+    const auto& x = a.points[p];
+    const auto& y = b.points[p];
+    for (std::size_t k = 0; k < runner::metric_count; ++k) {
+      INFO("point " << p << " metric " << runner::metric_table()[k].name);
+      CHECK(same_bits(x.metrics[k], y.metrics[k]));
+      CHECK(same_bits(x.paired[k], y.paired[k]));
+    }
+    CHECK(x.replications == y.replications);
+    CHECK(x.events == y.events);
+    CHECK(x.harms_by_last_layer == y.harms_by_last_layer);
+    CHECK(x.first_harm_counts == y.first_harm_counts);
+    CHECK(x.first_harm_censored == y.first_harm_censored);
+    REQUIRE(x.harms_mean.size() == y.harms_mean.size());
+    for (std::size_t i = 0; i < x.harms_mean.size(); ++i) {
+      CHECK(same_bits(x.harms_mean[i], y.harms_mean[i]));
+      CHECK(same_bits(x.harms_stderr[i], y.harms_stderr[i]));
+    }
+  }
+}
+
+const runner::Statistic& metric(const runner::PointResult& p, MetricId id) {
+  return p.metrics[static_cast<std::size_t>(id)];
+}
+
+}  // namespace
+
+TEST_CASE("a fixed count runs every replication and pools counts exactly", "[runner]") {
+  const auto plan = test::reliability_plan({0.9, 0.99});
+  const auto result = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  REQUIRE(result.complete);
+  REQUIRE(result.points.size() == 2);
+  for (const auto& p : result.points) {
+    const auto& harm = metric(p, MetricId::harm_rate);
+    CHECK(p.replications == 40);
+    CHECK(harm.n == 40);
+    CHECK(harm.exposure == 40.0 * tasks);
+    CHECK(harm.mean == static_cast<double>(harm.count) / harm.exposure);
+    CHECK(harm.ci_low <= harm.mean);
+    CHECK(harm.ci_high >= harm.mean);
+    // Every harm in the fake is a model error, so the two rates coincide.
+    CHECK(metric(p, MetricId::model_error_rate).count == harm.count);
+    CHECK(metric(p, MetricId::tasks_per_replication).mean == tasks);
+    CHECK(p.harms_by_origin[0] == harm.count);
+    std::uint64_t first = p.first_harm_censored;
+    for (auto c : p.first_harm_counts) first += c;
+    CHECK(first == 40);
+  }
+  CHECK(result.bin_edges_hours == std::vector<double>{0, 25, 50, 75, 100});
+  CHECK(result.components == std::vector<std::string>{"users", "model", "world"});
+}
+
+TEST_CASE("zero events give the zero-event upper bound and no operator metrics", "[runner]") {
+  const auto plan = test::reliability_plan({1.0});
+  const auto result = runner::run_plan(plan, with_threads(1), test::fake_factory(tasks));
+  const auto& harm = metric(result.points[0], MetricId::harm_rate);
+  CHECK(harm.count == 0);
+  CHECK(harm.mean == 0.0);
+  CHECK(harm.ci_low == 0.0);
+  CHECK(harm.upper_bound == Approx(1.0 - std::pow(0.05, 1.0 / (40.0 * tasks))));
+  const auto& per_hour = metric(result.points[0], MetricId::harms_per_hour);
+  CHECK(per_hour.upper_bound == Approx(-std::log(0.05) / (40.0 * 100.0)));
+  CHECK(metric(result.points[0], MetricId::operator_utilisation).n == 0);
+  CHECK(std::isnan(metric(result.points[0], MetricId::operator_utilisation).mean));
+  CHECK(std::isnan(metric(result.points[0], MetricId::harm_rate).upper_bound) == false);
+}
+
+TEST_CASE("results are bit-identical for 1 and 2 threads", "[runner]") {
+  auto plan = test::reliability_plan({0.95, 0.9, 0.8, 0.99}, 0.9);
+  plan.replications.max_replications = 61;  // a partial last block too
+  plan.replications.min_replications = 61;
+  const auto one = runner::run_plan(plan, with_threads(1), test::fake_factory(tasks));
+  const auto two = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  const auto three = runner::run_plan(plan, with_threads(3), test::fake_factory(tasks));
+  CHECK(one.points[0].replications == 61);
+  require_identical(one, two);
+  require_identical(one, three);
+}
+
+TEST_CASE("the precision rule stops at a block boundary independent of threads", "[runner]") {
+  auto plan = test::reliability_plan({0.99, 0.9});
+  auto& r = plan.replications;
+  r.precision = true;
+  r.metric = MetricId::harm_rate;
+  r.relative_error = 0.05;
+  r.min_replications = 16;
+  r.max_replications = 4000;
+  r.block_size = 8;
+  const auto one = runner::run_plan(plan, with_threads(1), test::fake_factory(tasks));
+  const auto two = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  require_identical(one, two);
+  for (std::size_t p = 0; p < 2; ++p) {
+    const auto& harm = metric(one.points[p], MetricId::harm_rate);
+    INFO("point " << p << " n " << harm.n);
+    CHECK(harm.n % 8 == 0);
+    CHECK(harm.n >= 16);
+    CHECK(harm.n < 4000);
+    CHECK(harm.standard_error / harm.mean <= 0.05);
+    // The known answer, 1 - reliability, lies in the Clopper-Pearson interval.
+    const double exact = p == 0 ? 0.01 : 0.1;
+    CHECK(harm.ci_low <= exact);
+    CHECK(harm.ci_high >= exact);
+    // Stopping one block earlier would not have met the target: the rule stops at the
+    // first boundary that does. Relative error ~ sqrt((1-q)/(q N)) for N pooled tasks.
+    const double previous = static_cast<double>(harm.n - 8) * tasks;
+    CHECK(std::sqrt((1.0 - exact) / (exact * previous)) > 0.05 * 0.8);
+  }
+  // The rarer event needs more replications for the same relative error.
+  CHECK(metric(one.points[0], MetricId::harm_rate).n > metric(one.points[1], MetricId::harm_rate).n);
+}
+
+TEST_CASE("the precision rule stops at the maximum when the target is out of reach", "[runner]") {
+  auto plan = test::reliability_plan({1.0});
+  auto& r = plan.replications;
+  r.precision = true;
+  r.relative_error = 0.01;
+  r.min_replications = 8;
+  r.max_replications = 20;
+  r.block_size = 8;
+  const auto result = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  CHECK(result.points[0].replications == 20);  // 8 + 8 + a last block of 4
+}
+
+TEST_CASE("paired differences against the baseline, and the baseline runs as long as any point",
+          "[runner]") {
+  auto plan = test::reliability_plan({0.9, 0.99}, 0.9);
+  auto& r = plan.replications;
+  r.precision = true;
+  r.relative_error = 0.1;
+  r.min_replications = 8;
+  r.max_replications = 4000;
+  r.block_size = 8;
+  const auto result = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  REQUIRE(plan.design.baseline == 0u);
+  const auto& base = result.points[0];
+  const auto& other = result.points[1];
+  // The rarer point needs more replications; the baseline keeps going with it.
+  CHECK(metric(other, MetricId::harm_rate).n > 8);
+  CHECK(base.replications == other.replications);
+  const auto& diff = other.paired[static_cast<std::size_t>(MetricId::harm_rate)];
+  CHECK(diff.n == other.replications);
+  CHECK(diff.mean == Approx(metric(other, MetricId::harm_rate).mean -
+                            metric(base, MetricId::harm_rate).mean));
+  CHECK(diff.ci_low <= -0.09);
+  CHECK(diff.ci_high >= -0.09);
+  CHECK(base.paired[0].mean == 0.0);
+  CHECK(base.paired[0].n == base.replications);
+}
+
+TEST_CASE("common random numbers shrink the variance of a paired difference", "[runner]") {
+  auto plan = test::reliability_plan({0.9, 0.88}, 0.9);
+  plan.replications.max_replications = 200;
+  plan.replications.min_replications = 200;
+  plan.replications.block_size = 25;
+  plan.replications.common_random_numbers = true;
+  const auto crn = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  plan.replications.common_random_numbers = false;
+  const auto independent = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+  const auto h = static_cast<std::size_t>(MetricId::harm_rate);
+  const double se_crn = crn.points[1].paired[h].standard_error;
+  const double se_ind = independent.points[1].paired[h].standard_error;
+  // Independent: var(d) = (0.1*0.9 + 0.12*0.88)/200 per replication -> se ~ 0.0022; with
+  // common numbers only tasks with u in [0.1, 0.12) differ: var ~ 0.02/200 -> se ~ 0.0007.
+  CHECK(se_crn < 0.5 * se_ind);
+  CHECK(crn.points[1].paired[h].mean == Approx(0.02).margin(4 * 0.0007));
+}
+
+TEST_CASE("a stop request ends the run early and marks it incomplete", "[runner]") {
+  auto plan = test::reliability_plan({0.9});
+  plan.replications.max_replications = 1000000;
+  plan.replications.min_replications = 1000000;
+  std::atomic<bool> stop{false};
+  runner::RunOptions options = with_threads(2);
+  options.stop = &stop;
+  int calls = 0;
+  options.progress_interval_seconds = 0.01;
+  options.on_progress = [&](const runner::Progress& p) {
+    if (++calls == 2) stop = true;
+    CHECK(p.points_total == 1);
+  };
+  const auto result = runner::run_plan(plan, options, test::fake_factory(tasks));
+  CHECK_FALSE(result.complete);
+  CHECK(result.points[0].replications < 1000000);
+}
+
+TEST_CASE("a model that cannot be built fails the run with its message", "[runner]") {
+  const auto plan = test::reliability_plan({0.9});
+  runner::ModelFactory failing = [](const model::ScenarioSpec&) -> std::unique_ptr<runner::ReplicationModel> {
+    throw std::invalid_argument("component 'model': bad");
+  };
+  CHECK_THROWS_WITH(runner::run_plan(plan, with_threads(2), failing), Catch::Contains("bad"));
+}
+
+TEST_CASE("every parameter is resolved as path = value", "[runner]") {
+  const auto text = runner::resolved_parameters(test::bare_spec(0.75));
+  CHECK_THAT(text, Catch::Contains("model.reliability = 0.75\n"));
+  CHECK_THAT(text, Catch::Contains("model.next.pass = \"world\"\n"));
+  CHECK_THAT(text, Catch::Contains("users.kind = \"source\"\n"));
+  CHECK_THAT(text, Catch::Contains("model.refusal_threshold = inf\n"));
+  CHECK_THAT(text, Catch::Contains("contexts.default.weight = 1\n"));
+}

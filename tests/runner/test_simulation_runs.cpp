@@ -1,0 +1,58 @@
+// The runner driving the real model::Simulation on a system with a known answer: a bare
+// model whose every error is acted on, so the harm rate is exactly 1 - reliability.
+
+#include <catch2/catch.hpp>
+
+#include "fake_model.h"
+#include "sim/runner/runner.h"
+
+using namespace stsim;
+using runner::MetricId;
+
+namespace {
+
+runner::Plan bare_precision_plan() {
+  auto plan = test::reliability_plan({0.95, 0.8});
+  for (auto& spec : plan.specs) {
+    std::get<model::SourceSpec>(spec.components[0].parameters).rate = 10.0;  // 1,000 tasks per replication
+  }
+  auto& r = plan.replications;
+  r.precision = true;
+  r.metric = MetricId::harm_rate;
+  r.relative_error = 0.03;
+  r.min_replications = 4;
+  r.max_replications = 400;
+  r.block_size = 4;
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("with the simulation, the precision rule is thread-independent and covers 1 - reliability",
+          "[runner][simulation]") {
+  const auto plan = bare_precision_plan();
+  runner::RunOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  const auto a = runner::run_plan(plan, one);
+  const auto b = runner::run_plan(plan, two);
+  REQUIRE(a.complete);
+  for (std::size_t p = 0; p < 2; ++p) {
+    const auto& x = a.points[p].metrics[static_cast<std::size_t>(MetricId::harm_rate)];
+    const auto& y = b.points[p].metrics[static_cast<std::size_t>(MetricId::harm_rate)];
+    const double exact = p == 0 ? 0.05 : 0.2;
+    INFO("point " << p << ": n " << x.n << ", harm rate " << x.mean << " [" << x.ci_low << ", " << x.ci_high << "]");
+    CHECK(x.n == y.n);
+    CHECK(x.count == y.count);
+    CHECK(x.mean == y.mean);
+    CHECK(x.standard_error == y.standard_error);
+    CHECK(x.n % 4 == 0);
+    CHECK(x.n < 400);
+    CHECK(x.standard_error / x.mean <= 0.03);
+    CHECK(x.ci_low <= exact);
+    CHECK(x.ci_high >= exact);
+    // The model's error rate is the same known answer, reported beside the harm rate.
+    const auto& errors = a.points[p].metrics[static_cast<std::size_t>(MetricId::model_error_rate)];
+    CHECK(errors.count == x.count);
+  }
+}
