@@ -576,33 +576,36 @@ void Loader::check_dimensions() {
 }
 
 void Loader::read_baseline(const toml::array& array) {
+  if (sampled(sweep_.design)) {
+    error(at(array), fmt::format("'sweep.baseline' needs a grid or zip design; a {} design has no named points",
+                                 design_names[static_cast<std::size_t>(sweep_.design) - 1]));
+    return;
+  }
   const std::size_t count = sweep_.dimensions.size();
   if (array.size() != count) {
     error(at(array), fmt::format("'sweep.baseline' has {} values for {} dimensions; expected one value (or label) per dimension",
                                  array.size(), count));
     return;
   }
-  for (std::size_t i = 0; i < count; ++i) {
-    const toml::node& node = *array.get(i);
-    const auto& dimension = sweep_.dimensions[i];
+  // matches[d][i]: the baseline's entry for dimension d names that dimension's value i.
+  std::vector<std::vector<bool>> matches(count);
+  bool all_found = true;
+  for (std::size_t d = 0; d < count; ++d) {
+    const toml::node& node = *array.get(d);
+    const auto& dimension = sweep_.dimensions[d];
     const auto value = scalar_of(detail::input_of(node));
     if (!value) {
       error(at(node), fmt::format("'sweep.baseline' expects single values; got {}", detail::describe(detail::input_of(node))));
+      all_found = false;
       continue;
     }
     sweep_.baseline.push_back(*value);
-    if (sampled(sweep_.design)) {
-      const Input in = detail::input_of(node);
-      if (!is_number(in) || number_of(in) < dimension.low || number_of(in) > dimension.high)
-        error(at(node), fmt::format("'sweep.baseline' value {} is outside dimension '{}'; expected a number in [{}, {}]",
-                                    text_of(*value), dimension.path, dimension.low, dimension.high));
-      continue;
-    }
     const auto* label = std::get_if<std::string>(&*value);
-    const bool is_label = label && std::find(dimension.labels.begin(), dimension.labels.end(), *label) != dimension.labels.end();
-    const bool is_value = std::any_of(dimension.values.begin(), dimension.values.end(),
-                                      [&](const ParameterValue& v) { return same_value(v, *value); });
-    if (!is_label && !is_value) {
+    for (std::size_t i = 0; i < dimension.values.size(); ++i)
+      matches[d].push_back((label && i < dimension.labels.size() && dimension.labels[i] == *label) ||
+                           same_value(dimension.values[i], *value));
+    if (std::find(matches[d].begin(), matches[d].end(), true) == matches[d].end()) {
+      all_found = false;
       std::vector<std::string> options;
       for (const auto& v : dimension.values) options.push_back(text_of(v));
       for (const auto& l : dimension.labels) options.push_back(fmt::format("\"{}\"", l));
@@ -610,6 +613,14 @@ void Loader::read_baseline(const toml::array& array) {
                                   text_of(*value), dimension.path, detail::join_quoted(options, "", "or")));
     }
   }
+  // A zip point takes value i of every dimension: the entries must agree on i.
+  if (!all_found || sweep_.design != SweepDesign::zip || count == 0) return;
+  for (std::size_t i = 0; i < matches[0].size(); ++i) {
+    if (std::all_of(matches.begin(), matches.end(),
+                    [i](const std::vector<bool>& m) { return i < m.size() && m[i]; }))
+      return;
+  }
+  error(at(array), "'sweep.baseline' matches no single point of the zip design; expected the values (or labels) that one point takes in every dimension");
 }
 
 void Loader::read_precision(const toml::table& table) {
