@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/readable.h"
 #include "sim/structure/check.h"
 #include "sim/structure/dot.h"
 
@@ -73,8 +73,8 @@ Command add_graph(CLI::App& app) {
       }
       overrides.push_back(std::move(*assignment));
     }
-    if (!std::ifstream(options->file)) {
-      fmt::print(stderr, "{}: error: cannot read the file: {}\n", options->file, std::strerror(errno));
+    if (const std::string why = why_unreadable(options->file); !why.empty()) {
+      fmt::print(stderr, "{}: error: cannot read the file: {}\n", options->file, why);
       return exit_invalid_input;
     }
     const scenario::LoadResult result = structure::load_checked(options->file, overrides);
@@ -82,7 +82,9 @@ Command add_graph(CLI::App& app) {
       fmt::print(stderr, "{}\n", scenario::format(diagnostic));
     }
     if (!result.ok()) return exit_invalid_input;
-    const std::string dot = structure::to_dot(result.scenario->spec);
+    std::string subtitle;
+    for (const std::string& text : options->sets) subtitle.append(subtitle.empty() ? "" : ", ").append(text);
+    const std::string dot = structure::to_dot(result.scenario->spec, subtitle);
     if (options->output.empty()) {
       fmt::print("{}", dot);
       return std::fflush(stdout) == 0 ? exit_ok : exit_failure;

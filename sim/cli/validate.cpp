@@ -4,14 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/readable.h"
 #include "sim/structure/check.h"
 #include "sim/structure/graph.h"
 
@@ -55,8 +53,8 @@ Command add_validate(CLI::App& app) {
   return [files] {
     bool all_valid = true;
     for (const std::string& file : *files) {
-      if (!std::ifstream(file)) {
-        fmt::print(stderr, "{}: error: cannot read the file: {}\n", file, std::strerror(errno));
+      if (const std::string why = why_unreadable(file); !why.empty()) {
+        fmt::print(stderr, "{}: error: cannot read the file: {}\n", file, why);
         all_valid = false;
         continue;
       }

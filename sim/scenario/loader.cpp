@@ -119,7 +119,7 @@ class Loader {
   void walk_table(const std::string& prefix, const toml::table& table, std::string_view skip = {});
   void read_sweep(const toml::table& table);
   std::optional<SweepDimension> read_dimension(const toml::node& node, std::size_t index);
-  void check_dimensions(const toml::table& table);
+  void check_dimensions();
   void read_baseline(const toml::array& array);
   void read_precision(const toml::table& table);
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
@@ -139,8 +139,9 @@ class Loader {
   std::vector<Diagnostic>& diagnostics_;
   model::ScenarioSpec spec_;
   SweepSpec sweep_;
-  // Components whose kind is missing or wrong: kept (as outcomes) while the file is read,
-  // so that references to them do not add errors of their own; removed afterwards.
+  // Components whose kind is missing or wrong: kept while the file is read, as an ai (which
+  // may be the target of any edge or coupling), so that references to them add no errors of
+  // their own; removed afterwards.
   std::vector<std::string> placeholders_;
   std::vector<std::pair<std::string, const toml::table*>> tables_;  // component id -> table
   std::vector<std::pair<std::string, const toml::table*>> context_tables_;
@@ -148,7 +149,6 @@ class Loader {
   const toml::table* sweep_table_ = nullptr;
   // Where each sweep dimension's values/low/high are, for design-specific checks.
   struct DimensionNodes {
-    const toml::node* table = nullptr;
     const toml::node* values = nullptr;
     const toml::node* labels = nullptr;
     const toml::node* low = nullptr;
@@ -219,8 +219,8 @@ void Loader::declare(const toml::table& root) {
     }
     model::ComponentSpec component;
     component.id = name;
-    component.kind = model::Kind::outcome;
-    component.parameters = model::OutcomeSpec{};
+    component.kind = model::Kind::ai;
+    component.parameters = model::AiSpec{};
     component.where = at(node, entry.key);
     spec_.components.push_back(component);
     const toml::node* kind = table->get("kind");
@@ -342,7 +342,6 @@ void Loader::read_sweep(const toml::table& table) {
   const toml::node* design_node = nullptr;
   const toml::node* points_node = nullptr;
   const toml::array* baseline = nullptr;
-  const toml::node* baseline_node = nullptr;
   const toml::table* precision = nullptr;
   for (const auto& entry : in_file_order(table)) {
     const std::string name(entry.key->str());
@@ -379,7 +378,6 @@ void Loader::read_sweep(const toml::table& table) {
     } else if (name == "common_random_numbers") {
       read_setting(path, node, Rule{ValueType::boolean}, sweep_.common_random_numbers);
     } else if (name == "baseline") {
-      baseline_node = &node;
       baseline = node.as_array();
       if (!baseline)
         error(at(node), fmt::format("'sweep.baseline' expects an array with one value (or label) per dimension; got {}",
@@ -416,9 +414,8 @@ void Loader::read_sweep(const toml::table& table) {
           fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]", design_name));
   if (!sampled(sweep_.design) && points_node)
     warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
-  check_dimensions(table);
+  check_dimensions();
   if (baseline) read_baseline(*baseline);
-  (void)baseline_node;
   if (precision) read_precision(*precision);
 }
 
@@ -430,7 +427,6 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
     return std::nullopt;
   }
   DimensionNodes nodes;
-  nodes.table = &node;
   SweepDimension dimension;
   dimension.where = at(node);
   for (const auto& entry : in_file_order(*table)) {
@@ -519,12 +515,12 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
   return dimension;
 }
 
-void Loader::check_dimensions(const toml::table&) {
+void Loader::check_dimensions() {
   const bool sample = sampled(sweep_.design);
   const std::string design_name = sweep_.design == SweepDesign::none
                                       ? "grid"
                                       : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
-  const DimensionNodes* first_with_values = nullptr;
+  bool zip_length_known = false;
   std::size_t first_count = 0;
   std::string first_path;
   for (std::size_t i = 0; i < sweep_.dimensions.size(); ++i) {
@@ -547,8 +543,8 @@ void Loader::check_dimensions(const toml::table&) {
         warning(at(nodes.low ? *nodes.low : nodes.high ? *nodes.high : *nodes.log),
                 fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
       if (sweep_.design == SweepDesign::zip) {
-        if (!first_with_values) {
-          first_with_values = &nodes;
+        if (!zip_length_known) {
+          zip_length_known = true;
           first_count = values->size();
           first_path = dimension.path;
         } else if (values->size() != first_count) {
@@ -580,33 +576,36 @@ void Loader::check_dimensions(const toml::table&) {
 }
 
 void Loader::read_baseline(const toml::array& array) {
+  if (sampled(sweep_.design)) {
+    error(at(array), fmt::format("'sweep.baseline' needs a grid or zip design; a {} design has no named points",
+                                 design_names[static_cast<std::size_t>(sweep_.design) - 1]));
+    return;
+  }
   const std::size_t count = sweep_.dimensions.size();
   if (array.size() != count) {
     error(at(array), fmt::format("'sweep.baseline' has {} values for {} dimensions; expected one value (or label) per dimension",
                                  array.size(), count));
     return;
   }
-  for (std::size_t i = 0; i < count; ++i) {
-    const toml::node& node = *array.get(i);
-    const auto& dimension = sweep_.dimensions[i];
+  // matches[d][i]: the baseline's entry for dimension d names that dimension's value i.
+  std::vector<std::vector<bool>> matches(count);
+  bool all_found = true;
+  for (std::size_t d = 0; d < count; ++d) {
+    const toml::node& node = *array.get(d);
+    const auto& dimension = sweep_.dimensions[d];
     const auto value = scalar_of(detail::input_of(node));
     if (!value) {
       error(at(node), fmt::format("'sweep.baseline' expects single values; got {}", detail::describe(detail::input_of(node))));
+      all_found = false;
       continue;
     }
     sweep_.baseline.push_back(*value);
-    if (sampled(sweep_.design)) {
-      const Input in = detail::input_of(node);
-      if (!is_number(in) || number_of(in) < dimension.low || number_of(in) > dimension.high)
-        error(at(node), fmt::format("'sweep.baseline' value {} is outside dimension '{}'; expected a number in [{}, {}]",
-                                    text_of(*value), dimension.path, dimension.low, dimension.high));
-      continue;
-    }
     const auto* label = std::get_if<std::string>(&*value);
-    const bool is_label = label && std::find(dimension.labels.begin(), dimension.labels.end(), *label) != dimension.labels.end();
-    const bool is_value = std::any_of(dimension.values.begin(), dimension.values.end(),
-                                      [&](const ParameterValue& v) { return same_value(v, *value); });
-    if (!is_label && !is_value) {
+    for (std::size_t i = 0; i < dimension.values.size(); ++i)
+      matches[d].push_back((label && i < dimension.labels.size() && dimension.labels[i] == *label) ||
+                           same_value(dimension.values[i], *value));
+    if (std::find(matches[d].begin(), matches[d].end(), true) == matches[d].end()) {
+      all_found = false;
       std::vector<std::string> options;
       for (const auto& v : dimension.values) options.push_back(text_of(v));
       for (const auto& l : dimension.labels) options.push_back(fmt::format("\"{}\"", l));
@@ -614,6 +613,14 @@ void Loader::read_baseline(const toml::array& array) {
                                   text_of(*value), dimension.path, detail::join_quoted(options, "", "or")));
     }
   }
+  // A zip point takes value i of every dimension: the entries must agree on i.
+  if (!all_found || sweep_.design != SweepDesign::zip || count == 0) return;
+  for (std::size_t i = 0; i < matches[0].size(); ++i) {
+    if (std::all_of(matches.begin(), matches.end(),
+                    [i](const std::vector<bool>& m) { return i < m.size() && m[i]; }))
+      return;
+  }
+  error(at(array), "'sweep.baseline' matches no single point of the zip design; expected the values (or labels) that one point takes in every dimension");
 }
 
 void Loader::read_precision(const toml::table& table) {
@@ -691,10 +698,13 @@ LoadResult load_string(std::string_view text, const std::string& file_name,
 }
 
 LoadResult load_file(const std::string& path, const std::vector<Assignment>& overrides) {
-  std::ifstream in(path, std::ios::binary);
+  // A directory opens as a stream on Linux and reads as empty: refuse it up front.
+  std::error_code ignored;
+  std::ifstream in;
+  if (!std::filesystem::is_directory(path, ignored)) in.open(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  if (!in.is_open() || in.bad()) {
     Diagnostic unreadable;
     unreadable.where.file = path;
     unreadable.message = "cannot read the file; expected a readable TOML scenario file";

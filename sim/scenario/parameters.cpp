@@ -1002,7 +1002,7 @@ const std::vector<KeyInfo>& known_keys() {
         {"sweep.design", "\"grid\", \"zip\", \"latin_hypercube\" or \"sobol\"", "\"grid\"", "How the dimensions combine into sweep points"},
         {"sweep.points", "integer >= 1", "required by latin_hypercube and sobol", "Number of points sampled by latin_hypercube and sobol designs"},
         {"sweep.seed", "integer >= 0", "1", "Seed of the latin_hypercube design"},
-        {"sweep.baseline", "array", "none", "One value or label per dimension: the point every other point is compared with"},
+        {"sweep.baseline", "array", "none", "One value or label per dimension (grid and zip designs): the point every other point is compared with"},
         {"sweep.common_random_numbers", "boolean", "true", "Whether every point uses the same random streams, for paired comparisons"},
         {"sweep.dimensions[].path", "parameter path", "required", "The parameter this dimension varies"},
         {"sweep.dimensions[].values", "array", "required by grid and zip", "The values the parameter takes"},

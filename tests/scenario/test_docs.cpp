@@ -60,3 +60,34 @@ TEST_CASE("docs/scenarios.md lists every key the loader accepts, and no other", 
                       [&](const KeyInfo& key) { return key.path == path; }));
   }
 }
+
+TEST_CASE("the TOML examples in docs/scenarios.md use only valid syntax and known keys", "[docs]") {
+  std::ifstream in(STSIM_SOURCE_DIR "/docs/scenarios.md");
+  REQUIRE(in);
+  std::vector<std::string> blocks;
+  std::string line, block;
+  bool in_block = false;
+  while (std::getline(in, line)) {
+    if (!in_block && line == "```toml") {
+      in_block = true;
+      block.clear();
+    } else if (in_block && line == "```") {
+      in_block = false;
+      blocks.push_back(block);
+    } else if (in_block) {
+      block += line + "\n";
+    }
+  }
+  CHECK(blocks.size() >= 8);
+  for (const auto& text : blocks) {
+    // Examples are fragments (edges may lead to components shown elsewhere): only faults
+    // of the example itself count.
+    for (const auto& d : load_string(text, "example.toml").diagnostics) {
+      INFO(text);
+      CHECK(d.message.rfind("TOML syntax", 0) == std::string::npos);
+      CHECK(d.message.rfind("unknown key", 0) == std::string::npos);
+      CHECK(d.message.find("must be") == std::string::npos);
+      CHECK(d.message.find("expects") == std::string::npos);
+    }
+  }
+}

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "sim/scenario/parameters.h"
 #include "sim/scenario/scenario.h"
 #include "tests/scenario/texts.h"
@@ -117,4 +119,24 @@ kind = "outcome"
   CHECK(components[2].id == "alpha");
   CHECK(components[0].where.line == 1);
   CHECK(components[2].where.line == 6);
+}
+
+TEST_CASE("load_file reads a file, and names one it cannot read", "[load]") {
+  for (const char* path : {"/nonexistent/scenario.toml", STSIM_SOURCE_DIR "/docs"}) {
+    const auto result = load_file(path);
+    CHECK_FALSE(result.ok());
+    REQUIRE(result.diagnostics.size() == 1);
+    CHECK(format(result.diagnostics[0]) ==
+          std::string(path) + ": error: cannot read the file; expected a readable TOML scenario file");
+  }
+  // Every shipped scenario is valid.
+  const std::filesystem::path dir = STSIM_SOURCE_DIR "/scenarios";
+  if (!std::filesystem::is_directory(dir)) return;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".toml") continue;
+    const auto result = load_file(entry.path().string());
+    INFO(entry.path().string() << "\n" << all_messages(result));
+    CHECK(result.ok());
+    if (result.ok()) CHECK(result.scenario->file == entry.path().string());
+  }
 }
