@@ -184,7 +184,7 @@ print(count)
   CHECK(shell(dir, "h5dump -H " + out.string()).code == 0);
 }
 
-TEST_CASE("--until-rel-error runs to a precision target and records the rule", "[integration]") {
+TEST_CASE("a run to a precision target (until-rel-error) records the rule", "[integration]") {
   TempDir dir;
   const std::string precision = R"(
 [sweep.precision]
