@@ -54,13 +54,7 @@ class Column:
             return self.labels[point]
         if self.strings is not None:
             return self.strings[point]
-        return f"{self.numbers[point]:g}"
-
-    def key(self, point):
-        """A value that orders points along this dimension."""
-        if self.numbers is not None:
-            return (0, float(self.numbers[point]), "")
-        return (1, 0.0, self.strings[point])
+        return f"{self.path.rsplit('.', 1)[-1]}={self.numbers[point]:g}"
 
 
 @dataclass
@@ -123,8 +117,7 @@ class Results:
 
         Returns [(series label, [point indices ordered along `along`])], the series
         being the combinations of every other dimension, in the order of first
-        appearance (the sweep's own order). Without `along` every point is its own
-        position in a single series.
+        appearance (the sweep's own order). Without `along`, all points form one series.
         """
         others = [c for c in self.columns if c is not along]
         series = {}
@@ -133,8 +126,10 @@ class Results:
             series.setdefault(name, []).append(p)
         out = []
         for name, members in series.items():
-            if along is not None:
-                members = sorted(members, key=along.key)
+            if along is not None and along.numbers is not None:
+                # Numbers in increasing order; strings (durations, rates, edges) stay in
+                # the order the sweep lists them, which is the order their author meant.
+                members = sorted(members, key=lambda p: along.numbers[p])
             out.append((name, members))
         return out
 
