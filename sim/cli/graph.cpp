@@ -53,10 +53,11 @@ bool write_whole(const std::string& path, const std::string& text) {
 }  // namespace
 
 Command add_graph(CLI::App& app) {
-  CLI::App* command = app.add_subcommand(
-      "graph",
-      "Write the scenario's control structure as Graphviz DOT (render with: dot -Tpdf out.dot -o out.pdf). "
-      "Exit 2 if the scenario is invalid.");
+  CLI::App* command = app.add_subcommand("graph", "Draw a scenario's control structure as Graphviz DOT");
+  command->footer(
+      "Render with: dot -Tpdf out.dot -o out.pdf. Shapes and colours by kind, edges labelled by port, acted outcomes "
+      "double-bordered and stopped ones dashed (legend in docs/structure.md). Exit 2 if the scenario is invalid; "
+      "with -o, the file is written whole or not at all.");
   auto options = std::make_shared<GraphOptions>();
   command->add_option("file", options->file, "Scenario TOML file")->required();
   command->add_option("-o,--output", options->output, "Write the DOT to this file instead of standard output");

@@ -44,10 +44,12 @@ std::string summary(const model::ScenarioSpec& spec) {
 }  // namespace
 
 Command add_validate(CLI::App& app) {
-  CLI::App* command = app.add_subcommand(
-      "validate",
-      "Check scenario files without running them: every fault as file:line:col, and for each valid file a "
-      "summary (components, paths from sources to outcomes, smallest cut set). Exit 0 if all are valid, 2 if not.");
+  CLI::App* command = app.add_subcommand("validate", "Check scenario files without running them");
+  command->footer(
+      "Every fault goes to standard error as file:line:col: error: ...; each valid file gets one line on standard "
+      "output: components, paths from sources to outcomes, and the smallest cut set (the fewest protective layers "
+      "whose joint failure lets a model error reach an acted outcome, with a path where that happens). Exit 0 if "
+      "every file is valid (warnings do not fail), 2 if not. See docs/structure.md.");
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "Scenario TOML files")->required();
   return [files] {
