@@ -1,6 +1,6 @@
 """Reading an stsim result file (docs/output.md) into plain numpy arrays."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import h5py
 import numpy as np
@@ -92,7 +92,6 @@ class Results:
     first_harm_censored: np.ndarray
     tasks: np.ndarray
     replications: np.ndarray
-    extra: dict = field(default_factory=dict)
 
     @property
     def scenario_name(self):
