@@ -48,6 +48,14 @@ class Column:
     strings: list = None            # string dimensions
     labels: list = None             # per point, where the dimension has labels
 
+    def value_text(self, point):
+        """The value alone, for a legend whose title names the dimension."""
+        if self.labels is not None:
+            return self.labels[point]
+        if self.strings is not None:
+            return self.strings[point]
+        return f"{self.numbers[point]:g}"
+
     def text(self, point):
         """How the value of this dimension at a point is shown to a reader."""
         if self.labels is not None:
@@ -233,5 +241,5 @@ def panels(r):
     last = r.columns[-1]
     out = []
     for title, members in r.groups(last):
-        out.append((title, [(last.text(p), p) for p in members]))
+        out.append((title, [(last.value_text(p), p) for p in members]))
     return out

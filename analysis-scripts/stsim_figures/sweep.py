@@ -18,7 +18,10 @@ def applies(r):
 def draw(r):
     along = r.columns[-1]
     harm = r.metric("harm_rate")
-    numeric = along.numbers is not None and along.labels is None
+    # A numeric axis only for plain finite numbers; labels, strings and values such as
+    # an infinite threshold ("never refuse") are categories in sweep order.
+    numeric = (along.numbers is not None and along.labels is None
+               and bool(np.all(np.isfinite(along.numbers))))
     fig, ax = plt.subplots(figsize=(style.WIDTH * 0.62, style.WIDTH * 0.45), layout="constrained")
     ticks = {}
     any_bound = False
@@ -28,8 +31,8 @@ def draw(r):
             x = along.numbers[idx]
         else:
             for p in idx:
-                ticks.setdefault(along.text(p), len(ticks))
-            x = np.array([ticks[along.text(p)] for p in idx], dtype=float)
+                ticks.setdefault(along.value_text(p), len(ticks))
+            x = np.array([ticks[along.value_text(p)] for p in idx], dtype=float)
         seen = harm.count[idx] > 0
         ax.plot(x[seen], harm.mean[idx][seen], color=style.colour(i), marker=style.marker(i),
                 label=name or "simulated")
