@@ -51,6 +51,18 @@ far below one SE.
 """
 
 
+def subset_text():
+    """The analytic subset as sim/analytic/analytic.h states it (its leading comment)."""
+    lines = []
+    for line in (ROOT / "sim/analytic/analytic.h").read_text().splitlines():
+        if line.startswith("#pragma"):
+            continue
+        if not line.startswith("//"):
+            break
+        lines.append(line[3:] if line.startswith("// ") else line[2:])
+    return "\n".join(lines)
+
+
 def fmt(x):
     if x == 0:
         return "0"
@@ -61,6 +73,9 @@ def fmt(x):
 
 def render(cases):
     lines = [INTRO]
+    lines.append("## The analytic subset\n")
+    lines.append("From `sim/analytic/analytic.h`:\n")
+    lines.append("```text\n" + subset_text() + "\n```\n")
     lines.append("## Summary\n")
     lines.append("| case | metrics | replications | largest abs(z) | smallest 5% bias / SE |")
     lines.append("|---|---|---|---|---|")

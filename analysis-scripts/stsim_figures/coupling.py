@@ -51,7 +51,7 @@ def draw(r):
     ax.set_yscale("log")
     ax.set_xlabel(f"coupling ({along.path})")
     ax.set_ylabel("system harm rate (harms per task)")
-    ax.legend(loc="best")
+    ax.legend(loc="lower right")
     fig.tight_layout()
     text = (f"Common cause: harm per task as {component} shares more of its causes with the "
             f"component it checks ({along.path}); band: 95% confidence interval (exact binomial). "

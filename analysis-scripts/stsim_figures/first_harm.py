@@ -23,7 +23,7 @@ def wilson(k, n):
 
 def draw(r):
     groups = results.panels(r)
-    fig, axes, grid = small_multiples.grid(len(groups))
+    fig, axes = small_multiples.grid(len(groups))
     days = r.first_harm_edges / 24.0
     for ax, (title, lines) in zip(axes, groups):
         for i, (label, p) in enumerate(lines):
@@ -37,10 +37,8 @@ def draw(r):
         ax.set_ylim(0, 1.02)
         if title:
             ax.set_title(title)
-    for ax in grid[-1]:
-        ax.set_xlabel("time since deployment (days)")
-    for row in grid:
-        row[0].set_ylabel("share of deployments\nwithout harm yet")
+    fig.supxlabel("time since deployment (days)", fontsize=8)
+    fig.supylabel("share of deployments\nwithout harm yet", fontsize=8)
     axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0),
                     title=r.columns[-1].path if r.columns else None)
     text = ("Time to first harm: the share of simulated deployments (replications) that have "

@@ -2,6 +2,7 @@
 on log scales, one curve per system design, beside the line harm = model error."""
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 
 from . import style
@@ -56,6 +57,13 @@ def draw(r):
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
+    # The same axis read as reliability, which is how models are advertised.
+    top = ax.secondary_xaxis("top")
+    ticks = [t for t in (0.5, 0.1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7) if lo <= t <= hi]
+    top.set_xticks(ticks)
+    top.set_xticklabels([f"{1.0 - t:.7g}" for t in ticks])
+    top.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    top.set_xlabel("model reliability (1 - error rate)")
     ax.set_xlabel("model error rate (wrong outputs per task)")
     ax.set_ylabel("system harm rate (harms per task)")
     ax.legend(loc="upper left")

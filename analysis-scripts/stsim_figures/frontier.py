@@ -18,7 +18,10 @@ def _along(r):
 
 
 def applies(r):
-    return np.nanmax(r.metric("benign_lost_share").mean) > 0
+    # Where a refusal policy or a false-alarm rate trades utility for safety.
+    traded = r.column(lambda p: "threshold" in p or "false_alarm" in p) is not None
+    refusing = np.nanmax(r.metric("refused_benign_share").mean) > 0
+    return (traded or refusing) and np.nanmax(r.metric("benign_lost_share").mean) > 0
 
 
 def draw(r):

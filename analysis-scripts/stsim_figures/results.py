@@ -1,6 +1,6 @@
 """Reading an stsim result file (docs/output.md) into plain numpy arrays."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import h5py
 import numpy as np
@@ -48,19 +48,21 @@ class Column:
     strings: list = None            # string dimensions
     labels: list = None             # per point, where the dimension has labels
 
-    def text(self, point):
-        """How the value of this dimension at a point is shown to a reader."""
+    def value_text(self, point):
+        """The value alone, for a legend whose title names the dimension."""
         if self.labels is not None:
             return self.labels[point]
         if self.strings is not None:
             return self.strings[point]
         return f"{self.numbers[point]:g}"
 
-    def key(self, point):
-        """A value that orders points along this dimension."""
-        if self.numbers is not None:
-            return (0, float(self.numbers[point]), "")
-        return (1, 0.0, self.strings[point])
+    def text(self, point):
+        """How the value of this dimension at a point is shown to a reader."""
+        if self.labels is not None:
+            return self.labels[point]
+        if self.strings is not None:
+            return self.strings[point]
+        return f"{self.path.rsplit('.', 1)[-1]}={self.numbers[point]:g}"
 
 
 @dataclass
@@ -90,7 +92,6 @@ class Results:
     first_harm_censored: np.ndarray
     tasks: np.ndarray
     replications: np.ndarray
-    extra: dict = field(default_factory=dict)
 
     @property
     def scenario_name(self):
@@ -123,8 +124,7 @@ class Results:
 
         Returns [(series label, [point indices ordered along `along`])], the series
         being the combinations of every other dimension, in the order of first
-        appearance (the sweep's own order). Without `along` every point is its own
-        position in a single series.
+        appearance (the sweep's own order). Without `along`, all points form one series.
         """
         others = [c for c in self.columns if c is not along]
         series = {}
@@ -133,8 +133,10 @@ class Results:
             series.setdefault(name, []).append(p)
         out = []
         for name, members in series.items():
-            if along is not None:
-                members = sorted(members, key=along.key)
+            if along is not None and along.numbers is not None:
+                # Numbers in increasing order; strings (durations, rates, edges) stay in
+                # the order the sweep lists them, which is the order their author meant.
+                members = sorted(members, key=lambda p: along.numbers[p])
             out.append((name, members))
         return out
 
@@ -238,5 +240,5 @@ def panels(r):
     last = r.columns[-1]
     out = []
     for title, members in r.groups(last):
-        out.append((title, [(last.text(p), p) for p in members]))
+        out.append((title, [(last.value_text(p), p) for p in members]))
     return out

@@ -17,4 +17,4 @@ def grid(count, height_per_row=1.9):
     flat = [a for row in axes for a in row]
     for a in flat[count:]:
         a.set_visible(False)
-    return fig, flat[:count], axes
+    return fig, flat[:count]

@@ -13,7 +13,7 @@ def applies(r):
 
 def draw(r):
     groups = results.panels(r)
-    fig, axes, grid = small_multiples.grid(len(groups))
+    fig, axes = small_multiples.grid(len(groups))
     edges = r.timeseries_edges
     days = np.diff(edges) / 24.0
     centres = (edges[:-1] + edges[1:]) / 2 / 24.0
@@ -30,10 +30,8 @@ def draw(r):
         ax.set_yscale("log")
         if title:
             ax.set_title(title)
-    for ax in grid[-1]:
-        ax.set_xlabel("time since deployment (days)")
-    for row in grid:
-        row[0].set_ylabel("harms per day")
+    fig.supxlabel("time since deployment (days)", fontsize=8)
+    fig.supylabel("harms per day", fontsize=8)
     axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0),
                     title=r.columns[-1].path if r.columns else None)
     text = ("Harm over time: mean harms per day per deployment in each time bin, averaged over "

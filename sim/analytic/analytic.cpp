@@ -163,6 +163,9 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
           return who(c) + ": workload_scale = " + fmt_number(o.workload_scale) +
                  ": thoroughness that depends on the queue length";
         if (o.drift.enabled) return who(c) + ": drift.enabled = true: organisational drift";
+        if (o.review_distribution != model::ServiceDistribution::exponential && o.max_queue != unbounded)
+          return who(c) + ": max_queue = " + std::to_string(o.max_queue) +
+                 " with non-exponential reviews: the overflow of an M/G/c/K queue has no closed form";
         break;
       }
       case Kind::audit: {

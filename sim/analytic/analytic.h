@@ -6,18 +6,24 @@
 //  - ai: any reliability, failure modes, refusal and deferral thresholds (Gaussian
 //    scores give closed forms);
 //  - safeguards and defences: constant probabilities; common-cause coupling by beta
-//    with the ai or another safeguard (chains of couplings give the multiple Greek
+//    with the ai or any other layer (chains of couplings give the multiple Greek
 //    letter form), and by difficulty correlation with the ai; latent failures with
 //    periodic proof tests (repair_time < test_interval) and beta-coupled latent
 //    failures, solved as a continuous-time Markov chain between tests (at most
 //    max_latent_safeguards of them);
-//  - operators: M/M/c (or M/M/c/K with a finite max_queue) reviewing with constant
-//    probabilities: exponential review times, no vigilance decay (vigilance_floor = 1),
-//    constant trust (trust_gain = trust_loss = 0), no workload effect, no drift, and no
-//    non-blocking alarm reaching them; no latent failures anywhere when operators exist
-//    (their arrival stream must be Poisson);
+//  - operators with constant decision probabilities: no vigilance decay
+//    (vigilance_floor = 1), trust that cannot move them (automation_bias = 0, or
+//    trust_gain = trust_loss = 0), no workload effect (workload_scale infinite), no
+//    drift, and no alarm from a non-blocking safeguard reaching them. Queue metrics:
+//    exponential reviews as M/M/c (M/M/c/K with a finite max_queue); one reviewer with
+//    fixed or lognormal reviews and an unbounded queue as M/G/1 (Pollaczek-Khinchine);
+//    other non-exponential pools get the per-task values and utilisation only, and
+//    must have an unbounded queue. A pool that feeds another must be M/M/c with an
+//    unbounded queue (Burke's theorem keeps its departures Poisson); an unbounded
+//    queue needs an offered load below count; no safeguard may fail latently when
+//    there are operators (their arrival stream would not be Poisson);
 //  - audits without drift, and only when no safeguard fails latently;
-//  - no pause after harm.
+//  - no pause after harm; at most 64 components.
 // Steady-state queue results are exact for an infinitely long run; everything else is
 // exact for the scenario's finite horizon.
 

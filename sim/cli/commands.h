@@ -22,5 +22,6 @@ Command add_validate(CLI::App& app);
 Command add_graph(CLI::App& app);
 Command add_run(CLI::App& app);
 Command add_inspect(CLI::App& app);
+Command add_analytic(CLI::App& app);
 
 }  // namespace stsim::cli

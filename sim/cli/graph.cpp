@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/readable.h"
 #include "sim/structure/check.h"
 #include "sim/structure/dot.h"
 
@@ -53,10 +53,11 @@ bool write_whole(const std::string& path, const std::string& text) {
 }  // namespace
 
 Command add_graph(CLI::App& app) {
-  CLI::App* command = app.add_subcommand(
-      "graph",
-      "Write the scenario's control structure as Graphviz DOT (render with: dot -Tpdf out.dot -o out.pdf). "
-      "Exit 2 if the scenario is invalid.");
+  CLI::App* command = app.add_subcommand("graph", "Draw a scenario's control structure as Graphviz DOT");
+  command->footer(
+      "Render with: dot -Tpdf out.dot -o out.pdf. Shapes and colours by kind, edges labelled by port, acted outcomes "
+      "double-bordered and stopped ones dashed (legend in docs/structure.md). Exit 2 if the scenario is invalid; "
+      "with -o, the file is written whole or not at all.");
   auto options = std::make_shared<GraphOptions>();
   command->add_option("file", options->file, "Scenario TOML file")->required();
   command->add_option("-o,--output", options->output, "Write the DOT to this file instead of standard output");
@@ -73,8 +74,8 @@ Command add_graph(CLI::App& app) {
       }
       overrides.push_back(std::move(*assignment));
     }
-    if (!std::ifstream(options->file)) {
-      fmt::print(stderr, "{}: error: cannot read the file: {}\n", options->file, std::strerror(errno));
+    if (const std::string why = why_unreadable(options->file); !why.empty()) {
+      fmt::print(stderr, "{}: error: cannot read the file: {}\n", options->file, why);
       return exit_invalid_input;
     }
     const scenario::LoadResult result = structure::load_checked(options->file, overrides);
@@ -82,7 +83,9 @@ Command add_graph(CLI::App& app) {
       fmt::print(stderr, "{}\n", scenario::format(diagnostic));
     }
     if (!result.ok()) return exit_invalid_input;
-    const std::string dot = structure::to_dot(result.scenario->spec);
+    std::string subtitle;
+    for (const std::string& text : options->sets) subtitle.append(subtitle.empty() ? "" : ", ").append(text);
+    const std::string dot = structure::to_dot(result.scenario->spec, subtitle);
     if (options->output.empty()) {
       fmt::print("{}", dot);
       return std::fflush(stdout) == 0 ? exit_ok : exit_failure;

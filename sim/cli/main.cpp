@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(stsim::cli::add_graph);
   add(stsim::cli::add_run);
   add(stsim::cli::add_inspect);
+  add(stsim::cli::add_analytic);
 
   try {
     app.parse(argc, argv);

@@ -116,6 +116,8 @@ class ProgressPrinter {
 };
 
 int run(const RunArguments& args) {
+  // From the start: a signal while loading stops the run before its first replication.
+  install_signal_handlers();
   std::vector<scenario::Assignment> overrides;
   bool bad = false;
   for (const auto& text : args.sets) {
@@ -165,7 +167,6 @@ int run(const RunArguments& args) {
   if (args.progress != "none") options.on_progress = [&printer](const runner::Progress& p) { printer(p); };
   options.progress_interval_seconds = bar ? 0.25 : 1.0;
 
-  install_signal_handlers();
   fmt::print(stderr, "stsim: running {} ({} point(s), {})\n", plan.specs.front().name, plan.design.size(),
              plan.replications.precision
                  ? fmt::format("until the relative error of {} is <= {}", runner::info(plan.replications.metric).name,

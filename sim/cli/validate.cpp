@@ -4,14 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/readable.h"
 #include "sim/structure/check.h"
 #include "sim/structure/graph.h"
 
@@ -46,17 +44,19 @@ std::string summary(const model::ScenarioSpec& spec) {
 }  // namespace
 
 Command add_validate(CLI::App& app) {
-  CLI::App* command = app.add_subcommand(
-      "validate",
-      "Check scenario files without running them: every fault as file:line:col, and for each valid file a "
-      "summary (components, paths from sources to outcomes, smallest cut set). Exit 0 if all are valid, 2 if not.");
+  CLI::App* command = app.add_subcommand("validate", "Check scenario files without running them");
+  command->footer(
+      "Every fault goes to standard error as file:line:col: error: ...; each valid file gets one line on standard "
+      "output: components, paths from sources to outcomes, and the smallest cut set (the fewest protective layers "
+      "whose joint failure lets a model error reach an acted outcome, with a path where that happens). Exit 0 if "
+      "every file is valid (warnings do not fail), 2 if not. See docs/structure.md.");
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "Scenario TOML files")->required();
   return [files] {
     bool all_valid = true;
     for (const std::string& file : *files) {
-      if (!std::ifstream(file)) {
-        fmt::print(stderr, "{}: error: cannot read the file: {}\n", file, std::strerror(errno));
+      if (const std::string why = why_unreadable(file); !why.empty()) {
+        fmt::print(stderr, "{}: error: cannot read the file: {}\n", file, why);
         all_valid = false;
         continue;
       }

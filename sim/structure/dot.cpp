@@ -55,11 +55,13 @@ NodeStyle node_style(model::Kind kind, bool is_acted) {
   return {"box", "#FFFFFF"};
 }
 
-std::string to_dot(const model::ScenarioSpec& spec) {
+std::string to_dot(const model::ScenarioSpec& spec, std::string_view subtitle) {
   const std::string title = spec.name.empty() ? std::string("scenario") : spec.name;
+  std::string label = title;
+  if (!subtitle.empty()) label.append("\n").append(subtitle);
   std::string dot = fmt::format("digraph {} {{\n", quoted(title));
   dot += fmt::format("  graph [label={}, labelloc=\"t\", fontsize=\"16\", fontname=\"Helvetica\", rankdir=\"LR\"];\n",
-                     quoted(title));
+                     quoted(label));
   dot += "  node [fontname=\"Helvetica\", fontsize=\"11\"];\n";
   dot += "  edge [fontname=\"Helvetica\", fontsize=\"10\"];\n";
   for (const model::ComponentSpec& component : spec.components) {
@@ -74,6 +76,14 @@ std::string to_dot(const model::ScenarioSpec& spec) {
     for (std::size_t p = 0; p < model::port_count; ++p) {
       if (!ports[p] || component.next[p].empty()) continue;
       const auto port = static_cast<model::Port>(p);
+      const auto* safeguard = std::get_if<model::SafeguardSpec>(&component.parameters);
+      if (port == model::Port::block && safeguard != nullptr && !safeguard->blocks) {
+        // An alarm-only safeguard never sends a task out by block: drawn, but greyed.
+        dot += fmt::format("  {} -> {} [label=\"block (unused)\", style=\"dotted\", color=\"#999999\", "
+                           "fontcolor=\"#999999\"];\n",
+                           quoted(component.id), quoted(component.next[p]));
+        continue;
+      }
       dot += fmt::format("  {} -> {} [label=\"{}\"{}];\n", quoted(component.id), quoted(component.next[p]),
                          model::to_string(port), port == model::Port::pass ? "" : ", style=\"dashed\"");
     }

@@ -4,10 +4,11 @@
 // Each kind has its own shape and fill (Paul Tol's "light" palette, safe for the common
 // colour-vision deficiencies, and the shapes alone tell the kinds apart in grey print);
 // outcomes where outputs are acted on are double-bordered, stopped ones dashed. Edges
-// are labelled by port. The output depends only on the spec (file order), so the same
-// scenario always gives the same bytes.
+// are labelled by port; the unused block port of an alarm-only safeguard is greyed.
+// The output depends only on the spec (file order): the same scenario, the same bytes.
 
 #include <string>
+#include <string_view>
 
 #include "sim/model/spec.h"
 
@@ -21,6 +22,8 @@ struct NodeStyle {
 // The style of a component of this kind (`acted` matters for outcomes only).
 NodeStyle node_style(model::Kind kind, bool acted);
 
-std::string to_dot(const model::ScenarioSpec& spec);
+// The graph's title is the scenario's name, with `subtitle` (e.g. the parameters set
+// to draw one design of a sweep) on a second line when given.
+std::string to_dot(const model::ScenarioSpec& spec, std::string_view subtitle = {});
 
 }  // namespace stsim::structure

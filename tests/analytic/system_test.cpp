@@ -205,6 +205,13 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   alarms.components[1].next[0] = "flag";
   CHECK_THAT(analytic::outside_subset(alarms).value_or(""), Catch::Contains("'flag'") && Catch::Contains("alarm"));
 
+  auto finite_fixed = base;
+  auto& pool = std::get<model::OperatorSpec>(finite_fixed.components[2].parameters);
+  pool.review_distribution = model::ServiceDistribution::fixed;
+  REQUIRE_FALSE(analytic::outside_subset(finite_fixed).has_value());  // M/G/1
+  pool.max_queue = 5;
+  CHECK_THAT(analytic::outside_subset(finite_fixed).value_or(""), Catch::Contains("M/G/c/K"));
+
   auto overloaded = base;
   std::get<model::OperatorSpec>(overloaded.components[2].parameters).review_time = 0.2;  // 3 Erlangs on 1
   CHECK_THROWS_WITH(analytic::analyse(overloaded), Catch::Contains("grows without bound"));

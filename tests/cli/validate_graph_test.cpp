@@ -86,13 +86,19 @@ TEST_CASE("validate checks every file given and fails if any is invalid or missi
   CHECK(err[2].rfind(fixture("spare.toml") + ":13:1: warning: ", 0) == 0);
 }
 
-TEST_CASE("a missing file is a clear error with exit 2", "[validate][graph]") {
+TEST_CASE("a missing file or a directory is a clear error with exit 2", "[validate][graph]") {
   const std::string missing = (scratch() / "absent.toml").string();
   for (const char* command : {"validate", "graph"}) {
     const auto run = run_stsim({command, missing});
     CHECK(run.exit_code == stsim::cli::exit_invalid_input);
     CHECK(run.out.empty());
     CHECK(run.err == missing + ": error: cannot read the file: No such file or directory\n");
+  }
+  const std::string directory = std::string(STSIM_SOURCE_DIR) + "/tests/cli/fixtures";
+  for (const char* command : {"validate", "graph"}) {
+    const auto run = run_stsim({command, directory});
+    CHECK(run.exit_code == stsim::cli::exit_invalid_input);
+    CHECK(run.err == directory + ": error: cannot read the file: it is a directory\n");
   }
 }
 
@@ -119,6 +125,7 @@ TEST_CASE("graph writes DOT to standard output or, whole, to a file", "[graph]")
     const auto bare = run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=world"});
     CHECK(bare.exit_code == stsim::cli::exit_ok);
     CHECK(bare.out.find("  \"model\" -> \"world\" [label=\"pass\"];\n") != std::string::npos);
+    CHECK(bare.out.find("  graph [label=\"cli-layered\\nmodel.next.pass=world\"") != std::string::npos);
   }
 }
 
@@ -140,10 +147,23 @@ TEST_CASE("graph into a directory that does not exist fails and leaves nothing",
 }
 
 TEST_CASE("--help works on the tool and every subcommand", "[help]") {
-  const std::vector<std::vector<std::string>> calls{{"--help"}, {"validate", "--help"}, {"graph", "--help"}};
-  for (const auto& call : calls) {
-    const auto run = run_stsim(call);
-    INFO(call.front() << " " << call.back());
+  const auto top = run_stsim({"--help"});
+  CHECK(top.exit_code == 0);
+  // The subcommands are the indented first words after "Subcommands:".
+  std::vector<std::string> subcommands;
+  bool listing = false;
+  for (const std::string& line : lines_of(top.out)) {
+    if (line == "Subcommands:") {
+      listing = true;
+    } else if (listing && line.rfind("  ", 0) == 0 && line.size() > 2 && line[2] != ' ') {
+      subcommands.push_back(line.substr(2, line.find(' ', 2) - 2));
+    }
+  }
+  CHECK(std::count(subcommands.begin(), subcommands.end(), "validate") == 1);
+  CHECK(std::count(subcommands.begin(), subcommands.end(), "graph") == 1);
+  for (const std::string& subcommand : subcommands) {
+    INFO(subcommand);
+    const auto run = run_stsim({subcommand, "--help"});
     CHECK(run.exit_code == 0);
     CHECK(run.out.find("Usage:") != std::string::npos);
   }

@@ -64,7 +64,7 @@ Outcome shell(const TempDir& dir, const std::string& command) {
 std::string binary_path() { return STSIM_BINARY; }
 
 // users -> model -> (world | review -> world), swept over the design and reliability.
-const char* sweep_scenario = R"(
+const std::string sweep_scenario = R"(
 [scenario]
 name = "integration"
 horizon = "10d"
@@ -182,6 +182,29 @@ print(count)
 
   // h5dump reads it too.
   CHECK(shell(dir, "h5dump -H " + out.string()).code == 0);
+}
+
+TEST_CASE("a run to a precision target (until-rel-error) records the rule", "[integration]") {
+  TempDir dir;
+  const std::string precision = R"(
+[sweep.precision]
+metric = "harm_rate"
+relative_error = 0.01
+min_replications = 4
+max_replications = 40
+block_size = 4
+)";
+  const auto scenario = write_scenario(dir, sweep_scenario + precision, "sweep.toml");
+  const auto out = dir.path / "precise.h5";
+  // The command line's target replaces the file's.
+  const auto run = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
+                                  " --until-rel-error 0.5 --set model.reliability=0.8 --progress none");
+  INFO(run.err);
+  REQUIRE(run.code == stsim::cli::exit_ok);
+  const auto inspect = shell(dir, binary_path() + " inspect " + out.string());
+  CHECK_THAT(inspect.out, Catch::Contains("precision: relative error of harm_rate <= 0.5"));
+  const auto both = shell(dir, binary_path() + " run " + scenario.string() + " --reps 5 --until-rel-error 0.1");
+  CHECK(both.code == stsim::cli::exit_invalid_input);
 }
 
 TEST_CASE("a bad --set is rejected before anything is written", "[integration]") {

@@ -27,7 +27,7 @@ stsim::model::ScenarioSpec every_kind() {
   b.add("users", Kind::source, {{Port::pass, "model"}})
       .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
       .add("filter", Kind::safeguard, {{Port::pass, "monitor"}, {Port::block, "refused"}})
-      .alarm_only("monitor", {{Port::pass, "review"}})
+      .alarm_only("monitor", {{Port::pass, "review"}, {Port::block, "refused"}})
       .add("review", Kind::operators, {{Port::pass, "audit"}, {Port::block, "refused"}, {Port::overflow, "dropped"}})
       .add("audit", Kind::audit, {{Port::pass, "defence"}, {Port::block, "refused"}})
       .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "refused"}})
@@ -99,7 +99,7 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
       const std::string second = line.substr(arrow + 6, line.find('"', arrow + 6) - arrow - 6);
       const std::string port = attribute(line, "label");
       edges.push_back(first + " " + port + " " + second);
-      CHECK((attribute(line, "style") == "dashed") == (port != "pass"));
+      CHECK(attribute(line, "style") == (port == "pass" ? "" : port == "block (unused)" ? "dotted" : "dashed"));
     } else {
       for (const char* name : {"label", "shape", "style", "fillcolor"}) nodes[first][name] = attribute(line, name);
     }
@@ -120,11 +120,14 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
   CHECK(nodes["model"]["label"] == "model\\n(ai)");
   const std::vector<std::string> expected_edges{
       "users pass model",      "model pass filter",  "model refuse refused", "model defer review",
-      "filter pass monitor",   "filter block refused", "monitor pass review", "review pass audit",
+      "filter pass monitor",   "filter block refused", "monitor pass review", "monitor block (unused) refused", "review pass audit",
       "review block refused",  "review overflow dropped", "audit pass defence", "audit block refused",
       "defence pass world",    "defence block refused"};
   CHECK(edges == expected_edges);
   CHECK(to_dot(spec) == dot);  // deterministic
+  const std::string titled = to_dot(spec, "model.next.pass=world");
+  CHECK(titled.find("  graph [label=\"layered \\\"demo\\\"\\nmodel.next.pass=world\", labelloc=\"t\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("Graphviz parses the DOT as a digraph with every node and edge", "[dot]") {
@@ -145,5 +148,5 @@ TEST_CASE("Graphviz parses the DOT as a digraph with every node and edge", "[dot
   std::size_t node_count = 0, edge_count = 0;
   REQUIRE(fields >> node_count >> edge_count);
   CHECK(node_count == spec.components.size());
-  CHECK(edge_count == 14);
+  CHECK(edge_count == 15);
 }
