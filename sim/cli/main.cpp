@@ -1,4 +1,4 @@
-// The `stsim` command: one subcommand per job (validate, graph, run, inspect).
+// The `stsim` command: one subcommand per job (validate, graph, run, inspect, analytic).
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>

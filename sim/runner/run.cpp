@@ -17,11 +17,7 @@
 #include <fmt/core.h>
 
 #include "sim/runner/runner.h"
-// accumulator.h uses unsigned __int128, a GCC extension -Wpedantic reports.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
 #include "sim/stats/accumulator.h"
-#pragma GCC diagnostic pop
 #include "sim/stats/intervals.h"
 #include "sim/version.h"
 
@@ -210,7 +206,15 @@ Statistic finish(const BlockResult& total, MetricId id) {
   }
   const auto trials = static_cast<std::uint64_t>(std::llround(p.exposure));
   const bool binomial = m.kind == MetricKind::proportion && p.count <= trials;
-  const auto ci = binomial ? stats::clopper_pearson(p.count, trials) : stats::garwood(p.count, p.exposure);
+  // Harms cluster within replications (drift, latent failures, pauses): the exact
+  // interval is taken on the effective sample that the between-replication variance shows.
+  const double independent_variance =
+      binomial ? s.mean * (1.0 - s.mean) / p.exposure : s.mean / p.exposure;
+  const double design_effect = independent_variance > 0.0 && p.n > 1
+                                   ? s.standard_error * s.standard_error / independent_variance
+                                   : 1.0;
+  const auto ci = binomial ? stats::clopper_pearson_clustered(p.count, trials, design_effect)
+                           : stats::garwood_clustered(p.count, p.exposure, design_effect);
   s.ci_low = ci.low;
   s.ci_high = ci.high;
   if (p.count > 0) {

@@ -40,6 +40,15 @@ void require_trials(const char* where, std::uint64_t k, std::uint64_t n) {
   }
 }
 
+// 1 / design effect, the factor from observed to effective sample; an overdispersion
+// below 1 is sampling noise around independence and leaves the sample as it is.
+double effective_scale(const char* where, double design_effect) {
+  if (std::isnan(design_effect) || design_effect < 0.0 || std::isinf(design_effect)) {
+    invalid(where, "design effect must be finite and non-negative, got " + show(design_effect));
+  }
+  return design_effect > 1.0 ? 1.0 / design_effect : 1.0;
+}
+
 // z with P(Z > z) = (1 - confidence) / 2.
 double two_sided_z(double confidence) {
   return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(),
@@ -63,11 +72,17 @@ Interval wilson(std::uint64_t k, std::uint64_t n, double confidence) {
 }
 
 Interval clopper_pearson(std::uint64_t k, std::uint64_t n, double confidence) {
+  return clopper_pearson_clustered(k, n, 1.0, confidence);
+}
+
+Interval clopper_pearson_clustered(std::uint64_t k, std::uint64_t n, double design_effect,
+                                   double confidence) {
   require_trials("clopper_pearson", k, n);
   require_confidence("clopper_pearson", confidence);
+  const double scale = effective_scale("clopper_pearson", design_effect);
   const double tail = (1.0 - confidence) / 2.0;
-  const double kd = static_cast<double>(k);
-  const double nd = static_cast<double>(n);
+  const double kd = static_cast<double>(k) * scale;
+  const double nd = static_cast<double>(n) * scale;
   // Beta quantiles; the upper one through the complement so that a small tail keeps its
   // precision.
   const double low = k == 0 ? 0.0 : boost::math::ibeta_inv(kd, nd - kd + 1.0, tail);
@@ -76,16 +91,22 @@ Interval clopper_pearson(std::uint64_t k, std::uint64_t n, double confidence) {
 }
 
 Interval garwood(std::uint64_t k, double exposure, double confidence) {
+  return garwood_clustered(k, exposure, 1.0, confidence);
+}
+
+Interval garwood_clustered(std::uint64_t k, double exposure, double design_effect,
+                           double confidence) {
   if (!(exposure > 0.0) || !std::isfinite(exposure)) {
     invalid("garwood", "exposure must be positive and finite, got " + show(exposure));
   }
   require_confidence("garwood", confidence);
+  const double scale = effective_scale("garwood", design_effect);
   const double tail = (1.0 - confidence) / 2.0;
-  const double kd = static_cast<double>(k);
+  const double kd = static_cast<double>(k) * scale;
   // Chi-squared quantiles chi2(2k, tail) / 2 are gamma(k) quantiles.
   const double low = k == 0 ? 0.0 : boost::math::gamma_p_inv(kd, tail);
   const double high = boost::math::gamma_q_inv(kd + 1.0, tail);
-  return {low / exposure, high / exposure};
+  return {low / (exposure * scale), high / (exposure * scale)};
 }
 
 Interval student_t(double mean, double standard_error, std::uint64_t n, double confidence) {

@@ -18,6 +18,15 @@ Interval clopper_pearson(std::uint64_t k, std::uint64_t n, double confidence = 0
 // Rate of k events over an exposure (time, tasks...): exact Poisson (Garwood).
 Interval garwood(std::uint64_t k, double exposure, double confidence = 0.95);
 
+// The same exact intervals when the events are clustered (replications, not tasks, are
+// independent): the design effect d = observed variance / binomial (or Poisson) variance
+// scales the trials and events down to an effective sample, k/d in n/d (Korn & Graubard
+// 1998, Survey Methodology 24:193). d <= 1 gives the plain interval: never narrower.
+Interval clopper_pearson_clustered(std::uint64_t k, std::uint64_t n, double design_effect,
+                                   double confidence = 0.95);
+Interval garwood_clustered(std::uint64_t k, double exposure, double design_effect,
+                           double confidence = 0.95);
+
 // Mean with standard error from n observations: Student t with n - 1 degrees of freedom.
 Interval student_t(double mean, double standard_error, std::uint64_t n, double confidence = 0.95);
 

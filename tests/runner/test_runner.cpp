@@ -5,6 +5,7 @@
 
 #include "fake_model.h"
 #include "sim/runner/runner.h"
+#include "sim/stats/intervals.h"
 
 using namespace stsim;
 using runner::MetricId;
@@ -214,6 +215,56 @@ TEST_CASE("a stop request ends the run early and marks it incomplete", "[runner]
   const auto result = runner::run_plan(plan, options, test::fake_factory(tasks));
   CHECK_FALSE(result.complete);
   CHECK(result.points[0].replications < 1000000);
+}
+
+namespace {
+
+// Harm strikes whole replications: with probability 1 - reliability every task of a
+// replication is harmed, otherwise none. Tasks are not the independent units here.
+class AllOrNothingModel final : public runner::ReplicationModel {
+ public:
+  explicit AllOrNothingModel(double reliability) : reliability_(reliability) {}
+  void run(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
+           model::ReplicationMetrics& out) override {
+    out = model::ReplicationMetrics{};
+    out.near_misses_by_layer.assign(3, 0);
+    out.harms_by_last_layer.assign(3, 0);
+    out.harm_series.assign(4, 0);
+    random::Stream stream({seed, point, replication, random::stable_id("cluster"), random::Purpose::test});
+    const bool struck = stream.uniform01() < 1.0 - reliability_;
+    out.tasks = out.benign_tasks = tasks;
+    out.harms = out.model_errors = out.hazardous_outputs = struck ? tasks : 0;
+    out.terminal[static_cast<std::size_t>(model::Terminal::harm)] = out.harms;
+    out.terminal[static_cast<std::size_t>(model::Terminal::served)] = tasks - out.harms;
+    out.time_to_first_harm = struck ? 0.0 : 100.0;
+    out.first_harm_observed = struck;
+  }
+
+ private:
+  double reliability_;
+};
+
+}  // namespace
+
+TEST_CASE("intervals of clustered harms are as wide as the replications warrant", "[runner]") {
+  const auto plan = test::reliability_plan({0.9});
+  runner::ModelFactory factory = [](const model::ScenarioSpec& spec) -> std::unique_ptr<runner::ReplicationModel> {
+    return std::make_unique<AllOrNothingModel>(std::get<model::AiSpec>(spec.components[1].parameters).reliability);
+  };
+  const auto result = runner::run_plan(plan, with_threads(2), factory);
+  const auto& harm = metric(result.points[0], MetricId::harm_rate);
+  const std::uint64_t struck = harm.count / tasks;
+  REQUIRE(struck > 0);
+  REQUIRE(struck < 40);
+  // With k_r in {0, N_r} the between-replication variance is n/(n-1) times the binomial
+  // variance of `struck` in 40: the effective sample is struck * 39/40 in 39 trials.
+  const auto expected = stats::clopper_pearson_clustered(struck, 40, 40.0 / 39.0);
+  CHECK(harm.ci_low == Approx(expected.low).epsilon(1e-9));
+  CHECK(harm.ci_high == Approx(expected.high).epsilon(1e-9));
+  const auto naive = stats::clopper_pearson(harm.count, 40 * tasks);
+  CHECK(harm.ci_high - harm.ci_low > 5.0 * (naive.high - naive.low));
+  CHECK(harm.ci_low < 0.1);
+  CHECK(harm.ci_high > 0.1);
 }
 
 TEST_CASE("a model that cannot be built fails the run with its message", "[runner]") {

@@ -105,6 +105,26 @@ TEST_CASE("Garwood exact Poisson limits against the published table", "[stats]")
   CHECK(st::garwood(0, 1.0).high == Approx(-std::log(0.025)).epsilon(1e-13));
 }
 
+TEST_CASE("clustered intervals are the exact intervals of the effective sample", "[stats]") {
+  // A design effect of 4 turns 40 events in 400 trials into 10 in 100.
+  const auto cp = st::clopper_pearson_clustered(40, 400, 4.0);
+  CHECK(cp.low == Approx(st::clopper_pearson(10, 100).low).epsilon(1e-12));
+  CHECK(cp.high == Approx(st::clopper_pearson(10, 100).high).epsilon(1e-12));
+  const auto rate = st::garwood_clustered(40, 400.0, 4.0);
+  CHECK(rate.low == Approx(st::garwood(10, 100.0).low).epsilon(1e-12));
+  CHECK(rate.high == Approx(st::garwood(10, 100.0).high).epsilon(1e-12));
+  // No overdispersion, or less than binomial: the plain interval, never a narrower one.
+  for (double d : {0.0, 0.5, 1.0}) {
+    CHECK(st::clopper_pearson_clustered(40, 400, d).low == st::clopper_pearson(40, 400).low);
+    CHECK(st::clopper_pearson_clustered(40, 400, d).high == st::clopper_pearson(40, 400).high);
+    CHECK(st::garwood_clustered(40, 400.0, d).high == st::garwood(40, 400.0).high);
+  }
+  // The ends that are exact stay exact.
+  CHECK(st::clopper_pearson_clustered(0, 400, 4.0).low == 0.0);
+  CHECK(st::clopper_pearson_clustered(400, 400, 4.0).high == 1.0);
+  CHECK(st::garwood_clustered(0, 400.0, 4.0).high == Approx(st::garwood(0, 100.0).high).epsilon(1e-12));
+}
+
 TEST_CASE("Student t intervals use the tabulated quantiles", "[stats]") {
   // Two-sided 95% critical values t(0.975, df) from the NIST/SEMATECH e-Handbook of
   // Statistical Methods, table 1.3.6.7.2: df 1: 12.706, 2: 4.303, 5: 2.571, 10: 2.228,
@@ -166,6 +186,8 @@ TEST_CASE("invalid interval arguments are rejected", "[stats]") {
   CHECK_THROWS_AS(st::clopper_pearson(1, 2, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(st::garwood(1, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(st::garwood(1, -1.0), std::invalid_argument);
+  CHECK_THROWS_AS(st::clopper_pearson_clustered(1, 2, -1.0), std::invalid_argument);
+  CHECK_THROWS_AS(st::garwood_clustered(1, 2.0, std::nan("")), std::invalid_argument);
   CHECK_THROWS_AS(st::student_t(0.0, 1.0, 1), std::invalid_argument);
   CHECK_THROWS_AS(st::student_t(0.0, -1.0, 10), std::invalid_argument);
   CHECK_THROWS_AS(st::rule_of_three_upper(0), std::invalid_argument);
