@@ -60,7 +60,7 @@ const std::map<std::string, Expected> required = {
 
 }  // namespace
 
-TEST_CASE("figures: every shipped scenario's output gives every figure, reproducibly", "[figures]") {
+TEST_CASE("figures: the output of every shipped scenario gives every figure reproducibly", "[figures]") {
   const fs::path work = fs::temp_directory_path() / ("stsim-figures-test-" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work / "results");

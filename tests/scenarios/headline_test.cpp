@@ -12,7 +12,7 @@ using stsim::evidence::describe;
 using stsim::evidence::ScenarioRun;
 using stsim::runner::MetricId;
 
-TEST_CASE("reliability-is-not-safety: a layered system at 0.7 beats a bare model at 0.999; review flattens",
+TEST_CASE("reliability-is-not-safety: layered at 0.7 beats bare at 0.999 and review flattens",
           "[scenarios]") {
   const ScenarioRun run("reliability-is-not-safety", 20, 101);
   const auto layered_07 = run.metric(
@@ -54,7 +54,7 @@ TEST_CASE("reliability-is-not-safety: a layered system at 0.7 beats a bare model
   CHECK(bare_09999.ci_low > 1.0 - 0.9999);
 }
 
-TEST_CASE("misuse: a perfectly reliable model harms; a downstream defence beats refusal", "[scenarios]") {
+TEST_CASE("misuse: a perfectly reliable model harms and a downstream defence beats refusal", "[scenarios]") {
   const ScenarioRun run("misuse", 6, 202);
   const auto open = run.point({{"endpoint_defence.detect_misuse", "no defence"},
                                {"assistant.refusal_threshold", std::numeric_limits<double>::infinity()}});
@@ -117,7 +117,7 @@ TEST_CASE("operators: harm rises with load and with alarm false-alarm rate", "[s
   CHECK(harm(0.3, busy).ci_low > harm(0.01, busy).ci_high);
 }
 
-TEST_CASE("latent-failures-and-drift: drift raises harm; untested safeguards stay failed", "[scenarios]") {
+TEST_CASE("latent-failures-and-drift: drift raises harm and untested safeguards stay failed", "[scenarios]") {
   const ScenarioRun run("latent-failures-and-drift", 20, 505);
   const auto point = [&](const char* drift, const char* testing) {
     return run.point({{"pharmacist.drift.enabled", drift}, {"dose_check.test_interval", testing}});
@@ -152,7 +152,7 @@ TEST_CASE("red-line: most deployments go a year without harm although harm is ce
   CHECK(-std::log(0.05) / tasks_per_year > rate_0999.ci_high);
 }
 
-TEST_CASE("marginal-risk: the AI adds risk at 0.9 and removes it at 0.99, paired against humans",
+TEST_CASE("marginal-risk: the AI adds risk at 0.9 and removes it at 0.99 against humans",
           "[scenarios]") {
   const ScenarioRun run("marginal-risk", 20, 707);
   const auto ai = [&](double reliability) {
