@@ -14,8 +14,8 @@
 
 #include "sim/analytic/analytic.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/scenario_input.h"
 #include "sim/runner/runner.h"
-#include "sim/structure/check.h"
 
 namespace stsim::cli {
 
@@ -30,22 +30,8 @@ struct AnalyticArguments {
 };
 
 int analytic_command(const AnalyticArguments& args) {
-  std::vector<scenario::Assignment> overrides;
-  bool bad = false;
-  for (const auto& text : args.sets) {
-    std::string error;
-    if (auto assignment = scenario::parse_assignment(text, error)) {
-      overrides.push_back(std::move(*assignment));
-    } else {
-      fmt::print(stderr, "<command line>:1:1: error: --set '{}': {}\n", text, error);
-      bad = true;
-    }
-  }
-  if (bad) return exit_invalid_input;
-
-  auto loaded = structure::load_checked(args.file, overrides);
-  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", scenario::format(d));
-  if (!loaded.ok()) return exit_invalid_input;
+  const auto loaded = load_scenario(args.file, args.sets);
+  if (!loaded) return exit_invalid_input;
 
   runner::RunOptions options;
   options.threads = args.threads;
@@ -54,7 +40,7 @@ int analytic_command(const AnalyticArguments& args) {
   options.command_line = "stsim analytic " + args.file;
   runner::Plan plan;
   try {
-    plan = runner::make_plan(*loaded.scenario, options);
+    plan = runner::make_plan(*loaded, options);
   } catch (const runner::InvalidSweep& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", scenario::format(d));
     return exit_invalid_input;

@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
-#include "sim/cli/readable.h"
-#include "sim/structure/check.h"
+#include "sim/cli/scenario_input.h"
 #include "sim/structure/dot.h"
 
 namespace stsim::cli {
@@ -64,28 +63,11 @@ Command add_graph(CLI::App& app) {
   command->add_option("--set", options->sets,
                       "Set a parameter first, e.g. --set model.next.pass=review to draw one design of a sweep");
   return [options] {
-    std::vector<scenario::Assignment> overrides;
-    for (const std::string& text : options->sets) {
-      std::string error;
-      std::optional<scenario::Assignment> assignment = scenario::parse_assignment(text, error);
-      if (!assignment) {
-        fmt::print(stderr, "stsim graph: error: --set '{}': {}\n", text, error);
-        return exit_invalid_input;
-      }
-      overrides.push_back(std::move(*assignment));
-    }
-    if (const std::string why = why_unreadable(options->file); !why.empty()) {
-      fmt::print(stderr, "{}: error: cannot read the file: {}\n", options->file, why);
-      return exit_invalid_input;
-    }
-    const scenario::LoadResult result = structure::load_checked(options->file, overrides);
-    for (const scenario::Diagnostic& diagnostic : result.diagnostics) {
-      fmt::print(stderr, "{}\n", scenario::format(diagnostic));
-    }
-    if (!result.ok()) return exit_invalid_input;
+    const auto loaded = load_scenario(options->file, options->sets);
+    if (!loaded) return exit_invalid_input;
     std::string subtitle;
     for (const std::string& text : options->sets) subtitle.append(subtitle.empty() ? "" : ", ").append(text);
-    const std::string dot = structure::to_dot(result.scenario->spec, subtitle);
+    const std::string dot = structure::to_dot(loaded->spec, subtitle);
     if (options->output.empty()) {
       fmt::print("{}", dot);
       return std::fflush(stdout) == 0 ? exit_ok : exit_failure;

@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/scenario_input.h"
 #include "sim/output/hdf5_file.h"
 #include "sim/output/summary.h"
 #include "sim/runner/runner.h"
-#include "sim/structure/check.h"
 
 namespace stsim::cli {
 
@@ -118,22 +118,8 @@ class ProgressPrinter {
 int run(const RunArguments& args) {
   // From the start: a signal while loading stops the run before its first replication.
   install_signal_handlers();
-  std::vector<scenario::Assignment> overrides;
-  bool bad = false;
-  for (const auto& text : args.sets) {
-    std::string error;
-    if (auto assignment = scenario::parse_assignment(text, error)) {
-      overrides.push_back(std::move(*assignment));
-    } else {
-      fmt::print(stderr, "<command line>:1:1: error: --set '{}': {}\n", text, error);
-      bad = true;
-    }
-  }
-  if (bad) return exit_invalid_input;
-
-  auto loaded = structure::load_checked(args.file, overrides);
-  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", scenario::format(d));
-  if (!loaded.ok()) return exit_invalid_input;
+  const auto loaded = load_scenario(args.file, args.sets);
+  if (!loaded) return exit_invalid_input;
 
   runner::RunOptions options;
   options.threads = args.threads;
@@ -145,7 +131,7 @@ int run(const RunArguments& args) {
 
   runner::Plan plan;
   try {
-    plan = runner::make_plan(*loaded.scenario, options);
+    plan = runner::make_plan(*loaded, options);
   } catch (const runner::InvalidSweep& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", scenario::format(d));
     return exit_invalid_input;

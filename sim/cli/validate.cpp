@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
-#include "sim/cli/readable.h"
+#include "sim/cli/scenario_input.h"
 #include "sim/structure/check.h"
 #include "sim/structure/graph.h"
 

@@ -217,5 +217,5 @@ TEST_CASE("graph rejects a bad --set before drawing anything", "[graph]") {
   const auto malformed = run_stsim({"graph", fixture("layered.toml"), "--set", "garbage"});
   CHECK(malformed.exit_code == stsim::cli::exit_invalid_input);
   CHECK(malformed.out.empty());
-  CHECK(malformed.err.rfind("stsim graph: error: --set 'garbage': ", 0) == 0);
+  CHECK(malformed.err.rfind("<command line>:1:1: error: --set 'garbage': ", 0) == 0);
 }

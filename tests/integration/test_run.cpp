@@ -220,7 +220,20 @@ TEST_CASE("a bad --set is rejected before anything is written", "[integration]")
   const auto malformed = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
                                         " --set nonsense --progress none");
   CHECK(malformed.code == stsim::cli::exit_invalid_input);
+  CHECK_THAT(malformed.err, Catch::StartsWith("<command line>:1:1: error: --set 'nonsense': "));
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("run and analytic reject a missing scenario file in one line", "[integration]") {
+  TempDir dir;
+  const auto missing = (dir.path / "absent.toml").string();
+  const auto out = dir.path / "out.h5";
+  for (const std::string& arguments : {" run " + missing + " -o " + out.string(), " analytic " + missing}) {
+    const auto run = shell(dir, binary_path() + arguments);
+    CHECK(run.code == stsim::cli::exit_invalid_input);
+    CHECK(run.err == missing + ": error: cannot read the file: No such file or directory\n");
+    CHECK_FALSE(fs::exists(out));
+  }
 }
 
 TEST_CASE("SIGTERM stops a run with the interrupted code and no result file", "[integration]") {
