@@ -70,7 +70,7 @@ def draw(r):
     fig.tight_layout()
     text = (f"System harm rate per task against the model's error rate per task ({along.path} swept), "
             f"one curve per {_series_name(r, along)}. Bands: 95% confidence intervals of the harm rate "
-            f"(exact binomial). Dashed line: harm rate equal to the model error rate; a curve below it "
+            f"(exact binomial, on the effective sample where harms cluster within replications). Dashed line: harm rate equal to the model error rate; a curve below it "
             f"means the system stops or absorbs errors, above it means harm the model's errors do not "
             f"explain (misuse, operators). Open carets: no harm observed at that point, drawn at the "
             f"95% upper bound.")
@@ -78,5 +78,13 @@ def draw(r):
 
 
 def _series_name(r, along):
-    others = [c.path for c in r.columns if c is not along]
+    """The swept dimensions the curves stand for, with their labels where they have them."""
+    others = []
+    for c in r.columns:
+        if c is along:
+            continue
+        if c.labels is not None:
+            others.append(f"{c.path} ({', '.join(dict.fromkeys(c.labels))})")
+        else:
+            others.append(c.path)
     return " x ".join(others) if others else "scenario"
