@@ -312,6 +312,17 @@ std::optional<Scenario> Loader::load(std::string_view text, const std::vector<As
     apply_assignment(spec_, assignment, where, diagnostics_);
   }
   if (sweep_table_) read_sweep(*sweep_table_);
+  // The sweep sets its paths at every point, after --set: such an override would do nothing.
+  for (const auto& assignment : overrides) {
+    for (const auto& dimension : sweep_.dimensions) {
+      if (dimension.path == assignment.path) {
+        warning({command_line, 1, 1},
+                fmt::format("--set '{}' has no effect: the sweep sets it at every point ({}:{}:{}); change the "
+                            "sweep's values instead",
+                            assignment.path, dimension.where.file, dimension.where.line, dimension.where.column));
+      }
+    }
+  }
 
   std::erase_if(spec_.components, [this](const model::ComponentSpec& c) {
     return std::find(placeholders_.begin(), placeholders_.end(), c.id) != placeholders_.end();

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "sim/scenario/parameters.h"
@@ -72,6 +73,15 @@ TEST_CASE("overrides are applied after the file and reported at the command line
   CHECK(spec.components[0].next[0] == "world");
   CHECK(spec.components[0].next_where[0].file == "<command line>");
   CHECK(ok.scenario->overrides.size() == 3);
+  // model.reliability is also swept: the sweep would set it at every point after --set.
+  const auto swept_line = 1 + std::count(testing::full_text.begin(),
+                                         testing::full_text.begin() + static_cast<std::ptrdiff_t>(testing::full_text.find(
+                                             "[[sweep.dimensions]]\npath = \"model.reliability\"")),
+                                         '\n');
+  CHECK(ok.diagnostics.size() == 1);
+  CHECK(format(ok.diagnostics.front()) ==
+        "<command line>:1:1: warning: --set 'model.reliability' has no effect: the sweep sets it at every point "
+        "(full.toml:" + std::to_string(swept_line) + ":1); change the sweep's values instead");
 
   const auto bad = load_string(testing::full_text, "full.toml",
                                {*parse_assignment("model.reliabilty=0.5", error),

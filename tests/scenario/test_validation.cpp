@@ -362,5 +362,7 @@ high = 0.5
       "bad.toml:15:26: error: component 'model' (kind ai) has no port 'block'; expected pass, refuse or defer",
       "bad.toml:18:8: error: 'filter.kind' has unknown value \"safegard\"; did you mean \"safeguard\"?",
       "bad.toml:28:7: error: sweep dimension 'model.reliability' has low = 0.9 and high = 0.5; expected low < high",
-      "<command line>:1:19: error: 'model.reliability' must be a probability in [0, 1]; got 2"});
+      "<command line>:1:19: error: 'model.reliability' must be a probability in [0, 1]; got 2",
+      "<command line>:1:1: warning: --set 'model.reliability' has no effect: the sweep sets it at every point "
+      "(bad.toml:26:1); change the sweep's values instead"});
 }
