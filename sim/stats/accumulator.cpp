@@ -13,6 +13,14 @@ void MeanAccumulator::add(double x) {
   m2_ += delta * (x - mean_);
 }
 
+MeanAccumulator MeanAccumulator::from_state(const State& s) {
+  MeanAccumulator a;
+  a.n_ = s.n;
+  a.mean_ = s.mean;
+  a.m2_ = s.m2;
+  return a;
+}
+
 void MeanAccumulator::merge(const MeanAccumulator& other) {
   if (other.n_ == 0) {
     return;

@@ -22,6 +22,16 @@ class MeanAccumulator {
   double standard_error() const;    // sqrt(variance / n); 0 when n < 2
   double relative_error() const;    // standard_error / |mean|; +inf when mean == 0
 
+  // The exact state, for checkpoints and for shipping partial results between processes:
+  // restoring it continues the same sequence of updates bit for bit.
+  struct State {
+    std::uint64_t n = 0;
+    double mean = 0.0;
+    double m2 = 0.0;
+  };
+  State state() const { return {n_, mean_, m2_}; }
+  static MeanAccumulator from_state(const State& s);
+
  private:
   std::uint64_t n_ = 0;
   double mean_ = 0.0;

@@ -170,3 +170,18 @@ TEST_CASE("count accumulator: overflow of the total is an error", "[stats]") {
   CHECK(c.total() == UINT64_MAX);
   CHECK(c.count() == 1);
 }
+
+TEST_CASE("mean accumulator: a restored state continues the same updates bit for bit", "[stats]") {
+  const auto xs = observations(2000);
+  MeanAccumulator uninterrupted;
+  MeanAccumulator first_half;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    uninterrupted.add(xs[i]);
+    if (i < xs.size() / 2) first_half.add(xs[i]);
+  }
+  auto resumed = MeanAccumulator::from_state(first_half.state());
+  for (std::size_t i = xs.size() / 2; i < xs.size(); ++i) resumed.add(xs[i]);
+  CHECK(resumed.count() == uninterrupted.count());
+  CHECK(same_bits(resumed.mean(), uninterrupted.mean()));
+  CHECK(same_bits(resumed.variance(), uninterrupted.variance()));
+}
