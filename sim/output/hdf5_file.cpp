@@ -255,6 +255,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.attribute("/", "scenario_name", spec.name);
   w.attribute("/", "seed", r.seed);
   w.attribute("/", "threads", r.threads);
+  w.attribute("/", "processes", r.processes);
   w.attribute("/", "started", r.started);
   w.attribute("/", "finished", r.finished);
   w.attribute("/", "points", static_cast<std::uint32_t>(points));
@@ -345,6 +346,14 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.attribute("/runtime", "total_wall_seconds", r.total_wall_seconds);
   w.attribute("/runtime", "tasks_per_second",
               r.total_wall_seconds > 0.0 ? static_cast<double>(tasks) / r.total_wall_seconds : 0.0);
+
+  if (r.shard.count > 1) {
+    // A slice of a sharded run: its points' rows hold results, the others are empty; the
+    // exact folded statistics let `stsim merge` rebuild the unsharded file.
+    w.attribute("/", "shard_index", r.shard.index + 1);
+    w.attribute("/", "shard_count", r.shard.count);
+    w.numbers("/shard_state", runner::encode_state(r.state));
+  }
 
   // Last: a file without this attribute was not finished.
   w.attribute("/", "status", std::string("complete"));
@@ -519,6 +528,10 @@ std::vector<double> ResultFile::doubles(const std::string& dataset) const {
 
 std::vector<std::uint64_t> ResultFile::integers(const std::string& dataset) const {
   return read_numbers<std::uint64_t>(file_, dataset);
+}
+
+std::vector<std::uint8_t> ResultFile::bytes(const std::string& dataset) const {
+  return read_numbers<std::uint8_t>(file_, dataset);
 }
 
 std::vector<std::string> ResultFile::strings(const std::string& dataset) const {

@@ -46,6 +46,7 @@ class ResultFile {
   std::vector<double> doubles(const std::string& dataset) const;
   std::vector<std::uint64_t> integers(const std::string& dataset) const;
   std::vector<std::string> strings(const std::string& dataset) const;
+  std::vector<std::uint8_t> bytes(const std::string& dataset) const;  // opaque uint8 data
 
   // Attributes of an object ("/" for the root).
   bool has_attribute(const std::string& object, const std::string& name) const;

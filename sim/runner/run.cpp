@@ -1,7 +1,7 @@
-// The replication engine: blocks of replications over worker threads, folded per point
-// in block order by whichever thread delivers the block that completes a prefix. All
-// shared state is guarded by one mutex taken twice per block (hand-out and delivery),
-// never per replication.
+// The replication engine: blocks of replications over worker threads (and remote
+// workers), folded per point in block order by whichever thread delivers the block that
+// completes a prefix. All shared state is guarded by one mutex taken twice per block
+// (hand-out and delivery), never per replication.
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +15,9 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
+#include "sim/runner/block.h"
 #include "sim/runner/runner.h"
 #include "sim/stats/accumulator.h"
 #include "sim/stats/intervals.h"
@@ -27,100 +29,9 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 using Clock = std::chrono::steady_clock;
-using Values = std::array<double, metric_count>;  // one replication's metric values
-
-// Pooled events over exposures, with the sums a cluster-robust (ratio estimator)
-// standard error needs: replications are the independent units, not tasks.
-struct Pooled {
-  std::uint64_t n = 0;
-  std::uint64_t count = 0;
-  double exposure = 0.0;
-  double skk = 0.0, skt = 0.0, stt = 0.0;
-
-  void add(const Observation& o) {
-    const auto k = static_cast<double>(o.count);
-    ++n;
-    count += o.count;
-    exposure += o.exposure;
-    skk += k * k;
-    skt += k * o.exposure;
-    stt += o.exposure * o.exposure;
-  }
-  void merge(const Pooled& b) {
-    n += b.n;
-    count += b.count;
-    exposure += b.exposure;
-    skk += b.skk;
-    skt += b.skt;
-    stt += b.stt;
-  }
-  double mean() const { return exposure > 0.0 ? static_cast<double>(count) / exposure : nan; }
-  double standard_error() const {
-    if (!(exposure > 0.0)) return nan;
-    const double r = mean();
-    if (n < 2) {
-      // One replication: no between-replication spread to estimate; binomial/Poisson form.
-      return std::sqrt(r * std::max(0.0, 1.0 - r) / exposure);
-    }
-    const double residual = std::max(0.0, skk - 2.0 * r * skt + r * r * stt);
-    const auto dn = static_cast<double>(n);
-    return std::sqrt(dn / (dn - 1.0) * residual) / exposure;
-  }
-};
-
-// Everything a block of consecutive replications of one point contributes.
-struct BlockResult {
-  std::uint32_t point = 0;
-  std::uint32_t block = 0;
-  std::uint32_t replications = 0;
-  std::array<Pooled, metric_count> pooled;
-  std::array<stats::MeanAccumulator, metric_count> means;
-  std::vector<Values> values;  // per replication, kept only when there is a baseline
-  std::uint64_t censored = 0;
-  std::array<std::uint64_t, model::harm_origin_count> harms_by_origin = {};
-  std::uint64_t latent = 0, common_cause = 0, errors_no_harm = 0;
-  std::vector<std::uint64_t> near_misses, harms_last;
-  std::vector<std::uint64_t> bin_sum;
-  std::vector<double> bin_squares;
-  std::vector<std::uint64_t> first_harm;
-  std::uint64_t first_harm_censored = 0;
-  std::uint64_t events = 0, tasks = 0;
-  double seconds = 0.0;
-
-  void size_for(std::size_t components, std::size_t bins) {
-    near_misses.assign(components, 0);
-    harms_last.assign(components, 0);
-    bin_sum.assign(bins, 0);
-    bin_squares.assign(bins, 0.0);
-    first_harm.assign(bins, 0);
-  }
-
-  void merge(const BlockResult& b) {
-    replications += b.replications;
-    for (std::size_t i = 0; i < metric_count; ++i) {
-      pooled[i].merge(b.pooled[i]);
-      means[i].merge(b.means[i]);
-    }
-    censored += b.censored;
-    for (std::size_t i = 0; i < harms_by_origin.size(); ++i) harms_by_origin[i] += b.harms_by_origin[i];
-    latent += b.latent;
-    common_cause += b.common_cause;
-    errors_no_harm += b.errors_no_harm;
-    for (std::size_t c = 0; c < near_misses.size(); ++c) {
-      near_misses[c] += b.near_misses[c];
-      harms_last[c] += b.harms_last[c];
-    }
-    for (std::size_t i = 0; i < bin_sum.size(); ++i) {
-      bin_sum[i] += b.bin_sum[i];
-      bin_squares[i] += b.bin_squares[i];
-      first_harm[i] += b.first_harm[i];
-    }
-    first_harm_censored += b.first_harm_censored;
-    events += b.events;
-    tasks += b.tasks;
-    seconds += b.seconds;
-  }
-};
+using detail::BlockResult;
+using detail::PointState;
+using detail::Values;
 
 double relative_error(const BlockResult& total, MetricId id) {
   const auto i = static_cast<std::size_t>(id);
@@ -129,22 +40,6 @@ double relative_error(const BlockResult& total, MetricId id) {
   if (!(m != 0.0) || std::isnan(m)) return std::numeric_limits<double>::infinity();
   return total.pooled[i].standard_error() / std::abs(m);
 }
-
-struct PointState {
-  std::uint32_t issued = 0;       // blocks handed out
-  std::uint32_t merged = 0;       // blocks folded into `total`
-  bool done = false;
-  std::uint32_t stop_blocks = 0;  // blocks folded when done
-  std::map<std::uint32_t, BlockResult> pending;  // finished, waiting for earlier blocks
-  BlockResult total;
-  // Baseline only: its stop decision at a boundary waits for every other point to reach it.
-  bool awaiting_decision = false;
-  bool own_rule_met = false;
-  // Pairing with the baseline.
-  std::uint32_t paired = 0;                          // blocks paired
-  std::map<std::uint32_t, std::vector<Values>> unpaired;
-  std::array<stats::MeanAccumulator, metric_count> differences;
-};
 
 std::string iso_now() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -241,7 +136,161 @@ Statistic finish_paired(const stats::MeanAccumulator& acc) {
   return s;
 }
 
-class Engine {
+std::string code_version() { return fmt::format("{} ({})", version, git_revision); }
+
+std::uint32_t block_count(const ReplicationPlan& rp) {
+  return (rp.max_replications + rp.block_size - 1) / rp.block_size;
+}
+
+// Runs blocks for one worker: one model per point, built on first use.
+class BlockRunner {
+ public:
+  BlockRunner(const Plan& plan, ModelFactory factory)
+      : plan_(plan), factory_(std::move(factory)), models_(plan.specs.size()) {}
+
+  // False when stopped part-way.
+  bool run(const BlockTask& task, const std::atomic<bool>* stop, BlockResult& out) {
+    const auto started = Clock::now();
+    const auto& rp = plan_.replications;
+    const auto& spec = plan_.specs[task.point];
+    const double horizon = spec.horizon;
+    const std::size_t components = spec.components.size();
+    const std::uint32_t bins = spec.time_bins;
+    const bool baseline = plan_.design.baseline.has_value();
+    auto& model = models_[task.point];
+    if (!model) model = factory_(spec);
+    auto& m = metrics_;
+    out.point = task.point;
+    out.block = task.block;
+    out.replications = std::min(rp.block_size, rp.max_replications - task.block * rp.block_size);
+    out.size_for(components, bins);
+    if (baseline) out.values.resize(out.replications);
+    const std::uint32_t stream_point = rp.common_random_numbers ? 0 : task.point;
+    const std::uint32_t first = task.block * rp.block_size;
+    for (std::uint32_t i = 0; i < out.replications; ++i) {
+      if (stop && stop->load(std::memory_order_relaxed)) return false;
+      model->run(rp.seed, stream_point, first + i, m);
+      observe(m, horizon, observations_);
+      for (std::size_t k = 0; k < metric_count; ++k) {
+        const auto id = static_cast<MetricId>(k);
+        if (info(id).kind == MetricKind::mean) {
+          if (observations_[k].defined) out.means[k].add(observations_[k].value);
+        } else {
+          out.pooled[k].add(observations_[k]);
+        }
+        if (baseline) out.values[i][k] = replication_value(id, observations_[k]);
+      }
+      for (std::size_t o = 0; o < model::harm_origin_count; ++o) out.harms_by_origin[o] += m.harms_by_origin[o];
+      out.latent += m.harms_latent_involved;
+      out.common_cause += m.harms_common_cause;
+      out.errors_no_harm += m.model_errors_no_harm;
+      for (std::size_t c = 0; c < components && c < m.near_misses_by_layer.size(); ++c) {
+        out.near_misses[c] += m.near_misses_by_layer[c];
+      }
+      for (std::size_t c = 0; c < components && c < m.harms_by_last_layer.size(); ++c) {
+        out.harms_last[c] += m.harms_by_last_layer[c];
+      }
+      for (std::size_t b = 0; b < bins && b < m.harm_series.size(); ++b) {
+        out.bin_sum[b] += m.harm_series[b];
+        const auto x = static_cast<double>(m.harm_series[b]);
+        out.bin_squares[b] += x * x;
+      }
+      if (m.first_harm_observed && bins > 0) {
+        auto bin = static_cast<std::size_t>(m.time_to_first_harm / horizon * static_cast<double>(bins));
+        out.first_harm[std::min<std::size_t>(bin, bins - 1)] += 1;
+      } else {
+        out.first_harm_censored += 1;
+      }
+      out.events += m.events;
+      out.tasks += m.tasks;
+    }
+    out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return true;
+  }
+
+ private:
+  const Plan& plan_;
+  ModelFactory factory_;
+  std::vector<std::unique_ptr<ReplicationModel>> models_;
+  model::ReplicationMetrics metrics_;
+  Observations observations_;
+};
+
+// Statistics per point from folded states: the part of a RunResult that is results.
+void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult& result) {
+  const auto baseline = plan.design.baseline;
+  const auto& spec = plan.specs.front();
+  const std::uint32_t bins = spec.time_bins;
+  result.plan = plan;
+  result.seed = plan.replications.seed;
+  result.fingerprint = fingerprint(plan);
+  for (const auto& c : spec.components) {
+    result.components.push_back(c.id);
+    result.component_kinds.emplace_back(model::to_string(c.kind));
+  }
+  for (std::uint32_t b = 0; b <= bins; ++b) {
+    result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) / static_cast<double>(bins));
+  }
+  for (std::uint32_t p = 0; p < states.size(); ++p) {
+    const auto& s = states[p];
+    const auto& t = s.total;
+    PointResult r;
+    r.label = plan.design.point_labels[p];
+    for (std::size_t k = 0; k < metric_count; ++k) {
+      r.metrics[k] = finish(t, static_cast<MetricId>(k));
+      if (baseline) {
+        if (p == *baseline) {
+          r.paired[k] = Statistic{t.replications, 0.0, 0.0, 0.0, 0.0, 0, nan, nan};
+        } else {
+          r.paired[k] = finish_paired(s.differences[k]);
+        }
+      }
+    }
+    r.time_to_first_harm_censored = t.first_harm_censored;
+    r.harms_by_origin = t.harms_by_origin;
+    r.harms_latent_involved = t.latent;
+    r.harms_common_cause = t.common_cause;
+    r.model_errors_no_harm = t.errors_no_harm;
+    r.near_misses_by_layer = t.near_misses;
+    r.harms_by_last_layer = t.harms_last;
+    const auto n = static_cast<double>(t.replications);
+    for (std::uint32_t b = 0; b < bins; ++b) {
+      const double mean = n > 0 ? static_cast<double>(t.bin_sum[b]) / n : nan;
+      double se = nan;
+      if (n > 1) {
+        const double var = std::max(0.0, (t.bin_squares[b] - n * mean * mean) / (n - 1.0));
+        se = std::sqrt(var / n);
+      }
+      r.harms_mean.push_back(mean);
+      r.harms_stderr.push_back(se);
+    }
+    r.first_harm_counts = t.first_harm;
+    r.first_harm_censored = t.first_harm_censored;
+    r.replications = t.replications;
+    r.events = t.events;
+    r.tasks = t.tasks;
+    r.wall_seconds = t.seconds;
+    result.points.push_back(std::move(r));
+  }
+}
+
+// A checkpoint's or shard's points must have the plan's shape; anything else is a file
+// from another plan that slipped past the fingerprint, or corruption.
+void check_shape(const Plan& plan, const std::vector<PointState>& states) {
+  const std::size_t components = plan.specs.front().components.size();
+  const std::size_t bins = plan.specs.front().time_bins;
+  const auto max_blocks = block_count(plan.replications);
+  bool fits = states.size() == plan.design.size();
+  for (const auto& s : states) {
+    const auto& t = s.total;
+    fits = fits && t.near_misses.size() == components && t.harms_last.size() == components &&
+           t.bin_sum.size() == bins && t.bin_squares.size() == bins && t.first_harm.size() == bins &&
+           s.merged <= max_blocks && s.paired <= max_blocks;
+  }
+  if (!fits) throw std::invalid_argument("the saved statistics do not fit the plan (corrupt file?)");
+}
+
+class Engine final : public WorkQueue {
  public:
   Engine(const Plan& plan, const RunOptions& options, const ModelFactory& factory)
       : plan_(plan), options_(options), factory_(factory), rp_(plan.replications) {
@@ -249,11 +298,27 @@ class Engine {
     baseline_ = plan.design.baseline;
     components_ = plan.specs.front().components.size();
     bins_ = plan.specs.front().time_bins;
-    max_blocks_ = (rp_.max_replications + rp_.block_size - 1) / rp_.block_size;
+    max_blocks_ = block_count(rp_);
     threads_ = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     window_ = std::max<std::uint32_t>(4, 2 * threads_);
-    state_.resize(points_);
-    for (auto& s : state_) s.total.size_for(components_, bins_);
+    slots_.resize(points_);
+    for (std::uint32_t p = 0; p < points_; ++p) {
+      auto& s = slots_[p].state;
+      s.total.size_for(components_, bins_);
+      slots_[p].active = options.shard.owns(p) || (baseline_ && *baseline_ == p);
+      // A point of another slice is finished before it starts: it never runs here, and
+      // the baseline's stopping and pairing rules see it as stopped at block 0.
+      if (!slots_[p].active) s.done = true;
+    }
+    if (options.resume) {
+      auto states = detail::decode_points(options.resume->points);
+      check_shape(plan, states);
+      for (std::uint32_t p = 0; p < points_; ++p) {
+        slots_[p].state = std::move(states[p]);
+        slots_[p].issued = slots_[p].state.merged;
+      }
+    }
+    finished_ = all_finished();
   }
 
   RunResult run() {
@@ -261,13 +326,17 @@ class Engine {
     result.started = iso_now();
     const auto start = Clock::now();
     std::vector<std::thread> workers;
-    workers.reserve(threads_);
+    workers.reserve(threads_ + 1);
     for (unsigned t = 0; t < threads_; ++t) workers.emplace_back([this] { work(); });
+    if (options_.remote) workers.emplace_back([this] { serve_remote(); });
     {
       std::unique_lock lock(mutex_);
       const auto interval = std::chrono::duration<double>(
           std::max(0.01, std::min(options_.progress_interval_seconds, 0.1)));
       auto next_report = start;
+      const auto checkpoint_every = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(std::max(0.0, options_.checkpoint_interval_seconds)));
+      auto next_checkpoint = start + checkpoint_every;
       while (!finished_ && !failed_) {
         changed_.wait_for(lock, interval);
         if (stopped()) break;
@@ -279,9 +348,17 @@ class Engine {
           next_report = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(options_.progress_interval_seconds));
         }
+        if (options_.on_checkpoint && !finished_ && Clock::now() >= next_checkpoint) {
+          auto points = snapshot_locked();
+          lock.unlock();
+          options_.on_checkpoint(state_from(points, false));
+          lock.lock();
+          next_checkpoint = Clock::now() + checkpoint_every;
+        }
       }
       abort_ = true;
       work_available_.notify_all();
+      changed_.notify_all();
     }
     for (auto& w : workers) w.join();
     if (failure_) std::rethrow_exception(failure_);
@@ -290,50 +367,108 @@ class Engine {
     result.total_wall_seconds = std::chrono::duration<double>(end - start).count();
     result.complete = finished_;
     if (options_.on_progress) options_.on_progress(progress_locked(start));
-    assemble(result);
+    auto points = snapshot_locked();
+    // Stopped before the end: the folded work is saved so that a resume loses none of it.
+    if (!finished_ && options_.on_checkpoint) options_.on_checkpoint(state_from(points, false));
+    assemble(plan_, points, result);
+    result.threads = threads_;
+    result.command_line = options_.command_line;
+    result.shard = options_.shard;
+    result.state = state_from(points, finished_);
     return result;
   }
 
+  // WorkQueue, for remote workers.
+  std::optional<BlockTask> take() override {
+    std::lock_guard lock(mutex_);
+    if (abort_ || finished_ || failed_) return std::nullopt;
+    return next_task();
+  }
+
+  void deliver(std::span<const std::uint8_t> bytes) override {
+    auto block = detail::decode_block(bytes);
+    if (block.point >= points_ || block.block >= max_blocks_ || block.near_misses.size() != components_ ||
+        block.bin_sum.size() != bins_ || block.values.size() != (baseline_ ? block.replications : 0)) {
+      throw std::runtime_error("a remote worker delivered a block that does not fit the plan");
+    }
+    {
+      std::lock_guard lock(mutex_);
+      deliver_locked(std::move(block));
+    }
+    work_available_.notify_all();
+    changed_.notify_all();
+  }
+
+  void fail(const std::string& message) override {
+    {
+      std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::make_exception_ptr(std::runtime_error(message));
+      failed_ = true;
+    }
+    work_available_.notify_all();
+    changed_.notify_all();
+  }
+
+  bool over() const override {
+    std::lock_guard lock(mutex_);
+    return abort_ || finished_ || failed_;
+  }
+
+  void wait(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout);
+  }
+
  private:
-  struct Task {
-    std::uint32_t point = 0;
-    std::uint32_t block = 0;
+  struct Slot {
+    PointState state;
+    bool active = true;             // this run's slice holds the point
+    std::uint32_t issued = 0;       // blocks handed out
+    std::map<std::uint32_t, BlockResult> pending;  // finished, waiting for earlier blocks
   };
 
   bool stopped() const { return options_.stop && options_.stop->load(std::memory_order_relaxed); }
 
-  std::uint32_t block_reps(std::uint32_t block) const {
-    return std::min(rp_.block_size, rp_.max_replications - block * rp_.block_size);
+  std::vector<PointState> snapshot_locked() const {
+    std::vector<PointState> points;
+    points.reserve(points_);
+    for (const auto& slot : slots_) points.push_back(slot.state);
+    return points;
+  }
+
+  RunState state_from(const std::vector<PointState>& points, bool complete) const {
+    RunState state = run_identity(plan_, options_);
+    state.complete = complete;
+    state.points = detail::encode_points(points);
+    return state;
   }
 
   // The unissued block with the lowest index over points still running (ties: lowest
   // point), within a window past the slowest point so that finished blocks waiting for
   // an earlier one stay few.
-  std::optional<Task> next_task() {
+  std::optional<BlockTask> next_task() {
     std::uint32_t slowest = std::numeric_limits<std::uint32_t>::max();
-    for (const auto& s : state_) {
-      if (!s.done) slowest = std::min(slowest, s.merged);
+    for (const auto& slot : slots_) {
+      if (!slot.state.done) slowest = std::min(slowest, slot.state.merged);
     }
-    std::optional<Task> best;
+    std::optional<BlockTask> best;
     for (std::uint32_t p = 0; p < points_; ++p) {
-      const auto& s = state_[p];
-      if (s.done || s.issued >= max_blocks_ || s.issued >= slowest + window_) continue;
-      if (!best || s.issued < best->block) best = Task{p, s.issued};
+      const auto& slot = slots_[p];
+      if (slot.state.done || slot.issued >= max_blocks_ || slot.issued >= slowest + window_) continue;
+      if (!best || slot.issued < best->block) best = BlockTask{p, slot.issued};
     }
-    if (best) ++state_[best->point].issued;
+    if (best) ++slots_[best->point].issued;
     return best;
   }
 
   void work() {
-    std::vector<std::unique_ptr<ReplicationModel>> models(points_);
-    model::ReplicationMetrics metrics;
-    Observations observations;
+    BlockRunner runner(plan_, factory_);
     try {
       for (;;) {
-        Task task;
+        BlockTask task;
         {
           std::unique_lock lock(mutex_);
-          std::optional<Task> next;
+          std::optional<BlockTask> next;
           work_available_.wait(lock, [&] {
             if (abort_ || finished_ || failed_) return true;
             next = next_task();
@@ -342,78 +477,36 @@ class Engine {
           if (!next) return;
           task = *next;
         }
-        auto& model = models[task.point];
-        if (!model) model = factory_(plan_.specs[task.point]);
         BlockResult block;
-        if (!run_block(*model, task, metrics, observations, block)) return;
+        if (!runner.run(task, options_.stop, block)) return;
         {
           std::lock_guard lock(mutex_);
-          deliver(std::move(block));
+          deliver_locked(std::move(block));
         }
         work_available_.notify_all();
         changed_.notify_all();
       }
     } catch (...) {
-      std::lock_guard lock(mutex_);
-      if (!failure_) failure_ = std::current_exception();
-      failed_ = true;
-      work_available_.notify_all();
-      changed_.notify_all();
+      fail_with(std::current_exception());
     }
   }
 
-  // False when stopped part-way.
-  bool run_block(ReplicationModel& model, const Task& task, model::ReplicationMetrics& m,
-                 Observations& obs, BlockResult& out) {
-    const auto started = Clock::now();
-    const auto& spec = plan_.specs[task.point];
-    const double horizon = spec.horizon;
-    out.point = task.point;
-    out.block = task.block;
-    out.replications = block_reps(task.block);
-    out.size_for(components_, bins_);
-    if (baseline_) out.values.resize(out.replications);
-    const std::uint32_t stream_point = rp_.common_random_numbers ? 0 : task.point;
-    const std::uint32_t first = task.block * rp_.block_size;
-    for (std::uint32_t i = 0; i < out.replications; ++i) {
-      if (stopped()) return false;
-      model.run(rp_.seed, stream_point, first + i, m);
-      observe(m, horizon, obs);
-      for (std::size_t k = 0; k < metric_count; ++k) {
-        const auto id = static_cast<MetricId>(k);
-        if (info(id).kind == MetricKind::mean) {
-          if (obs[k].defined) out.means[k].add(obs[k].value);
-        } else {
-          out.pooled[k].add(obs[k]);
-        }
-        if (baseline_) out.values[i][k] = replication_value(id, obs[k]);
-      }
-      for (std::size_t o = 0; o < model::harm_origin_count; ++o) out.harms_by_origin[o] += m.harms_by_origin[o];
-      out.latent += m.harms_latent_involved;
-      out.common_cause += m.harms_common_cause;
-      out.errors_no_harm += m.model_errors_no_harm;
-      for (std::size_t c = 0; c < components_ && c < m.near_misses_by_layer.size(); ++c) {
-        out.near_misses[c] += m.near_misses_by_layer[c];
-      }
-      for (std::size_t c = 0; c < components_ && c < m.harms_by_last_layer.size(); ++c) {
-        out.harms_last[c] += m.harms_by_last_layer[c];
-      }
-      for (std::size_t b = 0; b < bins_ && b < m.harm_series.size(); ++b) {
-        out.bin_sum[b] += m.harm_series[b];
-        const auto x = static_cast<double>(m.harm_series[b]);
-        out.bin_squares[b] += x * x;
-      }
-      if (m.first_harm_observed && bins_ > 0) {
-        auto bin = static_cast<std::size_t>(m.time_to_first_harm / horizon * static_cast<double>(bins_));
-        out.first_harm[std::min<std::size_t>(bin, bins_ - 1)] += 1;
-      } else {
-        out.first_harm_censored += 1;
-      }
-      out.events += m.events;
-      out.tasks += m.tasks;
+  void serve_remote() {
+    try {
+      options_.remote->serve(*this);
+    } catch (...) {
+      fail_with(std::current_exception());
     }
-    out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    return true;
+  }
+
+  void fail_with(std::exception_ptr failure) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::move(failure);
+      failed_ = true;
+    }
+    work_available_.notify_all();
+    changed_.notify_all();
   }
 
   bool own_rule(const PointState& s) const {
@@ -423,30 +516,35 @@ class Engine {
     return n >= rp_.min_replications && relative_error(s.total, rp_.metric) <= rp_.relative_error;
   }
 
-  void finish_point(PointState& s) {
-    s.done = true;
-    s.stop_blocks = s.merged;
-    s.pending.clear();
+  void finish_point(Slot& slot) {
+    slot.state.done = true;
+    slot.state.stop_blocks = slot.state.merged;
+    slot.pending.clear();
+  }
+
+  bool all_finished() const {
+    return std::all_of(slots_.begin(), slots_.end(), [](const auto& x) { return x.state.done; }) &&
+           (!baseline_ || all_paired());
   }
 
   // Called with the lock held.
-  void deliver(BlockResult&& block) {
-    auto& s = state_[block.point];
-    if (s.done || block.block < s.merged) return;  // beyond the stopping boundary
-    s.pending.emplace(block.block, std::move(block));
+  void deliver_locked(BlockResult&& block) {
+    auto& slot = slots_[block.point];
+    if (slot.state.done || block.block < slot.state.merged) return;  // beyond the stopping boundary
+    slot.pending.emplace(block.block, std::move(block));
     bool progress = true;
     while (progress) {
       progress = false;
       for (std::uint32_t p = 0; p < points_; ++p) progress = advance(p) || progress;
       progress = pair_all() || progress;
     }
-    finished_ = std::all_of(state_.begin(), state_.end(), [](const auto& x) { return x.done; }) &&
-                (!baseline_ || all_paired());
+    finished_ = all_finished();
   }
 
   // Folds what can be folded at point p, in block order.
   bool advance(std::uint32_t p) {
-    auto& s = state_[p];
+    auto& slot = slots_[p];
+    auto& s = slot.state;
     bool any = false;
     const bool is_baseline = baseline_ && *baseline_ == p;
     while (!s.done) {
@@ -455,7 +553,7 @@ class Engine {
         bool all_reached = true, all_stopped = true;
         for (std::uint32_t q = 0; q < points_; ++q) {
           if (q == p) continue;
-          const auto& o = state_[q];
+          const auto& o = slots_[q].state;
           if (!o.done && o.merged < s.merged) all_reached = false;
           if (!(o.done && o.stop_blocks <= s.merged)) all_stopped = false;
         }
@@ -463,14 +561,14 @@ class Engine {
         s.awaiting_decision = false;
         any = true;
         if (s.own_rule_met && all_stopped) {
-          finish_point(s);
+          finish_point(slot);
           break;
         }
       }
-      auto it = s.pending.find(s.merged);
-      if (it == s.pending.end()) break;
+      auto it = slot.pending.find(s.merged);
+      if (it == slot.pending.end()) break;
       BlockResult block = std::move(it->second);
-      s.pending.erase(it);
+      slot.pending.erase(it);
       if (baseline_) s.unpaired.emplace(block.block, std::move(block.values));
       s.total.merge(block);
       ++s.merged;
@@ -479,7 +577,7 @@ class Engine {
         s.own_rule_met = own_rule(s);
         s.awaiting_decision = true;
       } else if (own_rule(s)) {
-        finish_point(s);
+        finish_point(slot);
       }
     }
     return any;
@@ -488,11 +586,11 @@ class Engine {
   // Paired differences, block by block in order, while the baseline's block is there.
   bool pair_all() {
     if (!baseline_) return false;
-    auto& base = state_[*baseline_];
+    auto& base = slots_[*baseline_].state;
     bool any = false;
     for (std::uint32_t p = 0; p < points_; ++p) {
       if (p == *baseline_) continue;
-      auto& s = state_[p];
+      auto& s = slots_[p].state;
       while (true) {
         auto mine = s.unpaired.find(s.paired);
         auto theirs = base.unpaired.find(s.paired);
@@ -514,7 +612,7 @@ class Engine {
       bool needed = false;
       for (std::uint32_t p = 0; p < points_ && !needed; ++p) {
         if (p == *baseline_) continue;
-        const auto& s = state_[p];
+        const auto& s = slots_[p].state;
         needed = s.paired <= b && !(s.done && s.stop_blocks <= b);
       }
       if (needed) break;
@@ -526,7 +624,7 @@ class Engine {
   bool all_paired() const {
     for (std::uint32_t p = 0; p < points_; ++p) {
       if (p == *baseline_) continue;
-      const auto& s = state_[p];
+      const auto& s = slots_[p].state;
       if (s.paired < s.stop_blocks) return false;
     }
     return true;
@@ -534,71 +632,16 @@ class Engine {
 
   Progress progress_locked(Clock::time_point start) const {
     Progress progress;
-    progress.points_total = points_;
-    for (const auto& s : state_) {
+    for (const auto& slot : slots_) {
+      if (!slot.active) continue;
+      const auto& s = slot.state;
+      ++progress.points_total;
       progress.points_done += s.done ? 1 : 0;
       progress.replications_done += s.total.replications;
       progress.replications_planned += s.done ? s.total.replications : rp_.max_replications;
     }
     progress.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return progress;
-  }
-
-  void assemble(RunResult& result) const {
-    result.plan = plan_;
-    result.seed = rp_.seed;
-    result.threads = threads_;
-    result.command_line = options_.command_line;
-    result.fingerprint = fingerprint(plan_);
-    const auto& spec = plan_.specs.front();
-    for (const auto& c : spec.components) {
-      result.components.push_back(c.id);
-      result.component_kinds.emplace_back(model::to_string(c.kind));
-    }
-    for (std::uint32_t b = 0; b <= bins_; ++b) {
-      result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) / static_cast<double>(bins_));
-    }
-    for (std::uint32_t p = 0; p < points_; ++p) {
-      const auto& s = state_[p];
-      const auto& t = s.total;
-      PointResult r;
-      r.label = plan_.design.point_labels[p];
-      for (std::size_t k = 0; k < metric_count; ++k) {
-        r.metrics[k] = finish(t, static_cast<MetricId>(k));
-        if (baseline_) {
-          if (p == *baseline_) {
-            r.paired[k] = Statistic{t.replications, 0.0, 0.0, 0.0, 0.0, 0, nan, nan};
-          } else {
-            r.paired[k] = finish_paired(s.differences[k]);
-          }
-        }
-      }
-      r.time_to_first_harm_censored = t.first_harm_censored;
-      r.harms_by_origin = t.harms_by_origin;
-      r.harms_latent_involved = t.latent;
-      r.harms_common_cause = t.common_cause;
-      r.model_errors_no_harm = t.errors_no_harm;
-      r.near_misses_by_layer = t.near_misses;
-      r.harms_by_last_layer = t.harms_last;
-      const auto n = static_cast<double>(t.replications);
-      for (std::uint32_t b = 0; b < bins_; ++b) {
-        const double mean = n > 0 ? static_cast<double>(t.bin_sum[b]) / n : nan;
-        double se = nan;
-        if (n > 1) {
-          const double var = std::max(0.0, (t.bin_squares[b] - n * mean * mean) / (n - 1.0));
-          se = std::sqrt(var / n);
-        }
-        r.harms_mean.push_back(mean);
-        r.harms_stderr.push_back(se);
-      }
-      r.first_harm_counts = t.first_harm;
-      r.first_harm_censored = t.first_harm_censored;
-      r.replications = t.replications;
-      r.events = t.events;
-      r.tasks = t.tasks;
-      r.wall_seconds = t.seconds;
-      result.points.push_back(std::move(r));
-    }
   }
 
   const Plan& plan_;
@@ -613,27 +656,172 @@ class Engine {
   unsigned threads_ = 1;
   std::uint32_t window_ = 4;
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable work_available_;
   std::condition_variable changed_;
-  std::vector<PointState> state_;
+  std::vector<Slot> slots_;
   bool finished_ = false;
   bool abort_ = false;
   bool failed_ = false;
   std::exception_ptr failure_;
 };
 
-}  // namespace
-
-RunResult run_plan(const Plan& plan, const RunOptions& options, const ModelFactory& factory) {
+void check_plan(const Plan& plan) {
   if (plan.specs.empty() || plan.specs.size() != plan.design.size()) {
     throw std::invalid_argument("run_plan: the plan needs one spec per design point");
   }
   if (plan.replications.block_size == 0 || plan.replications.max_replications == 0) {
     throw std::invalid_argument("run_plan: block size and replications must be >= 1");
   }
+}
+
+std::string slice_name(const Shard& s) { return fmt::format("{}/{}", s.index + 1, s.count); }
+
+}  // namespace
+
+std::uint64_t replications_in(const RunState& state) {
+  std::uint64_t total = 0;
+  for (const auto& point : detail::decode_points(state.points)) total += point.total.replications;
+  return total;
+}
+
+RunState run_identity(const Plan& plan, const RunOptions& options) {
+  RunState state;
+  state.stsim_version = code_version();
+  state.fingerprint = fingerprint(plan);
+  state.seed = plan.replications.seed;
+  state.shard = options.shard;
+  state.replications = options.replications;
+  state.until_relative_error = options.until_relative_error;
+  return state;
+}
+
+std::string identity_mismatch(const RunState& saved, const RunState& expected) {
+  if (saved.stsim_version != expected.stsim_version) {
+    return fmt::format("it was made by stsim {}, this is stsim {}", saved.stsim_version, expected.stsim_version);
+  }
+  if (saved.seed != expected.seed) {
+    return fmt::format("it was run with seed {}, this run has seed {}", saved.seed, expected.seed);
+  }
+  if (saved.fingerprint != expected.fingerprint) {
+    return fmt::format(
+        "its resolved configuration differs (fingerprint {}, this run has {}): the scenario, --set, "
+        "--reps or --until-rel-error changed",
+        saved.fingerprint, expected.fingerprint);
+  }
+  if (saved.shard.index != expected.shard.index || saved.shard.count != expected.shard.count) {
+    const auto name = [](const Shard& s) { return s.count == 1 ? std::string("the whole sweep") : "slice " + slice_name(s); };
+    return fmt::format("it holds {}, this run is {}", name(saved.shard), name(expected.shard));
+  }
+  return "";
+}
+
+RunResult run_plan(const Plan& plan, const RunOptions& options, const ModelFactory& factory) {
+  check_plan(plan);
+  const auto& shard = options.shard;
+  if (shard.count == 0 || shard.index >= shard.count || shard.count > plan.design.size()) {
+    throw std::invalid_argument(fmt::format("run_plan: slice {} of a sweep of {} point(s)", slice_name(shard),
+                                            plan.design.size()));
+  }
+  if (options.resume) {
+    if (const auto why = identity_mismatch(*options.resume, run_identity(plan, options)); !why.empty()) {
+      throw std::invalid_argument("cannot resume: " + why);
+    }
+  }
   Engine engine(plan, options, factory);
   return engine.run();
+}
+
+RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) {
+  check_plan(plan);
+  if (shards.empty()) throw std::invalid_argument("no shard files to merge");
+  const auto& first = shards.front();
+  const std::uint32_t count = first.state.shard.count;
+  for (const auto& [name, state] : shards) {
+    if (state.shard.count < 2) throw std::invalid_argument(name + " is not a slice of a sharded run");
+    if (!state.complete) throw std::invalid_argument(name + " is from a run that did not finish");
+    auto expected = state;
+    expected.stsim_version = first.state.stsim_version;
+    expected.seed = first.state.seed;
+    expected.fingerprint = first.state.fingerprint;
+    if (auto why = identity_mismatch(state, expected); !why.empty()) {
+      throw std::invalid_argument(fmt::format("{} belongs to another run than {}: {}", name, first.name, why));
+    }
+    if (state.shard.count != count) {
+      throw std::invalid_argument(fmt::format("{} is slice {}, but {} is slice {}: the files come from "
+                                              "runs split differently",
+                                              name, slice_name(state.shard), first.name, slice_name(first.state.shard)));
+    }
+  }
+  RunOptions options;
+  options.replications = first.state.replications;
+  options.until_relative_error = first.state.until_relative_error;
+  if (const auto why = identity_mismatch(first.state, [&] {
+        auto identity = run_identity(plan, options);
+        identity.shard = first.state.shard;
+        return identity;
+      }());
+      !why.empty()) {
+    throw std::invalid_argument(fmt::format("{} does not match the scenario it records: {}", first.name, why));
+  }
+  std::vector<const NamedState*> by_slice(count, nullptr);
+  for (const auto& shard : shards) {
+    auto& seat = by_slice[shard.state.shard.index];
+    if (seat) {
+      throw std::invalid_argument(fmt::format("slice {} is given twice: {} and {}", slice_name(shard.state.shard),
+                                              seat->name, shard.name));
+    }
+    seat = &shard;
+  }
+  std::vector<std::string> missing;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    if (!by_slice[k]) missing.push_back(slice_name(Shard{k, count}));
+  }
+  if (!missing.empty()) {
+    throw std::invalid_argument(fmt::format("{} of {} slice(s) missing: {}", missing.size(), count,
+                                            fmt::join(missing, ", ")));
+  }
+
+  std::vector<std::vector<PointState>> decoded;
+  for (const auto* shard : by_slice) {
+    decoded.push_back(detail::decode_points(shard->state.points));
+    check_shape(plan, decoded.back());
+  }
+  std::vector<PointState> points(plan.design.size());
+  for (std::uint32_t p = 0; p < points.size(); ++p) {
+    if (plan.design.baseline && *plan.design.baseline == p) {
+      // Every slice ran the baseline as far as its own points needed; the longest is the
+      // baseline of the whole sweep (each is a prefix of the same block sequence).
+      const auto longest = std::max_element(decoded.begin(), decoded.end(), [p](const auto& a, const auto& b) {
+        return a[p].merged < b[p].merged;
+      });
+      points[p] = (*longest)[p];
+    } else {
+      points[p] = decoded[p % count][p];
+    }
+  }
+  RunResult result;
+  assemble(plan, points, result);
+  result.complete = true;
+  result.state = run_identity(plan, options);
+  result.state.complete = true;
+  result.state.points = detail::encode_points(points);
+  return result;
+}
+
+struct BlockWorker::Impl {
+  Impl(const Plan& plan, ModelFactory factory) : runner(plan, std::move(factory)) {}
+  BlockRunner runner;
+};
+
+BlockWorker::BlockWorker(const Plan& plan, const ModelFactory& factory)
+    : impl_(std::make_unique<Impl>(plan, factory)) {}
+BlockWorker::~BlockWorker() = default;
+
+std::optional<std::vector<std::uint8_t>> BlockWorker::run(const BlockTask& task, const std::atomic<bool>* stop) {
+  BlockResult block;
+  if (!impl_->runner.run(task, stop, block)) return std::nullopt;
+  return detail::encode_block(block);
 }
 
 }  // namespace stsim::runner

@@ -9,13 +9,17 @@
 // (and replications within a block in index order), and a precision stopping rule is
 // evaluated at each block boundary in that order. Blocks computed beyond a point's
 // stopping boundary are discarded, so speculative work by other threads never shows.
+// The same holds across processes: blocks run by MPI ranks, slices of a sharded run and a
+// run resumed from a checkpoint fold the same blocks in the same order.
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,6 +43,69 @@ struct Progress {
   double elapsed_seconds = 0.0;
 };
 
+// One block of replications of one point: the unit of work a worker runs.
+struct BlockTask {
+  std::uint32_t point = 0;
+  std::uint32_t block = 0;
+};
+
+// Slice `index` (0-based) of `count` of a sweep, for job arrays: point p belongs to
+// slice p mod count. A slice also runs the baseline, as far as its own points need it
+// for pairing; merging the slices keeps the baseline of the slice that ran it longest,
+// which is exactly the baseline of an unsliced run.
+struct Shard {
+  std::uint32_t index = 0;
+  std::uint32_t count = 1;
+  bool owns(std::uint32_t point) const { return point % count == index; }
+};
+
+// A run's statistics folded so far (at a block boundary of every point), with what
+// identifies the run. Written as a checkpoint to resume from, and into shard files to
+// merge. `points` is runner-internal; it is exact, so continuing from it gives the bits
+// an uninterrupted run gives.
+struct RunState {
+  std::string stsim_version;  // "version (git revision)" of the code that ran it
+  std::string fingerprint;    // of the resolved configuration (RunResult::fingerprint)
+  std::uint64_t seed = 0;
+  Shard shard;
+  // The run's options that shape the plan, so that a merge can rebuild it.
+  std::optional<std::uint32_t> replications;
+  std::optional<double> until_relative_error;
+  bool complete = false;
+  std::vector<std::uint8_t> points;
+};
+std::vector<std::uint8_t> encode_state(const RunState& state);
+// Throws std::runtime_error when the bytes are not a whole state.
+RunState decode_state(std::span<const std::uint8_t> bytes);
+
+// The run's work as seen by workers in other processes. Thread-safe.
+class WorkQueue {
+ public:
+  virtual ~WorkQueue() = default;
+  // The next block to run, if one can be handed out now.
+  virtual std::optional<BlockTask> take() = 0;
+  // A finished block, as encoded by BlockWorker::run.
+  virtual void deliver(std::span<const std::uint8_t> block) = 0;
+  // A remote worker failed: the run fails with this message.
+  virtual void fail(const std::string& message) = 0;
+  // Finished, failed or stopped: hand out nothing more and wind down.
+  virtual bool over() const = 0;
+  // Returns when the queue changes, or after `timeout`.
+  virtual void wait(std::chrono::milliseconds timeout) = 0;
+};
+
+// Workers in other processes: serve() runs on its own thread for the whole run, taking
+// tasks from the queue and delivering their blocks until queue.over(), and returns once
+// no remote work is outstanding.
+class RemoteWorkers {
+ public:
+  virtual ~RemoteWorkers() = default;
+  virtual void serve(WorkQueue& queue) = 0;
+};
+
+class ReplicationModel;
+using ModelFactory = std::function<std::unique_ptr<ReplicationModel>(const model::ScenarioSpec&)>;
+
 struct RunOptions {
   unsigned threads = 0;                        // 0 = std::thread::hardware_concurrency()
   std::optional<std::uint64_t> seed;           // replaces scenario.seed
@@ -56,6 +123,18 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
   // Recorded in the results (provenance only).
   std::string command_line;
+
+  // Run only this slice of the sweep (Slurm job arrays); see Shard.
+  Shard shard;
+  // Continue from a checkpoint instead of from nothing. Must match the plan (see
+  // resume_mismatch); the result is then identical to an uninterrupted run's.
+  const RunState* resume = nullptr;
+  // Called on the calling thread with the state folded so far, about every
+  // checkpoint_interval_seconds and once more when the run stops before its end.
+  std::function<void(const RunState&)> on_checkpoint;
+  double checkpoint_interval_seconds = 60.0;
+  // Workers in other processes (MPI ranks), served alongside this process's threads.
+  RemoteWorkers* remote = nullptr;
 };
 
 // Defaults of the precision rule when the sweep section leaves them out.
@@ -148,13 +227,16 @@ struct RunResult {
   std::vector<std::string> component_kinds;
   std::vector<double> bin_edges_hours;       // time_bins + 1
   std::uint64_t seed = 0;
-  std::uint32_t threads = 0;
+  std::uint32_t threads = 0;    // worker threads per process
+  std::uint32_t processes = 1;  // MPI ranks that ran blocks
   std::string command_line;
   std::string started;    // ISO 8601 UTC
   std::string finished;
   double total_wall_seconds = 0.0;
   std::string fingerprint;  // hex hash of the resolved configuration
   bool complete = false;    // false when stopped by RunOptions::stop
+  Shard shard;              // the slice this result holds (all points unless sharded)
+  RunState state;           // the folded statistics behind the result, for shard files
 };
 
 // The model run for each replication. The default is model::Simulation; tests and
@@ -165,7 +247,6 @@ class ReplicationModel {
   virtual void run(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
                    model::ReplicationMetrics& out) = 0;
 };
-using ModelFactory = std::function<std::unique_ptr<ReplicationModel>(const model::ScenarioSpec&)>;
 ModelFactory simulation_factory();
 
 // Runs a plan. Throws std::invalid_argument for a spec the model cannot run.
@@ -174,5 +255,42 @@ RunResult run_plan(const Plan& plan, const RunOptions& options,
 
 // make_plan + run_plan.
 RunResult run_sweep(const scenario::Scenario& scenario, const RunOptions& options);
+
+// Replications folded into a state, over all points.
+std::uint64_t replications_in(const RunState& state);
+
+// The identity of a run of `plan` with `options` (a RunState without statistics): what a
+// checkpoint or shard file must match.
+RunState run_identity(const Plan& plan, const RunOptions& options);
+
+// "" when `saved` (a checkpoint or shard file) comes from the same code, seed and
+// resolved configuration as `expected`; otherwise what differs, in words.
+std::string identity_mismatch(const RunState& saved, const RunState& expected);
+
+// A shard file's state with the name it was read from, for messages.
+struct NamedState {
+  std::string name;
+  RunState state;
+};
+
+// Combines the states of every slice of a sharded run of `plan` into the result an
+// unsharded run gives. Throws std::invalid_argument naming the file and the fault when a
+// state belongs to another run, is not a slice, or when a slice is missing or repeated.
+RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards);
+
+// Runs blocks of a plan for a worker in another process. Not thread-safe: one per thread.
+class BlockWorker {
+ public:
+  BlockWorker(const Plan& plan, const ModelFactory& factory = simulation_factory());
+  ~BlockWorker();
+  BlockWorker(const BlockWorker&) = delete;
+  BlockWorker& operator=(const BlockWorker&) = delete;
+  // The encoded block (for WorkQueue::deliver), or nothing when `stop` was set part-way.
+  std::optional<std::vector<std::uint8_t>> run(const BlockTask& task, const std::atomic<bool>* stop);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace stsim::runner

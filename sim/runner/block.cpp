@@ -1,0 +1,306 @@
+// Block and point-state arithmetic, and their byte encoding: fixed-width little-endian
+// fields, lengths before every sequence, a tag before every record so that bytes of
+// another kind are refused rather than misread.
+
+#include "sim/runner/block.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+
+namespace stsim::runner::detail {
+
+static_assert(std::endian::native == std::endian::little,
+              "the encoding copies numbers in the machine's byte order");
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint32_t block_tag = 0x4b4c4253;   // "SBLK"
+constexpr std::uint32_t points_tag = 0x54505453;  // "STPT"
+
+class Writer {
+ public:
+  template <typename T>
+    requires std::is_arithmetic_v<T>
+  void put(T value) {
+    const auto at = bytes_.size();
+    bytes_.resize(at + sizeof value);
+    std::memcpy(bytes_.data() + at, &value, sizeof value);
+  }
+  void put(bool value) { put<std::uint8_t>(value ? 1 : 0); }
+  template <typename T>
+  void put(const std::vector<T>& values) {
+    put<std::uint64_t>(values.size());
+    for (const auto& v : values) put(v);
+  }
+  template <typename T, std::size_t N>
+  void put(const std::array<T, N>& values) {
+    for (const auto& v : values) put(v);
+  }
+  void put(const Pooled& p) {
+    put(p.n);
+    put(p.count);
+    put(p.exposure);
+    put(p.skk);
+    put(p.skt);
+    put(p.stt);
+  }
+  void put(const stats::MeanAccumulator& a) {
+    const auto s = a.state();
+    put(s.n);
+    put(s.mean);
+    put(s.m2);
+  }
+  void put(const BlockResult& b) {
+    put(b.point);
+    put(b.block);
+    put(b.replications);
+    put(b.pooled);
+    put(b.means);
+    put(b.values);
+    put(b.harms_by_origin);
+    put(b.latent);
+    put(b.common_cause);
+    put(b.errors_no_harm);
+    put(b.near_misses);
+    put(b.harms_last);
+    put(b.bin_sum);
+    put(b.bin_squares);
+    put(b.first_harm);
+    put(b.first_harm_censored);
+    put(b.events);
+    put(b.tasks);
+    put(b.seconds);
+  }
+  std::vector<std::uint8_t> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+
+  template <typename T>
+    requires std::is_arithmetic_v<T>
+  void get(T& value) {
+    need(sizeof value);
+    std::memcpy(&value, bytes_.data() + at_, sizeof value);
+    at_ += sizeof value;
+  }
+  void get(bool& value) {
+    std::uint8_t byte = 0;
+    get(byte);
+    if (byte > 1) throw std::runtime_error("corrupt data: a flag is neither 0 nor 1");
+    value = byte == 1;
+  }
+  template <typename T>
+  void get(std::vector<T>& values) {
+    std::uint64_t size = 0;
+    get(size);
+    // Every element takes at least one byte: a length beyond the data is corruption,
+    // refused before it can ask for an absurd allocation.
+    if (size > bytes_.size() - at_) throw std::runtime_error("corrupt data: a length exceeds the data");
+    values.resize(size);
+    for (auto& v : values) get(v);
+  }
+  template <typename T, std::size_t N>
+  void get(std::array<T, N>& values) {
+    for (auto& v : values) get(v);
+  }
+  void get(Pooled& p) {
+    get(p.n);
+    get(p.count);
+    get(p.exposure);
+    get(p.skk);
+    get(p.skt);
+    get(p.stt);
+  }
+  void get(stats::MeanAccumulator& a) {
+    stats::MeanAccumulator::State s;
+    get(s.n);
+    get(s.mean);
+    get(s.m2);
+    a = stats::MeanAccumulator::from_state(s);
+  }
+  void get(BlockResult& b) {
+    get(b.point);
+    get(b.block);
+    get(b.replications);
+    get(b.pooled);
+    get(b.means);
+    get(b.values);
+    get(b.harms_by_origin);
+    get(b.latent);
+    get(b.common_cause);
+    get(b.errors_no_harm);
+    get(b.near_misses);
+    get(b.harms_last);
+    get(b.bin_sum);
+    get(b.bin_squares);
+    get(b.first_harm);
+    get(b.first_harm_censored);
+    get(b.events);
+    get(b.tasks);
+    get(b.seconds);
+  }
+  void expect_tag(std::uint32_t tag, const char* what) {
+    std::uint32_t found = 0;
+    if (bytes_.size() - at_ >= sizeof found) get(found);
+    if (found != tag) throw std::runtime_error(std::string("corrupt data: not ") + what);
+  }
+  void expect_end() const {
+    if (at_ != bytes_.size()) throw std::runtime_error("corrupt data: trailing bytes");
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (bytes_.size() - at_ < n) throw std::runtime_error("corrupt data: truncated");
+  }
+  std::span<const std::uint8_t> bytes_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+void Pooled::add(const Observation& o) {
+  const auto k = static_cast<double>(o.count);
+  ++n;
+  count += o.count;
+  exposure += o.exposure;
+  skk += k * k;
+  skt += k * o.exposure;
+  stt += o.exposure * o.exposure;
+}
+
+void Pooled::merge(const Pooled& b) {
+  n += b.n;
+  count += b.count;
+  exposure += b.exposure;
+  skk += b.skk;
+  skt += b.skt;
+  stt += b.stt;
+}
+
+double Pooled::mean() const { return exposure > 0.0 ? static_cast<double>(count) / exposure : nan; }
+
+double Pooled::standard_error() const {
+  if (!(exposure > 0.0)) return nan;
+  const double r = mean();
+  if (n < 2) {
+    // One replication: no between-replication spread to estimate; binomial/Poisson form.
+    return std::sqrt(r * std::max(0.0, 1.0 - r) / exposure);
+  }
+  const double residual = std::max(0.0, skk - 2.0 * r * skt + r * r * stt);
+  const auto dn = static_cast<double>(n);
+  return std::sqrt(dn / (dn - 1.0) * residual) / exposure;
+}
+
+void BlockResult::size_for(std::size_t components, std::size_t bins) {
+  near_misses.assign(components, 0);
+  harms_last.assign(components, 0);
+  bin_sum.assign(bins, 0);
+  bin_squares.assign(bins, 0.0);
+  first_harm.assign(bins, 0);
+}
+
+void BlockResult::merge(const BlockResult& b) {
+  replications += b.replications;
+  for (std::size_t i = 0; i < metric_count; ++i) {
+    pooled[i].merge(b.pooled[i]);
+    means[i].merge(b.means[i]);
+  }
+  for (std::size_t i = 0; i < harms_by_origin.size(); ++i) harms_by_origin[i] += b.harms_by_origin[i];
+  latent += b.latent;
+  common_cause += b.common_cause;
+  errors_no_harm += b.errors_no_harm;
+  for (std::size_t c = 0; c < near_misses.size(); ++c) {
+    near_misses[c] += b.near_misses[c];
+    harms_last[c] += b.harms_last[c];
+  }
+  for (std::size_t i = 0; i < bin_sum.size(); ++i) {
+    bin_sum[i] += b.bin_sum[i];
+    bin_squares[i] += b.bin_squares[i];
+    first_harm[i] += b.first_harm[i];
+  }
+  first_harm_censored += b.first_harm_censored;
+  events += b.events;
+  tasks += b.tasks;
+  seconds += b.seconds;
+}
+
+std::vector<std::uint8_t> encode_block(const BlockResult& block) {
+  Writer w;
+  w.put(block_tag);
+  w.put(block);
+  return w.take();
+}
+
+BlockResult decode_block(std::span<const std::uint8_t> bytes) {
+  Reader r(bytes);
+  r.expect_tag(block_tag, "a block of replications");
+  BlockResult block;
+  r.get(block);
+  r.expect_end();
+  return block;
+}
+
+std::vector<std::uint8_t> encode_points(const std::vector<PointState>& points) {
+  Writer w;
+  w.put(points_tag);
+  w.put<std::uint64_t>(points.size());
+  for (const auto& p : points) {
+    w.put(p.merged);
+    w.put(p.done);
+    w.put(p.stop_blocks);
+    w.put(p.total);
+    w.put(p.awaiting_decision);
+    w.put(p.own_rule_met);
+    w.put(p.paired);
+    w.put<std::uint64_t>(p.unpaired.size());
+    for (const auto& [block, values] : p.unpaired) {
+      w.put(block);
+      w.put(values);
+    }
+    w.put(p.differences);
+  }
+  return w.take();
+}
+
+std::vector<PointState> decode_points(std::span<const std::uint8_t> bytes) {
+  Reader r(bytes);
+  r.expect_tag(points_tag, "the statistics of a run");
+  std::uint64_t count = 0;
+  r.get(count);
+  if (count > bytes.size()) throw std::runtime_error("corrupt data: a length exceeds the data");
+  std::vector<PointState> points(count);
+  for (auto& p : points) {
+    r.get(p.merged);
+    r.get(p.done);
+    r.get(p.stop_blocks);
+    r.get(p.total);
+    r.get(p.awaiting_decision);
+    r.get(p.own_rule_met);
+    r.get(p.paired);
+    std::uint64_t unpaired = 0;
+    r.get(unpaired);
+    if (unpaired > bytes.size()) throw std::runtime_error("corrupt data: a length exceeds the data");
+    for (std::uint64_t i = 0; i < unpaired; ++i) {
+      std::uint32_t block = 0;
+      std::vector<Values> values;
+      r.get(block);
+      r.get(values);
+      p.unpaired.emplace(block, std::move(values));
+    }
+    r.get(p.differences);
+  }
+  r.expect_end();
+  return points;
+}
+
+}  // namespace stsim::runner::detail

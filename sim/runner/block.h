@@ -1,0 +1,80 @@
+#pragma once
+// Runner-internal: what a block of replications contributes to a point, and a point's
+// folded state. Both travel as bytes: blocks between processes (MPI), point states into
+// checkpoints and shard files. Every double is copied bit for bit, so statistics folded
+// from decoded data are identical to those folded in one process.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <vector>
+
+#include "sim/model/metrics.h"
+#include "sim/runner/metric_table.h"
+#include "sim/stats/accumulator.h"
+
+namespace stsim::runner::detail {
+
+using Values = std::array<double, metric_count>;  // one replication's metric values
+
+// Pooled events over exposures, with the sums a cluster-robust (ratio estimator)
+// standard error needs: replications are the independent units, not tasks.
+struct Pooled {
+  std::uint64_t n = 0;
+  std::uint64_t count = 0;
+  double exposure = 0.0;
+  double skk = 0.0, skt = 0.0, stt = 0.0;
+
+  void add(const Observation& o);
+  void merge(const Pooled& b);
+  double mean() const;
+  double standard_error() const;
+};
+
+// Everything a block of consecutive replications of one point contributes.
+struct BlockResult {
+  std::uint32_t point = 0;
+  std::uint32_t block = 0;
+  std::uint32_t replications = 0;
+  std::array<Pooled, metric_count> pooled;
+  std::array<stats::MeanAccumulator, metric_count> means;
+  std::vector<Values> values;  // per replication, kept only when there is a baseline
+  std::array<std::uint64_t, model::harm_origin_count> harms_by_origin = {};
+  std::uint64_t latent = 0, common_cause = 0, errors_no_harm = 0;
+  std::vector<std::uint64_t> near_misses, harms_last;
+  std::vector<std::uint64_t> bin_sum;
+  std::vector<double> bin_squares;
+  std::vector<std::uint64_t> first_harm;
+  std::uint64_t first_harm_censored = 0;
+  std::uint64_t events = 0, tasks = 0;
+  double seconds = 0.0;
+
+  void size_for(std::size_t components, std::size_t bins);
+  void merge(const BlockResult& b);
+};
+
+// A point's statistics folded so far, and where its stopping and pairing stand. Blocks
+// that finished out of order are not part of it: they are recomputed after a resume.
+struct PointState {
+  std::uint32_t merged = 0;       // blocks folded into `total`
+  bool done = false;
+  std::uint32_t stop_blocks = 0;  // blocks folded when done
+  BlockResult total;
+  // Baseline only: its stop decision at a boundary waits for every other point to reach it.
+  bool awaiting_decision = false;
+  bool own_rule_met = false;
+  // Pairing with the baseline.
+  std::uint32_t paired = 0;  // blocks paired
+  std::map<std::uint32_t, std::vector<Values>> unpaired;
+  std::array<stats::MeanAccumulator, metric_count> differences;
+};
+
+std::vector<std::uint8_t> encode_block(const BlockResult& block);
+// Throws std::runtime_error when the bytes are not a whole block.
+BlockResult decode_block(std::span<const std::uint8_t> bytes);
+
+std::vector<std::uint8_t> encode_points(const std::vector<PointState>& points);
+std::vector<PointState> decode_points(std::span<const std::uint8_t> bytes);
+
+}  // namespace stsim::runner::detail
