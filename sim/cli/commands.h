@@ -3,9 +3,14 @@
 // runs it and gives the process exit code.
 
 #include <functional>
+#include <string>
 
 namespace CLI {
 class App;
+}
+
+namespace stsim::mpi {
+class Job;
 }
 
 namespace stsim::cli {
@@ -18,9 +23,14 @@ inline constexpr int exit_interrupted = 130; // stopped by SIGINT/SIGTERM; no co
 
 using Command = std::function<int()>;
 
+// The command line as the process received it, quoted for a shell: provenance for the
+// files a command writes.
+std::string own_command_line();
+
 Command add_validate(CLI::App& app);
 Command add_graph(CLI::App& app);
-Command add_run(CLI::App& app);
+Command add_run(CLI::App& app, const mpi::Job& job);
+Command add_merge(CLI::App& app);
 Command add_inspect(CLI::App& app);
 Command add_analytic(CLI::App& app);
 

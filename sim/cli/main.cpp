@@ -1,4 +1,5 @@
-// The `stsim` command: one subcommand per job (validate, graph, run, inspect, analytic).
+// The `stsim` command: one subcommand per job (validate, graph, run, merge, inspect,
+// analytic).
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -7,9 +8,15 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/mpi/job.h"
 #include "sim/version.h"
 
 int main(int argc, char** argv) {
+#ifdef STSIM_WITH_MPI
+  const auto job = stsim::mpi::join(argc, argv);
+#else
+  const auto job = std::make_unique<stsim::mpi::Job>();
+#endif
   CLI::App app{"stsim: Monte Carlo simulation of AI inside sociotechnical systems"};
   app.set_version_flag("--version", fmt::format("stsim {} ({})", stsim::version, stsim::git_revision));
   app.require_subcommand(1);
@@ -22,7 +29,8 @@ int main(int argc, char** argv) {
   };
   add(stsim::cli::add_validate);
   add(stsim::cli::add_graph);
-  add(stsim::cli::add_run);
+  add([&job](CLI::App& a) { return stsim::cli::add_run(a, *job); });
+  add(stsim::cli::add_merge);
   add(stsim::cli::add_inspect);
   add(stsim::cli::add_analytic);
 

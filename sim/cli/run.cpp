@@ -1,6 +1,6 @@
 // `stsim run FILE`: loads and checks the scenario, runs its sweep over worker threads
-// and writes the HDF5 results. Messages and progress go to stderr; the output path and
-// a headline table to stdout.
+// (and MPI ranks, under mpirun) and writes the HDF5 results, checkpointing as it goes.
+// Messages and progress go to stderr; the output path and a headline table to stdout.
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,9 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/mpi/job.h"
 #include "sim/cli/scenario_input.h"
+#include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
 #include "sim/output/summary.h"
 #include "sim/runner/runner.h"
@@ -35,6 +38,9 @@ struct RunArguments {
   std::optional<std::uint32_t> reps;
   std::optional<double> until_rel_error;
   std::string progress = "auto";
+  std::optional<std::string> shard;  // "K/N", or "" for the Slurm array's task
+  bool resume = false;
+  double checkpoint_interval = 60.0;
 };
 
 // Set by SIGINT/SIGTERM; lock-free, so safe to store from a signal handler.
@@ -51,24 +57,6 @@ void install_signal_handlers() {
   action.sa_flags = SA_RESETHAND;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-}
-
-// The command line as the process received it, for provenance.
-std::string own_command_line() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string line;
-  std::size_t start = 0;
-  while (start < raw.size()) {
-    auto end = raw.find('\0', start);
-    if (end == std::string::npos) end = raw.size();
-    std::string arg = raw.substr(start, end - start);
-    if (!line.empty()) line += ' ';
-    const bool plain = !arg.empty() && arg.find_first_of(" \t\"'\\$`") == std::string::npos;
-    line += plain ? arg : "'" + arg + "'";
-    start = end + 1;
-  }
-  return line;
 }
 
 std::string duration(double seconds) {
@@ -115,25 +103,137 @@ class ProgressPrinter {
   double next_line_ = 5.0;
 };
 
-int run(const RunArguments& args) {
-  // From the start: a signal while loading stops the run before its first replication.
-  install_signal_handlers();
-  const auto loaded = load_scenario(args.file, args.sets);
-  if (!loaded) return exit_invalid_input;
+// Slice K/N of the sweep from --shard, or from the Slurm array job's variables when
+// --shard has no value. Prints the problem and returns nothing when it is invalid.
+std::optional<runner::Shard> parse_shard(const std::string& text) {
+  std::string spec = text;
+  if (spec.empty()) {
+    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+    const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
+    if (!id || !count) {
+      fmt::print(stderr,
+                 "stsim: error: --shard without K/N takes the slice from SLURM_ARRAY_TASK_ID and "
+                 "SLURM_ARRAY_TASK_COUNT, which are not set (not a Slurm array job?)\n");
+      return std::nullopt;
+    }
+    // Array indices need not start at 1 nor be consecutive (--array=0-9, --array=1-19:2).
+    const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
+    const char* step = std::getenv("SLURM_ARRAY_TASK_STEP");
+    try {
+      const long first = min ? std::stol(min) : 0;
+      const long stride = step ? std::stol(step) : 1;
+      const long index = std::stol(id);
+      if (stride <= 0 || index < first || (index - first) % stride != 0) throw std::invalid_argument("");
+      spec = fmt::format("{}/{}", (index - first) / stride + 1, count);
+    } catch (const std::exception&) {
+      fmt::print(stderr, "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID={} (min {}, step {})\n", id,
+                 min ? min : "unset", step ? step : "unset");
+      return std::nullopt;
+    }
+  }
+  unsigned long k = 0, n = 0;
+  const auto slash = spec.find('/');
+  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < spec.size() &&
+            spec.find_first_not_of("0123456789/") == std::string::npos && spec.find('/', slash + 1) == std::string::npos;
+  if (ok) {
+    try {
+      k = std::stoul(spec.substr(0, slash));
+      n = std::stoul(spec.substr(slash + 1));
+    } catch (const std::exception&) {
+      ok = false;
+    }
+  }
+  if (!ok || n == 0 || n > 1000000) {
+    fmt::print(stderr, "stsim: error: --shard '{}': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n", spec);
+    return std::nullopt;
+  }
+  if (k < 1 || k > n) {
+    fmt::print(stderr, "stsim: error: --shard {}: K must be between 1 and {}\n", spec, n);
+    return std::nullopt;
+  }
+  return runner::Shard{static_cast<std::uint32_t>(k - 1), static_cast<std::uint32_t>(n)};
+}
 
+// Saves checkpoints as the run goes; a failure is reported once and the run goes on.
+class CheckpointWriter {
+ public:
+  explicit CheckpointWriter(std::string path) : path_(std::move(path)) {}
+  void operator()(const runner::RunState& state) {
+    try {
+      output::write_checkpoint(state, path_);
+      written_ = true;
+    } catch (const output::FileError& e) {
+      if (!warned_) fmt::print(stderr, "\nstsim: warning: {} (the run goes on, but cannot be resumed)\n", e.what());
+      warned_ = true;
+    }
+  }
+  bool written() const { return written_; }
+
+ private:
+  std::string path_;
+  bool written_ = false;
+  bool warned_ = false;
+};
+
+runner::RunOptions options_from(const RunArguments& args) {
   runner::RunOptions options;
   options.threads = args.threads;
   options.seed = args.seed;
   options.replications = args.reps;
   options.until_relative_error = args.until_rel_error;
+  return options;
+}
+
+// A rank of an MPI job other than the first: it plans the same sweep quietly (the first
+// rank reports faults) and runs the blocks the first rank hands out until told to stop.
+int serve_rank(const RunArguments& args, const mpi::Job& job) {
+  std::vector<std::string> messages;
+  const auto loaded = load_scenario(args.file, args.sets, messages);
+  std::optional<runner::Plan> plan;
+  if (loaded) {
+    try {
+      plan = runner::make_plan(*loaded, options_from(args));
+    } catch (const runner::InvalidSweep& e) {
+      messages.emplace_back(e.what());
+    }
+  }
+  std::string fault;
+  for (const auto& m : messages) {
+    if (m.find(": error: ") != std::string::npos) {
+      fault = m;
+      break;
+    }
+  }
+  return job.serve_blocks(plan ? &*plan : nullptr, fault, args.threads);
+}
+
+int run(const RunArguments& args, const mpi::Job& job) {
+  // From the start: a signal while loading stops the run before its first replication.
+  install_signal_handlers();
+  if (!job.is_root()) return serve_rank(args, job);
+  const auto loaded = load_scenario(args.file, args.sets);
+  if (!loaded) return exit_invalid_input;
+
+  runner::RunOptions options = options_from(args);
   options.command_line = own_command_line();
   options.stop = &stop_requested;
+  options.checkpoint_interval_seconds = args.checkpoint_interval;
+  if (args.shard) {
+    const auto shard = parse_shard(*args.shard);
+    if (!shard) return exit_invalid_input;
+    options.shard = *shard;
+  }
 
   runner::Plan plan;
   try {
     plan = runner::make_plan(*loaded, options);
   } catch (const runner::InvalidSweep& e) {
     for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", scenario::format(d));
+    return exit_invalid_input;
+  }
+  if (options.shard.count > plan.design.size()) {
+    fmt::print(stderr, "stsim: error: --shard {}/{}: the sweep has only {} point(s), so at most {} slice(s)\n",
+               options.shard.index + 1, options.shard.count, plan.design.size(), plan.design.size());
     return exit_invalid_input;
   }
 
@@ -148,22 +248,61 @@ int run(const RunArguments& args) {
     }
   }
 
+  const std::string checkpoint = output::checkpoint_path(path);
+  std::optional<runner::RunState> saved;
+  try {
+    saved = output::read_checkpoint(checkpoint);
+  } catch (const output::FileError& e) {
+    fmt::print(stderr, "stsim: error: {}\n", e.what());
+    return exit_invalid_input;
+  }
+  if (saved && !args.resume) {
+    fmt::print(stderr,
+               "stsim: error: {} holds the progress of an interrupted run: add --resume to continue it, or "
+               "delete it to start again\n",
+               checkpoint);
+    return exit_invalid_input;
+  }
+  if (saved) {
+    if (const auto why = runner::identity_mismatch(*saved, runner::run_identity(plan, options)); !why.empty()) {
+      fmt::print(stderr, "stsim: error: cannot resume from {}: {}; run as before, or delete it to start again\n",
+                 checkpoint, why);
+      return exit_invalid_input;
+    }
+    options.resume = &*saved;
+  } else if (args.resume) {
+    fmt::print(stderr, "stsim: no checkpoint at {}; starting from the beginning\n", checkpoint);
+  }
+  CheckpointWriter checkpoints(checkpoint);
+  options.on_checkpoint = [&checkpoints](const runner::RunState& state) { checkpoints(state); };
+
   const bool bar = args.progress == "bar" || (args.progress == "auto" && ::isatty(STDERR_FILENO));
   ProgressPrinter printer(bar);
   if (args.progress != "none") options.on_progress = [&printer](const runner::Progress& p) { printer(p); };
   options.progress_interval_seconds = bar ? 0.25 : 1.0;
 
-  fmt::print(stderr, "stsim: running {} ({} point(s), {})\n", plan.specs.front().name, plan.design.size(),
+  const std::string slice =
+      options.shard.count > 1 ? fmt::format(", slice {}/{}", options.shard.index + 1, options.shard.count) : "";
+  const std::string ranks = job.size() > 1 ? fmt::format(", {} MPI ranks", job.size()) : "";
+  fmt::print(stderr, "stsim: {} {} ({} point(s){}{}, {})\n", saved ? "resuming" : "running", plan.specs.front().name,
+             plan.design.size(), slice, ranks,
              plan.replications.precision
                  ? fmt::format("until the relative error of {} is <= {}", runner::info(plan.replications.metric).name,
                                plan.replications.relative_error)
                  : fmt::format("{} replications each", plan.replications.max_replications));
-  const auto result = runner::run_plan(plan, options);
+  auto result = job.run_plan(plan, options);
   printer.finish();
+  if (saved) {
+    fmt::print(stderr, "stsim: resumed with {} replication(s) already done\n", runner::replications_in(*saved));
+  }
   if (!result.complete || stop_requested.load()) {
-    fmt::print(stderr, "stsim: interrupted; no results written\n");
+    // A signal after the last block: the complete state is saved, so a resume just writes.
+    if (result.complete) checkpoints(result.state);
+    fmt::print(stderr, "stsim: interrupted; {}no results written\n",
+               checkpoints.written() ? fmt::format("progress saved in {} (continue with --resume); ", checkpoint) : "");
     return exit_interrupted;
   }
+  result.processes = job.size();
   try {
     output::write_results(result, path);
   } catch (const output::FileError& e) {
@@ -174,9 +313,13 @@ int run(const RunArguments& args) {
   if (stop_requested.load()) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
-    fmt::print(stderr, "stsim: interrupted; no results written\n");
+    checkpoints(result.state);
+    fmt::print(stderr, "stsim: interrupted; progress saved in {} (continue with --resume); no results written\n",
+               checkpoint);
     return exit_interrupted;
   }
+  std::error_code ignored;
+  std::filesystem::remove(checkpoint, ignored);
   fmt::print("{}\n", path);
   const output::ResultFile file(path);
   fmt::print("{}", output::headline_table(file));
@@ -185,7 +328,24 @@ int run(const RunArguments& args) {
 
 }  // namespace
 
-Command add_run(CLI::App& app) {
+std::string own_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string line;
+  std::size_t start = 0;
+  while (start < raw.size()) {
+    auto end = raw.find('\0', start);
+    if (end == std::string::npos) end = raw.size();
+    std::string arg = raw.substr(start, end - start);
+    if (!line.empty()) line += ' ';
+    const bool plain = !arg.empty() && arg.find_first_of(" \t\"'\\$`") == std::string::npos;
+    line += plain ? arg : "'" + arg + "'";
+    start = end + 1;
+  }
+  return line;
+}
+
+Command add_run(CLI::App& app, const mpi::Job& job) {
   auto* cmd = app.add_subcommand("run", "Run a scenario (and its sweep) and write HDF5 results");
   auto args = std::make_shared<RunArguments>();
   cmd->add_option("file", args->file, "Scenario TOML file")->required();
@@ -202,7 +362,15 @@ Command add_run(CLI::App& app) {
   reps->excludes(rel);
   cmd->add_option("--progress", args->progress, "Progress display: auto, bar, log or none")
       ->check(CLI::IsMember({"auto", "bar", "log", "none"}));
-  return [args] { return run(*args); };
+  cmd->add_option("--shard", args->shard,
+                  "Run slice K/N of the sweep (job arrays); without K/N, from SLURM_ARRAY_TASK_ID/COUNT")
+      ->expected(0, 1)
+      ->default_str("");
+  cmd->add_flag("--resume", args->resume, "Continue from the checkpoint <output>.checkpoint, if there is one");
+  cmd->add_option("--checkpoint-interval", args->checkpoint_interval,
+                  "Seconds between checkpoints (default 60; a signal always saves one)")
+      ->check(CLI::NonNegativeNumber);
+  return [args, &job] { return run(*args, job); };
 }
 
 }  // namespace stsim::cli

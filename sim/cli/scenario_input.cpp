@@ -19,8 +19,8 @@ std::string why_unreadable(const std::string& path) {
   return "";
 }
 
-std::optional<scenario::Scenario> load_scenario(const std::string& file,
-                                                const std::vector<std::string>& sets) {
+std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets,
+                                                std::vector<std::string>& messages) {
   std::vector<scenario::Assignment> overrides;
   bool bad = false;
   for (const auto& text : sets) {
@@ -28,18 +28,26 @@ std::optional<scenario::Scenario> load_scenario(const std::string& file,
     if (auto assignment = scenario::parse_assignment(text, error)) {
       overrides.push_back(std::move(*assignment));
     } else {
-      fmt::print(stderr, "<command line>:1:1: error: --set '{}': {}\n", text, error);
+      messages.push_back(fmt::format("<command line>:1:1: error: --set '{}': {}", text, error));
       bad = true;
     }
   }
   if (bad) return std::nullopt;
   if (const std::string why = why_unreadable(file); !why.empty()) {
-    fmt::print(stderr, "{}: error: cannot read the file: {}\n", file, why);
+    messages.push_back(fmt::format("{}: error: cannot read the file: {}", file, why));
     return std::nullopt;
   }
   auto loaded = structure::load_checked(file, overrides);
-  for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", scenario::format(d));
+  for (const auto& d : loaded.diagnostics) messages.push_back(scenario::format(d));
   return std::move(loaded.scenario);
+}
+
+std::optional<scenario::Scenario> load_scenario(const std::string& file,
+                                                const std::vector<std::string>& sets) {
+  std::vector<std::string> messages;
+  auto scenario = load_scenario(file, sets, messages);
+  for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
+  return scenario;
 }
 
 }  // namespace stsim::cli

@@ -19,5 +19,8 @@ std::string why_unreadable(const std::string& path);
 // Prints every fault and warning to stderr; no scenario when there was an error.
 std::optional<scenario::Scenario> load_scenario(const std::string& file,
                                                 const std::vector<std::string>& sets);
+// The same, collecting the messages instead of printing them.
+std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets,
+                                                std::vector<std::string>& messages);
 
 }  // namespace stsim::cli
