@@ -16,8 +16,12 @@ SLICES=${SLICES:-8}            # array tasks = slices, at most the number of swe
 THREADS=${THREADS:-4}          # cores (and worker threads) per task
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# Step 1: check the scenario here, before anything waits in the queue.
+# Step 1: check the scenario and the slice count here, before anything waits in the queue.
 "$STSIM" validate "$SCENARIO" >/dev/null
+if ! [[ $SLICES =~ ^[0-9]+$ ]] || ((SLICES < 2)); then
+  echo "submit-array.sh: error: SLICES=$SLICES: a sharded run needs at least 2 slices (for one, use stsim run)" >&2
+  exit 2
+fi
 
 # Step 2: submit the job array, one task per slice.
 array_job=$(sbatch --parsable --array="1-$SLICES" --cpus-per-task="$THREADS" "$@" "$here/slurm-array.sbatch")
