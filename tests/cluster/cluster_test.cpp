@@ -247,6 +247,23 @@ TEST_CASE("--shard without K/N outside a Slurm array is an error", "[cluster][sh
   CHECK_FALSE(fs::exists(out));
 }
 
+TEST_CASE("the figure script skips the slices of a sharded run with a note", "[cluster][shard]") {
+  const auto results = scratch() / "figures-in";
+  fs::create_directories(results);
+  fs::copy_file(shard(2, 3), results / "slice.h5", fs::copy_options::overwrite_existing);
+  const auto figures = scratch() / "figures-out";
+  const auto log = path_of("figures.log");
+  const int code = shell("/usr/bin/python3 " + quote(std::string(STSIM_SOURCE_DIR) + "/analysis-scripts/make_figures.py") +
+                         " " + quote(results.string()) + " " + quote(figures.string()) + " --jobs=1 >" + quote(log) +
+                         " 2>&1");
+  const auto output = read_text(log);
+  INFO(output);
+  CHECK(code == 0);
+  CHECK_THAT(output, Catch::Contains("skipping " + (results / "slice.h5").string() +
+                                     ": slice 2/3 of a sharded run; merge the slices with `stsim merge`"));
+  CHECK_FALSE(fs::exists(figures / "slice"));
+}
+
 namespace {
 
 // A run long enough to be interrupted: the sweep at a fixed, larger count.
