@@ -105,7 +105,14 @@ class OtherRanks final : public runner::RemoteWorkers {
             ++free_threads[r];
             ++blocks_run_[r];
             // After the stop, blocks still arriving are beyond every point's end.
-            if (!stopping) queue.deliver(m->bytes);
+            if (!stopping) {
+              // A bad block fails the run, but this loop must go on to let every rank go.
+              try {
+                queue.deliver(m->bytes);
+              } catch (const std::exception& e) {
+                queue.fail(fmt::format("MPI rank {}: {}", m->from, e.what()));
+              }
+            }
             break;
           case bye:
             ++byes;
@@ -294,7 +301,8 @@ class MpiJob final : public Job {
       }
     }
     send(0, bye, nullptr, 0);
-    return plan ? 0 : 2;
+    // The job failed as a whole (rank 0 says why): the same code from every rank.
+    return plan ? 0 : 1;
   }
 
  private:

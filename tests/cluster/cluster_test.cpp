@@ -376,22 +376,31 @@ TEST_CASE("--resume without a checkpoint starts from the beginning", "[cluster][
 }
 
 #ifdef STSIM_MPIEXEC
+namespace {
+
+// Runs an mpirun command line (its arguments after the launcher) as root may.
+Run mpirun(const std::string& arguments) {
+  Run run;
+  run.exit_code = shell("env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + quote(STSIM_MPIEXEC) +
+                        " --oversubscribe " + arguments + " >" + quote(path_of("mpi.out")) + " 2>" +
+                        quote(path_of("mpi.err")) + " </dev/null");
+  run.out = read_text(path_of("mpi.out"));
+  run.err = read_text(path_of("mpi.err"));
+  return run;
+}
+
+}  // namespace
+
 TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi]") {
   const auto out = path_of("mpi.h5");
-  // Root may run Open MPI only when it says so; two ranks on any machine (oversubscribe).
-  const std::string command = "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " +
-                              quote(STSIM_MPIEXEC) + " -np 2 --oversubscribe " + quote(STSIM_BINARY) + " run " +
-                              quote(scenario_file()) + " -o " + quote(out) +
-                              " --threads 1 --reps 120 --progress none >" + quote(path_of("mpi.out")) + " 2>" +
-                              quote(path_of("mpi.err"));
-  const int code = shell(command);
-  const auto err = read_text(path_of("mpi.err"));
-  INFO(err);
-  REQUIRE(code == exit_ok);
-  CHECK_THAT(err, Catch::Contains("2 MPI ranks"));
+  const auto run = mpirun("-np 2 " + quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " + quote(out) +
+                          " --threads 1 --reps 120 --progress none");
+  INFO(run.err);
+  REQUIRE(run.exit_code == exit_ok);
+  CHECK_THAT(run.err, Catch::Contains("2 MPI ranks"));
   // The second rank did part of the work.
   std::smatch blocks;
-  REQUIRE(std::regex_search(err, blocks, std::regex("blocks run by the other MPI ranks: rank 1: ([0-9]+)")));
+  REQUIRE(std::regex_search(run.err, blocks, std::regex("blocks run by the other MPI ranks: rank 1: ([0-9]+)")));
   CHECK(std::stoul(blocks[1]) > 0);
 
   const auto single = path_of("single.h5");
@@ -400,5 +409,25 @@ TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi
   CHECK(stsim::test::require_same_results(single, out) > 50);
   const stsim::output::ResultFile f(out);
   CHECK(f.attribute_integer("/", "processes") == 2);
+}
+
+TEST_CASE("an MPI rank that sees another scenario or none fails the run with its reason", "[cluster][mpi]") {
+  const auto out = path_of("mpi-bad.h5");
+  const std::string rank = quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " + quote(out) +
+                           " --threads 1 --progress none";
+  // Two programs in one job (MPMD): rank 1 runs with another seed.
+  const auto seed = mpirun("-np 1 " + rank + " : -np 1 " + rank + " --seed 4");
+  CHECK(seed.exit_code == stsim::cli::exit_failure);
+  CHECK_THAT(seed.err, Catch::Contains("stsim: error: MPI rank 1 resolved another configuration (fingerprint "));
+  CHECK_THAT(seed.err, Catch::Contains("do all ranks see the same scenario file and options?"));
+  CHECK_FALSE(fs::exists(out));
+
+  const auto missing = path_of("nowhere.toml");
+  const auto lost = mpirun("-np 1 " + rank + " : -np 1 " + quote(STSIM_BINARY) + " run " + quote(missing) + " -o " +
+                           quote(out) + " --threads 1 --progress none");
+  CHECK(lost.exit_code == stsim::cli::exit_failure);
+  CHECK_THAT(lost.err, Catch::Contains("stsim: error: MPI rank 1 cannot take part: " + missing +
+                                       ": error: cannot read the file: No such file or directory"));
+  CHECK_FALSE(fs::exists(out));
 }
 #endif
