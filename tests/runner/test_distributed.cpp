@@ -232,9 +232,15 @@ TEST_CASE("a run stopped part-way and resumed from its state equals an uninterru
 
   auto resume = threads(1);  // another thread count, too
   resume.resume = &checkpoints.front();
+  runner::Progress last;
+  resume.on_progress = [&](const runner::Progress& p) { last = p; };
   const auto resumed = runner::run_plan(plan, resume, test::fake_factory(tasks));
   CHECK(resumed.complete);
   test::require_identical(uninterrupted, resumed);
+  // Progress tells restored replications apart from those run now (for the rate).
+  CHECK(last.replications_resumed == done_before);
+  CHECK(last.replications_done == total);
+  resume.on_progress = nullptr;
 
   // Resuming from a finished state runs nothing more and gives the same result.
   resume.resume = &resumed.state;
