@@ -9,7 +9,8 @@ seed, replications, stsim version and git revision). Which figures a file gets d
 on what it holds (a reliability sweep gets the flagship figure, a coupling sweep the
 coupling figure, a baseline the paired differences...). Figures are drawn in N worker
 processes (default: the number of cores); the files do not depend on N, and re-running
-on the same results gives byte-identical outputs.
+on the same results gives byte-identical outputs. Slices of a sharded run (stsim run
+--shard) are skipped with a note: their merged file (stsim merge) holds every point.
 """
 
 import multiprocessing
@@ -83,6 +84,10 @@ def main(argv):
     for f in files:
         try:
             planned = plan(f, figures_dir)
+        except results.ShardFileError as error:
+            # Slices sit beside their merged file in a cluster job's results folder.
+            sys.stderr.write(f"skipping {error}\n")
+            continue
         except results.ResultFileError as error:
             sys.stderr.write(f"error: {error}\n")
             status = 1

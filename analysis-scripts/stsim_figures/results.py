@@ -13,6 +13,11 @@ class ResultFileError(Exception):
     """A file that is not a complete stsim result of a version we can read."""
 
 
+class ShardFileError(ResultFileError):
+    """One slice of a sharded run (stsim run --shard): only its merged file has results
+    for every point."""
+
+
 def _text(value):
     if isinstance(value, bytes):
         return value.decode("utf-8")
@@ -179,6 +184,9 @@ def load(path):
                                   f"is not {FORMAT_VERSION}, the version this script reads")
         if attrs.get("status") != "complete":
             raise ResultFileError(f"{path}: status is {attrs.get('status')!r}, not 'complete'")
+        if "shard_count" in attrs:
+            raise ShardFileError(f"{path}: slice {attrs['shard_index']}/{attrs['shard_count']} of a sharded "
+                                 f"run; merge the slices with `stsim merge` and draw the merged file")
         points = int(attrs["points"])
 
         columns = []

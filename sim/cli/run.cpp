@@ -71,7 +71,10 @@ class ProgressPrinter {
   explicit ProgressPrinter(bool bar) : bar_(bar) {}
 
   void operator()(const runner::Progress& p) {
-    const double rate = p.elapsed_seconds > 0.0 ? static_cast<double>(p.replications_done) / p.elapsed_seconds : 0.0;
+    // The rate of this process: replications restored from a checkpoint took no time here.
+    const double rate = p.elapsed_seconds > 0.0
+                            ? static_cast<double>(p.replications_done - p.replications_resumed) / p.elapsed_seconds
+                            : 0.0;
     const double left = static_cast<double>(p.replications_planned - std::min(p.replications_planned, p.replications_done));
     const std::string eta = rate > 0.0 ? duration(left / rate) : "--:--";
     const double fraction = p.replications_planned > 0

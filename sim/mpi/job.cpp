@@ -68,7 +68,11 @@ std::string text_of(const Message& m) { return {m.bytes.begin(), m.bytes.end()};
 // Rank 0's view of the other ranks, served on the engine's remote thread.
 class OtherRanks final : public runner::RemoteWorkers {
  public:
-  OtherRanks(int size, std::string fingerprint) : size_(size), fingerprint_(std::move(fingerprint)) {}
+  OtherRanks(int size, std::string fingerprint)
+      : size_(size), fingerprint_(std::move(fingerprint)), blocks_run_(static_cast<std::size_t>(size), 0) {}
+
+  // Blocks each rank delivered (rank 0's own are not counted here).
+  const std::vector<std::uint64_t>& blocks_run() const { return blocks_run_; }
 
   void serve(runner::WorkQueue& queue) override {
     std::vector<std::uint32_t> free_threads(static_cast<std::size_t>(size_), 0);
@@ -99,8 +103,16 @@ class OtherRanks final : public runner::RemoteWorkers {
             break;
           case result:
             ++free_threads[r];
+            ++blocks_run_[r];
             // After the stop, blocks still arriving are beyond every point's end.
-            if (!stopping) queue.deliver(m->bytes);
+            if (!stopping) {
+              // A bad block fails the run, but this loop must go on to let every rank go.
+              try {
+                queue.deliver(m->bytes);
+              } catch (const std::exception& e) {
+                queue.fail(fmt::format("MPI rank {}: {}", m->from, e.what()));
+              }
+            }
             break;
           case bye:
             ++byes;
@@ -152,6 +164,7 @@ class OtherRanks final : public runner::RemoteWorkers {
  private:
   int size_;
   std::string fingerprint_;
+  std::vector<std::uint64_t> blocks_run_;
   bool stop_sent_ = false;
   bool released_ = false;
 };
@@ -257,7 +270,14 @@ class MpiJob final : public Job {
     others_ = std::make_unique<OtherRanks>(size_, runner::run_identity(plan, options).fingerprint);
     auto with_ranks = options;
     with_ranks.remote = others_.get();
-    return runner::run_plan(plan, with_ranks);
+    auto result = runner::run_plan(plan, with_ranks);
+    // How the work spread: a rank that ran nothing points at a launch or network problem.
+    std::string spread;
+    for (int r = 1; r < size_; ++r) {
+      spread += fmt::format("{}rank {}: {}", r > 1 ? ", " : "", r, others_->blocks_run()[static_cast<std::size_t>(r)]);
+    }
+    fmt::print(stderr, "stsim: blocks run by the other MPI ranks: {}\n", spread);
+    return result;
   }
 
   int serve_blocks(const runner::Plan* plan, const std::string& fault, unsigned threads) const override {
@@ -281,7 +301,8 @@ class MpiJob final : public Job {
       }
     }
     send(0, bye, nullptr, 0);
-    return plan ? 0 : 2;
+    // The job failed as a whole (rank 0 says why): the same code from every rank.
+    return plan ? 0 : 1;
   }
 
  private:

@@ -27,7 +27,8 @@ class Job {
   }
 
   // On the other ranks: runs the blocks the first rank hands out until it says stop, and
-  // returns the exit code. Without a plan, reports `fault` to the first rank instead.
+  // returns the exit code. Without a plan, reports `fault` to the first rank instead
+  // (which fails the run) and returns 1.
   virtual int serve_blocks(const runner::Plan* /*plan*/, const std::string& /*fault*/, unsigned /*threads*/) const {
     throw std::logic_error("only the ranks of an MPI job serve blocks");
   }

@@ -31,7 +31,6 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 using Clock = std::chrono::steady_clock;
 using detail::BlockResult;
 using detail::PointState;
-using detail::Values;
 
 double relative_error(const BlockResult& total, MetricId id) {
   const auto i = static_cast<std::size_t>(id);
@@ -316,6 +315,7 @@ class Engine final : public WorkQueue {
       for (std::uint32_t p = 0; p < points_; ++p) {
         slots_[p].state = std::move(states[p]);
         slots_[p].issued = slots_[p].state.merged;
+        resumed_replications_ += slots_[p].state.total.replications;
       }
     }
     finished_ = all_finished();
@@ -632,6 +632,7 @@ class Engine final : public WorkQueue {
 
   Progress progress_locked(Clock::time_point start) const {
     Progress progress;
+    progress.replications_resumed = resumed_replications_;
     for (const auto& slot : slots_) {
       if (!slot.active) continue;
       const auto& s = slot.state;
@@ -655,6 +656,7 @@ class Engine final : public WorkQueue {
   std::uint32_t max_blocks_ = 0;
   unsigned threads_ = 1;
   std::uint32_t window_ = 4;
+  std::uint64_t resumed_replications_ = 0;
 
   mutable std::mutex mutex_;
   std::condition_variable work_available_;

@@ -37,6 +37,7 @@ struct Progress {
   std::uint32_t points_total = 0;
   std::uint32_t points_done = 0;
   std::uint64_t replications_done = 0;     // merged into results so far, all points
+  std::uint64_t replications_resumed = 0;  // of those, restored from a checkpoint (not run now)
   // Replications the run will do at most (fixed counts: exact; precision rule: the
   // maximum, an upper bound for a time-remaining estimate).
   std::uint64_t replications_planned = 0;

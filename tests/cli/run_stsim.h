@@ -68,8 +68,15 @@ inline int shell(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-inline Run run_stsim(const std::vector<std::string>& arguments) {
-  std::string command = quote(STSIM_BINARY);
+// `environment`: "NAME=value" settings for this command only.
+inline Run run_stsim(const std::vector<std::string>& arguments, const std::vector<std::string>& environment = {}) {
+  std::string command;
+  if (!environment.empty()) {
+    command = "env";
+    for (const auto& setting : environment) command += ' ' + quote(setting);
+    command += ' ';
+  }
+  command += quote(STSIM_BINARY);
   for (const std::string& argument : arguments) {
     command += ' ';
     command += quote(argument);

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "compare.h"
 #include "fake_model.h"
 #include "sim/runner/runner.h"
 #include "sim/stats/intervals.h"
@@ -18,39 +19,6 @@ runner::RunOptions with_threads(unsigned threads) {
   runner::RunOptions options;
   options.threads = threads;
   return options;
-}
-
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-bool same_bits(const runner::Statistic& a, const runner::Statistic& b) {
-  return a.n == b.n && same_bits(a.mean, b.mean) && same_bits(a.standard_error, b.standard_error) &&
-         same_bits(a.ci_low, b.ci_low) && same_bits(a.ci_high, b.ci_high) && a.count == b.count &&
-         same_bits(a.exposure, b.exposure) && same_bits(a.upper_bound, b.upper_bound);
-}
-
-// Every reproducible field of two results agrees bit for bit (wall times excepted).
-void require_identical(const runner::RunResult& a, const runner::RunResult& b) {
-  REQUIRE(a.points.size() == b.points.size());
-  CHECK(a.fingerprint == b.fingerprint);
-  for (std::size_t p = 0; p < a.points.size(); ++p) {
-    const auto& x = a.points[p];
-    const auto& y = b.points[p];
-    for (std::size_t k = 0; k < runner::metric_count; ++k) {
-      INFO("point " << p << " metric " << runner::metric_table()[k].name);
-      CHECK(same_bits(x.metrics[k], y.metrics[k]));
-      CHECK(same_bits(x.paired[k], y.paired[k]));
-    }
-    CHECK(x.replications == y.replications);
-    CHECK(x.events == y.events);
-    CHECK(x.harms_by_last_layer == y.harms_by_last_layer);
-    CHECK(x.first_harm_counts == y.first_harm_counts);
-    CHECK(x.first_harm_censored == y.first_harm_censored);
-    REQUIRE(x.harms_mean.size() == y.harms_mean.size());
-    for (std::size_t i = 0; i < x.harms_mean.size(); ++i) {
-      CHECK(same_bits(x.harms_mean[i], y.harms_mean[i]));
-      CHECK(same_bits(x.harms_stderr[i], y.harms_stderr[i]));
-    }
-  }
 }
 
 const runner::Statistic& metric(const runner::PointResult& p, MetricId id) {
@@ -107,8 +75,8 @@ TEST_CASE("results are bit-identical for 1 and 2 threads", "[runner]") {
   const auto two = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
   const auto three = runner::run_plan(plan, with_threads(3), test::fake_factory(tasks));
   CHECK(one.points[0].replications == 61);
-  require_identical(one, two);
-  require_identical(one, three);
+  test::require_identical(one, two);
+  test::require_identical(one, three);
 }
 
 TEST_CASE("the precision rule stops at a block boundary independent of threads", "[runner]") {
@@ -122,7 +90,7 @@ TEST_CASE("the precision rule stops at a block boundary independent of threads",
   r.block_size = 8;
   const auto one = runner::run_plan(plan, with_threads(1), test::fake_factory(tasks));
   const auto two = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
-  require_identical(one, two);
+  test::require_identical(one, two);
   for (std::size_t p = 0; p < 2; ++p) {
     const auto& harm = metric(one.points[p], MetricId::harm_rate);
     INFO("point " << p << " n " << harm.n);

@@ -1,0 +1,433 @@
+// Cluster sweeps end to end on the built binary: slices of a sweep (`run --shard`)
+// merged by `stsim merge`, runs killed by SIGTERM and resumed, and (in builds with MPI)
+// `mpirun -np 2`, each compared bit for bit with a plain single-process run.
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sim/cli/commands.h"
+#include "sim/output/hdf5_file.h"
+#include "tests/cli/run_stsim.h"
+#include "tests/support/result_files.h"
+
+namespace fs = std::filesystem;
+using namespace stsim::cli::testing;
+using stsim::cli::exit_interrupted;
+using stsim::cli::exit_invalid_input;
+using stsim::cli::exit_ok;
+
+namespace {
+
+// Four points (two designs x two reliabilities) with a baseline and a precision rule,
+// so that the points stop at different blocks and the baseline runs longest.
+const std::string sweep_text = R"(
+[scenario]
+name = "cluster"
+horizon = "10d"
+seed = 3
+time_bins = 5
+
+[contexts.routine]
+weight = 0.8
+hazardous = true
+malicious_share = 0.05
+
+[contexts.chat]
+weight = 0.2
+hazardous = false
+
+[users]
+kind = "source"
+rate = "20/h"
+next = "model"
+
+[model]
+kind = "ai"
+reliability = 0.9
+refusal_threshold = 2.5
+next = { pass = "world", refuse = "refused" }
+
+[review]
+kind = "operators"
+count = 2
+review_time = "2m"
+detect = 0.9
+next = { pass = "world", block = "refused" }
+
+[world]
+kind = "outcome"
+acted = true
+
+[refused]
+kind = "outcome"
+acted = false
+
+[sweep]
+design = "grid"
+baseline = ["bare", 0.9]
+
+[sweep.precision]
+metric = "harm_rate"
+relative_error = 0.03
+min_replications = 8
+max_replications = 400
+block_size = 4
+
+[[sweep.dimensions]]
+path = "model.next.pass"
+values = ["world", "review"]
+labels = ["bare", "reviewed"]
+
+[[sweep.dimensions]]
+path = "model.reliability"
+values = [0.9, 0.99]
+)";
+
+std::string scenario_file() {
+  static const std::string path = [] {
+    const auto p = (scratch() / "cluster.toml").string();
+    std::ofstream(p) << sweep_text;
+    return p;
+  }();
+  return path;
+}
+
+std::string path_of(const std::string& name) { return (scratch() / name).string(); }
+
+// The plain single-process run every other way of running is compared with.
+std::string reference() {
+  static const std::string path = [] {
+    const auto p = path_of("reference.h5");
+    const auto run = run_stsim({"run", scenario_file(), "-o", p, "--progress", "none"});
+    REQUIRE(run.exit_code == exit_ok);
+    return p;
+  }();
+  return path;
+}
+
+std::string shard(int k, int n, const std::vector<std::string>& extra = {}) {
+  const auto out = path_of("shard-" + std::to_string(k) + "-of-" + std::to_string(n) + ".h5");
+  std::vector<std::string> args = {"run", scenario_file(), "--shard", std::to_string(k) + "/" + std::to_string(n),
+                                   "-o", out, "--progress", "none"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto run = run_stsim(args);
+  INFO(run.err);
+  REQUIRE(run.exit_code == exit_ok);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("three shards merged give the file of the unsharded run", "[cluster][shard]") {
+  const auto reference_file = reference();
+  {
+    // The points stop at different replication counts: the merge must keep each one's own.
+    const stsim::output::ResultFile ref(reference_file);
+    const auto reps = ref.integers("/runtime/replications");
+    REQUIRE(reps.size() == 4);
+    CHECK(reps[1] < reps[0]);
+    CHECK(reps[0] == *std::max_element(reps.begin(), reps.end()));
+  }
+  const auto one = shard(1, 3), two = shard(2, 3), three = shard(3, 3);
+  {
+    // Slice 2 of 3 holds point 1 and the baseline (point 0); the other rows are empty.
+    const stsim::output::ResultFile f(two);
+    CHECK(f.attribute_integer("/", "shard_index") == 2);
+    CHECK(f.attribute_integer("/", "shard_count") == 3);
+    const auto reps = f.integers("/runtime/replications");
+    CHECK(reps[0] > 0);
+    CHECK(reps[1] > 0);
+    CHECK(reps[2] == 0);
+    CHECK(reps[3] == 0);
+  }
+  const auto merged = path_of("merged.h5");
+  const auto run = run_stsim({"merge", three, one, two, "-o", merged});
+  INFO(run.err);
+  REQUIRE(run.exit_code == exit_ok);
+  CHECK_THAT(run.out, Catch::StartsWith(merged + "\n"));
+  CHECK(stsim::test::require_same_results(reference_file, merged) > 50);
+  const stsim::output::ResultFile f(merged);
+  CHECK_FALSE(f.has_attribute("/", "shard_count"));
+  CHECK_FALSE(f.exists("/shard_state"));
+  CHECK(f.attribute_integer("/", "processes") == 3);
+}
+
+TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem, writes nothing",
+          "[cluster][shard]") {
+  const auto one = shard(1, 3), two = shard(2, 3), three = shard(3, 3);
+  const auto other_seed = path_of("other-seed.h5");
+  REQUIRE(run_stsim({"run", scenario_file(), "--shard", "3/3", "--seed", "4", "-o", other_seed, "--progress", "none"})
+              .exit_code == exit_ok);
+  const auto two_of_two = shard(2, 2);
+  const auto out = path_of("bad-merge.h5");
+  struct Case {
+    std::vector<std::string> files;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{one, three}, "stsim merge: error: 1 of 3 slice(s) missing: 2/3\n"},
+      {{one, two, two, three}, "stsim merge: error: slice 2/3 is given twice: " + two + " and " + two + "\n"},
+      {{one, two, other_seed},
+       "stsim merge: error: " + other_seed + " belongs to another run than " + one +
+           ": it was run with seed 4, this run has seed 3\n"},
+      {{one, two, two_of_two},
+       "stsim merge: error: " + two_of_two + " is slice 2/2, but " + one +
+           " is slice 1/3: the files come from runs split differently\n"},
+      {{one, reference()},
+       "stsim merge: error: " + reference() + " is not a shard file (it was not made with stsim run --shard)\n"},
+      {{one, path_of("absent.h5")}, "stsim merge: error: " + path_of("absent.h5") + ": no such file\n"},
+      {{one, scenario_file()}, "stsim merge: error: " + scenario_file() + ": not an HDF5 file\n"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"merge"};
+    args.insert(args.end(), c.files.begin(), c.files.end());
+    args.insert(args.end(), {"-o", out});
+    const auto run = run_stsim(args);
+    CHECK(run.exit_code == exit_invalid_input);
+    CHECK(run.err == c.message);
+    CHECK(run.out.empty());
+    CHECK_FALSE(fs::exists(out));
+    CHECK_FALSE(fs::exists(out + ".partial"));
+  }
+}
+
+TEST_CASE("--shard rejects slices that do not exist, and reads a Slurm array task", "[cluster][shard]") {
+  const auto out = path_of("never.h5");
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"0/3", "stsim: error: --shard 0/3: K must be between 1 and 3\n"},
+      {"4/3", "stsim: error: --shard 4/3: K must be between 1 and 3\n"},
+      {"2", "stsim: error: --shard '2': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n"},
+      {"a/b", "stsim: error: --shard 'a/b': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n"},
+      {"1/0", "stsim: error: --shard '1/0': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n"},
+      {"5/5", "stsim: error: --shard 5/5: the sweep has only 4 point(s), so at most 4 slice(s)\n"},
+  };
+  for (const auto& [spec, message] : bad) {
+    const auto run = run_stsim({"run", scenario_file(), "--shard", spec, "-o", out, "--progress", "none"});
+    CHECK(run.exit_code == exit_invalid_input);
+    CHECK(run.err == message);
+    CHECK_FALSE(fs::exists(out));
+  }
+  const auto garbled =
+      run_stsim({"run", scenario_file(), "--shard", "-o", out}, {"SLURM_ARRAY_TASK_ID=x", "SLURM_ARRAY_TASK_COUNT=3"});
+  CHECK(garbled.exit_code == exit_invalid_input);
+  CHECK(garbled.err == "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID=x (min unset, step unset)\n");
+
+  // --array=10-14:2 runs tasks 10, 12 and 14: task 12 is slice 2 of 3.
+  const auto from_slurm = path_of("from-slurm.h5");
+  const auto run = run_stsim({"run", scenario_file(), "--shard", "-o", from_slurm, "--progress", "none"},
+                             {"SLURM_ARRAY_TASK_ID=12", "SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_MIN=10",
+                              "SLURM_ARRAY_TASK_STEP=2"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == exit_ok);
+  const stsim::output::ResultFile f(from_slurm);
+  CHECK(f.attribute_integer("/", "shard_index") == 2);
+  CHECK(f.attribute_integer("/", "shard_count") == 3);
+}
+
+TEST_CASE("--shard without K/N outside a Slurm array is an error", "[cluster][shard]") {
+  const auto out = path_of("never.h5");
+  const auto run = run_stsim({"run", scenario_file(), "--shard", "-o", out},
+                             {"-u", "SLURM_ARRAY_TASK_ID", "-u", "SLURM_ARRAY_TASK_COUNT"});
+  CHECK(run.exit_code == exit_invalid_input);
+  CHECK(run.err ==
+        "stsim: error: --shard without K/N takes the slice from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, "
+        "which are not set (not a Slurm array job?)\n");
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("the figure script skips the slices of a sharded run with a note", "[cluster][shard]") {
+  const auto results = scratch() / "figures-in";
+  fs::create_directories(results);
+  fs::copy_file(shard(2, 3), results / "slice.h5", fs::copy_options::overwrite_existing);
+  const auto figures = scratch() / "figures-out";
+  const auto log = path_of("figures.log");
+  const int code = shell("/usr/bin/python3 " + quote(std::string(STSIM_SOURCE_DIR) + "/analysis-scripts/make_figures.py") +
+                         " " + quote(results.string()) + " " + quote(figures.string()) + " --jobs=1 >" + quote(log) +
+                         " 2>&1");
+  const auto output = read_text(log);
+  INFO(output);
+  CHECK(code == 0);
+  CHECK_THAT(output, Catch::Contains("skipping " + (results / "slice.h5").string() +
+                                     ": slice 2/3 of a sharded run; merge the slices with `stsim merge`"));
+  CHECK_FALSE(fs::exists(figures / "slice"));
+}
+
+namespace {
+
+// A run long enough to be interrupted: the sweep at a fixed, larger count.
+const std::vector<std::string> long_run_options = {"--reps", "600", "--threads", "2", "--progress", "none"};
+
+std::vector<std::string> long_run(const std::string& out, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"run", scenario_file(), "-o", out};
+  args.insert(args.end(), long_run_options.begin(), long_run_options.end());
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+// Starts `stsim run` in the background, waits for its first checkpoint, sends SIGTERM
+// and returns the exit code.
+int interrupt_after_first_checkpoint(const std::string& out) {
+  auto args = long_run(out, {"--checkpoint-interval", "0.1"});
+  const std::string binary = STSIM_BINARY;
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  const auto checkpoint = out + ".checkpoint";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(checkpoint) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ::kill(child, SIGTERM);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted run", "[cluster][resume]") {
+  const auto uninterrupted = path_of("uninterrupted.h5");
+  REQUIRE(run_stsim(long_run(uninterrupted)).exit_code == exit_ok);
+  CHECK_FALSE(fs::exists(uninterrupted + ".checkpoint"));  // removed once the results are written
+
+  const auto out = path_of("interrupted.h5");
+  const auto checkpoint = out + ".checkpoint";
+  REQUIRE(interrupt_after_first_checkpoint(out) == exit_interrupted);
+  CHECK_FALSE(fs::exists(out));
+  REQUIRE(fs::exists(checkpoint));
+
+  // Without --resume the checkpoint is not thrown away.
+  const auto refused = run_stsim(long_run(out));
+  CHECK(refused.exit_code == exit_invalid_input);
+  CHECK(refused.err == "stsim: error: " + checkpoint +
+                           " holds the progress of an interrupted run: add --resume to continue it, or delete it "
+                           "to start again\n");
+
+  const auto resumed = run_stsim(long_run(out, {"--resume"}));
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == exit_ok);
+  std::smatch done;
+  REQUIRE(std::regex_search(resumed.err, done, std::regex("resumed with ([0-9]+) replication\\(s\\) already done")));
+  const auto before = std::stoul(done[1]);
+  CHECK(before > 0);
+  CHECK(before < 4 * 600);
+  CHECK(stsim::test::require_same_results(uninterrupted, out) > 50);
+  CHECK_FALSE(fs::exists(checkpoint));
+}
+
+TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a damaged one", "[cluster][resume]") {
+  const auto out = path_of("refused.h5");
+  const auto checkpoint = out + ".checkpoint";
+  REQUIRE(interrupt_after_first_checkpoint(out) == exit_interrupted);
+  REQUIRE(fs::exists(checkpoint));
+  const auto prefix = "stsim: error: cannot resume from " + checkpoint + ": ";
+  const std::string suffix = "; run as before, or delete it to start again\n";
+
+  const auto seed = run_stsim(long_run(out, {"--resume", "--seed", "9"}));
+  CHECK(seed.exit_code == exit_invalid_input);
+  CHECK(seed.err == prefix + "it was run with seed 3, this run has seed 9" + suffix);
+
+  const auto changed = run_stsim(long_run(out, {"--resume", "--set", "review.detect=0.8"}));
+  CHECK(changed.exit_code == exit_invalid_input);
+  CHECK_THAT(changed.err, Catch::StartsWith(prefix + "its resolved configuration differs (fingerprint "));
+  CHECK_THAT(changed.err, Catch::EndsWith("the scenario, --set, --reps or --until-rel-error changed" + suffix));
+
+  const auto slice = run_stsim(long_run(out, {"--resume", "--shard", "1/2"}));
+  CHECK(slice.exit_code == exit_invalid_input);
+  CHECK(slice.err == prefix + "it holds the whole sweep, this run is slice 1/2" + suffix);
+  CHECK(fs::exists(checkpoint));  // every refusal leaves it in place
+
+  std::ofstream(checkpoint, std::ios::trunc) << "not a checkpoint";
+  const auto damaged = run_stsim(long_run(out, {"--resume"}));
+  CHECK(damaged.exit_code == exit_invalid_input);
+  CHECK(damaged.err == "stsim: error: " + checkpoint + " is not a usable checkpoint: not an stsim run state\n");
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("--resume without a checkpoint starts from the beginning", "[cluster][resume]") {
+  const auto out = path_of("fresh.h5");
+  const auto run = run_stsim({"run", scenario_file(), "-o", out, "--resume", "--progress", "none"});
+  REQUIRE(run.exit_code == exit_ok);
+  CHECK_THAT(run.err, Catch::StartsWith("stsim: no checkpoint at " + out + ".checkpoint; starting from the beginning\n"));
+  CHECK(stsim::test::require_same_results(reference(), out) > 50);
+}
+
+#ifdef STSIM_MPIEXEC
+namespace {
+
+// Runs an mpirun command line (its arguments after the launcher) as root may.
+Run mpirun(const std::string& arguments) {
+  Run run;
+  run.exit_code = shell("env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + quote(STSIM_MPIEXEC) +
+                        " --oversubscribe " + arguments + " >" + quote(path_of("mpi.out")) + " 2>" +
+                        quote(path_of("mpi.err")) + " </dev/null");
+  run.out = read_text(path_of("mpi.out"));
+  run.err = read_text(path_of("mpi.err"));
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi]") {
+  const auto out = path_of("mpi.h5");
+  const auto run = mpirun("-np 2 " + quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " + quote(out) +
+                          " --threads 1 --reps 120 --progress none");
+  INFO(run.err);
+  REQUIRE(run.exit_code == exit_ok);
+  CHECK_THAT(run.err, Catch::Contains("2 MPI ranks"));
+  // The second rank did part of the work.
+  std::smatch blocks;
+  REQUIRE(std::regex_search(run.err, blocks, std::regex("blocks run by the other MPI ranks: rank 1: ([0-9]+)")));
+  CHECK(std::stoul(blocks[1]) > 0);
+
+  const auto single = path_of("single.h5");
+  REQUIRE(run_stsim({"run", scenario_file(), "-o", single, "--threads", "1", "--reps", "120", "--progress", "none"})
+              .exit_code == exit_ok);
+  CHECK(stsim::test::require_same_results(single, out) > 50);
+  const stsim::output::ResultFile f(out);
+  CHECK(f.attribute_integer("/", "processes") == 2);
+}
+
+TEST_CASE("an MPI rank that sees another scenario or none fails the run with its reason", "[cluster][mpi]") {
+  const auto out = path_of("mpi-bad.h5");
+  const std::string rank = quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " + quote(out) +
+                           " --threads 1 --progress none";
+  // Two programs in one job (MPMD): rank 1 runs with another seed.
+  const auto seed = mpirun("-np 1 " + rank + " : -np 1 " + rank + " --seed 4");
+  CHECK(seed.exit_code == stsim::cli::exit_failure);
+  CHECK_THAT(seed.err, Catch::Contains("stsim: error: MPI rank 1 resolved another configuration (fingerprint "));
+  CHECK_THAT(seed.err, Catch::Contains("do all ranks see the same scenario file and options?"));
+  CHECK_FALSE(fs::exists(out));
+
+  const auto missing = path_of("nowhere.toml");
+  const auto lost = mpirun("-np 1 " + rank + " : -np 1 " + quote(STSIM_BINARY) + " run " + quote(missing) + " -o " +
+                           quote(out) + " --threads 1 --progress none");
+  CHECK(lost.exit_code == stsim::cli::exit_failure);
+  CHECK_THAT(lost.err, Catch::Contains("stsim: error: MPI rank 1 cannot take part: " + missing +
+                                       ": error: cannot read the file: No such file or directory"));
+  CHECK_FALSE(fs::exists(out));
+}
+#endif
