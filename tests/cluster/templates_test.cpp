@@ -135,6 +135,33 @@ std::string env_for_templates(const TempDir& dir) {
   return std::string("STSIM=") + quote(STSIM_BINARY) + " SCENARIO=tiny.toml OUTDIR=" + quote((dir.path / "out").string());
 }
 
+// Writes a stand-in `scontrol` into dir/bin that appends its arguments to dir/scontrol.log.
+fs::path fake_scontrol(const TempDir& dir) {
+  fs::create_directories(dir.path / "bin");
+  write_text(dir.path / "bin" / "scontrol", "#!/bin/sh\necho \"$*\" >> \"$FAKE_LOG\"\n");
+  fs::permissions(dir.path / "bin" / "scontrol", fs::perms::owner_all);
+  return dir.path / "scontrol.log";
+}
+
+// Runs `script` (a bash script) as Slurm runs a batch script, sends it USR1 (the time-limit
+// warning of --signal=B:USR1@...) once `checkpoint` exists, that is once stsim runs under
+// the script's traps, and returns its wait status. Kills it if no checkpoint comes.
+int run_until_checkpoint_then_usr1(const fs::path& script, const fs::path& checkpoint) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::execl("/bin/bash", "bash", script.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  for (int i = 0; i < 600 && !fs::exists(checkpoint); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const bool checkpointed = fs::exists(checkpoint);
+  ::kill(pid, checkpointed ? SIGUSR1 : SIGKILL);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(checkpointed);
+  return status;
+}
+
 }  // namespace
 
 TEST_CASE("every template under scripts/ parses with bash -n", "[templates]") {
@@ -333,10 +360,7 @@ TEST_CASE("the array template passes the time-limit signal on to stsim, which sa
           "[templates][end-to-end]") {
   TempDir dir;
   write_text(dir.path / "tiny.toml", tiny_scenario);
-  fs::create_directories(dir.path / "bin");
-  write_text(dir.path / "bin" / "scontrol", "#!/bin/sh\necho \"$*\" >> \"$FAKE_LOG\"\n");
-  fs::permissions(dir.path / "bin" / "scontrol", fs::perms::owner_all);
-  const auto log = dir.path / "scontrol.log";
+  const auto log = fake_scontrol(dir);
   const auto checkpoint = dir.path / "out" / "shard-2.h5.checkpoint";
 
   // Far more replications than run before the signal; checkpoints as often as possible, so
@@ -348,18 +372,7 @@ TEST_CASE("the array template passes the time-limit signal on to stsim, which sa
                          ":\"$PATH\" SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=2 "
                          "SLURM_ARRAY_TASK_MIN=1 exec bash " +
                          quote((scripts_dir / "slurm-array.sbatch").string()) + " >task.out 2>task.err\n");
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::execl("/bin/bash", "bash", script.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  for (int i = 0; i < 600 && !fs::exists(checkpoint); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  const bool checkpointed = fs::exists(checkpoint);
-  ::kill(pid, checkpointed ? SIGUSR1 : SIGKILL);
-  int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  REQUIRE(checkpointed);
+  const int status = run_until_checkpoint_then_usr1(script, checkpoint);
 
   const auto err = read_text(dir.path / "task.err");
   INFO(err);
@@ -371,3 +384,40 @@ TEST_CASE("the array template passes the time-limit signal on to stsim, which sa
   CHECK(fs::exists(checkpoint));
   CHECK_FALSE(fs::exists(dir.path / "out" / "shard-2.h5"));
 }
+
+#ifdef STSIM_MPIEXEC
+TEST_CASE("the MPI template runs one job over two ranks and requeues it at the time limit",
+          "[templates][end-to-end][mpi]") {
+  TempDir dir;
+  write_text(dir.path / "tiny.toml", tiny_scenario);
+  const auto log = fake_scontrol(dir);
+  const std::string env = std::string("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 STSIM=") +
+                          quote(STSIM_BINARY) + " SCENARIO=tiny.toml THREADS=1 LAUNCHER=" +
+                          quote(std::string(STSIM_MPIEXEC) + " --oversubscribe -np 2") + " SLURM_JOB_ID=55 FAKE_LOG=" +
+                          quote(log.string()) + " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\"";
+
+  const auto whole = dir.shell(env + " OUTPUT=out/whole.h5 bash " + quote((scripts_dir / "mpi.sbatch").string()));
+  INFO(whole.err);
+  REQUIRE(whole.code == 0);
+  CHECK(whole.err.find("2 MPI ranks") != std::string::npos);
+  const auto inspected = dir.shell(quote(STSIM_BINARY) + " inspect out/whole.h5");
+  const auto reference = dir.shell(quote(STSIM_BINARY) + " run tiny.toml -o single.h5 --progress none");
+  REQUIRE(reference.code == 0);
+  CHECK_FALSE(point_table(inspected.out).empty());
+  CHECK(point_table(inspected.out) == point_table(reference.out));
+  CHECK_FALSE(fs::exists(log));
+
+  const auto script = dir.path / "job.sh";
+  const auto checkpoint = dir.path / "out" / "long.h5.checkpoint";
+  write_text(script, "cd " + quote(dir.path.string()) + "\n" + env +
+                         " OUTPUT=out/long.h5 STSIM_ARGS='--reps 1000000' CHECKPOINT_INTERVAL=0 exec bash " +
+                         quote((scripts_dir / "mpi.sbatch").string()) + " >job.out 2>job.err\n");
+  run_until_checkpoint_then_usr1(script, checkpoint);
+  const auto err = read_text(dir.path / "job.err");
+  INFO(err);
+  CHECK(err.find("progress saved in") != std::string::npos);
+  CHECK(read_text(log) == "requeue 55\n");
+  CHECK(fs::exists(checkpoint));
+  CHECK_FALSE(fs::exists(dir.path / "out" / "long.h5"));
+}
+#endif
