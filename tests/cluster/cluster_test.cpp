@@ -12,7 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -105,6 +105,16 @@ std::string scenario_file() {
 }
 
 std::string path_of(const std::string& name) { return (scratch() / name).string(); }
+
+// The number printed right after `prefix` in `text`, if `prefix` is there.
+std::optional<unsigned long> number_after(const std::string& text, const std::string& prefix) {
+  const auto at = text.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  const auto start = at + prefix.size();
+  const auto end = text.find_first_not_of("0123456789", start);
+  if (end == start) return std::nullopt;
+  return std::stoul(text.substr(start, end - start));
+}
 
 // The plain single-process run every other way of running is compared with.
 std::string reference() {
@@ -329,9 +339,10 @@ TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted ru
   const auto resumed = run_stsim(long_run(out, {"--resume"}));
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == exit_ok);
-  std::smatch done;
-  REQUIRE(std::regex_search(resumed.err, done, std::regex("resumed with ([0-9]+) replication\\(s\\) already done")));
-  const auto before = std::stoul(done[1]);
+  const auto resumed_with = number_after(resumed.err, "stsim: resumed with ");
+  REQUIRE(resumed_with);
+  CHECK_THAT(resumed.err, Catch::Contains(" replication(s) already done\n"));
+  const auto before = *resumed_with;
   CHECK(before > 0);
   CHECK(before < 4 * 600);
   CHECK(stsim::test::require_same_results(uninterrupted, out) > 50);
@@ -399,9 +410,9 @@ TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi
   REQUIRE(run.exit_code == exit_ok);
   CHECK_THAT(run.err, Catch::Contains("2 MPI ranks"));
   // The second rank did part of the work.
-  std::smatch blocks;
-  REQUIRE(std::regex_search(run.err, blocks, std::regex("blocks run by the other MPI ranks: rank 1: ([0-9]+)")));
-  CHECK(std::stoul(blocks[1]) > 0);
+  const auto blocks = number_after(run.err, "stsim: blocks run by the other MPI ranks: rank 1: ");
+  REQUIRE(blocks);
+  CHECK(*blocks > 0);
 
   const auto single = path_of("single.h5");
   REQUIRE(run_stsim({"run", scenario_file(), "-o", single, "--threads", "1", "--reps", "120", "--progress", "none"})
