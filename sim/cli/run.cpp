@@ -214,6 +214,14 @@ int run(const RunArguments& args, const mpi::Job& job) {
   // From the start: a signal while loading stops the run before its first replication.
   install_signal_handlers();
   if (!job.is_root()) return serve_rank(args, job);
+  if (job.size() == 1 && mpi::launcher_ranks() > 1) {
+    // Every rank would run the whole sweep and write the same file.
+    fmt::print(stderr,
+               "stsim: error: started by an MPI launcher as one of {} ranks, but this stsim was built without MPI "
+               "(configure with -DSTSIM_MPI=ON, or run it as a single process)\n",
+               mpi::launcher_ranks());
+    return exit_invalid_input;
+  }
   const auto loaded = load_scenario(args.file, args.sets);
   if (!loaded) return exit_invalid_input;
 
@@ -306,6 +314,7 @@ int run(const RunArguments& args, const mpi::Job& job) {
     return exit_interrupted;
   }
   result.processes = job.size();
+  result.shard_file = args.shard.has_value();
   try {
     output::write_results(result, path);
   } catch (const output::FileError& e) {

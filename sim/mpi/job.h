@@ -5,6 +5,8 @@
 // other ranks run the blocks they are handed. Blocks are keyed by point and
 // replication, never by rank, so the file is the one a single process writes.
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -33,6 +35,15 @@ class Job {
     throw std::logic_error("only the ranks of an MPI job serve blocks");
   }
 };
+
+// How many ranks an MPI launcher (mpirun, srun) started this process among, from the
+// environment it sets; 1 when it was not started by one.
+inline int launcher_ranks() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    if (const char* value = std::getenv(name)) return std::max(1, std::atoi(value));
+  }
+  return 1;
+}
 
 #ifdef STSIM_WITH_MPI
 // Joins the MPI job when the process was started by an MPI launcher (mpirun, srun);

@@ -347,7 +347,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.attribute("/runtime", "tasks_per_second",
               r.total_wall_seconds > 0.0 ? static_cast<double>(tasks) / r.total_wall_seconds : 0.0);
 
-  if (r.shard.count > 1) {
+  if (r.shard_file) {
     // A slice of a sharded run: its points' rows hold results, the others are empty; the
     // exact folded statistics let `stsim merge` rebuild the unsharded file.
     w.attribute("/", "shard_index", r.shard.index + 1);

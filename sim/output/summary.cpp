@@ -85,9 +85,10 @@ std::string headline_table(const ResultFile& f) {
       const std::size_t head = (width - 3) / 2;
       label = fmt::format("{}...{}", label.substr(0, head), label.substr(label.size() - (width - 3 - head)));
     }
-    const std::string interval = count[p] == 0
-                                     ? fmt::format("< {} (no harm)", number(upper[p]))
-                                     : fmt::format("[{}, {}]", number(low[p]), number(high[p]));
+    // n = 0: a point this file did not run (another slice of a sharded run).
+    const std::string interval = n[p] == 0        ? std::string("(not run here)")
+                                 : count[p] == 0 ? fmt::format("< {} (no harm)", number(upper[p]))
+                                                 : fmt::format("[{}, {}]", number(low[p]), number(high[p]));
     out += fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", p, label, width, n[p],
                        number(error[p]), number(harm[p]), interval);
     if (paired) {

@@ -740,7 +740,6 @@ RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) 
   const auto& first = shards.front();
   const std::uint32_t count = first.state.shard.count;
   for (const auto& [name, state] : shards) {
-    if (state.shard.count < 2) throw std::invalid_argument(name + " is not a slice of a sharded run");
     if (!state.complete) throw std::invalid_argument(name + " is from a run that did not finish");
     auto expected = state;
     expected.stsim_version = first.state.stsim_version;

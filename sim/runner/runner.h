@@ -238,6 +238,7 @@ struct RunResult {
   bool complete = false;    // false when stopped by RunOptions::stop
   Shard shard;              // the slice this result holds (all points unless sharded)
   RunState state;           // the folded statistics behind the result, for shard files
+  bool shard_file = false;  // to be written as a shard file, for `stsim merge` (even 1/1)
 };
 
 // The model run for each replication. The default is model::Simulation; tests and
@@ -276,7 +277,7 @@ struct NamedState {
 
 // Combines the states of every slice of a sharded run of `plan` into the result an
 // unsharded run gives. Throws std::invalid_argument naming the file and the fault when a
-// state belongs to another run, is not a slice, or when a slice is missing or repeated.
+// state belongs to another run or did not finish, or when a slice is missing or repeated.
 RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards);
 
 // Runs blocks of a plan for a worker in another process. Not thread-safe: one per thread.

@@ -172,6 +172,20 @@ TEST_CASE("three shards merged give the file of the unsharded run", "[cluster][s
   CHECK_FALSE(f.has_attribute("/", "shard_count"));
   CHECK_FALSE(f.exists("/shard_state"));
   CHECK(f.attribute_integer("/", "processes") == 3);
+
+  // A job array of one task: its one slice merges into the same file.
+  const auto alone = path_of("merged-alone.h5");
+  REQUIRE(run_stsim({"merge", shard(1, 1), "-o", alone}).exit_code == exit_ok);
+  CHECK(stsim::test::require_same_results(reference_file, alone) > 50);
+}
+
+TEST_CASE("inspect shows which points a shard file did not run", "[cluster][shard]") {
+  const auto run = run_stsim({"inspect", shard(2, 3)});
+  REQUIRE(run.exit_code == exit_ok);
+  const auto lines = lines_of(run.out);
+  int not_run = 0;
+  for (const auto& line : lines) not_run += line.find("(not run here)") != std::string::npos ? 1 : 0;
+  CHECK(not_run == 2);  // points 2 and 3 belong to slice 3/3 and 1/3
 }
 
 TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem, writes nothing",
@@ -386,7 +400,17 @@ TEST_CASE("--resume without a checkpoint starts from the beginning", "[cluster][
   CHECK(stsim::test::require_same_results(reference(), out) > 50);
 }
 
-#ifdef STSIM_MPIEXEC
+#ifndef STSIM_MPIEXEC
+TEST_CASE("a build without MPI refuses to run as one of several MPI ranks", "[cluster][mpi]") {
+  const auto out = path_of("no-mpi.h5");
+  // What mpirun -np 3 would set (a build with MPI would join the job instead).
+  const auto run = run_stsim({"run", scenario_file(), "-o", out}, {"OMPI_COMM_WORLD_SIZE=3"});
+  CHECK(run.exit_code == exit_invalid_input);
+  CHECK(run.err == "stsim: error: started by an MPI launcher as one of 3 ranks, but this stsim was built without "
+                   "MPI (configure with -DSTSIM_MPI=ON, or run it as a single process)\n");
+  CHECK_FALSE(fs::exists(out));
+}
+#else
 namespace {
 
 // Runs an mpirun command line (its arguments after the launcher) as root may.
