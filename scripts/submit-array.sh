@@ -18,8 +18,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Step 1: check the scenario and the slice count here, before anything waits in the queue.
 "$STSIM" validate "$SCENARIO" >/dev/null
-if ! [[ $SLICES =~ ^[0-9]+$ ]] || ((SLICES < 2)); then
-  echo "submit-array.sh: error: SLICES=$SLICES: a sharded run needs at least 2 slices (for one, use stsim run)" >&2
+if ! [[ $SLICES =~ ^[0-9]+$ ]] || ((SLICES < 1)); then
+  echo "submit-array.sh: error: SLICES=$SLICES: expected a positive number of slices" >&2
   exit 2
 fi
 

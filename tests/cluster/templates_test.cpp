@@ -338,13 +338,13 @@ TEST_CASE("the submission driver chains the merge after the array job with after
   CHECK(second.find("slurm-merge.sbatch") != std::string::npos);
   CHECK(outcome.out.find("merge job 4243") != std::string::npos);
 
-  // One slice would write a plain result file, which merge refuses: nothing is submitted.
+  // No slices at all: nothing is submitted.
   fs::remove(log);
-  const auto one = dir.shell(env_for_templates(dir) + " SLICES=1 FAKE_LOG=" + quote(log.string()) + " PATH=" +
-                             quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
-                             quote((scripts_dir / "submit-array.sh").string()));
-  CHECK(one.code == 2);
-  CHECK(one.err.find("at least 2 slices") != std::string::npos);
+  const auto none = dir.shell(env_for_templates(dir) + " SLICES=0 FAKE_LOG=" + quote(log.string()) + " PATH=" +
+                              quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
+                              quote((scripts_dir / "submit-array.sh").string()));
+  CHECK(none.code == 2);
+  CHECK(none.err == "submit-array.sh: error: SLICES=0: expected a positive number of slices\n");
   CHECK_FALSE(fs::exists(log));
 
   // A scenario that does not load is reported before anything is submitted.
