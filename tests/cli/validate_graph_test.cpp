@@ -146,7 +146,7 @@ TEST_CASE("graph into a directory that does not exist fails and leaves nothing",
   CHECK_FALSE(std::filesystem::exists(scratch() / "no-dir"));
 }
 
-TEST_CASE("--help works on the tool and every subcommand", "[help]") {
+TEST_CASE("the tool and every subcommand answer --help", "[help]") {
   const auto top = run_stsim({"--help"});
   CHECK(top.exit_code == 0);
   // The subcommands are the indented first words after "Subcommands:".
@@ -161,6 +161,7 @@ TEST_CASE("--help works on the tool and every subcommand", "[help]") {
   }
   CHECK(std::count(subcommands.begin(), subcommands.end(), "validate") == 1);
   CHECK(std::count(subcommands.begin(), subcommands.end(), "graph") == 1);
+  CHECK(std::count(subcommands.begin(), subcommands.end(), "merge") == 1);
   for (const std::string& subcommand : subcommands) {
     INFO(subcommand);
     const auto run = run_stsim({subcommand, "--help"});

@@ -227,7 +227,7 @@ TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem,
   }
 }
 
-TEST_CASE("--shard rejects slices that do not exist, and reads a Slurm array task", "[cluster][shard]") {
+TEST_CASE("run --shard rejects slices that do not exist, and reads a Slurm array task", "[cluster][shard]") {
   const auto out = path_of("never.h5");
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"0/3", "stsim: error: --shard 0/3: K must be between 1 and 3\n"},
@@ -260,7 +260,7 @@ TEST_CASE("--shard rejects slices that do not exist, and reads a Slurm array tas
   CHECK(f.attribute_integer("/", "shard_count") == 3);
 }
 
-TEST_CASE("--shard without K/N outside a Slurm array is an error", "[cluster][shard]") {
+TEST_CASE("run --shard without K/N outside a Slurm array is an error", "[cluster][shard]") {
   const auto out = path_of("never.h5");
   const auto run = run_stsim({"run", scenario_file(), "--shard", "-o", out},
                              {"-u", "SLURM_ARRAY_TASK_ID", "-u", "SLURM_ARRAY_TASK_COUNT"});
@@ -392,7 +392,7 @@ TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a d
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("--resume without a checkpoint starts from the beginning", "[cluster][resume]") {
+TEST_CASE("run --resume without a checkpoint starts from the beginning", "[cluster][resume]") {
   const auto out = path_of("fresh.h5");
   const auto run = run_stsim({"run", scenario_file(), "-o", out, "--resume", "--progress", "none"});
   REQUIRE(run.exit_code == exit_ok);
