@@ -21,6 +21,7 @@
 #include "sim/output/hdf5_file.h"
 #include "tests/cli/run_stsim.h"
 #include "tests/support/result_files.h"
+#include "tests/support/sweep_scenario.h"
 
 namespace fs = std::filesystem;
 using namespace stsim::cli::testing;
@@ -30,69 +31,15 @@ using stsim::cli::exit_ok;
 
 namespace {
 
-// Four points (two designs x two reliabilities) with a baseline and a precision rule,
-// so that the points stop at different blocks and the baseline runs longest.
-const std::string sweep_text = R"(
-[scenario]
-name = "cluster"
-horizon = "10d"
-seed = 3
-time_bins = 5
-
-[contexts.routine]
-weight = 0.8
-hazardous = true
-malicious_share = 0.05
-
-[contexts.chat]
-weight = 0.2
-hazardous = false
-
-[users]
-kind = "source"
-rate = "20/h"
-next = "model"
-
-[model]
-kind = "ai"
-reliability = 0.9
-refusal_threshold = 2.5
-next = { pass = "world", refuse = "refused" }
-
-[review]
-kind = "operators"
-count = 2
-review_time = "2m"
-detect = 0.9
-next = { pass = "world", block = "refused" }
-
-[world]
-kind = "outcome"
-acted = true
-
-[refused]
-kind = "outcome"
-acted = false
-
-[sweep]
-design = "grid"
-baseline = ["bare", 0.9]
-
+// The end-to-end sweep (four points with a baseline) under a precision rule, so that
+// the points stop at different blocks and the baseline runs longest.
+const std::string sweep_text = stsim::test::sweep_scenario + R"(
 [sweep.precision]
 metric = "harm_rate"
 relative_error = 0.03
 min_replications = 8
 max_replications = 400
 block_size = 4
-
-[[sweep.dimensions]]
-path = "model.next.pass"
-values = ["world", "review"]
-labels = ["bare", "reviewed"]
-
-[[sweep.dimensions]]
-path = "model.reliability"
-values = [0.9, 0.99]
 )";
 
 std::string scenario_file() {

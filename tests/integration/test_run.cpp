@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "tests/support/sweep_scenario.h"
 
 namespace fs = std::filesystem;
+using stsim::test::sweep_scenario;
 
 namespace {
 
@@ -63,63 +65,6 @@ Outcome shell(const TempDir& dir, const std::string& command) {
 
 std::string binary_path() { return STSIM_BINARY; }
 
-// users -> model -> (world | review -> world), swept over the design and reliability.
-const std::string sweep_scenario = R"(
-[scenario]
-name = "integration"
-horizon = "10d"
-seed = 3
-replications = 6
-time_bins = 5
-
-[contexts.routine]
-weight = 0.8
-hazardous = true
-malicious_share = 0.05
-
-[contexts.chat]
-weight = 0.2
-hazardous = false
-
-[users]
-kind = "source"
-rate = "20/h"
-next = "model"
-
-[model]
-kind = "ai"
-reliability = 0.9
-refusal_threshold = 2.5
-next = { pass = "world", refuse = "refused" }
-
-[review]
-kind = "operators"
-count = 2
-review_time = "2m"
-detect = 0.9
-next = { pass = "world", block = "refused" }
-
-[world]
-kind = "outcome"
-acted = true
-
-[refused]
-kind = "outcome"
-acted = false
-
-[sweep]
-design = "grid"
-baseline = ["bare", 0.9]
-
-[[sweep.dimensions]]
-path = "model.next.pass"
-values = ["world", "review"]
-labels = ["bare", "reviewed"]
-
-[[sweep.dimensions]]
-path = "model.reliability"
-values = [0.9, 0.99]
-)";
 
 fs::path write_scenario(const TempDir& dir, const std::string& text, const std::string& name) {
   const auto path = dir.path / name;
