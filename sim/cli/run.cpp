@@ -89,7 +89,10 @@ class ProgressPrinter {
       drawn_ = true;
       return;
     }
-    if (p.elapsed_seconds < next_line_ && p.points_done < p.points_total) return;
+    const bool all_done = p.points_done == p.points_total;
+    // The last report can come twice (the last interval, then the end): one line for it.
+    if ((p.elapsed_seconds < next_line_ && !all_done) || (all_done && ended_)) return;
+    ended_ = all_done;
     next_line_ = p.elapsed_seconds + 5.0;
     fmt::print(stderr, "stsim: {}/{} points, {} replications ({:.1f}%), {:.0f} reps/s, elapsed {}, ETA {}\n",
                p.points_done, p.points_total, p.replications_done, 100.0 * fraction, rate,
@@ -103,6 +106,7 @@ class ProgressPrinter {
  private:
   bool bar_;
   bool drawn_ = false;
+  bool ended_ = false;
   double next_line_ = 5.0;
 };
 
