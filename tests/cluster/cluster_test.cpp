@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
 #include "tests/cli/run_stsim.h"
 #include "tests/support/result_files.h"
@@ -247,9 +248,9 @@ std::vector<std::string> long_run(const std::string& out, const std::vector<std:
   return args;
 }
 
-// Starts `stsim run` in the background, waits for its first checkpoint, sends SIGTERM
-// and returns the exit code.
-int interrupt_after_first_checkpoint(const std::string& out) {
+// Starts `stsim run` in the background, waits for a checkpoint with progress, sends `signal`
+// and returns the exit code (-1 when the signal killed it).
+int interrupt_after_progress(const std::string& out, int signal = SIGTERM) {
   auto args = long_run(out, {"--checkpoint-interval", "0.1"});
   const std::string binary = STSIM_BINARY;
   std::vector<char*> argv;
@@ -265,12 +266,18 @@ int interrupt_after_first_checkpoint(const std::string& out) {
     ::execv(binary.c_str(), argv.data());
     ::_exit(127);
   }
+  // Until a checkpoint holds some replications: the interruption then falls between
+  // the start and the end, however slow the build (sanitizers) or the machine.
   const auto checkpoint = out + ".checkpoint";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(checkpoint) && std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  const auto some_done = [&] {
+    const auto state = stsim::output::read_checkpoint(checkpoint);
+    return state && stsim::runner::replications_in(*state) > 0;
+  };
+  while (!some_done() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ::kill(child, SIGTERM);
+  ::kill(child, signal);
   int status = 0;
   while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
@@ -286,7 +293,7 @@ TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted ru
 
   const auto out = path_of("interrupted.h5");
   const auto checkpoint = out + ".checkpoint";
-  REQUIRE(interrupt_after_first_checkpoint(out) == exit_interrupted);
+  REQUIRE(interrupt_after_progress(out) == exit_interrupted);
   CHECK_FALSE(fs::exists(out));
   REQUIRE(fs::exists(checkpoint));
 
@@ -310,10 +317,25 @@ TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted ru
   CHECK_FALSE(fs::exists(checkpoint));
 }
 
+TEST_CASE("a run killed outright resumes from its last periodic checkpoint", "[cluster][resume]") {
+  const auto uninterrupted = path_of("uninterrupted.h5");
+  REQUIRE(run_stsim(long_run(uninterrupted)).exit_code == exit_ok);
+  const auto out = path_of("crashed.h5");
+  REQUIRE(interrupt_after_progress(out, SIGKILL) == -1);  // no chance to save anything more
+  REQUIRE(fs::exists(out + ".checkpoint"));
+  const auto resumed = run_stsim(long_run(out, {"--resume"}));
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == exit_ok);
+  const auto before = number_after(resumed.err, "stsim: resumed with ");
+  REQUIRE(before);
+  CHECK(*before > 0);
+  CHECK(stsim::test::require_same_results(uninterrupted, out) > 50);
+}
+
 TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a damaged one", "[cluster][resume]") {
   const auto out = path_of("refused.h5");
   const auto checkpoint = out + ".checkpoint";
-  REQUIRE(interrupt_after_first_checkpoint(out) == exit_interrupted);
+  REQUIRE(interrupt_after_progress(out) == exit_interrupted);
   REQUIRE(fs::exists(checkpoint));
   const auto prefix = "stsim: error: cannot resume from " + checkpoint + ": ";
   const std::string suffix = "; run as before, or delete it to start again\n";
