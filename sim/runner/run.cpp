@@ -785,8 +785,12 @@ RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) 
 
   std::vector<std::vector<PointState>> decoded;
   for (const auto* shard : by_slice) {
-    decoded.push_back(detail::decode_points(shard->state.points));
-    check_shape(plan, decoded.back());
+    try {
+      decoded.push_back(detail::decode_points(shard->state.points));
+      check_shape(plan, decoded.back());
+    } catch (const std::exception& e) {
+      throw std::invalid_argument(fmt::format("{}: its statistics are unreadable: {}", shard->name, e.what()));
+    }
   }
   std::vector<PointState> points(plan.design.size());
   for (std::uint32_t p = 0; p < points.size(); ++p) {

@@ -175,6 +175,21 @@ TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem,
   }
 }
 
+TEST_CASE("merging a shard file whose state is damaged names the file", "[cluster][shard]") {
+  const auto one = shard(1, 2), two = shard(2, 2);
+  const auto damaged = path_of("damaged-2.h5");
+  fs::copy_file(two, damaged, fs::copy_options::overwrite_existing);
+  // Zeros over the state, as a failing disk or a bad copy might leave it.
+  const std::string zero = "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f['shard_state'][...] = 0\n";
+  std::ofstream(path_of("zero.py")) << zero;
+  REQUIRE(shell("/usr/bin/python3 " + quote(path_of("zero.py")) + " " + quote(damaged)) == 0);
+  const auto out = path_of("never-merged.h5");
+  const auto run = run_stsim({"merge", one, damaged, "-o", out});
+  CHECK(run.exit_code == exit_invalid_input);
+  CHECK(run.err == "stsim merge: error: " + damaged + ": its shard state is unreadable: not an stsim run state\n");
+  CHECK_FALSE(fs::exists(out));
+}
+
 TEST_CASE("run --shard rejects slices that do not exist, and reads a Slurm array task", "[cluster][shard]") {
   const auto out = path_of("never.h5");
   const std::vector<std::pair<std::string, std::string>> bad = {
@@ -359,6 +374,20 @@ TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a d
   CHECK(damaged.exit_code == exit_invalid_input);
   CHECK(damaged.err == "stsim: error: " + checkpoint + " is not a usable checkpoint: not an stsim run state\n");
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a checkpoint that cannot be written is reported once and the run goes on", "[cluster][resume]") {
+  const auto out = path_of("unsaved.h5");
+  fs::create_directories(out + ".checkpoint.new");  // where the checkpoint is written first
+  const auto run = run_stsim({"run", scenario_file(), "-o", out, "--reps", "200", "--checkpoint-interval", "0",
+                              "--progress", "none"});
+  REQUIRE(run.exit_code == exit_ok);
+  const std::string warning = "stsim: warning: cannot create " + out +
+                              ".checkpoint.new: Is a directory (the run goes on, but cannot be resumed)\n";
+  CHECK_THAT(run.err, Catch::Contains(warning));
+  CHECK(run.err.find(warning) == run.err.rfind(warning));  // once
+  CHECK(stsim::output::ResultFile(out).integers("/runtime/replications") == std::vector<std::uint64_t>{200, 200, 200, 200});
+  CHECK_FALSE(fs::exists(out + ".checkpoint"));
 }
 
 TEST_CASE("run --resume without a checkpoint starts from the beginning", "[cluster][resume]") {

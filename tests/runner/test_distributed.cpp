@@ -170,6 +170,11 @@ TEST_CASE("merging a wrong or incomplete set of slices names the problem", "[dis
   CHECK(merge_error(plan, {slices[0], split_in_two, slices[2]}) ==
         "slice2 is slice 2/2, but slice1 is slice 1/3: the files come from runs split differently");
 
+  auto damaged = slices[2];
+  damaged.state.points.resize(damaged.state.points.size() - 9);
+  CHECK(merge_error(plan, {slices[0], slices[1], damaged}) ==
+        "slice3: its statistics are unreadable: corrupt data: truncated");
+
   auto unfinished = slices[0];
   unfinished.state.complete = false;
   CHECK(merge_error(plan, {unfinished, slices[1], slices[2]}) == "slice1 is from a run that did not finish");
