@@ -190,6 +190,49 @@ TEST_CASE("merging a shard file whose state is damaged names the file", "[cluste
   CHECK_FALSE(fs::exists(out));
 }
 
+TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cluster][shard]") {
+  const auto one = shard(1, 2), two = shard(2, 2);
+  const auto edit = [&](const std::string& dataset, const std::string& value) {
+    const auto copy = path_of("edited-" + dataset + ".h5");
+    fs::copy_file(one, copy, fs::copy_options::overwrite_existing);
+    const std::string script = "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
+                               "    del f[sys.argv[2]]\n"
+                               "    f.create_dataset(sys.argv[2], data=[sys.argv[3]], dtype=h5py.string_dtype())\n";
+    std::ofstream(path_of("edit.py")) << script;
+    REQUIRE(shell("/usr/bin/python3 " + quote(path_of("edit.py")) + " " + quote(copy) + " " +
+                  quote("scenario/" + dataset) + " " + quote(value)) == 0);
+    return copy;
+  };
+  const auto out = path_of("never-merged.h5");
+
+  const auto broken = edit("text", "[scenario\n");
+  const auto text = run_stsim({"merge", broken, two, "-o", out});
+  CHECK(text.exit_code == exit_invalid_input);
+  CHECK_THAT(text.err, Catch::StartsWith("stsim merge: error: " + broken + ": the scenario it records no longer loads:\n"));
+  CHECK_FALSE(fs::exists(out));
+
+  // Loads, but its points would differ in time_bins, which a sweep cannot vary.
+  auto unplannable_text = sweep_text;
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = unplannable_text.find(from);
+    REQUIRE(at != std::string::npos);
+    unplannable_text.replace(at, from.size(), to);
+  };
+  replace("path = \"model.reliability\"\nvalues = [0.9, 0.99]", "path = \"scenario.time_bins\"\nvalues = [5, 6]");
+  replace("baseline = [\"bare\", 0.9]", "baseline = [\"bare\", 5]");
+  const auto unplannable = edit("text", unplannable_text);
+  const auto sweep = run_stsim({"merge", unplannable, two, "-o", out});
+  CHECK(sweep.exit_code == exit_invalid_input);
+  CHECK_THAT(sweep.err, Catch::StartsWith("stsim merge: error: " + unplannable + ": the sweep it records no longer plans:\n"));
+  CHECK_FALSE(fs::exists(out));
+
+  const auto bad_set = edit("overrides", "nonsense");
+  const auto set = run_stsim({"merge", bad_set, two, "-o", out});
+  CHECK(set.exit_code == exit_invalid_input);
+  CHECK_THAT(set.err, Catch::StartsWith("stsim merge: error: " + bad_set + ": its --set 'nonsense' no longer parses: "));
+  CHECK_FALSE(fs::exists(out));
+}
+
 TEST_CASE("run --shard rejects slices that do not exist, and reads a Slurm array task", "[cluster][shard]") {
   const auto out = path_of("never.h5");
   const std::vector<std::pair<std::string, std::string>> bad = {
