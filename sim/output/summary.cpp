@@ -35,6 +35,11 @@ std::string describe(const ResultFile& f) {
   line("command line:", optional_attribute(f, "command_line"));
   line("seed:", optional_attribute(f, "seed"));
   line("threads:", optional_attribute(f, "threads"));
+  line("processes:", optional_attribute(f, "processes"));
+  if (f.has_attribute("/", "shard_count")) {
+    line("shard:", fmt::format("slice {} of {} (its points only; join the slices with stsim merge)",
+                               f.attribute_text("/", "shard_index"), f.attribute_text("/", "shard_count")));
+  }
   line("design:", fmt::format("{}, {} point(s)", optional_attribute(f, "design"),
                               optional_attribute(f, "points")));
   std::string stopping = optional_attribute(f, "stopping");

@@ -134,6 +134,10 @@ TEST_CASE("inspect shows which points a shard file did not run", "[cluster][shar
   int not_run = 0;
   for (const auto& line : lines) not_run += line.find("(not run here)") != std::string::npos ? 1 : 0;
   CHECK(not_run == 2);  // points 2 and 3 belong to slice 3/3 and 1/3
+  CHECK_THAT(run.out, Catch::Contains("shard:                slice 2 of 3 (its points only; join the slices with "
+                                      "stsim merge)\n"));
+  CHECK_THAT(run.out, Catch::Contains("processes:            1\n"));
+  CHECK_THAT(run_stsim({"inspect", reference()}).out, !Catch::Contains("shard:"));
 }
 
 TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem, writes nothing",
