@@ -33,5 +33,6 @@ Command add_run(CLI::App& app, const mpi::Job& job);
 Command add_merge(CLI::App& app);
 Command add_inspect(CLI::App& app);
 Command add_analytic(CLI::App& app);
+Command add_fingerprint(CLI::App& app);
 
 }  // namespace stsim::cli

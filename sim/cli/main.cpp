@@ -1,5 +1,5 @@
 // The `stsim` command: one subcommand per job (validate, graph, run, merge, inspect,
-// analytic).
+// analytic, fingerprint).
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add(stsim::cli::add_merge);
   add(stsim::cli::add_inspect);
   add(stsim::cli::add_analytic);
+  add(stsim::cli::add_fingerprint);
 
   try {
     app.parse(argc, argv);

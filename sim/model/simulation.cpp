@@ -194,7 +194,8 @@ struct Simulation::State {
   void validate_and_build();
   void reset(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
              ReplicationMetrics& out);
-  void run_events();
+  void run_events(Trace* trace);
+  TraceEvent traced(const engine::Event& e) const;
 
   Stream stream(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
                 std::uint32_t node, Purpose purpose) const {
@@ -1040,9 +1041,22 @@ void Simulation::State::repaired(std::uint32_t k) {
   guards[k].found = false;
 }
 
-void Simulation::State::run_events() {
+TraceEvent Simulation::State::traced(const engine::Event& e) const {
+  switch (e.kind) {
+    case ev_arrival: return {e.time, "arrival", sources[e.target].node};
+    case ev_review_done: return {e.time, "review_done", e.target};
+    case ev_latent_failure: return {e.time, "latent_failure", guards[e.target].node};
+    case ev_common_cause_failure: return {e.time, "common_cause_failure", guards[e.target].node};
+    case ev_proof_test: return {e.time, "proof_test", guards[e.target].node};
+    case ev_repair_done: return {e.time, "repair_done", guards[e.target].node};
+    default: return {e.time, "unknown", e.target};
+  }
+}
+
+void Simulation::State::run_events(Trace* trace) {
   while (!queue.empty() && queue.next_time() < horizon) {
     const engine::Event e = queue.pop();
+    if (trace) trace->on_event(traced(e));
     switch (e.kind) {
       case ev_arrival: arrival(e.target); break;
       case ev_review_done: review_done(e.target, e.payload); break;
@@ -1078,11 +1092,11 @@ Simulation& Simulation::operator=(Simulation&&) noexcept = default;
 const ScenarioSpec& Simulation::spec() const { return state_->spec; }
 
 void Simulation::run(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
-                     ReplicationMetrics& out) {
+                     ReplicationMetrics& out, Trace* trace) {
   State& s = *state_;
   s.reset(seed, point, replication, out);
   try {
-    s.run_events();
+    s.run_events(trace);
   } catch (const engine::EventLimitExceeded& e) {
     throw engine::EventLimitExceeded(
         "scenario '" + s.spec.name + "': replication " + std::to_string(replication) +

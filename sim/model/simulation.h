@@ -6,12 +6,28 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/model/metrics.h"
 #include "sim/model/spec.h"
 
 namespace stsim::model {
+
+// One processed event in terms that survive a change of the code's internals: a stable
+// name of what happened and the component (in scenario order) it happened at. What the
+// trajectory fingerprint folds in.
+struct TraceEvent {
+  Time time = 0.0;
+  std::string_view what;
+  std::uint32_t component = 0;
+};
+
+class Trace {
+ public:
+  virtual ~Trace() = default;
+  virtual void on_event(const TraceEvent& event) = 0;
+};
 
 class Simulation {
  public:
@@ -24,9 +40,10 @@ class Simulation {
 
   // One replication. Streams are keyed by (seed, point, replication, component, purpose):
   // pass the same point for every sweep point to get common random numbers.
-  // `out` is resized on first use and then reused.
+  // `out` is resized on first use and then reused. A trace, when given, sees every event
+  // processed, in order.
   void run(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
-           ReplicationMetrics& out);
+           ReplicationMetrics& out, Trace* trace = nullptr);
 
   const ScenarioSpec& spec() const;
 
