@@ -157,8 +157,10 @@ TEST_CASE("gamma moments, both sides of shape 1", "[random]") {
 
 TEST_CASE("beta moments, including tiny shapes", "[random]") {
   Stream s = stream(5);
-  for (auto [a, b] :
+  for (const auto& shapes :
        {std::pair{2.0, 5.0}, std::pair{0.5, 0.5}, std::pair{0.05, 0.1}, std::pair{1.0, 0.3}}) {
+    // Named copies: clang 14 cannot capture structured bindings in lambdas.
+    const double a = shapes.first, b = shapes.second;
     // E[X^k] = prod_{r<k} (a + r) / (a + b + r).
     auto raw = [&](int k) {
       double m = 1.0;
