@@ -8,7 +8,6 @@
 //   disk with fsync, what a run pays every --checkpoint-interval.
 
 #include <benchmark/benchmark.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -70,9 +69,14 @@ void BM_remote_worker(benchmark::State& state) {
     tasks += result.points[0].tasks;
     benchmark::DoNotOptimize(result.points[0].metrics[0].mean);
   }
-  state.counters["tasks_per_second"] = benchmark::Counter(static_cast<double>(tasks), benchmark::Counter::kIsRate);
+  state.counters["tasks_per_second"] =
+      benchmark::Counter(static_cast<double>(tasks), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_remote_worker)->UseRealTime()->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_remote_worker)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
 
 void BM_block_round_trip(benchmark::State& state) {
   stsim::runner::BlockWorker worker(reference_plan());
@@ -88,12 +92,15 @@ void BM_block_round_trip(benchmark::State& state) {
 BENCHMARK(BM_block_round_trip)->Unit(benchmark::kMicrosecond);
 
 void BM_checkpoint(benchmark::State& state) {
-  const auto source = fs::path(__FILE__).parent_path().parent_path() / "scenarios" / "reliability-is-not-safety.toml";
+  const auto source = fs::path(__FILE__).parent_path().parent_path() / "scenarios" /
+                      "reliability-is-not-safety.toml";
   const auto plan = plan_of(source.string(), 2);
   stsim::runner::RunOptions options;
   options.replications = 2;
   const auto result = stsim::runner::run_plan(plan, options);
-  const auto path = (fs::temp_directory_path() / ("stsim-bench-" + std::to_string(::getpid()) + ".checkpoint")).string();
+  const auto path =
+      (fs::temp_directory_path() / ("stsim-bench-" + std::to_string(::getpid()) + ".checkpoint"))
+          .string();
   std::size_t size = 0;
   for (auto _ : state) {
     stsim::output::write_checkpoint(result.state, path);

@@ -36,14 +36,22 @@ void BM_runner_reference(benchmark::State& state) {
     events += result.points[0].events;
     benchmark::DoNotOptimize(result.points[0].metrics[0].mean);
   }
-  state.counters["tasks_per_second"] = benchmark::Counter(static_cast<double>(tasks), benchmark::Counter::kIsRate);
-  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["tasks_per_second"] =
+      benchmark::Counter(static_cast<double>(tasks), benchmark::Counter::kIsRate);
+  state.counters["events_per_second"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   // With the process CPU time column, tasks per CPU-second = tasks_per_iteration / CPU:
   // a per-core figure that a loaded machine disturbs less than wall time.
   state.counters["tasks_per_iteration"] =
       benchmark::Counter(static_cast<double>(tasks), benchmark::Counter::kAvgIterations);
 }
-BENCHMARK(BM_runner_reference)->Arg(1)->Arg(2)->UseRealTime()->MeasureProcessCPUTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_runner_reference)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0);
 
 }  // namespace
 

@@ -7,16 +7,15 @@
 #include "sim/analytic/analytic.h"
 
 #include <Eigen/Dense>
-#include <unsupported/Eigen/MatrixFunctions>
-
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <stdexcept>
 #include <unordered_map>
+#include <unsupported/Eigen/MatrixFunctions>
 
 #include "sim/analytic/closed_forms.h"
 
@@ -68,7 +67,8 @@ struct Graph {
     partner.assign(s.components.size(), none);
     for (std::uint32_t i = 0; i < s.components.size(); ++i) {
       const auto& c = s.components[i];
-      for (std::size_t p = 0; p < model::port_count; ++p) next[i][p] = c.next[p].empty() ? none : find(c.next[p]);
+      for (std::size_t p = 0; p < model::port_count; ++p)
+        next[i][p] = c.next[p].empty() ? none : find(c.next[p]);
       if (c.kind == Kind::safeguard) {
         const auto& g = std::get<model::SafeguardSpec>(c.parameters);
         if (!g.coupling.with.empty()) partner[i] = find(g.coupling.with);
@@ -99,7 +99,8 @@ struct Graph {
 };
 
 bool latent(const ComponentSpec& c) {
-  return c.kind == Kind::safeguard && std::get<model::SafeguardSpec>(c.parameters).latent_failure_rate > 0.0;
+  return c.kind == Kind::safeguard &&
+         std::get<model::SafeguardSpec>(c.parameters).latent_failure_rate > 0.0;
 }
 
 // Safeguards whose down state is random: those that fail latently, and the safeguards a
@@ -129,7 +130,8 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
   std::uint32_t ais = 0;
   for (const auto& c : spec.components)
     if (c.kind == Kind::ai) ++ais;
-  if (ais != 1) return "scenario: " + std::to_string(ais) + " ai components; the subset has exactly one";
+  if (ais != 1)
+    return "scenario: " + std::to_string(ais) + " ai components; the subset has exactly one";
 
   const auto chain = chain_components(g);
   bool any_operators = false;
@@ -138,16 +140,19 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
     switch (c.kind) {
       case Kind::source: {
         const auto& s = std::get<model::SourceSpec>(c.parameters);
-        if (!s.profile.empty()) return who(c) + ": profile: a time-varying rate is not a homogeneous Poisson source";
-        if (g.next[i][0] != g.ai) return who(c) + ": next = '" + c.next[0] + "': the subset's sources feed the ai directly";
+        if (!s.profile.empty())
+          return who(c) + ": profile: a time-varying rate is not a homogeneous Poisson source";
+        if (g.next[i][0] != g.ai)
+          return who(c) + ": next = '" + c.next[0] + "': the subset's sources feed the ai directly";
         break;
       }
       case Kind::safeguard: {
         const auto& s = std::get<model::SafeguardSpec>(c.parameters);
-        if (s.latent_failure_rate > 0.0 && s.test_interval > 0.0 && s.test_interval < spec.horizon &&
-            !(s.repair_time < s.test_interval))
-          return who(c) + ": repair_time = " + fmt_number(s.repair_time) + " h >= test_interval = " +
-                 fmt_number(s.test_interval) + " h: overlapping repairs are not modelled";
+        if (s.latent_failure_rate > 0.0 && s.test_interval > 0.0 &&
+            s.test_interval < spec.horizon && !(s.repair_time < s.test_interval))
+          return who(c) + ": repair_time = " + fmt_number(s.repair_time) +
+                 " h >= test_interval = " + fmt_number(s.test_interval) +
+                 " h: overlapping repairs are not modelled";
         break;
       }
       case Kind::operators: {
@@ -163,9 +168,11 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
           return who(c) + ": workload_scale = " + fmt_number(o.workload_scale) +
                  ": thoroughness that depends on the queue length";
         if (o.drift.enabled) return who(c) + ": drift.enabled = true: organisational drift";
-        if (o.review_distribution != model::ServiceDistribution::exponential && o.max_queue != unbounded)
+        if (o.review_distribution != model::ServiceDistribution::exponential &&
+            o.max_queue != unbounded)
           return who(c) + ": max_queue = " + std::to_string(o.max_queue) +
-                 " with non-exponential reviews: the overflow of an M/G/c/K queue has no closed form";
+                 " with non-exponential reviews: the overflow of an M/G/c/K queue has no closed "
+                 "form";
         break;
       }
       case Kind::audit: {
@@ -178,14 +185,17 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
       }
       case Kind::ai:
       case Kind::defence:
-      case Kind::outcome: break;
+      case Kind::outcome:
+        break;
     }
   }
   if (chain.size() > max_latent_safeguards)
-    return "scenario: " + std::to_string(chain.size()) + " safeguards can be down latently; the Markov chain is solved for at most " +
+    return "scenario: " + std::to_string(chain.size()) +
+           " safeguards can be down latently; the Markov chain is solved for at most " +
            std::to_string(max_latent_safeguards);
   if (any_operators && !chain.empty())
-    return who(g.at(chain.front())) + ": latent_failure_rate > 0 with operators: review arrivals are then not Poisson";
+    return who(g.at(chain.front())) +
+           ": latent_failure_rate > 0 with operators: review arrivals are then not Poisson";
 
   for (std::uint32_t i = 0; i < g.size(); ++i) {
     const auto& c = g.at(i);
@@ -204,8 +214,8 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
     if (c.kind == Kind::operators) {
       // Burke's theorem keeps the departures of an M/M/c queue Poisson; nothing else does.
       const auto& o = std::get<model::OperatorSpec>(c.parameters);
-      const bool poisson_out =
-          o.max_queue == unbounded && o.review_distribution == model::ServiceDistribution::exponential;
+      const bool poisson_out = o.max_queue == unbounded &&
+                               o.review_distribution == model::ServiceDistribution::exponential;
       if (!poisson_out) {
         const auto after = g.reachable_from(i);
         for (std::uint32_t j = 0; j < g.size(); ++j) {
@@ -224,7 +234,8 @@ struct TaskTotals {
   double harm = 0.0, harm_severity = 0.0, harm_correct = 0.0;
   double model_error = 0.0, hazardous_output = 0.0, near_miss = 0.0, model_error_no_harm = 0.0;
   double false_alarms = 0.0;
-  double benign = 0.0, malicious = 0.0, refused_benign = 0.0, refused_malicious = 0.0, benign_lost = 0.0;
+  double benign = 0.0, malicious = 0.0, refused_benign = 0.0, refused_malicious = 0.0,
+         benign_lost = 0.0;
   std::vector<double> arrivals;  // per component: probability the task reaches it
 
   void add(const TaskTotals& o, double w) {
@@ -309,11 +320,14 @@ class Enumerator {
         totals_.harm_severity += b.p * g_.spec->contexts[b.context].severity;
         if (b.origin != Origin::model_error) totals_.harm_correct += b.p;
         break;
-      case Terminal::near_miss: totals_.near_miss += b.p; break;
+      case Terminal::near_miss:
+        totals_.near_miss += b.p;
+        break;
       case Terminal::lost:
         if (!b.malicious) totals_.benign_lost += b.p;
         break;
-      case Terminal::served: break;
+      case Terminal::served:
+        break;
     }
     if (b.erred && t != Terminal::harm) totals_.model_error_no_harm += b.p;
   }
@@ -323,20 +337,28 @@ class Enumerator {
     totals_.arrivals[node] += b.p;
     const auto& c = g_.at(node);
     switch (c.kind) {
-      case Kind::ai: return ai(node, std::get<model::AiSpec>(c.parameters), b);
-      case Kind::safeguard: return safeguard(node, std::get<model::SafeguardSpec>(c.parameters), b);
-      case Kind::audit: return audit(node, std::get<model::AuditSpec>(c.parameters), b);
-      case Kind::defence: return defence(node, std::get<model::DefenceSpec>(c.parameters), b);
-      case Kind::operators: return operators(node, std::get<model::OperatorSpec>(c.parameters), b);
+      case Kind::ai:
+        return ai(node, std::get<model::AiSpec>(c.parameters), b);
+      case Kind::safeguard:
+        return safeguard(node, std::get<model::SafeguardSpec>(c.parameters), b);
+      case Kind::audit:
+        return audit(node, std::get<model::AuditSpec>(c.parameters), b);
+      case Kind::defence:
+        return defence(node, std::get<model::DefenceSpec>(c.parameters), b);
+      case Kind::operators:
+        return operators(node, std::get<model::OperatorSpec>(c.parameters), b);
       case Kind::outcome:
         if (std::get<model::OutcomeSpec>(c.parameters).acted) {
-          if (b.hazardous) end(b, Terminal::harm);
-          else end(b, b.output == Output::refused ? Terminal::lost : Terminal::served);
+          if (b.hazardous)
+            end(b, Terminal::harm);
+          else
+            end(b, b.output == Output::refused ? Terminal::lost : Terminal::served);
         } else {
           end(b, b.hazardous ? Terminal::near_miss : Terminal::lost);
         }
         return;
-      case Kind::source: return;
+      case Kind::source:
+        return;
     }
   }
 
@@ -372,13 +394,15 @@ class Enumerator {
       }
       if (o.p <= 0.0) continue;
       if (o.erred) totals_.model_error += o.p;
-      o.hazardous = ctx.hazardous && (o.output == Output::commission || (o.output == Output::correct && o.malicious));
+      o.hazardous = ctx.hazardous && (o.output == Output::commission ||
+                                      (o.output == Output::correct && o.malicious));
       if (o.hazardous) {
         o.origin = o.output == Output::commission ? Origin::model_error : Origin::misuse;
         totals_.hazardous_output += o.p;
       }
       // Deferral on confidence: correct ~ N(separation, 1), wrong ~ N(0, 1).
-      const double p_defer = normal_cdf(a.defer_threshold - (o.erred ? 0.0 : a.confidence_separation));
+      const double p_defer =
+          normal_cdf(a.defer_threshold - (o.erred ? 0.0 : a.confidence_separation));
       Branch d = o;
       d.p *= p_defer;
       leave(node, Port::defer, d);
@@ -513,7 +537,8 @@ class Enumerator {
 // found and under repair (2); state = sum digit_i 3^i.
 class LatentChain {
  public:
-  LatentChain(const Graph& g, std::vector<std::uint32_t> members) : g_(g), members_(std::move(members)) {
+  LatentChain(const Graph& g, std::vector<std::uint32_t> members)
+      : g_(g), members_(std::move(members)) {
     n_ = 1;
     for (std::size_t i = 0; i < members_.size(); ++i) n_ *= 3;
     q_ = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_), static_cast<Eigen::Index>(n_));
@@ -546,8 +571,8 @@ class LatentChain {
   double failure_rate(std::size_t s) const { return down_rate_[s]; }
 
   struct Solution {
-    Eigen::VectorXd occupancy;  // expected hours in each state over [0, horizon]
-    double survival = 1.0;      // P(no killing event in [0, horizon])
+    Eigen::VectorXd occupancy;       // expected hours in each state over [0, horizon]
+    double survival = 1.0;           // P(no killing event in [0, horizon])
     double survival_integral = 0.0;  // integral of the survival function over [0, horizon]
   };
 
@@ -566,10 +591,12 @@ class LatentChain {
       // The model schedules each test from the previous one.
       for (double t = sg.test_interval; t < horizon; t += sg.test_interval) {
         events.push_back({t, i, true});
-        if (sg.repair_time > 0.0 && t + sg.repair_time < horizon) events.push_back({t + sg.repair_time, i, false});
+        if (sg.repair_time > 0.0 && t + sg.repair_time < horizon)
+          events.push_back({t + sg.repair_time, i, false});
       }
     }
-    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time < b.time; });
+    std::stable_sort(events.begin(), events.end(),
+                     [](const Event& a, const Event& b) { return a.time < b.time; });
 
     const auto n = static_cast<Eigen::Index>(n_);
     Eigen::MatrixXd qk = q_;
@@ -632,7 +659,9 @@ class LatentChain {
     return s + (d - digit(s, i)) * power3(i);
   }
   // A failure takes an up safeguard down; one already down stays as it is.
-  static std::size_t set_down(std::size_t s, std::size_t i) { return digit(s, i) == 0 ? with_digit(s, i, 1) : s; }
+  static std::size_t set_down(std::size_t s, std::size_t i) {
+    return digit(s, i) == 0 ? with_digit(s, i, 1) : s;
+  }
 
   void add_rate(std::size_t from, std::size_t to, double rate) {
     if (rate <= 0.0) return;
@@ -659,7 +688,8 @@ class LatentChain {
 
   // exp(Q t) and its integral over [0, t], from one exponential of the block matrix
   // [[Q, I], [0, 0]] (Van Loan, IEEE TAC 23, 1978).
-  static std::pair<Eigen::MatrixXd, Eigen::MatrixXd> exponential_and_integral(const Eigen::MatrixXd& q, double t) {
+  static std::pair<Eigen::MatrixXd, Eigen::MatrixXd> exponential_and_integral(
+      const Eigen::MatrixXd& q, double t) {
     const Eigen::Index n = q.rows();
     Eigen::MatrixXd block = Eigen::MatrixXd::Zero(2 * n, 2 * n);
     block.topLeftCorner(n, n) = q * t;
@@ -714,10 +744,11 @@ Analysis analyse(const ScenarioSpec& spec) {
   }
   for (std::uint32_t k : pools) {
     if (!queues[k].stable)
-      throw std::invalid_argument(who(g.at(k)) + ": offered load " + fmt_number(queues[k].offered_load) +
-                                  " Erlangs >= count = " +
-                                  std::to_string(std::get<model::OperatorSpec>(g.at(k).parameters).count) +
-                                  ": the queue grows without bound");
+      throw std::invalid_argument(
+          who(g.at(k)) + ": offered load " + fmt_number(queues[k].offered_load) +
+          " Erlangs >= count = " +
+          std::to_string(std::get<model::OperatorSpec>(g.at(k).parameters).count) +
+          ": the queue grows without bound");
   }
 
   // The latent chain; without latent failures it has one state and no events.
@@ -794,10 +825,12 @@ Analysis analyse(const ScenarioSpec& spec) {
       const bool exponential = o.review_distribution == model::ServiceDistribution::exponential;
       if (!exponential && o.count == 1 && o.max_queue == unbounded) {
         // M/G/1: Pollaczek-Khinchine, E[S^2] = (1 + cv^2) E[S]^2.
-        const double cv = o.review_distribution == model::ServiceDistribution::fixed ? 0.0 : o.review_cv;
+        const double cv =
+            o.review_distribution == model::ServiceDistribution::fixed ? 0.0 : o.review_cv;
         const double rho = lambda * o.review_time;
         pa.p_wait = rho;
-        pa.mean_wait = lambda * (1.0 + cv * cv) * o.review_time * o.review_time / (2.0 * (1.0 - rho));
+        pa.mean_wait =
+            lambda * (1.0 + cv * cv) * o.review_time * o.review_time / (2.0 * (1.0 - rho));
       } else if (!exponential) {
         pa.p_wait = pa.mean_wait = std::numeric_limits<double>::quiet_NaN();
       }

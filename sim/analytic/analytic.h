@@ -39,7 +39,7 @@ namespace stsim::analytic {
 inline constexpr std::size_t max_latent_safeguards = 4;
 
 struct ExactMetric {
-  std::string name;    // the runner's metric name (docs/output.md), e.g. "harm_rate"
+  std::string name;  // the runner's metric name (docs/output.md), e.g. "harm_rate"
   double value = 0.0;
   bool steady_state = false;  // exact in the long run only (queues started empty)
 };
@@ -56,7 +56,7 @@ struct PoolAnalysis {
   double service_rate = 0.0;  // reviews per hour per operator
   std::uint32_t servers = 1;
   double p_wait = 0.0;
-  double mean_wait = 0.0;     // hours, admitted reviews
+  double mean_wait = 0.0;  // hours, admitted reviews
   double utilisation = 0.0;
   double p_overflow = 0.0;
   bool stable = true;

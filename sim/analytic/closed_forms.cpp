@@ -78,7 +78,8 @@ double mgl_all_three_miss(double q1, double q2, double q3, double beta, double g
 double pfd_avg_1oo1(double lambda, double test_interval, double repair_time) {
   const double t = test_interval, r = repair_time;
   if (!(t > 0.0) || r < 0.0 || r >= t) {
-    throw std::invalid_argument("pfd_avg_1oo1: needs test interval > 0 and 0 <= repair time < test interval");
+    throw std::invalid_argument(
+        "pfd_avg_1oo1: needs test interval > 0 and 0 <= repair time < test interval");
   }
   if (lambda == 0.0) return 0.0;
   // A cycle starts just after a test: under repair during [0, R) if the test found the
@@ -86,7 +87,8 @@ double pfd_avg_1oo1(double lambda, double test_interval, double repair_time) {
   const double a = std::exp(-lambda * (t - r));  // survives [R, T)
   const double b = std::exp(-lambda * t);        // survives [0, T)
   const double p = -std::expm1(-lambda * t) / (1.0 + a - b);
-  const double failed_after_repair = t + std::expm1(-lambda * (t - r)) / lambda;  // R + (T-R) - (1-a)/lambda
+  const double failed_after_repair =
+      t + std::expm1(-lambda * (t - r)) / lambda;  // R + (T-R) - (1-a)/lambda
   const double failed_from_up = t + std::expm1(-lambda * t) / lambda;
   return (p * failed_after_repair + (1.0 - p) * failed_from_up) / t;
 }

@@ -10,13 +10,13 @@ namespace stsim::analytic {
 // Gross & Harris, Fundamentals of Queueing Theory, 2.3), and M/M/c/K with K - c waiting
 // places (Gross & Harris 2.5) when max_queue is finite. Steady state.
 struct QueueResult {
-  bool stable = true;           // false: offered load >= c with an unbounded queue
-  double offered_load = 0.0;    // a = lambda / mu (Erlangs)
-  double utilisation = 0.0;     // carried load per server: lambda_admitted / (c mu)
-  double p_wait = 0.0;          // P(an admitted arrival waits)
-  double mean_wait = 0.0;       // mean wait in queue of admitted arrivals (hours)
-  double mean_queue = 0.0;      // mean number waiting
-  double p_overflow = 0.0;      // P(an arrival finds the queue full)
+  bool stable = true;         // false: offered load >= c with an unbounded queue
+  double offered_load = 0.0;  // a = lambda / mu (Erlangs)
+  double utilisation = 0.0;   // carried load per server: lambda_admitted / (c mu)
+  double p_wait = 0.0;        // P(an admitted arrival waits)
+  double mean_wait = 0.0;     // mean wait in queue of admitted arrivals (hours)
+  double mean_queue = 0.0;    // mean number waiting
+  double p_overflow = 0.0;    // P(an arrival finds the queue full)
 };
 
 // Erlang B blocking probability B(c, a), by the stable recurrence B(k) = a B(k-1) / (k + a B(k-1)).

@@ -3,16 +3,17 @@
 // exact value falls inside. A scenario outside the subset is refused (exit 2) with the
 // component and parameter that put it outside.
 
-#include <CLI/CLI.hpp>
+#include "sim/analytic/analytic.h"
+
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "sim/analytic/analytic.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/scenario_input.h"
 #include "sim/runner/runner.h"
@@ -49,12 +50,14 @@ int analytic_command(const AnalyticArguments& args) {
   // Every point must be in the subset before anything is simulated.
   std::vector<analytic::Analysis> exact;
   for (std::size_t i = 0; i < plan.specs.size(); ++i) {
-    const std::string where =
-        plan.specs.size() > 1 ? fmt::format(" (sweep point {}: {})", i, plan.design.point_labels.at(i)) : std::string();
+    const std::string where = plan.specs.size() > 1 ? fmt::format(" (sweep point {}: {})", i,
+                                                                  plan.design.point_labels.at(i))
+                                                    : std::string();
     try {
       exact.push_back(analytic::analyse(plan.specs[i]));
     } catch (const std::invalid_argument& e) {
-      fmt::print(stderr, "{}: error: outside the analytic subset{}: {}\n", args.file, where, e.what());
+      fmt::print(stderr, "{}: error: outside the analytic subset{}: {}\n", args.file, where,
+                 e.what());
       return exit_invalid_input;
     }
   }
@@ -65,8 +68,8 @@ int analytic_command(const AnalyticArguments& args) {
     fmt::print("{}{}: {} replications, seed {}\n", plan.specs[i].name,
                result.points.size() > 1 ? fmt::format(" [{}]", point.label) : std::string(),
                point.replications, result.seed);
-    fmt::print("{:<32} {:>13} {:>13} {:>29} {:>7} {:>6}\n", "metric", "exact", "simulated", "95% interval",
-               "z", "inside");
+    fmt::print("{:<32} {:>13} {:>13} {:>29} {:>7} {:>6}\n", "metric", "exact", "simulated",
+               "95% interval", "z", "inside");
     std::size_t inside = 0, shown = 0;
     for (const auto& m : exact[i].metrics) {
       const auto id = runner::find_metric(m.name);
@@ -77,19 +80,23 @@ int analytic_command(const AnalyticArguments& args) {
       const double z = s.standard_error > 0.0 ? (s.mean - m.value) / s.standard_error : 0.0;
       ++shown;
       inside += in ? 1 : 0;
-      fmt::print("{:<32} {:>13.6g} {:>13.6g}   [{:>11.6g}, {:>11.6g}] {:>7.2f} {:>6}{}\n", m.name, m.value, s.mean,
-                 s.ci_low, s.ci_high, z, in ? "yes" : "NO", m.steady_state ? "  (steady state)" : "");
+      fmt::print("{:<32} {:>13.6g} {:>13.6g}   [{:>11.6g}, {:>11.6g}] {:>7.2f} {:>6}{}\n", m.name,
+                 m.value, s.mean, s.ci_low, s.ci_high, z, in ? "yes" : "NO",
+                 m.steady_state ? "  (steady state)" : "");
     }
     for (const auto& g : exact[i].safeguards)
       fmt::print("safeguard '{}': PFD avg over the horizon {:.6g}\n", g.id, g.pfd_avg);
     for (const auto& p : exact[i].pools)
-      fmt::print("operators '{}': {:.6g} reviews/h on {} (M/M/c{}): P(wait) {:.6g}, mean wait {:.6g} h, "
-                 "utilisation {:.6g}, P(overflow) {:.6g}\n",
-                 p.id, p.arrival_rate, p.servers, p.p_overflow > 0.0 ? "/K" : "", p.p_wait, p.mean_wait,
-                 p.utilisation, p.p_overflow);
-    fmt::print("{} of {} exact values inside the simulated 95% intervals (steady-state values hold for a long run "
-               "from an empty queue only approximately)\n\n",
-               inside, shown);
+      fmt::print(
+          "operators '{}': {:.6g} reviews/h on {} (M/M/c{}): P(wait) {:.6g}, mean wait {:.6g} h, "
+          "utilisation {:.6g}, P(overflow) {:.6g}\n",
+          p.id, p.arrival_rate, p.servers, p.p_overflow > 0.0 ? "/K" : "", p.p_wait, p.mean_wait,
+          p.utilisation, p.p_overflow);
+    fmt::print(
+        "{} of {} exact values inside the simulated 95% intervals (steady-state values hold for a "
+        "long run "
+        "from an empty queue only approximately)\n\n",
+        inside, shown);
   }
   return exit_ok;
 }
@@ -98,9 +105,11 @@ int analytic_command(const AnalyticArguments& args) {
 
 Command add_analytic(CLI::App& app) {
   auto args = std::make_shared<AnalyticArguments>();
-  auto* sub = app.add_subcommand("analytic", "Exact values beside simulated estimates, for scenarios in the analytic subset");
+  auto* sub = app.add_subcommand(
+      "analytic", "Exact values beside simulated estimates, for scenarios in the analytic subset");
   sub->add_option("file", args->file, "scenario TOML file")->required();
-  sub->add_option("--reps", args->reps, "replications per point (default: the scenario's)")->check(CLI::PositiveNumber);
+  sub->add_option("--reps", args->reps, "replications per point (default: the scenario's)")
+      ->check(CLI::PositiveNumber);
   sub->add_option("--threads", args->threads, "worker threads (0 = all cores)");
   sub->add_option("--seed", args->seed, "replaces scenario.seed");
   sub->add_option("--set", args->sets, "override a parameter: path=value (repeatable)");

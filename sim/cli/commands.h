@@ -17,9 +17,10 @@ namespace stsim::cli {
 
 // Exit codes shared by every subcommand.
 inline constexpr int exit_ok = 0;
-inline constexpr int exit_failure = 1;       // a run failed (I/O, internal error)
-inline constexpr int exit_invalid_input = 2; // bad scenario, bad options
-inline constexpr int exit_interrupted = 130; // stopped by SIGINT/SIGTERM; no complete result written
+inline constexpr int exit_failure = 1;        // a run failed (I/O, internal error)
+inline constexpr int exit_invalid_input = 2;  // bad scenario, bad options
+inline constexpr int exit_interrupted =
+    130;  // stopped by SIGINT/SIGTERM; no complete result written
 
 using Command = std::function<int()>;
 

@@ -2,9 +2,11 @@
 // each, to compare a build's behaviour with the stored values in
 // tests/golden/fingerprints.tsv (scripts/update-fingerprints regenerates them).
 
-#include <CLI/CLI.hpp>
+#include "sim/runner/fingerprint.h"
+
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +14,6 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/scenario_input.h"
-#include "sim/runner/fingerprint.h"
 
 namespace stsim::cli {
 
@@ -50,7 +51,8 @@ Command add_fingerprint(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "fingerprint", "Print the trajectory fingerprint of every sweep point (to compare builds)");
   cmd->footer(
-      "Each line is: seed, point index, a 64-bit hash of the first replications' events (time, what, "
+      "Each line is: seed, point index, a 64-bit hash of the first replications' events (time, "
+      "what, "
       "component) and final counters, and the point's label. The same scenario and seed give the "
       "same values with any compiler; tests/golden/fingerprints.tsv holds the stored ones.");
   auto args = std::make_shared<FingerprintArguments>();

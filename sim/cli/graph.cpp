@@ -1,9 +1,9 @@
 // `stsim graph FILE [-o out.dot]`: the scenario's control structure as Graphviz DOT.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -52,21 +52,27 @@ bool write_whole(const std::string& path, const std::string& text) {
 }  // namespace
 
 Command add_graph(CLI::App& app) {
-  CLI::App* command = app.add_subcommand("graph", "Draw a scenario's control structure as Graphviz DOT");
+  CLI::App* command =
+      app.add_subcommand("graph", "Draw a scenario's control structure as Graphviz DOT");
   command->footer(
-      "Render with: dot -Tpdf out.dot -o out.pdf. Shapes and colours by kind, edges labelled by port, acted outcomes "
-      "double-bordered and stopped ones dashed (legend in docs/structure.md). Exit 2 if the scenario is invalid; "
+      "Render with: dot -Tpdf out.dot -o out.pdf. Shapes and colours by kind, edges labelled by "
+      "port, acted outcomes "
+      "double-bordered and stopped ones dashed (legend in docs/structure.md). Exit 2 if the "
+      "scenario is invalid; "
       "with -o, the file is written whole or not at all.");
   auto options = std::make_shared<GraphOptions>();
   command->add_option("file", options->file, "Scenario TOML file")->required();
-  command->add_option("-o,--output", options->output, "Write the DOT to this file instead of standard output");
-  command->add_option("--set", options->sets,
-                      "Set a parameter first, e.g. --set model.next.pass=review to draw one design of a sweep");
+  command->add_option("-o,--output", options->output,
+                      "Write the DOT to this file instead of standard output");
+  command->add_option(
+      "--set", options->sets,
+      "Set a parameter first, e.g. --set model.next.pass=review to draw one design of a sweep");
   return [options] {
     const auto loaded = load_scenario(options->file, options->sets);
     if (!loaded) return exit_invalid_input;
     std::string subtitle;
-    for (const std::string& text : options->sets) subtitle.append(subtitle.empty() ? "" : ", ").append(text);
+    for (const std::string& text : options->sets)
+      subtitle.append(subtitle.empty() ? "" : ", ").append(text);
     const std::string dot = structure::to_dot(loaded->spec, subtitle);
     if (options->output.empty()) {
       fmt::print("{}", dot);

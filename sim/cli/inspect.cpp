@@ -1,8 +1,8 @@
 // `stsim inspect FILE`: what a result file holds, as a summary table on stdout.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 

@@ -1,9 +1,9 @@
 // The `stsim` command: one subcommand per job (validate, graph, run, merge, inspect,
 // analytic, fingerprint).
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <vector>
 
@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   const auto job = std::make_unique<stsim::mpi::Job>();
 #endif
   CLI::App app{"stsim: Monte Carlo simulation of AI inside sociotechnical systems"};
-  app.set_version_flag("--version", fmt::format("stsim {} ({})", stsim::version, stsim::git_revision));
+  app.set_version_flag("--version",
+                       fmt::format("stsim {} ({})", stsim::version, stsim::git_revision));
   app.require_subcommand(1);
 
   std::vector<std::pair<CLI::App*, stsim::cli::Command>> commands;

@@ -2,9 +2,9 @@
 // K/N`) into the file the unsharded run writes. The scenario is rebuilt from the text
 // the shards carry, and every shard must match it and each other.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
 #include <memory>
@@ -37,12 +37,14 @@ std::optional<runner::Plan> plan_of(const output::ResultFile& file, const std::s
     std::string error;
     auto parsed = scenario::parse_assignment(assignment, error);
     if (!parsed) {
-      fmt::print(stderr, "stsim merge: error: {}: its --set '{}' no longer parses: {}\n", path, assignment, error);
+      fmt::print(stderr, "stsim merge: error: {}: its --set '{}' no longer parses: {}\n", path,
+                 assignment, error);
       return std::nullopt;
     }
     overrides.push_back(std::move(*parsed));
   }
-  const auto loaded = scenario::load_string(text.empty() ? "" : text.front(), scenario_file, overrides);
+  const auto loaded =
+      scenario::load_string(text.empty() ? "" : text.front(), scenario_file, overrides);
   if (!loaded.ok()) {
     fmt::print(stderr, "stsim merge: error: {}: the scenario it records no longer loads:\n", path);
     for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", scenario::format(d));
@@ -91,7 +93,8 @@ int merge(const MergeArguments& args) {
   for (const auto& file : files) {
     result.started = std::min(result.started, file->attribute_string("/", "started"));
     result.finished = std::max(result.finished, file->attribute_string("/", "finished"));
-    result.threads = std::max<std::uint32_t>(result.threads, static_cast<std::uint32_t>(file->attribute_integer("/", "threads")));
+    result.threads = std::max<std::uint32_t>(
+        result.threads, static_cast<std::uint32_t>(file->attribute_integer("/", "threads")));
     result.processes += static_cast<std::uint32_t>(file->attribute_integer("/", "processes"));
     result.total_wall_seconds += file->attribute_double("/runtime", "total_wall_seconds");
   }
@@ -115,7 +118,8 @@ int merge(const MergeArguments& args) {
 }  // namespace
 
 Command add_merge(CLI::App& app) {
-  auto* cmd = app.add_subcommand("merge", "Merge the shard files of a sharded run (run --shard K/N) into one");
+  auto* cmd = app.add_subcommand(
+      "merge", "Merge the shard files of a sharded run (run --shard K/N) into one");
   auto args = std::make_shared<MergeArguments>();
   cmd->add_option("shards", args->shards, "Every shard file of the run, in any order")->required();
   cmd->add_option("-o,--output", args->output, "The merged result file")->required();

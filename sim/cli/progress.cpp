@@ -20,19 +20,24 @@ std::string duration(double seconds) {
 
 void ProgressPrinter::operator()(const runner::Progress& p) {
   // The rate of this process: replications restored from a checkpoint took no time here.
-  const double rate = p.elapsed_seconds > 0.0
-                          ? static_cast<double>(p.replications_done - p.replications_resumed) / p.elapsed_seconds
-                          : 0.0;
-  const double left = static_cast<double>(p.replications_planned - std::min(p.replications_planned, p.replications_done));
+  const double rate =
+      p.elapsed_seconds > 0.0
+          ? static_cast<double>(p.replications_done - p.replications_resumed) / p.elapsed_seconds
+          : 0.0;
+  const double left = static_cast<double>(p.replications_planned -
+                                          std::min(p.replications_planned, p.replications_done));
   const std::string eta = rate > 0.0 ? duration(left / rate) : "--:--";
-  const double fraction = p.replications_planned > 0
-                              ? static_cast<double>(p.replications_done) / static_cast<double>(p.replications_planned)
-                              : 0.0;
+  const double fraction =
+      p.replications_planned > 0
+          ? static_cast<double>(p.replications_done) / static_cast<double>(p.replications_planned)
+          : 0.0;
   if (bar_) {
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);
-    fmt::print(out_, "\r[{}{}] {}/{} points  {:.0f} reps/s  ETA {}   ", std::string(static_cast<std::size_t>(filled), '#'),
-               std::string(static_cast<std::size_t>(width - filled), '.'), p.points_done, p.points_total, rate, eta);
+    fmt::print(out_, "\r[{}{}] {}/{} points  {:.0f} reps/s  ETA {}   ",
+               std::string(static_cast<std::size_t>(filled), '#'),
+               std::string(static_cast<std::size_t>(width - filled), '.'), p.points_done,
+               p.points_total, rate, eta);
     std::fflush(out_);
     drawn_ = true;
     return;
@@ -42,9 +47,10 @@ void ProgressPrinter::operator()(const runner::Progress& p) {
   if ((p.elapsed_seconds < next_line_ && !all_done) || (all_done && ended_)) return;
   ended_ = all_done;
   next_line_ = p.elapsed_seconds + 5.0;
-  fmt::print(out_, "stsim: {}/{} points, {} replications ({:.1f}%), {:.0f} reps/s, elapsed {}, ETA {}\n",
-             p.points_done, p.points_total, p.replications_done, 100.0 * fraction, rate, duration(p.elapsed_seconds),
-             eta);
+  fmt::print(out_,
+             "stsim: {}/{} points, {} replications ({:.1f}%), {:.0f} reps/s, elapsed {}, ETA {}\n",
+             p.points_done, p.points_total, p.replications_done, 100.0 * fraction, rate,
+             duration(p.elapsed_seconds), eta);
 }
 
 void ProgressPrinter::finish() {

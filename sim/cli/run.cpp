@@ -2,14 +2,14 @@
 // (and MPI ranks, under mpirun) and writes the HDF5 results, checkpointing as it goes.
 // Messages and progress go to stderr; the output path and a headline table to stdout.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,8 +19,8 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/progress.h"
-#include "sim/mpi/job.h"
 #include "sim/cli/scenario_input.h"
+#include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
 #include "sim/output/summary.h"
@@ -80,18 +80,22 @@ std::optional<runner::Shard> parse_shard(const std::string& text) {
       const long first = min ? std::stol(min) : 0;
       const long stride = step ? std::stol(step) : 1;
       const long index = std::stol(id);
-      if (stride <= 0 || index < first || (index - first) % stride != 0) throw std::invalid_argument("");
+      if (stride <= 0 || index < first || (index - first) % stride != 0)
+        throw std::invalid_argument("");
       spec = fmt::format("{}/{}", (index - first) / stride + 1, count);
     } catch (const std::exception&) {
-      fmt::print(stderr, "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID={} (min {}, step {})\n", id,
-                 min ? min : "unset", step ? step : "unset");
+      fmt::print(
+          stderr,
+          "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID={} (min {}, step {})\n", id,
+          min ? min : "unset", step ? step : "unset");
       return std::nullopt;
     }
   }
   unsigned long k = 0, n = 0;
   const auto slash = spec.find('/');
   bool ok = slash != std::string::npos && slash > 0 && slash + 1 < spec.size() &&
-            spec.find_first_not_of("0123456789/") == std::string::npos && spec.find('/', slash + 1) == std::string::npos;
+            spec.find_first_not_of("0123456789/") == std::string::npos &&
+            spec.find('/', slash + 1) == std::string::npos;
   if (ok) {
     try {
       k = std::stoul(spec.substr(0, slash));
@@ -101,7 +105,9 @@ std::optional<runner::Shard> parse_shard(const std::string& text) {
     }
   }
   if (!ok || n == 0 || n > 1000000) {
-    fmt::print(stderr, "stsim: error: --shard '{}': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n", spec);
+    fmt::print(stderr,
+               "stsim: error: --shard '{}': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n",
+               spec);
     return std::nullopt;
   }
   if (k < 1 || k > n) {
@@ -120,7 +126,9 @@ class CheckpointWriter {
       output::write_checkpoint(state, path_);
       written_ = true;
     } catch (const output::FileError& e) {
-      if (!warned_) fmt::print(stderr, "\nstsim: warning: {} (the run goes on, but cannot be resumed)\n", e.what());
+      if (!warned_)
+        fmt::print(stderr, "\nstsim: warning: {} (the run goes on, but cannot be resumed)\n",
+                   e.what());
       warned_ = true;
     }
   }
@@ -171,7 +179,8 @@ int run(const RunArguments& args, const mpi::Job& job) {
   if (job.size() == 1 && mpi::launcher_ranks() > 1) {
     // Every rank would run the whole sweep and write the same file.
     fmt::print(stderr,
-               "stsim: error: started by an MPI launcher as one of {} ranks, but this stsim was built without MPI "
+               "stsim: error: started by an MPI launcher as one of {} ranks, but this stsim was "
+               "built without MPI "
                "(configure with -DSTSIM_MPI=ON, or run it as a single process)\n",
                mpi::launcher_ranks());
     return exit_invalid_input;
@@ -197,18 +206,22 @@ int run(const RunArguments& args, const mpi::Job& job) {
     return exit_invalid_input;
   }
   if (options.shard.count > plan.design.size()) {
-    fmt::print(stderr, "stsim: error: --shard {}/{}: the sweep has only {} point(s), so at most {} slice(s)\n",
-               options.shard.index + 1, options.shard.count, plan.design.size(), plan.design.size());
+    fmt::print(
+        stderr,
+        "stsim: error: --shard {}/{}: the sweep has only {} point(s), so at most {} slice(s)\n",
+        options.shard.index + 1, options.shard.count, plan.design.size(), plan.design.size());
     return exit_invalid_input;
   }
 
-  const std::string path = args.output.empty() ? "results/" + plan.specs.front().name + ".h5" : args.output;
+  const std::string path =
+      args.output.empty() ? "results/" + plan.specs.front().name + ".h5" : args.output;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(parent, ec);
     if (ec) {
-      fmt::print(stderr, "stsim: error: cannot create directory {}: {}\n", parent.string(), ec.message());
+      fmt::print(stderr, "stsim: error: cannot create directory {}: {}\n", parent.string(),
+                 ec.message());
       return exit_failure;
     }
   }
@@ -223,15 +236,19 @@ int run(const RunArguments& args, const mpi::Job& job) {
   }
   if (saved && !args.resume) {
     fmt::print(stderr,
-               "stsim: error: {} holds the progress of an interrupted run: add --resume to continue it, or "
+               "stsim: error: {} holds the progress of an interrupted run: add --resume to "
+               "continue it, or "
                "delete it to start again\n",
                checkpoint);
     return exit_invalid_input;
   }
   if (saved) {
-    if (const auto why = runner::identity_mismatch(*saved, runner::run_identity(plan, options)); !why.empty()) {
-      fmt::print(stderr, "stsim: error: cannot resume from {}: {}; run as before, or delete it to start again\n",
-                 checkpoint, why);
+    if (const auto why = runner::identity_mismatch(*saved, runner::run_identity(plan, options));
+        !why.empty()) {
+      fmt::print(
+          stderr,
+          "stsim: error: cannot resume from {}: {}; run as before, or delete it to start again\n",
+          checkpoint, why);
       return exit_invalid_input;
     }
     options.resume = &*saved;
@@ -243,28 +260,35 @@ int run(const RunArguments& args, const mpi::Job& job) {
 
   const bool bar = args.progress == "bar" || (args.progress == "auto" && ::isatty(STDERR_FILENO));
   ProgressPrinter printer(bar, stderr);
-  if (args.progress != "none") options.on_progress = [&printer](const runner::Progress& p) { printer(p); };
+  if (args.progress != "none")
+    options.on_progress = [&printer](const runner::Progress& p) { printer(p); };
   options.progress_interval_seconds = bar ? 0.25 : 1.0;
 
   const std::string slice =
-      options.shard.count > 1 ? fmt::format(", slice {}/{}", options.shard.index + 1, options.shard.count) : "";
+      options.shard.count > 1
+          ? fmt::format(", slice {}/{}", options.shard.index + 1, options.shard.count)
+          : "";
   const std::string ranks = job.size() > 1 ? fmt::format(", {} MPI ranks", job.size()) : "";
-  fmt::print(stderr, "stsim: {} {} ({} point(s){}{}, {})\n", saved ? "resuming" : "running", plan.specs.front().name,
-             plan.design.size(), slice, ranks,
+  fmt::print(stderr, "stsim: {} {} ({} point(s){}{}, {})\n", saved ? "resuming" : "running",
+             plan.specs.front().name, plan.design.size(), slice, ranks,
              plan.replications.precision
-                 ? fmt::format("until the relative error of {} is <= {}", runner::info(plan.replications.metric).name,
+                 ? fmt::format("until the relative error of {} is <= {}",
+                               runner::info(plan.replications.metric).name,
                                plan.replications.relative_error)
                  : fmt::format("{} replications each", plan.replications.max_replications));
   auto result = job.run_plan(plan, options);
   printer.finish();
   if (saved) {
-    fmt::print(stderr, "stsim: resumed with {} replication(s) already done\n", runner::replications_in(*saved));
+    fmt::print(stderr, "stsim: resumed with {} replication(s) already done\n",
+               runner::replications_in(*saved));
   }
   if (!result.complete || stop_requested.load()) {
     // A signal after the last block: the complete state is saved, so a resume just writes.
     if (result.complete) checkpoints(result.state);
     fmt::print(stderr, "stsim: interrupted; {}no results written\n",
-               checkpoints.written() ? fmt::format("progress saved in {} (continue with --resume); ", checkpoint) : "");
+               checkpoints.written()
+                   ? fmt::format("progress saved in {} (continue with --resume); ", checkpoint)
+                   : "");
     return exit_interrupted;
   }
   result.processes = job.size();
@@ -280,8 +304,10 @@ int run(const RunArguments& args, const mpi::Job& job) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
     checkpoints(result.state);
-    fmt::print(stderr, "stsim: interrupted; progress saved in {} (continue with --resume); no results written\n",
-               checkpoint);
+    fmt::print(
+        stderr,
+        "stsim: interrupted; progress saved in {} (continue with --resume); no results written\n",
+        checkpoint);
     return exit_interrupted;
   }
   std::error_code ignored;
@@ -316,7 +342,8 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
   auto args = std::make_shared<RunArguments>();
   cmd->add_option("file", args->file, "Scenario TOML file")->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: results/<scenario name>.h5)");
-  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", args->seed, "Seed (replaces scenario.seed)");
   cmd->add_option("--set", args->sets, "Override a parameter: path=value (repeatable)")
       ->allow_extra_args(false);
@@ -328,11 +355,13 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
   reps->excludes(rel);
   cmd->add_option("--progress", args->progress, "Progress display: auto, bar, log or none")
       ->check(CLI::IsMember({"auto", "bar", "log", "none"}));
-  cmd->add_option("--shard", args->shard,
-                  "Run slice K/N of the sweep (job arrays); without K/N, from SLURM_ARRAY_TASK_ID/COUNT")
+  cmd->add_option(
+         "--shard", args->shard,
+         "Run slice K/N of the sweep (job arrays); without K/N, from SLURM_ARRAY_TASK_ID/COUNT")
       ->expected(0, 1)
       ->default_str("");
-  cmd->add_flag("--resume", args->resume, "Continue from the checkpoint <output>.checkpoint, if there is one");
+  cmd->add_flag("--resume", args->resume,
+                "Continue from the checkpoint <output>.checkpoint, if there is one");
   cmd->add_option("--checkpoint-interval", args->checkpoint_interval,
                   "Seconds between checkpoints (default 60; a signal always saves one)")
       ->check(CLI::NonNegativeNumber);

@@ -19,7 +19,8 @@ std::string why_unreadable(const std::string& path) {
   return "";
 }
 
-std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets,
+std::optional<scenario::Scenario> load_scenario(const std::string& file,
+                                                const std::vector<std::string>& sets,
                                                 std::vector<std::string>& messages) {
   std::vector<scenario::Assignment> overrides;
   bool bad = false;

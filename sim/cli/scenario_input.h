@@ -20,7 +20,8 @@ std::string why_unreadable(const std::string& path);
 std::optional<scenario::Scenario> load_scenario(const std::string& file,
                                                 const std::vector<std::string>& sets);
 // The same, collecting the messages instead of printing them.
-std::optional<scenario::Scenario> load_scenario(const std::string& file, const std::vector<std::string>& sets,
+std::optional<scenario::Scenario> load_scenario(const std::string& file,
+                                                const std::vector<std::string>& sets,
                                                 std::vector<std::string>& messages);
 
 }  // namespace stsim::cli

@@ -1,9 +1,9 @@
 // `stsim validate FILE...`: every fault of every file, as a compiler reports them, and a
 // one-line summary of each valid file's control structure.
 
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,9 +21,9 @@ namespace {
 // one on which that many layers stand between the model and an acted outcome.
 std::string summary(const model::ScenarioSpec& spec) {
   const structure::PathEnumeration paths = structure::enumerate_paths(spec);
-  std::string text = fmt::format("{} component{}, {}{} path{}", spec.components.size(),
-                                 spec.components.size() == 1 ? "" : "s", paths.complete ? "" : "at least ",
-                                 paths.paths.size(), paths.paths.size() == 1 ? "" : "s");
+  std::string text = fmt::format(
+      "{} component{}, {}{} path{}", spec.components.size(), spec.components.size() == 1 ? "" : "s",
+      paths.complete ? "" : "at least ", paths.paths.size(), paths.paths.size() == 1 ? "" : "s");
   const std::vector<structure::CutSetAnalysis> analyses = structure::minimal_cut_sets(spec);
   if (analyses.empty()) return text + ", no ai component";
   const structure::CutSet* smallest = nullptr;
@@ -37,8 +37,8 @@ std::string summary(const model::ScenarioSpec& spec) {
   }
   if (smallest == nullptr) return text + ", no hazard from an ai reaches an acted outcome";
   // With the hazard paths cut at the limit a smaller set may exist among those not seen.
-  return text + fmt::format(", smallest cut set {}{} ({})", complete ? "" : "at most ", smallest->layers.size(),
-                            structure::describe(spec, smallest->witness));
+  return text + fmt::format(", smallest cut set {}{} ({})", complete ? "" : "at most ",
+                            smallest->layers.size(), structure::describe(spec, smallest->witness));
 }
 
 }  // namespace
@@ -46,9 +46,12 @@ std::string summary(const model::ScenarioSpec& spec) {
 Command add_validate(CLI::App& app) {
   CLI::App* command = app.add_subcommand("validate", "Check scenario files without running them");
   command->footer(
-      "Every fault goes to standard error as file:line:col: error: ...; each valid file gets one line on standard "
-      "output: components, paths from sources to outcomes, and the smallest cut set (the fewest protective layers "
-      "whose joint failure lets a model error reach an acted outcome, with a path where that happens). Exit 0 if "
+      "Every fault goes to standard error as file:line:col: error: ...; each valid file gets one "
+      "line on standard "
+      "output: components, paths from sources to outcomes, and the smallest cut set (the fewest "
+      "protective layers "
+      "whose joint failure lets a model error reach an acted outcome, with a path where that "
+      "happens). Exit 0 if "
       "every file is valid (warnings do not fail), 2 if not. See docs/structure.md.");
   auto files = std::make_shared<std::vector<std::string>>();
   command->add_option("files", *files, "Scenario TOML files")->required();

@@ -19,10 +19,10 @@ struct EventHandle {
 
 struct Event {
   Time time = 0.0;
-  std::int32_t priority = 0;   // lower runs first among events at the same time
-  std::uint32_t kind = 0;      // what happens, interpreted by the model
-  std::uint32_t target = 0;    // which component (or other entity) it happens to
-  std::uint32_t payload = 0;   // e.g. a task index
+  std::int32_t priority = 0;  // lower runs first among events at the same time
+  std::uint32_t kind = 0;     // what happens, interpreted by the model
+  std::uint32_t target = 0;   // which component (or other entity) it happens to
+  std::uint32_t payload = 0;  // e.g. a task index
 };
 
 class EventLimitExceeded : public std::runtime_error {
@@ -40,8 +40,8 @@ class EventQueue {
   void reset(std::uint64_t event_limit = 0);
 
   // Throws std::logic_error if time < now() (the clock never goes back) or is not finite.
-  EventHandle schedule(Time time, std::int32_t priority, std::uint32_t kind,
-                       std::uint32_t target, std::uint32_t payload);
+  EventHandle schedule(Time time, std::int32_t priority, std::uint32_t kind, std::uint32_t target,
+                       std::uint32_t payload);
   EventHandle schedule_in(Time delay, std::int32_t priority, std::uint32_t kind,
                           std::uint32_t target, std::uint32_t payload) {
     return schedule(now_ + delay, priority, kind, target, payload);

@@ -18,11 +18,11 @@ inline constexpr std::size_t harm_origin_count = 3;
 
 // Every task ends in exactly one of these (or is still in flight at the horizon).
 enum class Terminal : std::uint8_t {
-  harm,         // hazardous output acted on
-  served,       // non-hazardous output acted on (benign utility, or a harmless error)
-  near_miss,    // hazardous output stopped by a layer
-  lost,         // non-hazardous output stopped (refusal, false alarm, overflow)
-  paused,       // arrived while service was suspended after a harm
+  harm,       // hazardous output acted on
+  served,     // non-hazardous output acted on (benign utility, or a harmless error)
+  near_miss,  // hazardous output stopped by a layer
+  lost,       // non-hazardous output stopped (refusal, false alarm, overflow)
+  paused,     // arrived while service was suspended after a harm
 };
 inline constexpr std::size_t terminal_count = 5;
 
@@ -38,25 +38,25 @@ struct OperatorPoolMetrics {
 };
 
 struct ReplicationMetrics {
-  std::uint64_t tasks = 0;            // born
-  std::uint64_t in_flight = 0;        // unfinished at the horizon
+  std::uint64_t tasks = 0;      // born
+  std::uint64_t in_flight = 0;  // unfinished at the horizon
   std::uint64_t terminal[terminal_count] = {};
 
   std::uint64_t benign_tasks = 0;
   std::uint64_t malicious_tasks = 0;
-  std::uint64_t model_errors = 0;            // outputs that were wrong (any mode)
+  std::uint64_t model_errors = 0;  // outputs that were wrong (any mode)
   std::uint64_t commission_errors = 0;
   std::uint64_t omission_errors = 0;
-  std::uint64_t hazardous_outputs = 0;       // outputs that would harm if acted on
+  std::uint64_t hazardous_outputs = 0;  // outputs that would harm if acted on
   std::uint64_t refused_benign = 0;
   std::uint64_t refused_malicious = 0;
-  std::uint64_t benign_served = 0;           // benign tasks whose output was acted on (utility)
-  std::uint64_t benign_lost = 0;             // benign tasks stopped: refusal, false alarm, overflow, pause
+  std::uint64_t benign_served = 0;  // benign tasks whose output was acted on (utility)
+  std::uint64_t benign_lost = 0;    // benign tasks stopped: refusal, false alarm, overflow, pause
   std::uint64_t deferred = 0;
-  std::uint64_t false_alarms = 0;            // flags raised on non-hazardous outputs
+  std::uint64_t false_alarms = 0;  // flags raised on non-hazardous outputs
 
-  std::uint64_t harms = 0;                   // == terminal[harm]
-  double harm_severity = 0.0;                // sum of severities
+  std::uint64_t harms = 0;     // == terminal[harm]
+  double harm_severity = 0.0;  // sum of severities
   std::uint64_t harms_by_origin[harm_origin_count] = {};
   std::uint64_t harms_with_correct_output = 0;  // misuse + operator-induced
   std::uint64_t harms_latent_involved = 0;      // passed a safeguard that had failed silently
@@ -67,17 +67,17 @@ struct ReplicationMetrics {
   // caught the hazard, and harms by the last layer that could have stopped them.
   std::vector<std::uint64_t> near_misses_by_layer;
   std::vector<std::uint64_t> harms_by_last_layer;
-  std::vector<OperatorPoolMetrics> operators;   // one per operator component, in scenario order
+  std::vector<OperatorPoolMetrics> operators;  // one per operator component, in scenario order
 
-  std::uint64_t latent_failures = 0;         // safeguard failures that occurred
-  std::uint64_t latent_failures_found = 0;   // by proof tests or audits
+  std::uint64_t latent_failures = 0;        // safeguard failures that occurred
+  std::uint64_t latent_failures_found = 0;  // by proof tests or audits
 
-  double time_to_first_harm = 0.0;   // hours; equals the horizon when censored
+  double time_to_first_harm = 0.0;  // hours; equals the horizon when censored
   bool first_harm_observed = false;
   std::vector<std::uint64_t> harm_series;  // harms per equal time bin over the horizon
 
   std::uint64_t events = 0;
-  double paused_time = 0.0;          // hours of suspended service
+  double paused_time = 0.0;  // hours of suspended service
 };
 
 }  // namespace stsim::model

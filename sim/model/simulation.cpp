@@ -28,8 +28,8 @@ constexpr std::size_t max_bits = 64;
 enum EventKind : std::uint32_t {
   ev_arrival,
   ev_review_done,
-  ev_latent_failure,       // a safeguard's independent latent failure
-  ev_common_cause_failure, // fails a safeguard and its coupling partner at once
+  ev_latent_failure,        // a safeguard's independent latent failure
+  ev_common_cause_failure,  // fails a safeguard and its coupling partner at once
   ev_proof_test,
   ev_repair_done,
 };
@@ -41,7 +41,7 @@ struct Task {
   // The observable score of intent is normal_quantile(observable) + (malicious ?
   // observability : 0); policies compare the uniform with precomputed tail probabilities.
   double observable = 0.0;
-  double difficulty = 0.0;  // U(0,1); the model errs on the hardest (1 - reliability)
+  double difficulty = 0.0;        // U(0,1); the model errs on the hardest (1 - reliability)
   std::uint64_t failed = 0;       // coupling-target components that failed on this task
   std::uint64_t down_passed = 0;  // safeguards passed while down
   std::uint32_t context = 0;
@@ -84,12 +84,12 @@ struct AiState {
 struct SafeguardState {
   SafeguardSpec spec;
   std::uint32_t node = 0;
-  std::uint32_t partner = none;      // node index of coupling.with
-  std::uint64_t partner_bit = 0;     // its fail bit
+  std::uint32_t partner = none;        // node index of coupling.with
+  std::uint64_t partner_bit = 0;       // its fail bit
   std::uint32_t partner_guard = none;  // safeguard index of the partner, if it is one
-  std::uint64_t down_bit = 0;        // bit in Task::down_passed (0: never down)
+  std::uint64_t down_bit = 0;          // bit in Task::down_passed (0: never down)
   bool down = false;
-  bool found = false;  // down and known (under repair)
+  bool found = false;        // down and known (under repair)
   bool down_common = false;  // down through a common-cause event
   Stream coupling, detection, false_alarm, latent_failure;
 };
@@ -97,7 +97,7 @@ struct SafeguardState {
 struct OperatorState {
   OperatorSpec spec;
   std::uint32_t node = 0;
-  std::uint32_t ordinal = 0;  // index into metrics.operators
+  std::uint32_t ordinal = 0;                   // index into metrics.operators
   double review_mu = 0.0, review_sigma = 0.0;  // lognormal parameters
   std::uint32_t busy = 0;
   std::vector<std::uint32_t> ring;  // FIFO of waiting task ids, capacity a power of two
@@ -147,13 +147,20 @@ void require_drift(const std::string& id, const DriftSpec& d) {
 
 bool kind_matches(Kind kind, const Parameters& p) {
   switch (kind) {
-    case Kind::source: return std::holds_alternative<SourceSpec>(p);
-    case Kind::ai: return std::holds_alternative<AiSpec>(p);
-    case Kind::safeguard: return std::holds_alternative<SafeguardSpec>(p);
-    case Kind::operators: return std::holds_alternative<OperatorSpec>(p);
-    case Kind::audit: return std::holds_alternative<AuditSpec>(p);
-    case Kind::defence: return std::holds_alternative<DefenceSpec>(p);
-    case Kind::outcome: return std::holds_alternative<OutcomeSpec>(p);
+    case Kind::source:
+      return std::holds_alternative<SourceSpec>(p);
+    case Kind::ai:
+      return std::holds_alternative<AiSpec>(p);
+    case Kind::safeguard:
+      return std::holds_alternative<SafeguardSpec>(p);
+    case Kind::operators:
+      return std::holds_alternative<OperatorSpec>(p);
+    case Kind::audit:
+      return std::holds_alternative<AuditSpec>(p);
+    case Kind::defence:
+      return std::holds_alternative<DefenceSpec>(p);
+    case Kind::outcome:
+      return std::holds_alternative<OutcomeSpec>(p);
   }
   return false;
 }
@@ -243,13 +250,15 @@ Simulation::State::State(const ScenarioSpec& s) : spec(s) {
     std::string where;
     for (const auto& c : spec.components) {
       if (c.id == fault.subject && !c.where.file.empty()) {
-        where = c.where.file + ":" + std::to_string(c.where.line) + ":" + std::to_string(c.where.column) + ": ";
+        where = c.where.file + ":" + std::to_string(c.where.line) + ":" +
+                std::to_string(c.where.column) + ": ";
         break;
       }
     }
     const bool context = fault.subject.starts_with("context ");
-    throw std::invalid_argument(where + (context ? "context '" + fault.subject.substr(8) + "'"
-                                                 : "component '" + fault.subject + "'") +
+    throw std::invalid_argument(where +
+                                (context ? "context '" + fault.subject.substr(8) + "'"
+                                         : "component '" + fault.subject + "'") +
                                 ": " + fault.problem);
   }
 }
@@ -262,15 +271,13 @@ void Simulation::State::validate_and_build() {
     throw std::invalid_argument("scenario '" + spec.name + "': pause_after_harm must be >= 0");
   if (spec.contexts.empty())
     throw std::invalid_argument("scenario '" + spec.name + "': at least one context is needed");
-  if (comps.empty())
-    throw std::invalid_argument("scenario '" + spec.name + "': no components");
+  if (comps.empty()) throw std::invalid_argument("scenario '" + spec.name + "': no components");
 
   std::vector<double> weights;
   std::unordered_map<std::string, std::uint32_t> context_index;
   for (const auto& c : spec.contexts) {
     const std::string id = "context " + c.name;
-    if (!(c.weight >= 0.0) || !std::isfinite(c.weight))
-      fail(id, "weight must be finite and >= 0");
+    if (!(c.weight >= 0.0) || !std::isfinite(c.weight)) fail(id, "weight must be finite and >= 0");
     require_non_negative(id, "severity", c.severity);
     require_probability(id, "malicious_share", c.malicious_share);
     if (!std::isfinite(c.observability)) fail(id, "observability must be finite");
@@ -340,7 +347,8 @@ void Simulation::State::validate_and_build() {
         }
         std::uint32_t w = nodes[v].next[p++];
         if (w == none) continue;
-        if (mark[w] == 1) fail(comps[w].id, "is part of a loop; the control structure must be acyclic");
+        if (mark[w] == 1)
+          fail(comps[w].id, "is part of a loop; the control structure must be acyclic");
         if (mark[w] == 0) {
           mark[w] = 1;
           stack.push_back({w, 0});
@@ -352,7 +360,8 @@ void Simulation::State::validate_and_build() {
   std::size_t fail_bits = 0;
   auto fail_bit_of = [&](std::uint32_t node) {
     if (nodes[node].fail_bit == 0) {
-      if (fail_bits == max_bits) fail(comps[node].id, "more than 64 components are coupling partners");
+      if (fail_bits == max_bits)
+        fail(comps[node].id, "more than 64 components are coupling partners");
       nodes[node].fail_bit = std::uint64_t{1} << fail_bits++;
     }
     return nodes[node].fail_bit;
@@ -372,7 +381,8 @@ void Simulation::State::validate_and_build() {
             fail(c.id, "profile_period must be finite and > 0");
           double sum = 0.0;
           for (double x : s.profile) {
-            if (!(x >= 0.0) || !std::isfinite(x)) fail(c.id, "profile values must be finite and >= 0");
+            if (!(x >= 0.0) || !std::isfinite(x))
+              fail(c.id, "profile values must be finite and >= 0");
             sum += x;
           }
           if (!(sum > 0.0)) fail(c.id, "profile is zero everywhere");
@@ -389,7 +399,8 @@ void Simulation::State::validate_and_build() {
         require_probability(c.id, "commission_share", a.commission_share);
         if (std::isnan(a.refusal_threshold)) fail(c.id, "refusal_threshold is NaN");
         if (std::isnan(a.defer_threshold)) fail(c.id, "defer_threshold is NaN");
-        if (!std::isfinite(a.confidence_separation)) fail(c.id, "confidence_separation must be finite");
+        if (!std::isfinite(a.confidence_separation))
+          fail(c.id, "confidence_separation must be finite");
         AiState st;
         st.spec = a;
         st.reliability.assign(spec.contexts.size(), a.reliability);
@@ -401,7 +412,8 @@ void Simulation::State::validate_and_build() {
         st.defer_below_wrong = random::normal_cdf(a.defer_threshold);
         for (const auto& [name, r] : a.reliability_by_context) {
           auto it = context_index.find(name);
-          if (it == context_index.end()) fail(c.id, "reliability_by_context names unknown context '" + name + "'");
+          if (it == context_index.end())
+            fail(c.id, "reliability_by_context names unknown context '" + name + "'");
           require_probability(c.id, "reliability_by_context", r);
           st.reliability[it->second] = r;
         }
@@ -420,17 +432,20 @@ void Simulation::State::validate_and_build() {
         if (!(g.repair_time >= 0.0) || !std::isfinite(g.repair_time))
           fail(c.id, "repair_time must be finite and >= 0");
         require_probability(c.id, "coupling.beta", g.coupling.beta);
-        require_probability(c.id, "coupling.difficulty_correlation", g.coupling.difficulty_correlation);
+        require_probability(c.id, "coupling.difficulty_correlation",
+                            g.coupling.difficulty_correlation);
         SafeguardState st;
         st.spec = g;
         st.node = i;
         if (!g.coupling.with.empty()) {
           auto it = index.find(g.coupling.with);
-          if (it == index.end()) fail(c.id, "coupling.with names unknown component '" + g.coupling.with + "'");
+          if (it == index.end())
+            fail(c.id, "coupling.with names unknown component '" + g.coupling.with + "'");
           if (it->second == i) fail(c.id, "coupling.with names the component itself");
           const Kind pk = comps[it->second].kind;
           if (pk == Kind::source || pk == Kind::outcome)
-            fail(c.id, std::string("coupling.with names a ") + to_string(pk) + ", which cannot fail");
+            fail(c.id,
+                 std::string("coupling.with names a ") + to_string(pk) + ", which cannot fail");
           st.partner = it->second;
         } else if (g.coupling.beta > 0.0) {
           fail(c.id, "coupling.beta > 0 needs coupling.with");
@@ -456,7 +471,8 @@ void Simulation::State::validate_and_build() {
         require_probability(c.id, "automation_bias", o.automation_bias);
         if (!(o.alarm_memory >= 1.0)) fail(c.id, "alarm_memory must be >= 1 (alarms)");
         require_probability(c.id, "alarm_credibility_initial", o.alarm_credibility_initial);
-        if (!(o.workload_scale > 0.0)) fail(c.id, "workload_scale must be > 0 (infinity: no workload effect)");
+        if (!(o.workload_scale > 0.0))
+          fail(c.id, "workload_scale must be > 0 (infinity: no workload effect)");
         require_probability(c.id, "false_reject", o.false_reject);
         require_probability(c.id, "slip", o.slip);
         require_drift(c.id, o.drift);
@@ -503,7 +519,8 @@ void Simulation::State::validate_and_build() {
   std::size_t down_bits = 0;
   auto down_bit_of = [&](SafeguardState& g) {
     if (g.down_bit == 0) {
-      if (down_bits == max_bits) fail(comps[g.node].id, "more than 64 safeguards can fail latently");
+      if (down_bits == max_bits)
+        fail(comps[g.node].id, "more than 64 safeguards can fail latently");
       g.down_bit = std::uint64_t{1} << down_bits++;
     }
   };
@@ -515,7 +532,8 @@ void Simulation::State::validate_and_build() {
     }
     if (g.spec.latent_failure_rate > 0.0) {
       down_bit_of(g);
-      if (g.partner_guard != none && g.spec.coupling.beta > 0.0) down_bit_of(guards[g.partner_guard]);
+      if (g.partner_guard != none && g.spec.coupling.beta > 0.0)
+        down_bit_of(guards[g.partner_guard]);
       latent_events += 2.0 * g.spec.latent_failure_rate * spec.horizon;
     }
     if (g.spec.test_interval > 0.0 && std::isfinite(g.spec.test_interval))
@@ -525,7 +543,8 @@ void Simulation::State::validate_and_build() {
   if (spec.event_limit == 0) {
     // Arrivals plus one review completion per operator visit, with a wide margin:
     // exceeding this means the scenario is far from what its parameters predict.
-    const double expected = expected_tasks * (1.0 + static_cast<double>(operator_nodes)) + latent_events;
+    const double expected =
+        expected_tasks * (1.0 + static_cast<double>(operator_nodes)) + latent_events;
     event_limit = static_cast<std::uint64_t>(std::min(20.0 * expected + 100000.0, 1e18));
     event_limit_derived = true;
   } else {
@@ -613,7 +632,8 @@ void Simulation::State::reset(std::uint64_t seed, std::uint32_t point, std::uint
         break;
       }
       case Kind::source:
-      case Kind::outcome: break;
+      case Kind::outcome:
+        break;
     }
   }
 
@@ -701,10 +721,18 @@ void Simulation::State::advance(std::uint32_t id, std::uint32_t node) {
     const Node& n = nodes[node];
     Port port = Port::pass;
     switch (n.kind) {
-      case Kind::ai: port = step_ai(t, node); break;
-      case Kind::safeguard: port = step_safeguard(t, node); break;
-      case Kind::audit: port = step_audit(t, node); break;
-      case Kind::defence: port = step_defence(t, node); break;
+      case Kind::ai:
+        port = step_ai(t, node);
+        break;
+      case Kind::safeguard:
+        port = step_safeguard(t, node);
+        break;
+      case Kind::audit:
+        port = step_audit(t, node);
+        break;
+      case Kind::defence:
+        port = step_defence(t, node);
+        break;
       case Kind::operators:
         if (offer_operator(id, node)) return;  // waits for its review
         port = Port::overflow;
@@ -723,7 +751,8 @@ void Simulation::State::advance(std::uint32_t id, std::uint32_t node) {
                  t.stopped_by != none ? t.stopped_by : node);
         }
         return;
-      case Kind::source: return;  // unreachable: validation forbids edges into sources
+      case Kind::source:
+        return;  // unreachable: validation forbids edges into sources
     }
     if (port != Port::pass) t.stopped_by = node;
     const std::uint32_t next = n.next[static_cast<std::size_t>(port)];
@@ -764,8 +793,8 @@ Port Simulation::State::step_ai(Task& t, std::uint32_t node) {
     t.output = Output::correct;
   }
   // 3. Hazard: an unsafe commission, or compliance with malicious intent.
-  t.hazardous = hazard_context && (t.output == Output::commission ||
-                                   (t.output == Output::correct && t.malicious));
+  t.hazardous = hazard_context &&
+                (t.output == Output::commission || (t.output == Output::correct && t.malicious));
   if (t.hazardous) {
     t.origin = t.output == Output::commission ? HarmOrigin::model_error : HarmOrigin::misuse;
     t.last_layer = node;
@@ -794,7 +823,8 @@ Port Simulation::State::step_safeguard(Task& t, std::uint32_t node) {
   } else if (t.hazardous) {
     if (g.partner_bit != 0 && (t.failed & g.partner_bit) != 0 && u_beta < g.spec.coupling.beta) {
       t.common_cause = true;  // the shared cause that defeated the partner defeats this too
-    } else if (t.origin == HarmOrigin::model_error && u_corr < g.spec.coupling.difficulty_correlation) {
+    } else if (t.origin == HarmOrigin::model_error &&
+               u_corr < g.spec.coupling.difficulty_correlation) {
       flag = t.difficulty <= p;  // judged by the model's own difficulty: misses the hardest
       if (!flag) t.common_cause = true;
     } else {
@@ -863,7 +893,8 @@ bool Simulation::State::offer_operator(std::uint32_t id, std::uint32_t node) {
   if (op.waiting == op.ring.size()) {
     // Grow the ring (only while warming up), unrolling it so the head is at 0.
     std::vector<std::uint32_t> bigger(op.ring.size() * 2);
-    for (std::size_t i = 0; i < op.waiting; ++i) bigger[i] = op.ring[(op.head + i) & (op.ring.size() - 1)];
+    for (std::size_t i = 0; i < op.waiting; ++i)
+      bigger[i] = op.ring[(op.head + i) & (op.ring.size() - 1)];
     op.ring = std::move(bigger);
     op.head = 0;
   }
@@ -885,23 +916,28 @@ void Simulation::State::start_review(std::uint32_t id, OperatorState& op) {
   const double u_slip = op.human_error.uniform01();
 
   // Workload: a longer queue shortens reviews and makes them less thorough.
-  const double thoroughness =
-      std::isfinite(s.workload_scale) ? 1.0 / (1.0 + static_cast<double>(op.waiting) / s.workload_scale) : 1.0;
+  const double thoroughness = std::isfinite(s.workload_scale)
+                                  ? 1.0 / (1.0 + static_cast<double>(op.waiting) / s.workload_scale)
+                                  : 1.0;
   // Vigilance decays with time since the start of the current shift.
   double vigilance = 1.0;
   if (s.vigilance_floor < 1.0) {
     const Time on_shift = std::isfinite(s.shift_length) ? std::fmod(now, s.shift_length) : now;
-    vigilance = s.vigilance_floor + (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
+    vigilance = s.vigilance_floor +
+                (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
   }
   const double p_detect = std::min(1.0, s.detect * vigilance * thoroughness * drift(s.drift, now));
 
   double review = s.review_time;
   switch (s.review_distribution) {
-    case ServiceDistribution::exponential: review = -s.review_time * std::log(u_service); break;
+    case ServiceDistribution::exponential:
+      review = -s.review_time * std::log(u_service);
+      break;
     case ServiceDistribution::lognormal:
       review = std::exp(op.review_mu + op.review_sigma * random::normal_quantile(u_service));
       break;
-    case ServiceDistribution::fixed: break;
+    case ServiceDistribution::fixed:
+      break;
   }
   review *= thoroughness;
 
@@ -941,7 +977,8 @@ void Simulation::State::start_review(std::uint32_t id, OperatorState& op) {
     if (t.hazardous) {
       t.failed |= nodes[op.node].fail_bit;
       t.last_layer = op.node;
-    } else if (t.output == Output::correct && context_hazardous[t.context] != 0 && u_slip < s.slip) {
+    } else if (t.output == Output::correct && context_hazardous[t.context] != 0 &&
+               u_slip < s.slip) {
       // Interaction: the operator turns a correct output into a hazardous action.
       t.hazardous = true;
       t.origin = HarmOrigin::operator_induced;
@@ -1043,13 +1080,20 @@ void Simulation::State::repaired(std::uint32_t k) {
 
 TraceEvent Simulation::State::traced(const engine::Event& e) const {
   switch (e.kind) {
-    case ev_arrival: return {e.time, "arrival", sources[e.target].node};
-    case ev_review_done: return {e.time, "review_done", e.target};
-    case ev_latent_failure: return {e.time, "latent_failure", guards[e.target].node};
-    case ev_common_cause_failure: return {e.time, "common_cause_failure", guards[e.target].node};
-    case ev_proof_test: return {e.time, "proof_test", guards[e.target].node};
-    case ev_repair_done: return {e.time, "repair_done", guards[e.target].node};
-    default: return {e.time, "unknown", e.target};
+    case ev_arrival:
+      return {e.time, "arrival", sources[e.target].node};
+    case ev_review_done:
+      return {e.time, "review_done", e.target};
+    case ev_latent_failure:
+      return {e.time, "latent_failure", guards[e.target].node};
+    case ev_common_cause_failure:
+      return {e.time, "common_cause_failure", guards[e.target].node};
+    case ev_proof_test:
+      return {e.time, "proof_test", guards[e.target].node};
+    case ev_repair_done:
+      return {e.time, "repair_done", guards[e.target].node};
+    default:
+      return {e.time, "unknown", e.target};
   }
 }
 
@@ -1058,8 +1102,12 @@ void Simulation::State::run_events(Trace* trace) {
     const engine::Event e = queue.pop();
     if (trace) trace->on_event(traced(e));
     switch (e.kind) {
-      case ev_arrival: arrival(e.target); break;
-      case ev_review_done: review_done(e.target, e.payload); break;
+      case ev_arrival:
+        arrival(e.target);
+        break;
+      case ev_review_done:
+        review_done(e.target, e.payload);
+        break;
       case ev_latent_failure:
       case ev_common_cause_failure: {
         SafeguardState& g = guards[e.target];
@@ -1078,8 +1126,11 @@ void Simulation::State::run_events(Trace* trace) {
         if (next < horizon) queue.schedule(next, 0, ev_proof_test, e.target, 0);
         break;
       }
-      case ev_repair_done: repaired(e.target); break;
-      default: break;
+      case ev_repair_done:
+        repaired(e.target);
+        break;
+      default:
+        break;
     }
   }
 }
@@ -1101,8 +1152,9 @@ void Simulation::run(std::uint64_t seed, std::uint32_t point, std::uint32_t repl
     throw engine::EventLimitExceeded(
         "scenario '" + s.spec.name + "': replication " + std::to_string(replication) +
         " exceeded the event limit of " + std::to_string(s.event_limit) +
-        (s.event_limit_derived ? " (derived from the expected load; set scenario.event_limit to raise it)"
-                               : " (scenario.event_limit)") +
+        (s.event_limit_derived
+             ? " (derived from the expected load; set scenario.event_limit to raise it)"
+             : " (scenario.event_limit)") +
         ": " + e.what());
   }
   out.in_flight = s.live;

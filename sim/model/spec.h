@@ -37,8 +37,9 @@ struct ContextSpec {
 };
 
 // Organisational drift: a protocol's strength erodes while no harm occurs and is reset
-// (or tightened) by one. multiplier(t) = max(floor, after_harm * exp(-(t - t_harm) / time_constant)),
-// with t_harm the last harm (0 before any); the effective probability is capped at 1.
+// (or tightened) by one. multiplier(t) = max(floor, after_harm * exp(-(t - t_harm) /
+// time_constant)), with t_harm the last harm (0 before any); the effective probability is capped
+// at 1.
 struct DriftSpec {
   bool enabled = false;
   Time time_constant = 90.0 * 24.0;
@@ -55,7 +56,7 @@ struct SourceSpec {
 };
 
 struct AiSpec {
-  double reliability = 0.99;  // probability the output is correct
+  double reliability = 0.99;                             // probability the output is correct
   std::map<std::string, double> reliability_by_context;  // overrides by context name
   double commission_share = 1.0;  // share of failures that are unsafe commissions (rest: omissions)
   // Refusal policy on the observable score: refuse when score > refusal_threshold.
@@ -81,9 +82,9 @@ struct CouplingSpec {
 };
 
 struct SafeguardSpec {
-  double detect_error = 0.9;    // P(flag | hazardous output from a model error)
-  double detect_misuse = 0.0;   // P(flag | hazardous output serving malicious intent)
-  double false_alarm = 0.01;    // P(flag | non-hazardous output)
+  double detect_error = 0.9;   // P(flag | hazardous output from a model error)
+  double detect_misuse = 0.0;  // P(flag | hazardous output serving malicious intent)
+  double false_alarm = 0.01;   // P(flag | non-hazardous output)
   // true: flagged tasks leave by "block"; false: they continue by "pass" carrying an
   // alarm that operators downstream may heed.
   bool blocks = true;
@@ -99,7 +100,7 @@ struct OperatorSpec {
   std::uint32_t count = 1;
   Time review_time = 0.05;  // mean hours per review
   ServiceDistribution review_distribution = ServiceDistribution::exponential;
-  double review_cv = 1.0;   // coefficient of variation (lognormal)
+  double review_cv = 1.0;  // coefficient of variation (lognormal)
   std::uint32_t max_queue = std::numeric_limits<std::uint32_t>::max();  // else "overflow"
   Time shift_length = 8.0;  // vigilance recovers at each shift change
   double detect = 0.9;      // P(catch a hazard) when fresh, checking and unloaded
@@ -155,9 +156,9 @@ struct SourceLocation {
 struct ComponentSpec {
   std::string id;
   Kind kind = Kind::outcome;
-  std::array<std::string, port_count> next;  // target id per port ("" = no edge)
-  Parameters parameters;                      // alternative matching kind
-  SourceLocation where;                       // the component's table
+  std::array<std::string, port_count> next;           // target id per port ("" = no edge)
+  Parameters parameters;                              // alternative matching kind
+  SourceLocation where;                               // the component's table
   std::array<SourceLocation, port_count> next_where;  // each edge's value
 };
 
@@ -168,8 +169,8 @@ struct ScenarioSpec {
   std::uint64_t seed = 1;
   std::uint32_t replications = 100;
   std::uint32_t time_bins = 52;
-  Time pause_after_harm = 0.0;     // service suspended for this long after each harm
-  std::uint64_t event_limit = 0;   // 0 = derived from the expected load
+  Time pause_after_harm = 0.0;    // service suspended for this long after each harm
+  std::uint64_t event_limit = 0;  // 0 = derived from the expected load
   std::vector<ContextSpec> contexts;
   std::vector<ComponentSpec> components;
 };
@@ -177,37 +178,54 @@ struct ScenarioSpec {
 // The ports a component of this kind can send tasks out of.
 constexpr std::array<bool, port_count> ports_of(Kind kind) {
   switch (kind) {
-    case Kind::source: return {true, false, false, false, false};
-    case Kind::ai: return {true, false, true, true, false};
+    case Kind::source:
+      return {true, false, false, false, false};
+    case Kind::ai:
+      return {true, false, true, true, false};
     case Kind::safeguard:
     case Kind::audit:
-    case Kind::defence: return {true, true, false, false, false};
-    case Kind::operators: return {true, true, false, false, true};
-    case Kind::outcome: return {false, false, false, false, false};
+    case Kind::defence:
+      return {true, true, false, false, false};
+    case Kind::operators:
+      return {true, true, false, false, true};
+    case Kind::outcome:
+      return {false, false, false, false, false};
   }
   return {};
 }
 
 constexpr const char* to_string(Kind kind) {
   switch (kind) {
-    case Kind::source: return "source";
-    case Kind::ai: return "ai";
-    case Kind::safeguard: return "safeguard";
-    case Kind::operators: return "operators";
-    case Kind::audit: return "audit";
-    case Kind::defence: return "defence";
-    case Kind::outcome: return "outcome";
+    case Kind::source:
+      return "source";
+    case Kind::ai:
+      return "ai";
+    case Kind::safeguard:
+      return "safeguard";
+    case Kind::operators:
+      return "operators";
+    case Kind::audit:
+      return "audit";
+    case Kind::defence:
+      return "defence";
+    case Kind::outcome:
+      return "outcome";
   }
   return "?";
 }
 
 constexpr const char* to_string(Port port) {
   switch (port) {
-    case Port::pass: return "pass";
-    case Port::block: return "block";
-    case Port::refuse: return "refuse";
-    case Port::defer: return "defer";
-    case Port::overflow: return "overflow";
+    case Port::pass:
+      return "pass";
+    case Port::block:
+      return "block";
+    case Port::refuse:
+      return "refuse";
+    case Port::defer:
+      return "defer";
+    case Port::overflow:
+      return "overflow";
   }
   return "?";
 }

@@ -11,9 +11,8 @@
 
 #include "sim/mpi/job.h"
 
-#include <mpi.h>
-
 #include <fmt/core.h>
+#include <mpi.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -33,7 +32,8 @@ enum Tag : int { hello = 1, failed, task, result, stop, bye };
 constexpr auto poll = std::chrono::milliseconds(1);
 
 void check(int code, const char* what) {
-  if (code != MPI_SUCCESS) throw std::runtime_error(fmt::format("MPI: {} failed (error {})", what, code));
+  if (code != MPI_SUCCESS)
+    throw std::runtime_error(fmt::format("MPI: {} failed (error {})", what, code));
 }
 
 void send(int to, Tag tag, const void* data, std::size_t size) {
@@ -56,7 +56,8 @@ std::optional<Message> receive(int source) {
   if (!arrived) return std::nullopt;
   int size = 0;
   check(MPI_Get_count(&status, MPI_BYTE, &size), "count");
-  Message m{status.MPI_SOURCE, status.MPI_TAG, std::vector<std::uint8_t>(static_cast<std::size_t>(size))};
+  Message m{status.MPI_SOURCE, status.MPI_TAG,
+            std::vector<std::uint8_t>(static_cast<std::size_t>(size))};
   check(MPI_Recv(m.bytes.data(), size, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE),
         "receive");
@@ -69,7 +70,9 @@ std::string text_of(const Message& m) { return {m.bytes.begin(), m.bytes.end()};
 class OtherRanks final : public runner::RemoteWorkers {
  public:
   OtherRanks(int size, std::string fingerprint)
-      : size_(size), fingerprint_(std::move(fingerprint)), blocks_run_(static_cast<std::size_t>(size), 0) {}
+      : size_(size),
+        fingerprint_(std::move(fingerprint)),
+        blocks_run_(static_cast<std::size_t>(size), 0) {}
 
   // Blocks each rank delivered (rank 0's own are not counted here).
   const std::vector<std::uint64_t>& blocks_run() const { return blocks_run_; }
@@ -88,12 +91,14 @@ class OtherRanks final : public runner::RemoteWorkers {
         switch (m->tag) {
           case hello: {
             std::uint32_t threads = 0;
-            if (m->bytes.size() >= sizeof threads) std::memcpy(&threads, m->bytes.data(), sizeof threads);
+            if (m->bytes.size() >= sizeof threads)
+              std::memcpy(&threads, m->bytes.data(), sizeof threads);
             const std::string fingerprint(m->bytes.begin() + sizeof threads, m->bytes.end());
             if (fingerprint != fingerprint_) {
-              queue.fail(fmt::format("MPI rank {} resolved another configuration (fingerprint {}, rank 0 has {}): "
-                                     "do all ranks see the same scenario file and options?",
-                                     m->from, fingerprint, fingerprint_));
+              queue.fail(fmt::format(
+                  "MPI rank {} resolved another configuration (fingerprint {}, rank 0 has {}): "
+                  "do all ranks see the same scenario file and options?",
+                  m->from, fingerprint, fingerprint_));
             }
             free_threads[r] += threads;
             break;
@@ -118,7 +123,8 @@ class OtherRanks final : public runner::RemoteWorkers {
             ++byes;
             break;
           default:
-            queue.fail(fmt::format("MPI rank {} sent an unknown message (tag {})", m->from, m->tag));
+            queue.fail(
+                fmt::format("MPI rank {} sent an unknown message (tag {})", m->from, m->tag));
         }
         continue;
       }
@@ -265,7 +271,8 @@ class MpiJob final : public Job {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
-  runner::RunResult run_plan(const runner::Plan& plan, const runner::RunOptions& options) const override {
+  runner::RunResult run_plan(const runner::Plan& plan,
+                             const runner::RunOptions& options) const override {
     if (size_ == 1) return runner::run_plan(plan, options);
     others_ = std::make_unique<OtherRanks>(size_, runner::run_identity(plan, options).fingerprint);
     auto with_ranks = options;
@@ -274,17 +281,20 @@ class MpiJob final : public Job {
     // How the work spread: a rank that ran nothing points at a launch or network problem.
     std::string spread;
     for (int r = 1; r < size_; ++r) {
-      spread += fmt::format("{}rank {}: {}", r > 1 ? ", " : "", r, others_->blocks_run()[static_cast<std::size_t>(r)]);
+      spread += fmt::format("{}rank {}: {}", r > 1 ? ", " : "", r,
+                            others_->blocks_run()[static_cast<std::size_t>(r)]);
     }
     fmt::print(stderr, "stsim: blocks run by the other MPI ranks: {}\n", spread);
     return result;
   }
 
-  int serve_blocks(const runner::Plan* plan, const std::string& fault, unsigned threads) const override {
+  int serve_blocks(const runner::Plan* plan, const std::string& fault,
+                   unsigned threads) const override {
     if (!plan) {
       send(0, failed, fault.empty() ? std::string("it could not load the scenario") : fault);
     } else {
-      const unsigned count = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+      const unsigned count =
+          threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
       std::vector<std::uint8_t> hello_message(sizeof(std::uint32_t));
       const auto words = static_cast<std::uint32_t>(count);
       std::memcpy(hello_message.data(), &words, sizeof words);
@@ -328,7 +338,8 @@ std::unique_ptr<Job> join(int& argc, char**& argv) {
     std::exit(1);
   }
   if (provided < MPI_THREAD_SERIALIZED) {
-    fmt::print(stderr, "stsim: error: this MPI library does not support threads (MPI_THREAD_SERIALIZED)\n");
+    fmt::print(stderr,
+               "stsim: error: this MPI library does not support threads (MPI_THREAD_SERIALIZED)\n");
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
   int rank = 0, size = 1;

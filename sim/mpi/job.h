@@ -24,14 +24,16 @@ class Job {
   bool is_root() const { return rank() == 0; }
 
   // On the first rank: runs the plan, with the other ranks as remote workers.
-  virtual runner::RunResult run_plan(const runner::Plan& plan, const runner::RunOptions& options) const {
+  virtual runner::RunResult run_plan(const runner::Plan& plan,
+                                     const runner::RunOptions& options) const {
     return runner::run_plan(plan, options);
   }
 
   // On the other ranks: runs the blocks the first rank hands out until it says stop, and
   // returns the exit code. Without a plan, reports `fault` to the first rank instead
   // (which fails the run) and returns 1.
-  virtual int serve_blocks(const runner::Plan* /*plan*/, const std::string& /*fault*/, unsigned /*threads*/) const {
+  virtual int serve_blocks(const runner::Plan* /*plan*/, const std::string& /*fault*/,
+                           unsigned /*threads*/) const {
     throw std::logic_error("only the ranks of an MPI job serve blocks");
   }
 };

@@ -66,7 +66,8 @@ std::optional<runner::RunState> read_checkpoint(const std::string& path) {
   if (!std::filesystem::exists(path, error)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw io_error("open", path);
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                        std::istreambuf_iterator<char>());
   if (in.bad()) throw io_error("read", path);
   try {
     return runner::decode_state(bytes);

@@ -1,10 +1,10 @@
 #include "sim/output/hdf5_file.h"
 
+#include <fmt/core.h>
 #include <hdf5.h>
 
 #include <cmath>
 #include <filesystem>
-#include <fmt/core.h>
 #include <utility>
 
 #include "sim/version.h"
@@ -72,13 +72,21 @@ Handle dataspace(const std::vector<hsize_t>& dims) {
 template <typename T>
 hid_t native_type();
 template <>
-hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 template <>
-hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+hid_t native_type<std::uint64_t>() {
+  return H5T_NATIVE_UINT64;
+}
 template <>
-hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
+hid_t native_type<std::uint32_t>() {
+  return H5T_NATIVE_UINT32;
+}
 template <>
-hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+hid_t native_type<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
 
 class Writer {
  public:
@@ -93,7 +101,8 @@ class Writer {
 
   // Numeric column (or matrix) datasets: chunked and deflated beyond a trivial size.
   template <typename T>
-  void numbers(const std::string& name, const std::vector<T>& data, std::vector<hsize_t> dims = {}) {
+  void numbers(const std::string& name, const std::vector<T>& data,
+               std::vector<hsize_t> dims = {}) {
     if (dims.empty()) dims = {data.size()};
     Handle space = dataspace(dims);
     Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
@@ -101,7 +110,8 @@ class Writer {
       std::vector<hsize_t> chunk = dims;
       const hsize_t row = dims.size() > 1 ? dims[1] : 1;
       chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(dims[0], 16384 / row));
-      check(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()), "chunk " + name);
+      check(H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data()),
+            "chunk " + name);
       check(H5Pset_deflate(properties.get(), 4), "compress " + name);
     }
     Handle set(H5Dcreate2(file_.get(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
@@ -119,10 +129,12 @@ class Writer {
     Handle set(H5Dcreate2(file_.get(), name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT,
                           H5P_DEFAULT, H5P_DEFAULT),
                H5Dclose, "create dataset " + name);
-    check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), "write " + name);
+    check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
+          "write " + name);
   }
 
-  void strings(const std::string& name, const std::vector<std::string>& values, bool scalar = false) {
+  void strings(const std::string& name, const std::vector<std::string>& values,
+               bool scalar = false) {
     Handle type = string_type();
     Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
     Handle set(H5Dcreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT,
@@ -142,8 +154,8 @@ class Writer {
                          const std::vector<std::string>& values, bool scalar = false) {
     Handle type = string_type();
     Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
-    Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(), space.get(),
-                                  H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), type.get(),
+                                  space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Aclose, "create attribute " + object + " " + name);
     const auto pointers = c_strings(values);
     check(H5Awrite(attr.get(), type.get(), pointers.data()), "write attribute " + name);
@@ -153,8 +165,8 @@ class Writer {
     attribute_array(object, name, std::vector<T>{value}, true);
   }
   template <typename T>
-  void attribute_array(const std::string& object, const std::string& name, const std::vector<T>& values,
-                       bool scalar = false) {
+  void attribute_array(const std::string& object, const std::string& name,
+                       const std::vector<T>& values, bool scalar = false) {
     Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
     Handle attr(H5Acreate_by_name(file_.get(), object.c_str(), name.c_str(), native_type<T>(),
                                   space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -191,11 +203,16 @@ std::vector<std::uint64_t> per_point_uint(const runner::RunResult& r, F f) {
 
 const char* design_name(scenario::SweepDesign d) {
   switch (d) {
-    case scenario::SweepDesign::none: return "none";
-    case scenario::SweepDesign::grid: return "grid";
-    case scenario::SweepDesign::zip: return "zip";
-    case scenario::SweepDesign::latin_hypercube: return "latin_hypercube";
-    case scenario::SweepDesign::sobol: return "sobol";
+    case scenario::SweepDesign::none:
+      return "none";
+    case scenario::SweepDesign::grid:
+      return "grid";
+    case scenario::SweepDesign::zip:
+      return "zip";
+    case scenario::SweepDesign::latin_hypercube:
+      return "latin_hypercube";
+    case scenario::SweepDesign::sobol:
+      return "sobol";
   }
   return "?";
 }
@@ -211,29 +228,34 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
     };
     w.numbers(g + "/n", per_point_uint(r, [&](const auto& p) { return stat(p).n; }));
     w.numbers(g + "/mean", per_point_double(r, [&](const auto& p) { return stat(p).mean; }));
-    w.numbers(g + "/stderr", per_point_double(r, [&](const auto& p) { return stat(p).standard_error; }));
+    w.numbers(g + "/stderr",
+              per_point_double(r, [&](const auto& p) { return stat(p).standard_error; }));
     w.numbers(g + "/ci_low", per_point_double(r, [&](const auto& p) { return stat(p).ci_low; }));
     w.numbers(g + "/ci_high", per_point_double(r, [&](const auto& p) { return stat(p).ci_high; }));
     if (paired) {
       w.attribute(g, "kind", std::string("mean"));
       w.attribute(g, "interval", std::string("student-t"));
       w.attribute(g, "unit", std::string(m.unit));
-      w.attribute(g, "description",
-                  std::string("paired difference, point minus baseline, of per-replication ") + m.name);
+      w.attribute(
+          g, "description",
+          std::string("paired difference, point minus baseline, of per-replication ") + m.name);
       continue;
     }
     if (m.kind != runner::MetricKind::mean) {
       w.numbers(g + "/count", per_point_uint(r, [&](const auto& p) { return stat(p).count; }));
-      w.numbers(g + "/exposure", per_point_double(r, [&](const auto& p) { return stat(p).exposure; }));
-      w.numbers(g + "/upper_bound", per_point_double(r, [&](const auto& p) { return stat(p).upper_bound; }));
+      w.numbers(g + "/exposure",
+                per_point_double(r, [&](const auto& p) { return stat(p).exposure; }));
+      w.numbers(g + "/upper_bound",
+                per_point_double(r, [&](const auto& p) { return stat(p).upper_bound; }));
     }
     w.attribute(g, "kind", std::string(runner::to_string(m.kind)));
     w.attribute(g, "interval", std::string(runner::to_string(m.interval)));
     w.attribute(g, "unit", std::string(m.unit));
     w.attribute(g, "description", std::string(m.description));
     if (m.id == runner::MetricId::time_to_first_harm) {
-      w.attribute_array(g, "censored",
-                        per_point_uint(r, [](const auto& p) { return p.time_to_first_harm_censored; }));
+      w.attribute_array(g, "censored", per_point_uint(r, [](const auto& p) {
+                          return p.time_to_first_harm_censored;
+                        }));
     }
   }
 }
@@ -260,7 +282,8 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.attribute("/", "finished", r.finished);
   w.attribute("/", "points", static_cast<std::uint32_t>(points));
   w.attribute("/", "design", std::string(design_name(plan.design.kind)));
-  w.attribute("/", "common_random_numbers", static_cast<std::uint8_t>(rp.common_random_numbers ? 1 : 0));
+  w.attribute("/", "common_random_numbers",
+              static_cast<std::uint8_t>(rp.common_random_numbers ? 1 : 0));
   w.attribute("/", "fingerprint", r.fingerprint);
   w.attribute("/", "time_bins", spec.time_bins);
   w.attribute("/", "horizon_hours", spec.horizon);
@@ -276,7 +299,8 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.group("/scenario");
   w.strings("/scenario/text", {plan.base.text}, true);
   std::vector<std::string> overrides;
-  for (const auto& a : plan.base.overrides) overrides.push_back(a.path + "=" + runner::to_text(a.value));
+  for (const auto& a : plan.base.overrides)
+    overrides.push_back(a.path + "=" + runner::to_text(a.value));
   w.strings("/scenario/overrides", overrides);
   w.strings("/scenario/resolved", plan.resolved);
 
@@ -312,9 +336,12 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.numbers("/attribution/harms_by_origin", origin, {points, model::harm_origin_count});
   w.attribute_strings("/attribution/harms_by_origin", "names",
                       {"model_error", "misuse", "operator_induced"});
-  w.numbers("/attribution/harms_latent_involved", per_point_uint(r, [](const auto& p) { return p.harms_latent_involved; }));
-  w.numbers("/attribution/harms_common_cause", per_point_uint(r, [](const auto& p) { return p.harms_common_cause; }));
-  w.numbers("/attribution/model_errors_no_harm", per_point_uint(r, [](const auto& p) { return p.model_errors_no_harm; }));
+  w.numbers("/attribution/harms_latent_involved",
+            per_point_uint(r, [](const auto& p) { return p.harms_latent_involved; }));
+  w.numbers("/attribution/harms_common_cause",
+            per_point_uint(r, [](const auto& p) { return p.harms_common_cause; }));
+  w.numbers("/attribution/model_errors_no_harm",
+            per_point_uint(r, [](const auto& p) { return p.model_errors_no_harm; }));
   w.numbers("/attribution/near_misses_by_layer", nm, {points, components});
   w.numbers("/attribution/harms_by_last_layer", last, {points, components});
   w.strings("/attribution/components", r.components);
@@ -334,13 +361,16 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.group("/first_harm");
   w.numbers("/first_harm/bin_edges_hours", r.bin_edges_hours);
   w.numbers("/first_harm/counts", first, {points, bins});
-  w.numbers("/first_harm/censored", per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }));
+  w.numbers("/first_harm/censored",
+            per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }));
 
   w.group("/runtime");
-  w.numbers("/runtime/wall_seconds", per_point_double(r, [](const auto& p) { return p.wall_seconds; }));
+  w.numbers("/runtime/wall_seconds",
+            per_point_double(r, [](const auto& p) { return p.wall_seconds; }));
   w.numbers("/runtime/events", per_point_uint(r, [](const auto& p) { return p.events; }));
   w.numbers("/runtime/tasks", per_point_uint(r, [](const auto& p) { return p.tasks; }));
-  w.numbers("/runtime/replications", per_point_uint(r, [](const auto& p) { return p.replications; }));
+  w.numbers("/runtime/replications",
+            per_point_uint(r, [](const auto& p) { return p.replications; }));
   std::uint64_t tasks = 0;
   for (const auto& p : r.points) tasks += p.tasks;
   w.attribute("/runtime", "total_wall_seconds", r.total_wall_seconds);
@@ -424,7 +454,8 @@ std::vector<std::string> ResultFile::children(const std::string& group) const {
   check(H5Gget_info(g.get(), &info), "read group " + group);
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const auto size = H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    const auto size =
+        H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (size < 0) throw FileError("HDF5: cannot list " + group);
     std::string name(static_cast<std::size_t>(size), '\0');
     H5Lget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(),
@@ -463,7 +494,8 @@ std::vector<T> read_numbers(hid_t file, const std::string& name) {
   Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of " + name);
   std::vector<T> out(element_count(space.get()));
   if (!out.empty()) {
-    check(H5Dread(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + name);
+    check(H5Dread(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "read " + name);
   }
   return out;
 }
@@ -503,14 +535,16 @@ Handle open_attribute(hid_t file, const std::string& object, const std::string& 
 }
 
 template <typename T>
-std::vector<T> read_attribute_numbers(hid_t file, const std::string& object, const std::string& name) {
+std::vector<T> read_attribute_numbers(hid_t file, const std::string& object,
+                                      const std::string& name) {
   Handle attr = open_attribute(file, object, name);
   Handle type(H5Aget_type(attr.get()), H5Tclose, "read the type of attribute " + name);
   const auto cls = H5Tget_class(type.get());
   if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw FileError(type_class_error(name, "numeric"));
   Handle space(H5Aget_space(attr.get()), H5Sclose, "read attribute " + name);
   std::vector<T> out(element_count(space.get()));
-  if (!out.empty()) check(H5Aread(attr.get(), native_type<T>(), out.data()), "read attribute " + name);
+  if (!out.empty())
+    check(H5Aread(attr.get(), native_type<T>(), out.data()), "read attribute " + name);
   return out;
 }
 
@@ -541,8 +575,12 @@ std::vector<std::string> ResultFile::strings(const std::string& dataset) const {
   const hid_t id = set.get();
   return read_strings(
       type.get(), element_count(space.get()), dataset,
-      [&](hid_t memory, char** out) { return H5Dread(id, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, out); },
-      [&](hid_t file_type, char* out) { return H5Dread(id, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out); });
+      [&](hid_t memory, char** out) {
+        return H5Dread(id, memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+      },
+      [&](hid_t file_type, char* out) {
+        return H5Dread(id, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+      });
 }
 
 bool ResultFile::has_attribute(const std::string& object, const std::string& name) const {
@@ -564,19 +602,23 @@ std::vector<std::string> ResultFile::attribute_strings(const std::string& object
 
 std::string ResultFile::attribute_string(const std::string& object, const std::string& name) const {
   const auto values = attribute_strings(object, name);
-  if (values.size() != 1) throw FileError("attribute " + name + " of " + object + " is not one string");
+  if (values.size() != 1)
+    throw FileError("attribute " + name + " of " + object + " is not one string");
   return values.front();
 }
 
 double ResultFile::attribute_double(const std::string& object, const std::string& name) const {
   const auto values = read_attribute_numbers<double>(file_, object, name);
-  if (values.size() != 1) throw FileError("attribute " + name + " of " + object + " is not one number");
+  if (values.size() != 1)
+    throw FileError("attribute " + name + " of " + object + " is not one number");
   return values.front();
 }
 
-std::uint64_t ResultFile::attribute_integer(const std::string& object, const std::string& name) const {
+std::uint64_t ResultFile::attribute_integer(const std::string& object,
+                                            const std::string& name) const {
   const auto values = read_attribute_numbers<std::uint64_t>(file_, object, name);
-  if (values.size() != 1) throw FileError("attribute " + name + " of " + object + " is not one number");
+  if (values.size() != 1)
+    throw FileError("attribute " + name + " of " + object + " is not one number");
   return values.front();
 }
 

@@ -51,10 +51,12 @@ class ResultFile {
   // Attributes of an object ("/" for the root).
   bool has_attribute(const std::string& object, const std::string& name) const;
   std::string attribute_string(const std::string& object, const std::string& name) const;
-  std::vector<std::string> attribute_strings(const std::string& object, const std::string& name) const;
+  std::vector<std::string> attribute_strings(const std::string& object,
+                                             const std::string& name) const;
   double attribute_double(const std::string& object, const std::string& name) const;
   std::uint64_t attribute_integer(const std::string& object, const std::string& name) const;
-  std::vector<std::uint64_t> attribute_integers(const std::string& object, const std::string& name) const;
+  std::vector<std::uint64_t> attribute_integers(const std::string& object,
+                                                const std::string& name) const;
   // A scalar attribute of any type as text: strings as they are, numbers in decimal.
   std::string attribute_text(const std::string& object, const std::string& name) const;
 

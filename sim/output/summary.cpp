@@ -25,10 +25,13 @@ std::string optional_attribute(const ResultFile& f, const std::string& name) {
 
 std::string describe(const ResultFile& f) {
   std::string out;
-  auto line = [&](const char* key, const std::string& value) { out += fmt::format("{:<22}{}\n", key, value); };
+  auto line = [&](const char* key, const std::string& value) {
+    out += fmt::format("{:<22}{}\n", key, value);
+  };
   line("scenario:", fmt::format("{} ({})", optional_attribute(f, "scenario_name"),
                                 optional_attribute(f, "scenario_file")));
-  line("format:", fmt::format("{} {}", optional_attribute(f, "format"), optional_attribute(f, "format_version")));
+  line("format:", fmt::format("{} {}", optional_attribute(f, "format"),
+                              optional_attribute(f, "format_version")));
   line("status:", optional_attribute(f, "status"));
   line("stsim:", fmt::format("{} ({})", optional_attribute(f, "stsim_version"),
                              optional_attribute(f, "git_revision")));
@@ -37,15 +40,17 @@ std::string describe(const ResultFile& f) {
   line("threads:", optional_attribute(f, "threads"));
   line("processes:", optional_attribute(f, "processes"));
   if (f.has_attribute("/", "shard_count")) {
-    line("shard:", fmt::format("slice {} of {} (its points only; join the slices with stsim merge)",
-                               f.attribute_text("/", "shard_index"), f.attribute_text("/", "shard_count")));
+    line("shard:",
+         fmt::format("slice {} of {} (its points only; join the slices with stsim merge)",
+                     f.attribute_text("/", "shard_index"), f.attribute_text("/", "shard_count")));
   }
   line("design:", fmt::format("{}, {} point(s)", optional_attribute(f, "design"),
                               optional_attribute(f, "points")));
   std::string stopping = optional_attribute(f, "stopping");
   if (stopping == "precision") {
-    stopping += fmt::format(": relative error of {} <= {}", optional_attribute(f, "precision_metric"),
-                            optional_attribute(f, "precision_relative_error"));
+    stopping +=
+        fmt::format(": relative error of {} <= {}", optional_attribute(f, "precision_metric"),
+                    optional_attribute(f, "precision_relative_error"));
   }
   line("replications:", stopping);
   line("horizon (hours):", optional_attribute(f, "horizon_hours"));
@@ -79,8 +84,8 @@ std::string headline_table(const ResultFile& f) {
   for (const auto& l : labels) width = std::max(width, l.size());
   width = std::min<std::size_t>(width, 60);
 
-  std::string out = fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "label", width,
-                                "reps", "model error rate", "harm rate", "harm rate 95% CI");
+  std::string out = fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "label",
+                                width, "reps", "model error rate", "harm rate", "harm rate 95% CI");
   if (paired) out += fmt::format("  {:>34}", "harm rate vs baseline [95% CI]");
   out += "\n";
   for (std::size_t p = 0; p < labels.size(); ++p) {
@@ -88,17 +93,19 @@ std::string headline_table(const ResultFile& f) {
     // Long labels lose their middle: sweep labels differ mostly at the end.
     if (label.size() > width) {
       const std::size_t head = (width - 3) / 2;
-      label = fmt::format("{}...{}", label.substr(0, head), label.substr(label.size() - (width - 3 - head)));
+      label = fmt::format("{}...{}", label.substr(0, head),
+                          label.substr(label.size() - (width - 3 - head)));
     }
     // n = 0: a point this file did not run (another slice of a sharded run).
-    const std::string interval = n[p] == 0        ? std::string("(not run here)")
-                                 : count[p] == 0 ? fmt::format("< {} (no harm)", number(upper[p]))
-                                                 : fmt::format("[{}, {}]", number(low[p]), number(high[p]));
+    const std::string interval = n[p] == 0 ? std::string("(not run here)")
+                                 : count[p] == 0
+                                     ? fmt::format("< {} (no harm)", number(upper[p]))
+                                     : fmt::format("[{}, {}]", number(low[p]), number(high[p]));
     out += fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", p, label, width, n[p],
                        number(error[p]), number(harm[p]), interval);
     if (paired) {
       out += fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(diff[p]),
-                                                  number(diff_low[p]), number(diff_high[p])));
+                                                 number(diff_low[p]), number(diff_high[p])));
     }
     out += "\n";
   }

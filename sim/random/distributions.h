@@ -13,8 +13,8 @@ namespace stsim::random {
 double uniform(Stream& s, double low, double high);
 bool bernoulli(Stream& s, double p);
 double exponential(Stream& s, double rate);
-double normal(Stream& s, double mean, double sd);          // one uniform per draw (inverse CDF)
-double lognormal(Stream& s, double mu, double sigma);      // parameters of the underlying normal
+double normal(Stream& s, double mean, double sd);      // one uniform per draw (inverse CDF)
+double lognormal(Stream& s, double mu, double sigma);  // parameters of the underlying normal
 double gamma(Stream& s, double shape, double scale);
 double beta(Stream& s, double a, double b);
 std::uint64_t poisson(Stream& s, double mean);

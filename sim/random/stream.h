@@ -36,9 +36,9 @@ enum class Purpose : std::uint32_t {
 // outputs; 2^128 blocks per stream.
 struct StreamKey {
   std::uint64_t seed = 0;
-  std::uint32_t point = 0;        // sweep point (0 when points share streams: common random numbers)
+  std::uint32_t point = 0;  // sweep point (0 when points share streams: common random numbers)
   std::uint32_t replication = 0;
-  std::uint32_t component = 0;    // stable_id() of the component's name
+  std::uint32_t component = 0;  // stable_id() of the component's name
   Purpose purpose = Purpose::test;
 };
 

@@ -25,7 +25,7 @@ constexpr std::uint32_t points_tag = 0x54505453;  // "STPT"
 class Writer {
  public:
   template <typename T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void put(T value) {
     const auto at = bytes_.size();
     bytes_.resize(at + sizeof value);
@@ -87,7 +87,7 @@ class Reader {
   explicit Reader(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
 
   template <typename T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void get(T& value) {
     need(sizeof value);
     std::memcpy(&value, bytes_.data() + at_, sizeof value);
@@ -105,7 +105,8 @@ class Reader {
     get(size);
     // Every element takes at least one byte: a length beyond the data is corruption,
     // refused before it can ask for an absurd allocation.
-    if (size > bytes_.size() - at_) throw std::runtime_error("corrupt data: a length exceeds the data");
+    if (size > bytes_.size() - at_)
+      throw std::runtime_error("corrupt data: a length exceeds the data");
     values.resize(size);
     for (auto& v : values) get(v);
   }
@@ -215,7 +216,8 @@ void BlockResult::merge(const BlockResult& b) {
     pooled[i].merge(b.pooled[i]);
     means[i].merge(b.means[i]);
   }
-  for (std::size_t i = 0; i < harms_by_origin.size(); ++i) harms_by_origin[i] += b.harms_by_origin[i];
+  for (std::size_t i = 0; i < harms_by_origin.size(); ++i)
+    harms_by_origin[i] += b.harms_by_origin[i];
   latent += b.latent;
   common_cause += b.common_cause;
   errors_no_harm += b.errors_no_harm;
@@ -289,7 +291,8 @@ std::vector<PointState> decode_points(std::span<const std::uint8_t> bytes) {
     r.get(p.paired);
     std::uint64_t unpaired = 0;
     r.get(unpaired);
-    if (unpaired > bytes.size()) throw std::runtime_error("corrupt data: a length exceeds the data");
+    if (unpaired > bytes.size())
+      throw std::runtime_error("corrupt data: a length exceeds the data");
     for (std::uint64_t i = 0; i < unpaired; ++i) {
       std::uint32_t block = 0;
       std::vector<Values> values;

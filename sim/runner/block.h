@@ -57,7 +57,7 @@ struct BlockResult {
 // A point's statistics folded so far, and where its stopping and pairing stand. Blocks
 // that finished out of order are not part of it: they are recomputed after a resume.
 struct PointState {
-  std::uint32_t merged = 0;       // blocks folded into `total`
+  std::uint32_t merged = 0;  // blocks folded into `total`
   bool done = false;
   std::uint32_t stop_blocks = 0;  // blocks folded when done
   BlockResult total;

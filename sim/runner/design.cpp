@@ -1,8 +1,8 @@
 #include "sim/runner/design.h"
 
-#include <boost/random/sobol.hpp>
 #include <fmt/core.h>
 
+#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <type_traits>
@@ -122,9 +122,9 @@ Design listed(const scenario::SweepSpec& sweep) {
 
   if (!sweep.baseline.empty()) {
     if (sweep.baseline.size() != dims) {
-      throw std::invalid_argument(fmt::format(
-          "the sweep baseline has {} values but the sweep has {} dimensions", sweep.baseline.size(),
-          dims));
+      throw std::invalid_argument(
+          fmt::format("the sweep baseline has {} values but the sweep has {} dimensions",
+                      sweep.baseline.size(), dims));
     }
     // A baseline entry matches a dimension's value, or one of its labels.
     auto matches = [&](std::size_t d, std::size_t i) {
@@ -134,7 +134,8 @@ Design listed(const scenario::SweepSpec& sweep) {
         return true;
       }
       if (is_string(want) != is_string(dim.values[i])) return false;
-      if (is_string(want)) return std::get<std::string>(want) == std::get<std::string>(dim.values[i]);
+      if (is_string(want))
+        return std::get<std::string>(want) == std::get<std::string>(dim.values[i]);
       return as_number(want) == as_number(dim.values[i]);
     };
     for (std::size_t p = 0; p < points && !design.baseline; ++p) {
@@ -176,8 +177,9 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
     for (std::uint32_t d = 0; d < dims; ++d) {
       const auto& dim = sweep.dimensions[d];
       const double u = unit[p][d];
-      double x = dim.log_scale ? std::exp(std::log(dim.low) + u * (std::log(dim.high) - std::log(dim.low)))
-                               : dim.low + u * (dim.high - dim.low);
+      double x = dim.log_scale
+                     ? std::exp(std::log(dim.low) + u * (std::log(dim.high) - std::log(dim.low)))
+                     : dim.low + u * (dim.high - dim.low);
       if (integer_path && integer_path(dim.path)) {
         const auto rounded = static_cast<std::int64_t>(std::llround(x));
         design.columns[d].numbers.push_back(static_cast<double>(rounded));
@@ -212,8 +214,8 @@ std::vector<std::vector<double>> latin_hypercube(std::uint32_t points, std::uint
   std::vector<std::vector<double>> out(points, std::vector<double>(dimensions));
   std::vector<std::uint32_t> strata(points);
   for (std::uint32_t d = 0; d < dimensions; ++d) {
-    random::Stream stream({seed, 0, 0, random::stable_id("latin_hypercube") + d,
-                           random::Purpose::sampling});
+    random::Stream stream(
+        {seed, 0, 0, random::stable_id("latin_hypercube") + d, random::Purpose::sampling});
     for (std::uint32_t i = 0; i < points; ++i) strata[i] = i;
     // Fisher-Yates with a uniform index from the stream (floor of u * (i + 1), u < 1).
     for (std::uint32_t i = points; i-- > 1;) {
@@ -222,7 +224,8 @@ std::vector<std::vector<double>> latin_hypercube(std::uint32_t points, std::uint
       std::swap(strata[i], strata[j]);
     }
     for (std::uint32_t i = 0; i < points; ++i) {
-      out[i][d] = (static_cast<double>(strata[i]) + stream.uniform01()) / static_cast<double>(points);
+      out[i][d] =
+          (static_cast<double>(strata[i]) + stream.uniform01()) / static_cast<double>(points);
     }
   }
   return out;
@@ -235,7 +238,8 @@ std::vector<std::vector<double>> sobol(std::uint32_t points, std::uint32_t dimen
   boost::random::sobol engine(dimensions);
   const double scale = std::ldexp(1.0, -64);
   for (std::uint32_t p = 0; p < points; ++p) {
-    for (std::uint32_t d = 0; d < dimensions; ++d) out[p][d] = static_cast<double>(engine()) * scale;
+    for (std::uint32_t d = 0; d < dimensions; ++d)
+      out[p][d] = static_cast<double>(engine()) * scale;
   }
   return out;
 }

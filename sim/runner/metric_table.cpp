@@ -36,8 +36,8 @@ constexpr std::array<MetricInfo, metric_count> table = {{
      "per benign task", "benign tasks stopped (refusal, false alarm, overflow, pause)"},
     {MetricId::harms_per_hour, "harms_per_hour", K::rate, I::garwood, "per hour",
      "harms per hour of operation (exposure: replications x horizon)"},
-    {MetricId::first_harm_probability, "first_harm_probability", K::proportion,
-     I::clopper_pearson, "per replication", "replications with at least one harm within the horizon"},
+    {MetricId::first_harm_probability, "first_harm_probability", K::proportion, I::clopper_pearson,
+     "per replication", "replications with at least one harm within the horizon"},
     {MetricId::time_to_first_harm, "time_to_first_harm", K::mean, I::student_t, "hours",
      "mean of min(time to first harm, horizon); attribute censored = replications without harm"},
     {MetricId::harm_severity_per_task, "harm_severity_per_task", K::mean, I::student_t, "per task",
@@ -73,19 +73,26 @@ std::optional<MetricId> find_metric(std::string_view name) {
 
 const char* to_string(MetricKind kind) {
   switch (kind) {
-    case MetricKind::proportion: return "proportion";
-    case MetricKind::rate: return "rate";
-    case MetricKind::mean: return "mean";
+    case MetricKind::proportion:
+      return "proportion";
+    case MetricKind::rate:
+      return "rate";
+    case MetricKind::mean:
+      return "mean";
   }
   return "?";
 }
 
 const char* to_string(IntervalKind kind) {
   switch (kind) {
-    case IntervalKind::clopper_pearson: return "clopper-pearson";
-    case IntervalKind::wilson: return "wilson";
-    case IntervalKind::garwood: return "garwood";
-    case IntervalKind::student_t: return "student-t";
+    case IntervalKind::clopper_pearson:
+      return "clopper-pearson";
+    case IntervalKind::wilson:
+      return "wilson";
+    case IntervalKind::garwood:
+      return "garwood";
+    case IntervalKind::student_t:
+      return "student-t";
   }
   return "?";
 }
@@ -107,12 +114,13 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   per(MetricId::model_error_no_harm_rate, m.model_errors_no_harm, tasks);
   per(MetricId::false_alarm_rate, m.false_alarms, tasks);
   per(MetricId::refused_benign_share, m.refused_benign, static_cast<double>(m.benign_tasks));
-  per(MetricId::refused_malicious_share, m.refused_malicious, static_cast<double>(m.malicious_tasks));
+  per(MetricId::refused_malicious_share, m.refused_malicious,
+      static_cast<double>(m.malicious_tasks));
   per(MetricId::benign_lost_share, m.benign_lost, static_cast<double>(m.benign_tasks));
   per(MetricId::harms_per_hour, m.harms, horizon);
   per(MetricId::first_harm_probability, m.first_harm_observed ? 1 : 0, 1.0);
-  value(MetricId::time_to_first_harm, m.first_harm_observed ? std::min(m.time_to_first_harm, horizon)
-                                                             : horizon);
+  value(MetricId::time_to_first_harm,
+        m.first_harm_observed ? std::min(m.time_to_first_harm, horizon) : horizon);
   value(MetricId::harm_severity_per_task, m.tasks > 0 ? m.harm_severity / tasks : 0.0);
   value(MetricId::tasks_per_replication, tasks);
   double busy = 0.0, capacity = 0.0, wait = 0.0;

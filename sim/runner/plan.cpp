@@ -63,7 +63,8 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
     if (!loaded.ok()) {
       for (auto d : loaded.diagnostics) {
         if (d.severity != scenario::Diagnostic::Severity::error) continue;
-        d.message = fmt::format("sweep point {} ({}): {}", p, plan.design.point_labels[p], d.message);
+        d.message =
+            fmt::format("sweep point {} ({}): {}", p, plan.design.point_labels[p], d.message);
         if (d.where.file.empty()) d.where = sweep_location(scenario);
         errors.push_back(std::move(d));
       }
@@ -99,18 +100,19 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
                                             "docs/output.md such as harm_rate",
                                             metric)));
     }
-    r.min_replications = sweep.min_replications > 0 ? sweep.min_replications : default_min_replications;
-    r.max_replications = sweep.max_replications > 0 ? sweep.max_replications : default_max_replications;
+    r.min_replications =
+        sweep.min_replications > 0 ? sweep.min_replications : default_min_replications;
+    r.max_replications =
+        sweep.max_replications > 0 ? sweep.max_replications : default_max_replications;
     r.block_size = sweep.block_size > 0 ? sweep.block_size : default_precision_block_size;
     if (!(r.relative_error > 0.0)) {
-      errors.push_back(error_at(scenario, sweep_location(scenario),
-                                "the target relative error must be > 0"));
+      errors.push_back(
+          error_at(scenario, sweep_location(scenario), "the target relative error must be > 0"));
     }
     if (r.min_replications > r.max_replications) {
-      errors.push_back(error_at(
-          scenario, sweep_location(scenario),
-          fmt::format("min_replications ({}) exceeds max_replications ({})", r.min_replications,
-                      r.max_replications)));
+      errors.push_back(error_at(scenario, sweep_location(scenario),
+                                fmt::format("min_replications ({}) exceeds max_replications ({})",
+                                            r.min_replications, r.max_replications)));
     }
   } else {
     r.precision = false;

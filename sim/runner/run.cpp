@@ -3,6 +3,9 @@
 // completes a prefix. All shared state is guarded by one mutex taken twice per block
 // (hand-out and delivery), never per replication.
 
+#include <fmt/core.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,9 +16,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <fmt/core.h>
-#include <fmt/format.h>
 
 #include "sim/runner/block.h"
 #include "sim/runner/runner.h"
@@ -60,10 +60,10 @@ std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
 std::string fingerprint(const Plan& plan) {
   std::uint64_t h = 14695981039346656037ull;
   const auto& r = plan.replications;
-  h = fnv1a(h, fmt::format("seed={} precision={} metric={} rel={} min={} max={} block={} crn={}\n",
-                           r.seed, r.precision, info(r.metric).name, r.relative_error,
-                           r.min_replications, r.max_replications, r.block_size,
-                           r.common_random_numbers));
+  h = fnv1a(
+      h, fmt::format("seed={} precision={} metric={} rel={} min={} max={} block={} crn={}\n",
+                     r.seed, r.precision, info(r.metric).name, r.relative_error, r.min_replications,
+                     r.max_replications, r.block_size, r.common_random_numbers));
   for (const auto& text : plan.resolved) h = fnv1a(fnv1a(h, text), "\x1e");
   return fmt::format("{:016x}", h);
 }
@@ -179,7 +179,8 @@ class BlockRunner {
         }
         if (baseline) out.values[i][k] = replication_value(id, observations_[k]);
       }
-      for (std::size_t o = 0; o < model::harm_origin_count; ++o) out.harms_by_origin[o] += m.harms_by_origin[o];
+      for (std::size_t o = 0; o < model::harm_origin_count; ++o)
+        out.harms_by_origin[o] += m.harms_by_origin[o];
       out.latent += m.harms_latent_involved;
       out.common_cause += m.harms_common_cause;
       out.errors_no_harm += m.model_errors_no_harm;
@@ -195,7 +196,8 @@ class BlockRunner {
         out.bin_squares[b] += x * x;
       }
       if (m.first_harm_observed && bins > 0) {
-        auto bin = static_cast<std::size_t>(m.time_to_first_harm / horizon * static_cast<double>(bins));
+        auto bin =
+            static_cast<std::size_t>(m.time_to_first_harm / horizon * static_cast<double>(bins));
         out.first_harm[std::min<std::size_t>(bin, bins - 1)] += 1;
       } else {
         out.first_harm_censored += 1;
@@ -228,7 +230,8 @@ void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult
     result.component_kinds.emplace_back(model::to_string(c.kind));
   }
   for (std::uint32_t b = 0; b <= bins; ++b) {
-    result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) / static_cast<double>(bins));
+    result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) /
+                                     static_cast<double>(bins));
   }
   for (std::uint32_t p = 0; p < states.size(); ++p) {
     const auto& s = states[p];
@@ -283,10 +286,11 @@ void check_shape(const Plan& plan, const std::vector<PointState>& states) {
   for (const auto& s : states) {
     const auto& t = s.total;
     fits = fits && t.near_misses.size() == components && t.harms_last.size() == components &&
-           t.bin_sum.size() == bins && t.bin_squares.size() == bins && t.first_harm.size() == bins &&
-           s.merged <= max_blocks && s.paired <= max_blocks;
+           t.bin_sum.size() == bins && t.bin_squares.size() == bins &&
+           t.first_harm.size() == bins && s.merged <= max_blocks && s.paired <= max_blocks;
   }
-  if (!fits) throw std::invalid_argument("the saved statistics do not fit the plan (corrupt file?)");
+  if (!fits)
+    throw std::invalid_argument("the saved statistics do not fit the plan (corrupt file?)");
 }
 
 class Engine final : public WorkQueue {
@@ -298,7 +302,8 @@ class Engine final : public WorkQueue {
     components_ = plan.specs.front().components.size();
     bins_ = plan.specs.front().time_bins;
     max_blocks_ = block_count(rp_);
-    threads_ = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads_ =
+        options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     window_ = std::max<std::uint32_t>(4, 2 * threads_);
     slots_.resize(points_);
     for (std::uint32_t p = 0; p < points_; ++p) {
@@ -345,8 +350,9 @@ class Engine final : public WorkQueue {
           lock.unlock();
           options_.on_progress(progress);
           lock.lock();
-          next_report = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(options_.progress_interval_seconds));
+          next_report =
+              Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(options_.progress_interval_seconds));
         }
         if (options_.on_checkpoint && !finished_ && Clock::now() >= next_checkpoint) {
           auto points = snapshot_locked();
@@ -387,8 +393,9 @@ class Engine final : public WorkQueue {
 
   void deliver(std::span<const std::uint8_t> bytes) override {
     auto block = detail::decode_block(bytes);
-    if (block.point >= points_ || block.block >= max_blocks_ || block.near_misses.size() != components_ ||
-        block.bin_sum.size() != bins_ || block.values.size() != (baseline_ ? block.replications : 0)) {
+    if (block.point >= points_ || block.block >= max_blocks_ ||
+        block.near_misses.size() != components_ || block.bin_sum.size() != bins_ ||
+        block.values.size() != (baseline_ ? block.replications : 0)) {
       throw std::runtime_error("a remote worker delivered a block that does not fit the plan");
     }
     {
@@ -422,8 +429,8 @@ class Engine final : public WorkQueue {
  private:
   struct Slot {
     PointState state;
-    bool active = true;             // this run's slice holds the point
-    std::uint32_t issued = 0;       // blocks handed out
+    bool active = true;                            // this run's slice holds the point
+    std::uint32_t issued = 0;                      // blocks handed out
     std::map<std::uint32_t, BlockResult> pending;  // finished, waiting for earlier blocks
   };
 
@@ -454,7 +461,8 @@ class Engine final : public WorkQueue {
     std::optional<BlockTask> best;
     for (std::uint32_t p = 0; p < points_; ++p) {
       const auto& slot = slots_[p];
-      if (slot.state.done || slot.issued >= max_blocks_ || slot.issued >= slowest + window_) continue;
+      if (slot.state.done || slot.issued >= max_blocks_ || slot.issued >= slowest + window_)
+        continue;
       if (!best || slot.issued < best->block) best = BlockTask{p, slot.issued};
     }
     if (best) ++slots_[best->point].issued;
@@ -700,19 +708,23 @@ RunState run_identity(const Plan& plan, const RunOptions& options) {
 
 std::string identity_mismatch(const RunState& saved, const RunState& expected) {
   if (saved.stsim_version != expected.stsim_version) {
-    return fmt::format("it was made by stsim {}, this is stsim {}", saved.stsim_version, expected.stsim_version);
+    return fmt::format("it was made by stsim {}, this is stsim {}", saved.stsim_version,
+                       expected.stsim_version);
   }
   if (saved.seed != expected.seed) {
     return fmt::format("it was run with seed {}, this run has seed {}", saved.seed, expected.seed);
   }
   if (saved.fingerprint != expected.fingerprint) {
     return fmt::format(
-        "its resolved configuration differs (fingerprint {}, this run has {}): the scenario, --set, "
+        "its resolved configuration differs (fingerprint {}, this run has {}): the scenario, "
+        "--set, "
         "--reps or --until-rel-error changed",
         saved.fingerprint, expected.fingerprint);
   }
   if (saved.shard.index != expected.shard.index || saved.shard.count != expected.shard.count) {
-    const auto name = [](const Shard& s) { return s.count == 1 ? std::string("the whole sweep") : "slice " + slice_name(s); };
+    const auto name = [](const Shard& s) {
+      return s.count == 1 ? std::string("the whole sweep") : "slice " + slice_name(s);
+    };
     return fmt::format("it holds {}, this run is {}", name(saved.shard), name(expected.shard));
   }
   return "";
@@ -722,11 +734,12 @@ RunResult run_plan(const Plan& plan, const RunOptions& options, const ModelFacto
   check_plan(plan);
   const auto& shard = options.shard;
   if (shard.count == 0 || shard.index >= shard.count || shard.count > plan.design.size()) {
-    throw std::invalid_argument(fmt::format("run_plan: slice {} of a sweep of {} point(s)", slice_name(shard),
-                                            plan.design.size()));
+    throw std::invalid_argument(fmt::format("run_plan: slice {} of a sweep of {} point(s)",
+                                            slice_name(shard), plan.design.size()));
   }
   if (options.resume) {
-    if (const auto why = identity_mismatch(*options.resume, run_identity(plan, options)); !why.empty()) {
+    if (const auto why = identity_mismatch(*options.resume, run_identity(plan, options));
+        !why.empty()) {
       throw std::invalid_argument("cannot resume: " + why);
     }
   }
@@ -746,31 +759,36 @@ RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) 
     expected.seed = first.state.seed;
     expected.fingerprint = first.state.fingerprint;
     if (auto why = identity_mismatch(state, expected); !why.empty()) {
-      throw std::invalid_argument(fmt::format("{} belongs to another run than {}: {}", name, first.name, why));
+      throw std::invalid_argument(
+          fmt::format("{} belongs to another run than {}: {}", name, first.name, why));
     }
     if (state.shard.count != count) {
-      throw std::invalid_argument(fmt::format("{} is slice {}, but {} is slice {}: the files come from "
-                                              "runs split differently",
-                                              name, slice_name(state.shard), first.name, slice_name(first.state.shard)));
+      throw std::invalid_argument(
+          fmt::format("{} is slice {}, but {} is slice {}: the files come from "
+                      "runs split differently",
+                      name, slice_name(state.shard), first.name, slice_name(first.state.shard)));
     }
   }
   RunOptions options;
   options.replications = first.state.replications;
   options.until_relative_error = first.state.until_relative_error;
-  if (const auto why = identity_mismatch(first.state, [&] {
-        auto identity = run_identity(plan, options);
-        identity.shard = first.state.shard;
-        return identity;
-      }());
+  if (const auto why = identity_mismatch(first.state,
+                                         [&] {
+                                           auto identity = run_identity(plan, options);
+                                           identity.shard = first.state.shard;
+                                           return identity;
+                                         }());
       !why.empty()) {
-    throw std::invalid_argument(fmt::format("{} does not match the scenario it records: {}", first.name, why));
+    throw std::invalid_argument(
+        fmt::format("{} does not match the scenario it records: {}", first.name, why));
   }
   std::vector<const NamedState*> by_slice(count, nullptr);
   for (const auto& shard : shards) {
     auto& seat = by_slice[shard.state.shard.index];
     if (seat) {
-      throw std::invalid_argument(fmt::format("slice {} is given twice: {} and {}", slice_name(shard.state.shard),
-                                              seat->name, shard.name));
+      throw std::invalid_argument(fmt::format("slice {} is given twice: {} and {}",
+                                              slice_name(shard.state.shard), seat->name,
+                                              shard.name));
     }
     seat = &shard;
   }
@@ -789,7 +807,8 @@ RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) 
       decoded.push_back(detail::decode_points(shard->state.points));
       check_shape(plan, decoded.back());
     } catch (const std::exception& e) {
-      throw std::invalid_argument(fmt::format("{}: its statistics are unreadable: {}", shard->name, e.what()));
+      throw std::invalid_argument(
+          fmt::format("{}: its statistics are unreadable: {}", shard->name, e.what()));
     }
   }
   std::vector<PointState> points(plan.design.size());
@@ -797,9 +816,9 @@ RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) 
     if (plan.design.baseline && *plan.design.baseline == p) {
       // Every slice ran the baseline as far as its own points needed; the longest is the
       // baseline of the whole sweep (each is a prefix of the same block sequence).
-      const auto longest = std::max_element(decoded.begin(), decoded.end(), [p](const auto& a, const auto& b) {
-        return a[p].merged < b[p].merged;
-      });
+      const auto longest =
+          std::max_element(decoded.begin(), decoded.end(),
+                           [p](const auto& a, const auto& b) { return a[p].merged < b[p].merged; });
       points[p] = (*longest)[p];
     } else {
       points[p] = decoded[p % count][p];
@@ -823,7 +842,8 @@ BlockWorker::BlockWorker(const Plan& plan, const ModelFactory& factory)
     : impl_(std::make_unique<Impl>(plan, factory)) {}
 BlockWorker::~BlockWorker() = default;
 
-std::optional<std::vector<std::uint8_t>> BlockWorker::run(const BlockTask& task, const std::atomic<bool>* stop) {
+std::optional<std::vector<std::uint8_t>> BlockWorker::run(const BlockTask& task,
+                                                          const std::atomic<bool>* stop) {
   BlockResult block;
   if (!impl_->runner.run(task, stop, block)) return std::nullopt;
   return detail::encode_block(block);

@@ -108,8 +108,8 @@ class ReplicationModel;
 using ModelFactory = std::function<std::unique_ptr<ReplicationModel>(const model::ScenarioSpec&)>;
 
 struct RunOptions {
-  unsigned threads = 0;                        // 0 = std::thread::hardware_concurrency()
-  std::optional<std::uint64_t> seed;           // replaces scenario.seed
+  unsigned threads = 0;               // 0 = std::thread::hardware_concurrency()
+  std::optional<std::uint64_t> seed;  // replaces scenario.seed
   // A fixed count for every point; disables the sweep's precision rule.
   std::optional<std::uint32_t> replications;
   // Replicate until the relative error (stderr / |mean|) of the precision metric (the
@@ -147,7 +147,7 @@ inline constexpr std::uint32_t default_precision_block_size = 50;
 // the options.
 struct ReplicationPlan {
   std::uint64_t seed = 1;
-  bool precision = false;              // false: every point runs exactly max_replications
+  bool precision = false;  // false: every point runs exactly max_replications
   MetricId metric = MetricId::harm_rate;
   double relative_error = 0.0;
   std::uint32_t min_replications = 0;
@@ -158,10 +158,10 @@ struct ReplicationPlan {
 
 // A sweep ready to run: one validated spec per point.
 struct Plan {
-  scenario::Scenario base;                  // as loaded (text, overrides, sweep)
+  scenario::Scenario base;  // as loaded (text, overrides, sweep)
   Design design;
-  std::vector<model::ScenarioSpec> specs;   // one per point
-  std::vector<std::string> resolved;        // per point: "path = value" lines of every parameter
+  std::vector<model::ScenarioSpec> specs;  // one per point
+  std::vector<std::string> resolved;       // per point: "path = value" lines of every parameter
   ReplicationPlan replications;
 };
 
@@ -187,14 +187,14 @@ std::string resolved_parameters(const model::ScenarioSpec& spec);
 
 // One estimate. `count`, `exposure` and `upper_bound` are for proportions and rates only.
 struct Statistic {
-  std::uint64_t n = 0;          // replications (observations) behind the estimate
+  std::uint64_t n = 0;  // replications (observations) behind the estimate
   double mean = 0.0;
   double standard_error = 0.0;
   double ci_low = 0.0;
   double ci_high = 0.0;
-  std::uint64_t count = 0;      // events summed over replications
-  double exposure = 0.0;        // trials (tasks...) or hours
-  double upper_bound = 0.0;     // 95% zero-event upper bound; NaN when count > 0
+  std::uint64_t count = 0;   // events summed over replications
+  double exposure = 0.0;     // trials (tasks...) or hours
+  double upper_bound = 0.0;  // 95% zero-event upper bound; NaN when count > 0
 };
 
 struct PointResult {
@@ -210,7 +210,7 @@ struct PointResult {
   std::vector<std::uint64_t> near_misses_by_layer;  // per component
   std::vector<std::uint64_t> harms_by_last_layer;   // per component
 
-  std::vector<double> harms_mean;     // per time bin: mean harms per replication
+  std::vector<double> harms_mean;  // per time bin: mean harms per replication
   std::vector<double> harms_stderr;
   std::vector<std::uint64_t> first_harm_counts;  // per time bin
   std::uint64_t first_harm_censored = 0;
@@ -224,14 +224,14 @@ struct PointResult {
 struct RunResult {
   Plan plan;
   std::vector<PointResult> points;
-  std::vector<std::string> components;       // ids, scenario order
+  std::vector<std::string> components;  // ids, scenario order
   std::vector<std::string> component_kinds;
-  std::vector<double> bin_edges_hours;       // time_bins + 1
+  std::vector<double> bin_edges_hours;  // time_bins + 1
   std::uint64_t seed = 0;
   std::uint32_t threads = 0;    // worker threads per process
   std::uint32_t processes = 1;  // MPI ranks that ran blocks
   std::string command_line;
-  std::string started;    // ISO 8601 UTC
+  std::string started;  // ISO 8601 UTC
   std::string finished;
   double total_wall_seconds = 0.0;
   std::string fingerprint;  // hex hash of the resolved configuration
@@ -288,7 +288,8 @@ class BlockWorker {
   BlockWorker(const BlockWorker&) = delete;
   BlockWorker& operator=(const BlockWorker&) = delete;
   // The encoded block (for WorkQueue::deliver), or nothing when `stop` was set part-way.
-  std::optional<std::vector<std::uint8_t>> run(const BlockTask& task, const std::atomic<bool>* stop);
+  std::optional<std::vector<std::uint8_t>> run(const BlockTask& task,
+                                               const std::atomic<bool>* stop);
 
  private:
   struct Impl;

@@ -50,7 +50,8 @@ class Reader {
     return value;
   }
   std::vector<std::uint8_t> rest() {
-    std::vector<std::uint8_t> value(bytes_.begin() + static_cast<std::ptrdiff_t>(at_), bytes_.end());
+    std::vector<std::uint8_t> value(bytes_.begin() + static_cast<std::ptrdiff_t>(at_),
+                                    bytes_.end());
     at_ = bytes_.size();
     return value;
   }
@@ -90,8 +91,8 @@ RunState decode_state(std::span<const std::uint8_t> bytes) {
   }
   Reader r(bytes.subspan(magic.size()));
   if (const auto format = r.get<std::uint32_t>(); format != state_format) {
-    throw std::runtime_error("run state format " + std::to_string(format) + ", this stsim reads format " +
-                             std::to_string(state_format));
+    throw std::runtime_error("run state format " + std::to_string(format) +
+                             ", this stsim reads format " + std::to_string(state_format));
   }
   RunState state;
   state.stsim_version = r.text();

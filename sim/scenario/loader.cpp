@@ -1,11 +1,11 @@
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "sim/scenario/parameters.h"
 #include "sim/scenario/registry.h"
@@ -53,18 +53,24 @@ double number_of(const Input& in) {
 
 std::optional<ParameterValue> scalar_of(const Input& in) {
   switch (in.type) {
-    case Input::Type::boolean: return in.boolean;
-    case Input::Type::integer: return in.integer;
-    case Input::Type::floating: return in.floating;
-    case Input::Type::string: return in.string;
-    default: return std::nullopt;
+    case Input::Type::boolean:
+      return in.boolean;
+    case Input::Type::integer:
+      return in.integer;
+    case Input::Type::floating:
+      return in.floating;
+    case Input::Type::string:
+      return in.string;
+    default:
+      return std::nullopt;
   }
 }
 
 bool numeric(const Rule& rule) {
   const auto type = rule.type;
-  return type == ValueType::probability || type == ValueType::number || type == ValueType::threshold ||
-         type == ValueType::duration || type == ValueType::rate || type == ValueType::integer;
+  return type == ValueType::probability || type == ValueType::number ||
+         type == ValueType::threshold || type == ValueType::duration || type == ValueType::rate ||
+         type == ValueType::integer;
 }
 
 bool same_value(const ParameterValue& a, const ParameterValue& b) {
@@ -82,8 +88,10 @@ std::string text_of(const ParameterValue& value) {
   return std::visit(
       [](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) return fmt::format("\"{}\"", v);
-        else return fmt::format("{}", v);
+        if constexpr (std::is_same_v<T, std::string>)
+          return fmt::format("\"{}\"", v);
+        else
+          return fmt::format("{}", v);
       },
       value);
 }
@@ -130,7 +138,8 @@ class Loader {
     target.field = &out;
     return detail::apply(spec_, target, path, detail::input_of(node), at(node), diagnostics_);
   }
-  bool check_value(const std::string& path, const ParameterValue& value, const SourceLocation& where) {
+  bool check_value(const std::string& path, const ParameterValue& value,
+                   const SourceLocation& where) {
     model::ScenarioSpec scratch = spec_;
     return apply_assignment(scratch, {path, value}, where, diagnostics_);
   }
@@ -168,34 +177,43 @@ void Loader::declare(const toml::table& root) {
     const auto* table = node.as_table();
     if (name == "scenario" || name == "sweep") {
       if (!table) {
-        error(at(node, entry.key), fmt::format("'{}' expects a table [{}] of {}; got {}", name, name,
-                                               name == "scenario" ? "run settings" : "sweep settings",
-                                               detail::describe(detail::input_of(node))));
+        error(at(node, entry.key),
+              fmt::format("'{}' expects a table [{}] of {}; got {}", name, name,
+                          name == "scenario" ? "run settings" : "sweep settings",
+                          detail::describe(detail::input_of(node))));
         continue;
       }
       if (table->contains("kind"))
-        error(at(*entry.key), fmt::format("'{}' is reserved for the {} and cannot be a component; choose another id", name,
-                                          name == "scenario" ? "run settings" : "sweep"));
+        error(
+            at(*entry.key),
+            fmt::format("'{}' is reserved for the {} and cannot be a component; choose another id",
+                        name, name == "scenario" ? "run settings" : "sweep"));
       (name == "scenario" ? scenario_table_ : sweep_table_) = table;
       continue;
     }
     if (name == "contexts") {
       if (!table) {
-        error(at(node, entry.key), fmt::format("'contexts' expects a table of contexts such as [contexts.routine]; got {}",
-                                               detail::describe(detail::input_of(node))));
+        error(
+            at(node, entry.key),
+            fmt::format("'contexts' expects a table of contexts such as [contexts.routine]; got {}",
+                        detail::describe(detail::input_of(node))));
         continue;
       }
       for (const auto& context : in_file_order(*table)) {
         const std::string context_name(context.key->str());
         const auto* context_table = context.node->as_table();
         if (context_name == "kind") {
-          error(at(*context.key), "'contexts' is reserved for the contexts and cannot be a component; choose another id");
+          error(at(*context.key),
+                "'contexts' is reserved for the contexts and cannot be a component; choose another "
+                "id");
         } else if (!context_table) {
           error(at(*context.node, context.key),
-                fmt::format("'contexts.{}' expects a table of context settings; got {}", context_name,
-                            detail::describe(detail::input_of(*context.node))));
+                fmt::format("'contexts.{}' expects a table of context settings; got {}",
+                            context_name, detail::describe(detail::input_of(*context.node))));
         } else if (!detail::valid_id(context_name)) {
-          error(at(*context.key), fmt::format("context name '{}' is not valid; expected letters, digits, '_' and '-'", context_name));
+          error(at(*context.key),
+                fmt::format("context name '{}' is not valid; expected letters, digits, '_' and '-'",
+                            context_name));
         } else {
           model::ContextSpec spec;
           spec.name = context_name;
@@ -208,13 +226,19 @@ void Loader::declare(const toml::table& root) {
     if (!table) {
       const auto keys = detail::scenario_key_names();
       if (std::find(keys.begin(), keys.end(), name) != keys.end())
-        error(at(*entry.key), fmt::format("'{}' is outside any table; expected it inside [scenario]", name));
+        error(at(*entry.key),
+              fmt::format("'{}' is outside any table; expected it inside [scenario]", name));
       else
-        error(at(*entry.key), fmt::format("'{}' is outside any table; expected a table: [scenario], [contexts.NAME], [sweep] or a component [ID] with a kind", name));
+        error(at(*entry.key),
+              fmt::format("'{}' is outside any table; expected a table: [scenario], "
+                          "[contexts.NAME], [sweep] or a component [ID] with a kind",
+                          name));
       continue;
     }
     if (!detail::valid_id(name)) {
-      error(at(*entry.key), fmt::format("component id '{}' is not valid; expected letters, digits, '_' and '-'", name));
+      error(at(*entry.key),
+            fmt::format("component id '{}' is not valid; expected letters, digits, '_' and '-'",
+                        name));
       continue;
     }
     model::ComponentSpec component;
@@ -226,11 +250,14 @@ void Loader::declare(const toml::table& root) {
     const toml::node* kind = table->get("kind");
     bool ok = false;
     if (!kind) {
-      error(component.where, fmt::format("component '{}' has no 'kind'; expected kind = one of \"source\", \"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\"", name));
+      error(component.where,
+            fmt::format("component '{}' has no 'kind'; expected kind = one of \"source\", \"ai\", "
+                        "\"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\"",
+                        name));
     } else {
       auto resolved = detail::resolve(spec_, name + ".kind");
-      ok = detail::apply(spec_, std::get<Resolved>(resolved), name + ".kind", detail::input_of(*kind),
-                         at(*kind), diagnostics_);
+      ok = detail::apply(spec_, std::get<Resolved>(resolved), name + ".kind",
+                         detail::input_of(*kind), at(*kind), diagnostics_);
     }
     if (ok) {
       tables_.emplace_back(name, table);
@@ -259,21 +286,24 @@ void Loader::walk(const std::string& path, const toml::key& key, const toml::nod
   if (const auto* table = node.as_table()) {
     walk_table(path + ".", *table);
   } else if (target.string_is_pass && node.is_string()) {
-    apply_assignment(spec_, {path + ".pass", node.as_string()->get()}, at(node, &key), diagnostics_);
+    apply_assignment(spec_, {path + ".pass", node.as_string()->get()}, at(node, &key),
+                     diagnostics_);
   } else {
     error(at(node, &key), fmt::format("'{}' expects {}; got {}", path, target.table_expectation,
                                       detail::describe(detail::input_of(node))));
   }
 }
 
-void Loader::walk_table(const std::string& prefix, const toml::table& table, std::string_view skip) {
+void Loader::walk_table(const std::string& prefix, const toml::table& table,
+                        std::string_view skip) {
   for (const auto& entry : in_file_order(table)) {
     if (entry.key->str() == skip) continue;
     walk(prefix + std::string(entry.key->str()), *entry.key, *entry.node);
   }
 }
 
-std::optional<Scenario> Loader::load(std::string_view text, const std::vector<Assignment>& overrides) {
+std::optional<Scenario> Loader::load(std::string_view text,
+                                     const std::vector<Assignment>& overrides) {
   toml::table root;
   try {
     root = toml::parse(text, std::string_view(file_));
@@ -287,8 +317,11 @@ std::optional<Scenario> Loader::load(std::string_view text, const std::vector<As
                                  : std::string();
     std::string message;
     if (description.find(redefine + "table '") != std::string::npos) {
-      message = fmt::format("duplicate table [{}]; a table may be defined only once: merge the two definitions", name);
-    } else if (description.find(redefine) != std::string::npos && description.find("' as ") == std::string::npos) {
+      message = fmt::format(
+          "duplicate table [{}]; a table may be defined only once: merge the two definitions",
+          name);
+    } else if (description.find(redefine) != std::string::npos &&
+               description.find("' as ") == std::string::npos) {
       message = fmt::format("duplicate key '{}'; a key may be set only once in a table", name);
     } else {
       const std::string prefix = "Error while parsing ";
@@ -308,7 +341,8 @@ std::optional<Scenario> Loader::load(std::string_view text, const std::vector<As
   for (const auto& [name, table] : context_tables_) walk_table("contexts." + name + ".", *table);
   for (const auto& [id, table] : tables_) walk_table(id + ".", *table, "kind");
   for (const auto& assignment : overrides) {
-    const SourceLocation where{command_line, 1, static_cast<std::uint32_t>(assignment.path.size() + 2)};
+    const SourceLocation where{command_line, 1,
+                               static_cast<std::uint32_t>(assignment.path.size() + 2)};
     apply_assignment(spec_, assignment, where, diagnostics_);
   }
   if (sweep_table_) read_sweep(*sweep_table_);
@@ -316,10 +350,13 @@ std::optional<Scenario> Loader::load(std::string_view text, const std::vector<As
   for (const auto& assignment : overrides) {
     for (const auto& dimension : sweep_.dimensions) {
       if (dimension.path == assignment.path) {
-        warning({command_line, 1, 1},
-                fmt::format("--set '{}' has no effect: the sweep sets it at every point ({}:{}:{}); change the "
-                            "sweep's values instead",
-                            assignment.path, dimension.where.file, dimension.where.line, dimension.where.column));
+        warning(
+            {command_line, 1, 1},
+            fmt::format(
+                "--set '{}' has no effect: the sweep sets it at every point ({}:{}:{}); change the "
+                "sweep's values instead",
+                assignment.path, dimension.where.file, dimension.where.line,
+                dimension.where.column));
       }
     }
   }
@@ -329,9 +366,9 @@ std::optional<Scenario> Loader::load(std::string_view text, const std::vector<As
   });
   check_spec(spec_, file_, diagnostics_);
 
-  const bool failed = std::any_of(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& d) {
-    return d.severity == Diagnostic::Severity::error;
-  });
+  const bool failed =
+      std::any_of(diagnostics_.begin(), diagnostics_.end(),
+                  [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; });
   if (failed) return std::nullopt;
   Scenario scenario;
   scenario.file = file_;
@@ -342,7 +379,8 @@ std::optional<Scenario> Loader::load(std::string_view text, const std::vector<As
   return scenario;
 }
 
-constexpr std::array<std::string_view, 4> design_names = {"grid", "zip", "latin_hypercube", "sobol"};
+constexpr std::array<std::string_view, 4> design_names = {"grid", "zip", "latin_hypercube",
+                                                          "sobol"};
 
 bool sampled(SweepDesign design) {
   return design == SweepDesign::latin_hypercube || design == SweepDesign::sobol;
@@ -363,7 +401,8 @@ void Loader::read_sweep(const toml::table& table) {
       design_node = &node;
       const auto* text = node.as_string();
       if (!text) {
-        error(at(node), fmt::format("'sweep.design' expects \"grid\", \"zip\", \"latin_hypercube\" or \"sobol\"; got {}",
+        error(at(node), fmt::format("'sweep.design' expects \"grid\", \"zip\", \"latin_hypercube\" "
+                                    "or \"sobol\"; got {}",
                                     detail::describe(detail::input_of(node))));
         continue;
       }
@@ -371,9 +410,11 @@ void Loader::read_sweep(const toml::table& table) {
       if (found == design_names.end()) {
         const std::vector<std::string> names(design_names.begin(), design_names.end());
         const std::string suggestion = closest(text->get(), names);
-        error(at(node), fmt::format("'sweep.design' has unknown value \"{}\"; {}", text->get(),
-                                    suggestion.empty() ? "expected \"grid\", \"zip\", \"latin_hypercube\" or \"sobol\""
-                                                       : "did you mean \"" + suggestion + "\"?"));
+        error(at(node),
+              fmt::format("'sweep.design' has unknown value \"{}\"; {}", text->get(),
+                          suggestion.empty()
+                              ? "expected \"grid\", \"zip\", \"latin_hypercube\" or \"sobol\""
+                              : "did you mean \"" + suggestion + "\"?"));
         continue;
       }
       sweep_.design = static_cast<SweepDesign>(1 + (found - design_names.begin()));
@@ -391,23 +432,30 @@ void Loader::read_sweep(const toml::table& table) {
     } else if (name == "baseline") {
       baseline = node.as_array();
       if (!baseline)
-        error(at(node), fmt::format("'sweep.baseline' expects an array with one value (or label) per dimension; got {}",
-                                    detail::describe(detail::input_of(node))));
+        error(
+            at(node),
+            fmt::format(
+                "'sweep.baseline' expects an array with one value (or label) per dimension; got {}",
+                detail::describe(detail::input_of(node))));
     } else if (name == "dimensions") {
       const auto* array = node.as_array();
       if (!array) {
-        error(at(node, entry.key), fmt::format("'sweep.dimensions' expects an array of tables [[sweep.dimensions]]; got {}",
-                                               detail::describe(detail::input_of(node))));
+        error(at(node, entry.key),
+              fmt::format(
+                  "'sweep.dimensions' expects an array of tables [[sweep.dimensions]]; got {}",
+                  detail::describe(detail::input_of(node))));
         continue;
       }
       std::size_t index = 0;
       for (const auto& element : *array)
-        if (auto dimension = read_dimension(element, index++)) sweep_.dimensions.push_back(std::move(*dimension));
+        if (auto dimension = read_dimension(element, index++))
+          sweep_.dimensions.push_back(std::move(*dimension));
     } else if (name == "precision") {
       precision = node.as_table();
       if (!precision)
-        error(at(node, entry.key), fmt::format("'sweep.precision' expects a table [sweep.precision]; got {}",
-                                               detail::describe(detail::input_of(node))));
+        error(at(node, entry.key),
+              fmt::format("'sweep.precision' expects a table [sweep.precision]; got {}",
+                          detail::describe(detail::input_of(node))));
     } else {
       error(at(*entry.key), detail::unknown_key("key", name, "[sweep]", detail::sweep_keys()));
     }
@@ -415,16 +463,21 @@ void Loader::read_sweep(const toml::table& table) {
   const bool explicit_design = sweep_.design != SweepDesign::none;
   if (!explicit_design && !dimension_nodes_.empty()) sweep_.design = SweepDesign::grid;
   if (design_node && explicit_design && dimension_nodes_.empty())
-    error(at(*design_node), fmt::format("'sweep.design' is \"{}\" but there is no [[sweep.dimensions]]; expected at least one dimension",
+    error(at(*design_node), fmt::format("'sweep.design' is \"{}\" but there is no "
+                                        "[[sweep.dimensions]]; expected at least one dimension",
                                         design_names[static_cast<std::size_t>(sweep_.design) - 1]));
-  const std::string design_name = sweep_.design == SweepDesign::none
-                                      ? "grid"
-                                      : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
+  const std::string design_name =
+      sweep_.design == SweepDesign::none
+          ? "grid"
+          : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
   if (sampled(sweep_.design) && !points_node)
     error(design_node ? at(*design_node) : table_where,
-          fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]", design_name));
+          fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]",
+                      design_name));
   if (!sampled(sweep_.design) && points_node)
-    warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
+    warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and "
+                                          "sobol designs; ignored by a {} design",
+                                          design_name));
   check_dimensions();
   if (baseline) read_baseline(*baseline);
   if (precision) read_precision(*precision);
@@ -433,8 +486,9 @@ void Loader::read_sweep(const toml::table& table) {
 std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std::size_t index) {
   const auto* table = node.as_table();
   if (!table) {
-    error(at(node), fmt::format("'sweep.dimensions[{}]' expects a table [[sweep.dimensions]]; got {}", index,
-                                detail::describe(detail::input_of(node))));
+    error(at(node),
+          fmt::format("'sweep.dimensions[{}]' expects a table [[sweep.dimensions]]; got {}", index,
+                      detail::describe(detail::input_of(node))));
     return std::nullopt;
   }
   DimensionNodes nodes;
@@ -442,29 +496,44 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
   dimension.where = at(node);
   for (const auto& entry : in_file_order(*table)) {
     const std::string name(entry.key->str());
-    if (name == "path") nodes.path = entry.node;
-    else if (name == "values") nodes.values = entry.node;
-    else if (name == "labels") nodes.labels = entry.node;
-    else if (name == "low") nodes.low = entry.node;
-    else if (name == "high") nodes.high = entry.node;
-    else if (name == "log") nodes.log = entry.node;
-    else error(at(*entry.key), detail::unknown_key("key", name, "[[sweep.dimensions]]", detail::dimension_keys()));
+    if (name == "path")
+      nodes.path = entry.node;
+    else if (name == "values")
+      nodes.values = entry.node;
+    else if (name == "labels")
+      nodes.labels = entry.node;
+    else if (name == "low")
+      nodes.low = entry.node;
+    else if (name == "high")
+      nodes.high = entry.node;
+    else if (name == "log")
+      nodes.log = entry.node;
+    else
+      error(at(*entry.key),
+            detail::unknown_key("key", name, "[[sweep.dimensions]]", detail::dimension_keys()));
   }
   if (!nodes.path) {
-    error(dimension.where, "[[sweep.dimensions]] has no 'path'; expected path = \"<parameter>\", such as \"model.reliability\"");
+    error(dimension.where,
+          "[[sweep.dimensions]] has no 'path'; expected path = \"<parameter>\", such as "
+          "\"model.reliability\"");
   } else if (const auto* path = nodes.path->as_string()) {
     dimension.path = path->get();
     auto resolved = detail::resolve(spec_, dimension.path);
     if (auto* message = std::get_if<std::string>(&resolved)) {
       error(at(*nodes.path), std::move(*message));
-    } else if (const auto& target = std::get<Resolved>(resolved); target.is_table && !target.string_is_pass) {
-      error(at(*nodes.path), fmt::format("'{}' is a table, not a single parameter; expected the path of one of its keys", dimension.path));
+    } else if (const auto& target = std::get<Resolved>(resolved);
+               target.is_table && !target.string_is_pass) {
+      error(at(*nodes.path),
+            fmt::format(
+                "'{}' is a table, not a single parameter; expected the path of one of its keys",
+                dimension.path));
     } else {
       nodes.path_ok = true;
       nodes.rule = target.is_table ? Rule{ValueType::component_ref} : target.rule;
     }
   } else {
-    error(at(*nodes.path), fmt::format("'path' of a sweep dimension expects a parameter path such as \"model.reliability\"; got {}",
+    error(at(*nodes.path), fmt::format("'path' of a sweep dimension expects a parameter path such "
+                                       "as \"model.reliability\"; got {}",
                                        detail::describe(detail::input_of(*nodes.path))));
   }
   if (nodes.values) {
@@ -472,65 +541,82 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
       for (const auto& value : *values) {
         const auto scalar = scalar_of(detail::input_of(value));
         if (!scalar) {
-          error(at(value), fmt::format("values of sweep dimension '{}' must be single values; got {}", dimension.path,
-                                       detail::describe(detail::input_of(value))));
+          error(at(value),
+                fmt::format("values of sweep dimension '{}' must be single values; got {}",
+                            dimension.path, detail::describe(detail::input_of(value))));
           continue;
         }
         if (nodes.path_ok) check_value(dimension.path, *scalar, at(value));
         dimension.values.push_back(*scalar);
       }
     } else {
-      error(at(*nodes.values), fmt::format("'values' of sweep dimension '{}' expects an array; got {}", dimension.path,
-                                           detail::describe(detail::input_of(*nodes.values))));
+      error(at(*nodes.values),
+            fmt::format("'values' of sweep dimension '{}' expects an array; got {}", dimension.path,
+                        detail::describe(detail::input_of(*nodes.values))));
     }
   }
   if (nodes.labels) {
     if (const auto* labels = nodes.labels->as_array()) {
       for (const auto& label : *labels) {
         if (const auto* text = label.as_string()) {
-          if (std::find(dimension.labels.begin(), dimension.labels.end(), text->get()) != dimension.labels.end())
-            error(at(label), fmt::format("label \"{}\" appears twice in sweep dimension '{}'; expected distinct labels", text->get(), dimension.path));
+          if (std::find(dimension.labels.begin(), dimension.labels.end(), text->get()) !=
+              dimension.labels.end())
+            error(
+                at(label),
+                fmt::format(
+                    "label \"{}\" appears twice in sweep dimension '{}'; expected distinct labels",
+                    text->get(), dimension.path));
           dimension.labels.push_back(text->get());
         } else {
-          error(at(label), fmt::format("labels of sweep dimension '{}' must be strings; got {}", dimension.path,
-                                       detail::describe(detail::input_of(label))));
+          error(at(label), fmt::format("labels of sweep dimension '{}' must be strings; got {}",
+                                       dimension.path, detail::describe(detail::input_of(label))));
         }
       }
     } else {
-      error(at(*nodes.labels), fmt::format("'labels' of sweep dimension '{}' expects an array of strings; got {}", dimension.path,
-                                           detail::describe(detail::input_of(*nodes.labels))));
+      error(at(*nodes.labels),
+            fmt::format("'labels' of sweep dimension '{}' expects an array of strings; got {}",
+                        dimension.path, detail::describe(detail::input_of(*nodes.labels))));
     }
   }
   auto bound = [&](const toml::node* bound_node, const char* which, double& out) {
     if (!bound_node) return;
     const Input in = detail::input_of(*bound_node);
     if (!is_number(in)) {
-      error(at(*bound_node), fmt::format("'{}' of sweep dimension '{}' expects a number; got {}", which, dimension.path, detail::describe(in)));
+      error(at(*bound_node), fmt::format("'{}' of sweep dimension '{}' expects a number; got {}",
+                                         which, dimension.path, detail::describe(in)));
       return;
     }
     out = number_of(in);
     // A parameter that cannot be sampled is reported once, by check_dimensions.
-    if (nodes.path_ok && numeric(nodes.rule)) check_value(dimension.path, *scalar_of(in), at(*bound_node));
+    if (nodes.path_ok && numeric(nodes.rule))
+      check_value(dimension.path, *scalar_of(in), at(*bound_node));
   };
   bound(nodes.low, "low", dimension.low);
   bound(nodes.high, "high", dimension.high);
   if (nodes.log) {
-    if (const auto* log = nodes.log->as_boolean()) dimension.log_scale = log->get();
-    else error(at(*nodes.log), fmt::format("'log' of sweep dimension '{}' expects true or false; got {}", dimension.path,
-                                          detail::describe(detail::input_of(*nodes.log))));
+    if (const auto* log = nodes.log->as_boolean())
+      dimension.log_scale = log->get();
+    else
+      error(at(*nodes.log),
+            fmt::format("'log' of sweep dimension '{}' expects true or false; got {}",
+                        dimension.path, detail::describe(detail::input_of(*nodes.log))));
   }
   for (const auto& other : sweep_.dimensions)
     if (!dimension.path.empty() && other.path == dimension.path)
-      error(at(*nodes.path), fmt::format("sweep dimension '{}' appears twice; expected each parameter in one dimension only", dimension.path));
+      error(at(*nodes.path),
+            fmt::format(
+                "sweep dimension '{}' appears twice; expected each parameter in one dimension only",
+                dimension.path));
   dimension_nodes_.push_back(nodes);
   return dimension;
 }
 
 void Loader::check_dimensions() {
   const bool sample = sampled(sweep_.design);
-  const std::string design_name = sweep_.design == SweepDesign::none
-                                      ? "grid"
-                                      : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
+  const std::string design_name =
+      sweep_.design == SweepDesign::none
+          ? "grid"
+          : std::string(design_names[static_cast<std::size_t>(sweep_.design) - 1]);
   bool zip_length_known = false;
   std::size_t first_count = 0;
   std::string first_path;
@@ -540,61 +626,86 @@ void Loader::check_dimensions() {
     const SourceLocation where = dimension.where;
     if (!sample) {
       if (!nodes.values) {
-        error(where, fmt::format("sweep dimension '{}' has no 'values'; expected values = [...] for a {} design", dimension.path, design_name));
+        error(where,
+              fmt::format(
+                  "sweep dimension '{}' has no 'values'; expected values = [...] for a {} design",
+                  dimension.path, design_name));
         continue;
       }
       const auto* values = nodes.values->as_array();
       if (!values) continue;
       if (values->empty())
-        error(at(*nodes.values), fmt::format("'values' of sweep dimension '{}' is empty; expected at least one value", dimension.path));
-      if (nodes.labels && nodes.labels->as_array() && nodes.labels->as_array()->size() != values->size())
-        error(at(*nodes.labels), fmt::format("sweep dimension '{}' has {} labels for {} values; expected one label per value",
-                                             dimension.path, nodes.labels->as_array()->size(), values->size()));
+        error(at(*nodes.values),
+              fmt::format("'values' of sweep dimension '{}' is empty; expected at least one value",
+                          dimension.path));
+      if (nodes.labels && nodes.labels->as_array() &&
+          nodes.labels->as_array()->size() != values->size())
+        error(at(*nodes.labels),
+              fmt::format(
+                  "sweep dimension '{}' has {} labels for {} values; expected one label per value",
+                  dimension.path, nodes.labels->as_array()->size(), values->size()));
       if (nodes.low || nodes.high || nodes.log)
-        warning(at(nodes.low ? *nodes.low : nodes.high ? *nodes.high : *nodes.log),
-                fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol designs; ignored by a {} design", design_name));
+        warning(at(nodes.low    ? *nodes.low
+                   : nodes.high ? *nodes.high
+                                : *nodes.log),
+                fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol "
+                            "designs; ignored by a {} design",
+                            design_name));
       if (sweep_.design == SweepDesign::zip) {
         if (!zip_length_known) {
           zip_length_known = true;
           first_count = values->size();
           first_path = dimension.path;
         } else if (values->size() != first_count) {
-          error(at(*nodes.values), fmt::format("a zip design needs dimensions of equal length; '{}' has {} values but '{}' has {}",
-                                               first_path, first_count, dimension.path, values->size()));
+          error(at(*nodes.values),
+                fmt::format("a zip design needs dimensions of equal length; '{}' has {} values but "
+                            "'{}' has {}",
+                            first_path, first_count, dimension.path, values->size()));
         }
       }
       continue;
     }
     if (!nodes.low || !nodes.high) {
-      error(where, fmt::format("sweep dimension '{}' needs 'low' and 'high' for a {} design", dimension.path, design_name));
-    } else if (is_number(detail::input_of(*nodes.low)) && is_number(detail::input_of(*nodes.high))) {
+      error(where, fmt::format("sweep dimension '{}' needs 'low' and 'high' for a {} design",
+                               dimension.path, design_name));
+    } else if (is_number(detail::input_of(*nodes.low)) &&
+               is_number(detail::input_of(*nodes.high))) {
       if (!(dimension.low < dimension.high))
-        error(at(*nodes.low), fmt::format("sweep dimension '{}' has low = {} and high = {}; expected low < high",
-                                          dimension.path, dimension.low, dimension.high));
+        error(at(*nodes.low),
+              fmt::format("sweep dimension '{}' has low = {} and high = {}; expected low < high",
+                          dimension.path, dimension.low, dimension.high));
       else if (dimension.log_scale && !(dimension.low > 0.0))
-        error(at(*nodes.low), fmt::format("sweep dimension '{}' is on a log scale with low = {}; expected low > 0",
-                                          dimension.path, dimension.low));
+        error(at(*nodes.low),
+              fmt::format("sweep dimension '{}' is on a log scale with low = {}; expected low > 0",
+                          dimension.path, dimension.low));
     }
     if (nodes.path_ok) {
       if (!numeric(nodes.rule))
-        error(at(*nodes.path), fmt::format("sweep dimension '{}' cannot be sampled by a {} design; expected a numeric parameter",
+        error(at(*nodes.path), fmt::format("sweep dimension '{}' cannot be sampled by a {} design; "
+                                           "expected a numeric parameter",
                                            dimension.path, design_name));
     }
     if (nodes.values || nodes.labels)
-      warning(at(nodes.values ? *nodes.values : *nodes.labels),
-              fmt::format("'values' and 'labels' are only used by grid and zip designs; ignored by a {} design", design_name));
+      warning(
+          at(nodes.values ? *nodes.values : *nodes.labels),
+          fmt::format(
+              "'values' and 'labels' are only used by grid and zip designs; ignored by a {} design",
+              design_name));
   }
 }
 
 void Loader::read_baseline(const toml::array& array) {
   if (sampled(sweep_.design)) {
-    error(at(array), fmt::format("'sweep.baseline' needs a grid or zip design; a {} design has no named points",
-                                 design_names[static_cast<std::size_t>(sweep_.design) - 1]));
+    error(
+        at(array),
+        fmt::format("'sweep.baseline' needs a grid or zip design; a {} design has no named points",
+                    design_names[static_cast<std::size_t>(sweep_.design) - 1]));
     return;
   }
   const std::size_t count = sweep_.dimensions.size();
   if (array.size() != count) {
-    error(at(array), fmt::format("'sweep.baseline' has {} values for {} dimensions; expected one value (or label) per dimension",
+    error(at(array), fmt::format("'sweep.baseline' has {} values for {} dimensions; expected one "
+                                 "value (or label) per dimension",
                                  array.size(), count));
     return;
   }
@@ -606,22 +717,26 @@ void Loader::read_baseline(const toml::array& array) {
     const auto& dimension = sweep_.dimensions[d];
     const auto value = scalar_of(detail::input_of(node));
     if (!value) {
-      error(at(node), fmt::format("'sweep.baseline' expects single values; got {}", detail::describe(detail::input_of(node))));
+      error(at(node), fmt::format("'sweep.baseline' expects single values; got {}",
+                                  detail::describe(detail::input_of(node))));
       all_found = false;
       continue;
     }
     sweep_.baseline.push_back(*value);
     const auto* label = std::get_if<std::string>(&*value);
     for (std::size_t i = 0; i < dimension.values.size(); ++i)
-      matches[d].push_back((label && i < dimension.labels.size() && dimension.labels[i] == *label) ||
-                           same_value(dimension.values[i], *value));
+      matches[d].push_back(
+          (label && i < dimension.labels.size() && dimension.labels[i] == *label) ||
+          same_value(dimension.values[i], *value));
     if (std::find(matches[d].begin(), matches[d].end(), true) == matches[d].end()) {
       all_found = false;
       std::vector<std::string> options;
       for (const auto& v : dimension.values) options.push_back(text_of(v));
       for (const auto& l : dimension.labels) options.push_back(fmt::format("\"{}\"", l));
-      error(at(node), fmt::format("'sweep.baseline' value {} is not a value or label of dimension '{}'; expected one of {}",
-                                  text_of(*value), dimension.path, detail::join_quoted(options, "", "or")));
+      error(at(node),
+            fmt::format("'sweep.baseline' value {} is not a value or label of dimension '{}'; "
+                        "expected one of {}",
+                        text_of(*value), dimension.path, detail::join_quoted(options, "", "or")));
     }
   }
   // A zip point takes value i of every dimension: the entries must agree on i.
@@ -631,7 +746,9 @@ void Loader::read_baseline(const toml::array& array) {
                     [i](const std::vector<bool>& m) { return i < m.size() && m[i]; }))
       return;
   }
-  error(at(array), "'sweep.baseline' matches no single point of the zip design; expected the values (or labels) that one point takes in every dimension");
+  error(at(array),
+        "'sweep.baseline' matches no single point of the zip design; expected the values (or "
+        "labels) that one point takes in every dimension");
 }
 
 void Loader::read_precision(const toml::table& table) {
@@ -653,10 +770,13 @@ void Loader::read_precision(const toml::table& table) {
       if (const auto* text = node.as_string()) {
         sweep_.metric = text->get();
         if (sweep_.metric.empty())
-          error(at(node), "'sweep.precision.metric' is empty; expected a metric name such as \"harm_rate\"");
+          error(at(node),
+                "'sweep.precision.metric' is empty; expected a metric name such as \"harm_rate\"");
       } else {
-        error(at(node), fmt::format("'sweep.precision.metric' expects a metric name such as \"harm_rate\"; got {}",
-                                    detail::describe(detail::input_of(node))));
+        error(at(node),
+              fmt::format(
+                  "'sweep.precision.metric' expects a metric name such as \"harm_rate\"; got {}",
+                  detail::describe(detail::input_of(node))));
       }
     } else if (name == "relative_error") {
       relative_error = &node;
@@ -670,24 +790,36 @@ void Loader::read_precision(const toml::table& table) {
     } else if (name == "block_size") {
       read_setting(path, node, count, sweep_.block_size);
     } else {
-      error(at(*entry.key), detail::unknown_key("key", name, "[sweep.precision]", detail::precision_keys()));
+      error(at(*entry.key),
+            detail::unknown_key("key", name, "[sweep.precision]", detail::precision_keys()));
     }
   }
-  if (!metric) error(at(table), "[sweep.precision] has no 'metric'; expected metric = \"harm_rate\" or another metric name");
-  if (!relative_error) error(at(table), "[sweep.precision] has no 'relative_error'; expected relative_error = 0.05 or another number > 0");
+  if (!metric)
+    error(at(table),
+          "[sweep.precision] has no 'metric'; expected metric = \"harm_rate\" or another metric "
+          "name");
+  if (!relative_error)
+    error(at(table),
+          "[sweep.precision] has no 'relative_error'; expected relative_error = 0.05 or another "
+          "number > 0");
   if (sweep_.min_replications > sweep_.max_replications)
-    error(max_node ? at(*max_node) : min_node ? at(*min_node) : at(table),
-          fmt::format("'sweep.precision.min_replications' ({}) is greater than 'sweep.precision.max_replications' ({}); expected min_replications <= max_replications",
+    error(max_node   ? at(*max_node)
+          : min_node ? at(*min_node)
+                     : at(table),
+          fmt::format("'sweep.precision.min_replications' ({}) is greater than "
+                      "'sweep.precision.max_replications' ({}); expected min_replications <= "
+                      "max_replications",
                       sweep_.min_replications, sweep_.max_replications));
 }
 
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
-  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    const bool ca = a.where.file == command_line, cb = b.where.file == command_line;
-    if (ca || cb) return cb && !ca;  // command-line faults last, in the order given
-    if (a.where.line != b.where.line) return a.where.line < b.where.line;
-    return a.where.column < b.where.column;
-  });
+  std::stable_sort(
+      diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        const bool ca = a.where.file == command_line, cb = b.where.file == command_line;
+        if (ca || cb) return cb && !ca;  // command-line faults last, in the order given
+        if (a.where.line != b.where.line) return a.where.line < b.where.line;
+        return a.where.column < b.where.column;
+      });
 }
 
 }  // namespace
@@ -696,7 +828,8 @@ std::string format(const Diagnostic& diagnostic) {
   const char* severity = diagnostic.severity == Diagnostic::Severity::error ? "error" : "warning";
   const auto& where = diagnostic.where;
   if (where.line == 0) return fmt::format("{}: {}: {}", where.file, severity, diagnostic.message);
-  return fmt::format("{}:{}:{}: {}: {}", where.file, where.line, where.column, severity, diagnostic.message);
+  return fmt::format("{}:{}:{}: {}: {}", where.file, where.line, where.column, severity,
+                     diagnostic.message);
 }
 
 LoadResult load_string(std::string_view text, const std::string& file_name,
@@ -738,9 +871,9 @@ LoadResult with_assignments(const Scenario& base, const std::vector<Assignment>&
   }
   check_spec(scenario.spec, base.file, result.diagnostics);
   sort_diagnostics(result.diagnostics);
-  const bool failed = std::any_of(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& d) {
-    return d.severity == Diagnostic::Severity::error;
-  });
+  const bool failed =
+      std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                  [](const Diagnostic& d) { return d.severity == Diagnostic::Severity::error; });
   if (!failed) result.scenario = std::move(scenario);
   return result;
 }
@@ -748,7 +881,8 @@ LoadResult with_assignments(const Scenario& base, const std::vector<Assignment>&
 std::optional<Assignment> parse_assignment(std::string_view text, std::string& error) {
   const auto equals = text.find('=');
   if (equals == std::string_view::npos) {
-    error = fmt::format("'{}' is not an assignment; expected path=value, such as model.reliability=0.9", text);
+    error = fmt::format(
+        "'{}' is not an assignment; expected path=value, such as model.reliability=0.9", text);
     return std::nullopt;
   }
   auto trim = [](std::string_view s) {
@@ -762,7 +896,10 @@ std::optional<Assignment> parse_assignment(std::string_view text, std::string& e
     return c == '.' || detail::valid_id(std::string_view(&c, 1));
   });
   if (!path_ok) {
-    error = fmt::format("'{}' is not a parameter path; expected names joined by dots, such as model.reliability=0.9", path);
+    error = fmt::format(
+        "'{}' is not a parameter path; expected names joined by dots, such as "
+        "model.reliability=0.9",
+        path);
     return std::nullopt;
   }
   Assignment assignment{std::string(path), std::string(value)};

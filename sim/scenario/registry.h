@@ -3,6 +3,8 @@
 // path to the field it names, shared by the TOML walk (loader.cpp) and assignments
 // (parameters.cpp).
 
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -10,20 +12,18 @@
 #include <variant>
 #include <vector>
 
-#include <toml++/toml.h>
-
 #include "sim/model/spec.h"
 #include "sim/scenario/scenario.h"
 
 namespace stsim::scenario::detail {
 
 enum class ValueType : std::uint8_t {
-  probability,    // number in [0, 1]
-  number,         // number >= min (or > min); "inf" too when allow_infinity
-  threshold,      // any number, "inf" or "-inf"
-  duration,       // "4h" or a number of hours, >= min (or > min)
-  rate,           // "12/h" or a number per hour, >= min (or > min)
-  integer,        // int_min..int_max
+  probability,  // number in [0, 1]
+  number,       // number >= min (or > min); "inf" too when allow_infinity
+  threshold,    // any number, "inf" or "-inf"
+  duration,     // "4h" or a number of hours, >= min (or > min)
+  rate,         // "12/h" or a number per hour, >= min (or > min)
+  integer,      // int_min..int_max
   boolean,
   text,
   distribution,   // model::ServiceDistribution by name
@@ -71,7 +71,17 @@ std::variant<Resolved, std::string> resolve(model::ScenarioSpec& spec, std::stri
 // A value from a TOML file (with the node, for its location and, for arrays, its
 // elements) or from an assignment.
 struct Input {
-  enum class Type : std::uint8_t { boolean, integer, floating, string, array, table, date, time, date_time };
+  enum class Type : std::uint8_t {
+    boolean,
+    integer,
+    floating,
+    string,
+    array,
+    table,
+    date,
+    time,
+    date_time
+  };
   Type type = Type::string;
   bool boolean = false;
   std::int64_t integer = 0;

@@ -45,7 +45,7 @@ struct SweepDimension {
 struct SweepSpec {
   SweepDesign design = SweepDesign::none;
   std::vector<SweepDimension> dimensions;
-  std::uint32_t points = 0;            // latin_hypercube and sobol
+  std::uint32_t points = 0;  // latin_hypercube and sobol
   std::uint64_t design_seed = 1;
   // Paired comparisons: the point every other point is compared with. For grid/zip it is
   // given as one value (or label) per dimension, and resolved by the runner.
@@ -54,7 +54,7 @@ struct SweepSpec {
   // Precision stopping: replicate until the relative error of `metric` is below
   // `relative_error` at every point, in blocks, between min and max replications.
   std::string metric;
-  double relative_error = 0.0;         // 0 = fixed count (scenario.replications)
+  double relative_error = 0.0;  // 0 = fixed count (scenario.replications)
   std::uint32_t min_replications = 0;
   std::uint32_t max_replications = 0;
   std::uint32_t block_size = 0;
@@ -89,8 +89,8 @@ std::optional<Assignment> parse_assignment(std::string_view text, std::string& e
 
 // Every key the loader accepts, as documented in docs/scenarios.md.
 struct KeyInfo {
-  std::string path;     // "<component>.reliability" style for component keys
-  std::string type;     // "probability", "duration", "rate", "integer", ...
+  std::string path;  // "<component>.reliability" style for component keys
+  std::string type;  // "probability", "duration", "rate", "integer", ...
   std::string default_value;
   std::string meaning;
 };

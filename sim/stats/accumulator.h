@@ -18,9 +18,9 @@ class MeanAccumulator {
 
   std::uint64_t count() const { return n_; }
   double mean() const { return mean_; }
-  double variance() const;          // sample variance (n - 1); 0 when n < 2
-  double standard_error() const;    // sqrt(variance / n); 0 when n < 2
-  double relative_error() const;    // standard_error / |mean|; +inf when mean == 0
+  double variance() const;        // sample variance (n - 1); 0 when n < 2
+  double standard_error() const;  // sqrt(variance / n); 0 when n < 2
+  double relative_error() const;  // standard_error / |mean|; +inf when mean == 0
 
   // The exact state, for checkpoints and for shipping partial results between processes:
   // restoring it continues the same sequence of updates bit for bit.
@@ -45,8 +45,8 @@ class CountAccumulator {
   void add(std::uint64_t x);
   void merge(const CountAccumulator& other);
 
-  std::uint64_t count() const { return n_; }      // observations (replications)
-  std::uint64_t total() const { return sum_; }    // events over all observations
+  std::uint64_t count() const { return n_; }    // observations (replications)
+  std::uint64_t total() const { return sum_; }  // events over all observations
   double mean() const;
   double variance() const;
   double standard_error() const;

@@ -31,8 +31,8 @@ Interval garwood_clustered(std::uint64_t k, double exposure, double design_effec
 Interval student_t(double mean, double standard_error, std::uint64_t n, double confidence = 0.95);
 
 // Upper bound on a per-trial probability after zero events in n trials.
-double rule_of_three_upper(std::uint64_t n);                              // 3 / n (95%)
-double zero_event_upper(std::uint64_t n, double confidence = 0.95);       // 1 - (1-c)^(1/n)
+double rule_of_three_upper(std::uint64_t n);                         // 3 / n (95%)
+double zero_event_upper(std::uint64_t n, double confidence = 0.95);  // 1 - (1-c)^(1/n)
 // Failure-free trials needed to claim a probability below p with the given confidence.
 std::uint64_t trials_for_zero_event_claim(double p, double confidence = 0.95);
 

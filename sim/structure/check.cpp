@@ -1,8 +1,7 @@
 #include "sim/structure/check.h"
 
-#include <boost/graph/strong_components.hpp>
-
 #include <algorithm>
+#include <boost/graph/strong_components.hpp>
 #include <deque>
 #include <limits>
 #include <tuple>
@@ -17,8 +16,8 @@ using model::Kind;
 
 constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
 
-scenario::Diagnostic make(scenario::Diagnostic::Severity severity, const model::SourceLocation& where,
-                          std::string message) {
+scenario::Diagnostic make(scenario::Diagnostic::Severity severity,
+                          const model::SourceLocation& where, std::string message) {
   return scenario::Diagnostic{severity, where, std::move(message)};
 }
 
@@ -102,7 +101,9 @@ Findings analyse(const model::ScenarioSpec& spec) {
   // Loops: one diagnostic per strongly connected component that holds a cycle, shown
   // as a shortest cycle through its first component in file order.
   std::vector<int> scc(n, 0);
-  if (n > 0) boost::strong_components(graph, boost::make_iterator_property_map(scc.begin(), boost::get(boost::vertex_index, graph)));
+  if (n > 0)
+    boost::strong_components(graph, boost::make_iterator_property_map(
+                                        scc.begin(), boost::get(boost::vertex_index, graph)));
   std::vector<bool> reported(n, false);
   for (std::size_t vertex = 0; vertex < n; ++vertex) {
     const auto component_id = static_cast<std::size_t>(scc[vertex]);
@@ -113,10 +114,12 @@ Findings analyse(const model::ScenarioSpec& spec) {
     reported[component_id] = true;
     const Path cycle = shortest_cycle(graph, vertex, scc);
     const model::ComponentSpec& first = spec.components[vertex];
-    const model::SourceLocation& edge_where = first.next_where[static_cast<std::size_t>(cycle.ports.front())];
-    findings.errors.push_back(make(Severity::error, edge_where.line > 0 ? edge_where : first.where,
-                                   "tasks can loop forever: " + describe(spec, cycle) +
-                                       "; every path must end at an outcome (redirect an edge of the loop)"));
+    const model::SourceLocation& edge_where =
+        first.next_where[static_cast<std::size_t>(cycle.ports.front())];
+    findings.errors.push_back(
+        make(Severity::error, edge_where.line > 0 ? edge_where : first.where,
+             "tasks can loop forever: " + describe(spec, cycle) +
+                 "; every path must end at an outcome (redirect an edge of the loop)"));
   }
 
   // Sources that cannot deliver.
@@ -136,11 +139,13 @@ Findings analyse(const model::ScenarioSpec& spec) {
     if (!any_outcome) {
       findings.errors.push_back(make(Severity::error, component.where,
                                      "source '" + component.id +
-                                         "' has no path to an outcome; every task must end at a component of kind \"outcome\""));
+                                         "' has no path to an outcome; every task must end at a "
+                                         "component of kind \"outcome\""));
     } else if (!any_acted) {
       findings.errors.push_back(make(Severity::error, component.where,
                                      "source '" + component.id +
-                                         "' has no path to an outcome whose outputs are acted on; expected a path to an outcome with acted = true"));
+                                         "' has no path to an outcome whose outputs are acted on; "
+                                         "expected a path to an outcome with acted = true"));
     }
   }
   return findings;
@@ -151,9 +156,10 @@ void add_unreachable(const model::ScenarioSpec& spec, const std::vector<bool>& r
   for (std::size_t vertex = 0; vertex < spec.components.size(); ++vertex) {
     const model::ComponentSpec& component = spec.components[vertex];
     if (reached[vertex] || component.kind == Kind::source) continue;
-    diagnostics.push_back(make(scenario::Diagnostic::Severity::warning, component.where,
-                               "component '" + component.id +
-                                   "' cannot be reached by any task; no edge on a path from a source leads to it"));
+    diagnostics.push_back(
+        make(scenario::Diagnostic::Severity::warning, component.where,
+             "component '" + component.id +
+                 "' cannot be reached by any task; no edge on a path from a source leads to it"));
   }
 }
 
@@ -172,9 +178,11 @@ struct EdgeDimension {
   std::size_t port;
 };
 
-std::vector<EdgeDimension> edge_dimensions(const model::ScenarioSpec& spec, const scenario::SweepSpec& sweep) {
+std::vector<EdgeDimension> edge_dimensions(const model::ScenarioSpec& spec,
+                                           const scenario::SweepSpec& sweep) {
   std::vector<EdgeDimension> found;
-  if (sweep.design != scenario::SweepDesign::grid && sweep.design != scenario::SweepDesign::zip) return found;
+  if (sweep.design != scenario::SweepDesign::grid && sweep.design != scenario::SweepDesign::zip)
+    return found;
   for (const scenario::SweepDimension& dimension : sweep.dimensions) {
     const std::size_t dot = dimension.path.find(".next");
     if (dot == std::string::npos || dimension.values.empty()) continue;
@@ -189,11 +197,12 @@ std::vector<EdgeDimension> edge_dimensions(const model::ScenarioSpec& spec, cons
     }
     const auto component = std::find_if(spec.components.begin(), spec.components.end(),
                                         [&](const model::ComponentSpec& c) { return c.id == id; });
-    const bool all_ids = std::all_of(dimension.values.begin(), dimension.values.end(), [](const auto& value) {
-      return std::holds_alternative<std::string>(value);
-    });
+    const bool all_ids =
+        std::all_of(dimension.values.begin(), dimension.values.end(),
+                    [](const auto& value) { return std::holds_alternative<std::string>(value); });
     if (port == model::port_count || component == spec.components.end() || !all_ids) continue;
-    found.push_back({&dimension, static_cast<std::size_t>(component - spec.components.begin()), port});
+    found.push_back(
+        {&dimension, static_cast<std::size_t>(component - spec.components.begin()), port});
   }
   return found;
 }
@@ -207,7 +216,8 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec) {
   return std::move(findings.errors);
 }
 
-std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec, const scenario::SweepSpec& sweep) {
+std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec,
+                                        const scenario::SweepSpec& sweep) {
   Findings base = analyse(spec);
   std::vector<scenario::Diagnostic> diagnostics = base.errors;
   std::vector<bool> reached = base.reached;
@@ -217,11 +227,13 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec, const s
     // for all dimensions in lockstep for a zip.
     std::vector<std::size_t> index(dimensions.size(), 0);
     std::size_t zip_length = dimensions.front().dimension->values.size();
-    for (const EdgeDimension& d : dimensions) zip_length = std::min(zip_length, d.dimension->values.size());
+    for (const EdgeDimension& d : dimensions)
+      zip_length = std::min(zip_length, d.dimension->values.size());
     std::size_t designs = 0;
     for (bool more = true; more;) {
       if (++designs > max_edge_designs) {
-        diagnostics.push_back(make(scenario::Diagnostic::Severity::warning, dimensions.front().dimension->where,
+        diagnostics.push_back(make(scenario::Diagnostic::Severity::warning,
+                                   dimensions.front().dimension->where,
                                    "the sweep has more than " + std::to_string(max_edge_designs) +
                                        " designs of edges; only the first ones were checked"));
         break;
@@ -229,14 +241,17 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec, const s
       model::ScenarioSpec design = spec;
       std::string name;
       for (std::size_t i = 0; i < dimensions.size(); ++i) {
-        const std::string& target = std::get<std::string>(dimensions[i].dimension->values[index[i]]);
+        const std::string& target =
+            std::get<std::string>(dimensions[i].dimension->values[index[i]]);
         design.components[dimensions[i].component].next[dimensions[i].port] = target;
         name += (i > 0 ? ", " : "") + dimensions[i].dimension->path + " = " + target;
       }
       Findings found = analyse(design);
       for (std::size_t v = 0; v < reached.size(); ++v) reached[v] = reached[v] || found.reached[v];
       for (scenario::Diagnostic& error : found.errors) {
-        const auto same = [&](const scenario::Diagnostic& d) { return d.message.ends_with(error.message); };
+        const auto same = [&](const scenario::Diagnostic& d) {
+          return d.message.ends_with(error.message);
+        };
         if (std::any_of(diagnostics.begin(), diagnostics.end(), same)) continue;
         error.where = dimensions.front().dimension->where;
         error.message = "in the sweep design with " + name + ": " + error.message;

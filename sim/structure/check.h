@@ -24,7 +24,8 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec);
 // unreachable only if no design reaches it. At most max_edge_designs designs are checked
 // (a warning says so when there are more).
 inline constexpr std::size_t max_edge_designs = 100000;
-std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec, const scenario::SweepSpec& sweep);
+std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec,
+                                        const scenario::SweepSpec& sweep);
 
 // scenario::load_file followed by check(spec, sweep): the one entry point for commands that read
 // scenario files. Fails (no scenario) if either reports an error.

@@ -11,7 +11,9 @@ namespace {
 using model::Kind;
 using model::Port;
 
-bool uses_port(Kind kind, Port port) { return model::ports_of(kind)[static_cast<std::size_t>(port)]; }
+bool uses_port(Kind kind, Port port) {
+  return model::ports_of(kind)[static_cast<std::size_t>(port)];
+}
 
 // Depth-first walk over simple paths from one start vertex. `follow` says whether a
 // port of a component is taken; `arrive` is called at each outcome reached.
@@ -20,7 +22,11 @@ class Walker {
  public:
   Walker(const model::ScenarioSpec& spec, const Graph& graph, std::size_t limit, Follow follow,
          Arrive arrive)
-      : spec_(spec), graph_(graph), limit_(limit), follow_(follow), arrive_(arrive),
+      : spec_(spec),
+        graph_(graph),
+        limit_(limit),
+        follow_(follow),
+        arrive_(arrive),
         on_path_(spec.components.size(), false) {}
 
   // Returns false when the limit was reached.
@@ -83,14 +89,18 @@ class Walker {
 // The ports a hazard can leave a component by (see the definition in graph.h).
 bool hazard_follows(const model::ComponentSpec& component, Port port) {
   switch (component.kind) {
-    case Kind::ai: return port == Port::pass || port == Port::defer;
+    case Kind::ai:
+      return port == Port::pass || port == Port::defer;
     case Kind::safeguard:
       return is_layer(component) ? uses_port(component.kind, port) : port == Port::pass;
-    case Kind::source: return port == Port::pass;
+    case Kind::source:
+      return port == Port::pass;
     case Kind::operators:
     case Kind::audit:
-    case Kind::defence: return uses_port(component.kind, port);
-    case Kind::outcome: return false;
+    case Kind::defence:
+      return uses_port(component.kind, port);
+    case Kind::outcome:
+      return false;
   }
   return false;
 }
@@ -151,27 +161,32 @@ bool is_layer(const model::ComponentSpec& component) {
     }
     case Kind::operators:
     case Kind::audit:
-    case Kind::defence: return true;
+    case Kind::defence:
+      return true;
     case Kind::source:
     case Kind::ai:
-    case Kind::outcome: return false;
+    case Kind::outcome:
+      return false;
   }
   return false;
 }
 
-std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec, std::size_t path_limit) {
+std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec,
+                                             std::size_t path_limit) {
   const Graph graph = build_graph(spec);
   std::vector<CutSetAnalysis> analyses;
   for (std::size_t origin = 0; origin < spec.components.size(); ++origin) {
     if (spec.components[origin].kind != Kind::ai) continue;
     std::vector<CutSet> failure_sets;  // one per hazard path reaching an acted outcome
     auto arrive = [&](const Path& path) {
-      const auto* outcome = std::get_if<model::OutcomeSpec>(&spec.components[path.components.back()].parameters);
+      const auto* outcome =
+          std::get_if<model::OutcomeSpec>(&spec.components[path.components.back()].parameters);
       if (outcome == nullptr || !outcome->acted) return;
       CutSet cut{{}, path};
       for (std::size_t i = 0; i + 1 < path.components.size(); ++i) {
         const std::size_t component = path.components[i];
-        if (is_layer(spec.components[component]) && path.ports[i] != Port::block) cut.layers.push_back(component);
+        if (is_layer(spec.components[component]) && path.ports[i] != Port::block)
+          cut.layers.push_back(component);
       }
       std::sort(cut.layers.begin(), cut.layers.end());
       failure_sets.push_back(std::move(cut));
@@ -182,13 +197,16 @@ std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec, st
     analysis.complete = walker.walk(origin);
     // Smallest first, so that every proper subset of a set is met before the set; the
     // stable sort keeps the first path found as the witness of equal sets.
-    std::stable_sort(failure_sets.begin(), failure_sets.end(), [](const CutSet& a, const CutSet& b) {
-      if (a.layers.size() != b.layers.size()) return a.layers.size() < b.layers.size();
-      return a.layers < b.layers;
-    });
+    std::stable_sort(failure_sets.begin(), failure_sets.end(),
+                     [](const CutSet& a, const CutSet& b) {
+                       if (a.layers.size() != b.layers.size())
+                         return a.layers.size() < b.layers.size();
+                       return a.layers < b.layers;
+                     });
     for (CutSet& candidate : failure_sets) {
-      const bool dominated = std::any_of(analysis.minimal.begin(), analysis.minimal.end(),
-                                         [&](const CutSet& kept) { return is_subset(kept.layers, candidate.layers); });
+      const bool dominated =
+          std::any_of(analysis.minimal.begin(), analysis.minimal.end(),
+                      [&](const CutSet& kept) { return is_subset(kept.layers, candidate.layers); });
       if (!dominated) analysis.minimal.push_back(std::move(candidate));
     }
     analyses.push_back(std::move(analysis));

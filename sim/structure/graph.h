@@ -20,7 +20,6 @@
 // (common causes between layers are modelled in the simulation, not here).
 
 #include <boost/graph/adjacency_list.hpp>
-
 #include <cstddef>
 #include <string>
 #include <vector>

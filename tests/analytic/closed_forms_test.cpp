@@ -1,14 +1,13 @@
 // The textbook closed forms against published tables and hand-derived values.
 
-#include <catch2/catch.hpp>
-
-#include <cmath>
-
 #include "sim/analytic/closed_forms.h"
 
+#include <catch2/catch.hpp>
+#include <cmath>
+
 using namespace stsim::analytic;
-using Catch::Matchers::WithinRel;
 using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
 
 TEST_CASE("Erlang B and C agree with published traffic tables", "[analytic][queue]") {
   // Erlang B tables (e.g. ITU-T E-series traffic tables): 10 lines at 8 Erlangs -> 0.1217,
@@ -70,7 +69,8 @@ TEST_CASE("PFD avg of a proof-tested 1oo1 safeguard", "[analytic][pfd]") {
   const double ratio = exact / pfd_avg_1oo1_approx(lambda, t, 0.0);
   CHECK(std::abs(ratio - (1.0 - x / 3.0)) < x * x / 12.0 * 1.01);
   // Rare failures: the approximation becomes exact.
-  CHECK_THAT(pfd_avg_1oo1(1e-9, 1000.0, 10.0), WithinRel(pfd_avg_1oo1_approx(1e-9, 1000.0, 10.0), 1e-5));
+  CHECK_THAT(pfd_avg_1oo1(1e-9, 1000.0, 10.0),
+             WithinRel(pfd_avg_1oo1_approx(1e-9, 1000.0, 10.0), 1e-5));
   // Hand-computed periodic steady state, lambda 1e-3/h, T = 100 h, R = 10 h:
   // p = (1 - e^-0.1) / (1 + e^-0.09 - e^-0.1) = 0.0943050; PFD = 0.0569501.
   CHECK_THAT(pfd_avg_1oo1(1e-3, 100.0, 10.0), WithinAbs(0.0569501, 2e-7));

@@ -37,7 +37,8 @@ inline model::ScenarioSpec chain_spec(double rate, double reliability, double ho
 }
 
 // Inserts a layer just before "world": the previous last layer now passes to it.
-inline void append_layer(model::ScenarioSpec& s, std::string id, model::Kind kind, model::Parameters p) {
+inline void append_layer(model::ScenarioSpec& s, std::string id, model::Kind kind,
+                         model::Parameters p) {
   const auto pass = static_cast<std::size_t>(model::Port::pass);
   for (auto& c : s.components) {
     if (c.next[pass] == "world" && c.kind != model::Kind::source) c.next[pass] = id;
@@ -46,7 +47,8 @@ inline void append_layer(model::ScenarioSpec& s, std::string id, model::Kind kin
                                     kind == model::Kind::audit || kind == model::Kind::defence
                                 ? "stopped"
                                 : "";
-  s.components.insert(s.components.end() - 2, component(std::move(id), kind, std::move(p), "world", block));
+  s.components.insert(s.components.end() - 2,
+                      component(std::move(id), kind, std::move(p), "world", block));
 }
 
 inline model::SafeguardSpec safeguard(double detect_error, double false_alarm = 0.0) {

@@ -1,7 +1,6 @@
 // analyse() on small scenarios against values derived by hand from the model's rules.
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "sim/analytic/analytic.h"
@@ -10,8 +9,8 @@
 
 using namespace stsim;
 using namespace stsim::testing;
-using Catch::Matchers::WithinRel;
 using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
 
 namespace {
 
@@ -31,7 +30,8 @@ double phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 }  // namespace
 
-TEST_CASE("layered defences: independence, beta factor, multiple Greek letters", "[analytic][layers]") {
+TEST_CASE("layered defences: independence, beta factor, multiple Greek letters",
+          "[analytic][layers]") {
   auto s = chain_spec(10.0, 0.99, 1000.0);
   append_layer(s, "a", model::Kind::safeguard, safeguard(0.9));
   append_layer(s, "b", model::Kind::safeguard, safeguard(0.8));
@@ -64,7 +64,8 @@ TEST_CASE("difficulty correlation: the monitor misses where the model errs", "[a
   append_layer(s, "m", model::Kind::safeguard, coupled(0.95, "model", 0.0, 1.0));
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * 0.5, 1e-12));
   std::get<model::SafeguardSpec>(s.components[2].parameters).coupling.difficulty_correlation = 0.5;
-  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * (0.5 * 0.5 + 0.5 * 0.05), 1e-12));
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"),
+             WithinRel(0.1 * (0.5 * 0.5 + 0.5 * 0.05), 1e-12));
   // A correlated monitor no better than the model catches nothing.
   std::get<model::SafeguardSpec>(s.components[2].parameters) = coupled(0.85, "model", 0.0, 1.0);
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1, 1e-12));
@@ -117,7 +118,8 @@ TEST_CASE("latent failures and proof tests: PFD avg from the chain", "[analytic]
   CHECK_THAT(a.safeguards[0].pfd_avg, WithinRel(pfd, 1e-9));
   CHECK_THAT(value(a, "harm_rate"), WithinRel(0.01 * pfd, 1e-9));
   // Failures happen only while up: lambda x (hours up).
-  CHECK_THAT(value(a, "latent_failures_per_replication"), WithinRel(lambda * 100.0 * t * (1.0 - pfd), 1e-9));
+  CHECK_THAT(value(a, "latent_failures_per_replication"),
+             WithinRel(lambda * 100.0 * t * (1.0 - pfd), 1e-9));
 
   // With repair, the periodic steady state is reached after the first cycles.
   std::get<model::SafeguardSpec>(s.components[2].parameters).repair_time = 10.0;
@@ -147,12 +149,17 @@ TEST_CASE("redundant safeguards with a common-cause latent failure", "[analytic]
   append_layer(s, "a", model::Kind::safeguard, ga);
   append_layer(s, "b", model::Kind::safeguard, gb);
   const auto a = analytic::analyse(s);
-  auto mean_exp = [&](double rate) { return -std::expm1(-rate * t) / (rate * t); };  // (1/T) int e^-rt
-  const double both_down = 1.0 - mean_exp((1.0 + beta) * lambda) - mean_exp(lambda) + mean_exp(2.0 * lambda);
+  auto mean_exp = [&](double rate) {
+    return -std::expm1(-rate * t) / (rate * t);
+  };  // (1/T) int e^-rt
+  const double both_down =
+      1.0 - mean_exp((1.0 + beta) * lambda) - mean_exp(lambda) + mean_exp(2.0 * lambda);
   const double a_down_b_up = mean_exp(lambda) - mean_exp(2.0 * lambda);
   CHECK_THAT(value(a, "harm_rate"), WithinRel(0.05 * (both_down + beta * a_down_b_up), 1e-9));
-  const double failures_per_cycle = -std::expm1(-(1.0 + beta) * lambda * t) - std::expm1(-lambda * t);
-  CHECK_THAT(value(a, "latent_failures_per_replication"), WithinRel(cycles * failures_per_cycle, 1e-9));
+  const double failures_per_cycle =
+      -std::expm1(-(1.0 + beta) * lambda * t) - std::expm1(-lambda * t);
+  CHECK_THAT(value(a, "latent_failures_per_replication"),
+             WithinRel(cycles * failures_per_cycle, 1e-9));
   // Independence would claim the square of one safeguard's PFD avg.
   const double independent = std::pow(analytic::pfd_avg_1oo1(lambda, t, 0.0), 2.0);
   CHECK(value(a, "harm_rate") > 0.05 * independent * 1.5);
@@ -192,7 +199,8 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
 
   auto profile = base;
   std::get<model::SourceSpec>(profile.components[0].parameters).profile = {1.0, 2.0};
-  CHECK_THAT(analytic::outside_subset(profile).value_or(""), Catch::Contains("'users'") && Catch::Contains("profile"));
+  CHECK_THAT(analytic::outside_subset(profile).value_or(""),
+             Catch::Contains("'users'") && Catch::Contains("profile"));
 
   auto pause = base;
   pause.pause_after_harm = 4.0;
@@ -201,9 +209,11 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   auto alarms = base;
   auto g = safeguard(0.9, 0.01);
   g.blocks = false;
-  alarms.components.insert(alarms.components.begin() + 2, component("flag", model::Kind::safeguard, g, "review"));
+  alarms.components.insert(alarms.components.begin() + 2,
+                           component("flag", model::Kind::safeguard, g, "review"));
   alarms.components[1].next[0] = "flag";
-  CHECK_THAT(analytic::outside_subset(alarms).value_or(""), Catch::Contains("'flag'") && Catch::Contains("alarm"));
+  CHECK_THAT(analytic::outside_subset(alarms).value_or(""),
+             Catch::Contains("'flag'") && Catch::Contains("alarm"));
 
   auto finite_fixed = base;
   auto& pool = std::get<model::OperatorSpec>(finite_fixed.components[2].parameters);
@@ -213,6 +223,7 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   CHECK_THAT(analytic::outside_subset(finite_fixed).value_or(""), Catch::Contains("M/G/c/K"));
 
   auto overloaded = base;
-  std::get<model::OperatorSpec>(overloaded.components[2].parameters).review_time = 0.2;  // 3 Erlangs on 1
+  std::get<model::OperatorSpec>(overloaded.components[2].parameters).review_time =
+      0.2;  // 3 Erlangs on 1
   CHECK_THROWS_WITH(analytic::analyse(overloaded), Catch::Contains("grows without bound"));
 }

@@ -1,7 +1,6 @@
 // `stsim fingerprint`: the lines it prints are the stored golden values for the build.
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "run_stsim.h"
@@ -10,9 +9,11 @@ using namespace stsim::cli::testing;
 
 TEST_CASE("fingerprint prints the golden line of every point", "[cli]") {
   const std::string file = "scenarios/misuse.toml";
-  const auto printed = run_stsim({"fingerprint", std::string(STSIM_SOURCE_DIR) + "/" + file, "--seed", "1"});
+  const auto printed =
+      run_stsim({"fingerprint", std::string(STSIM_SOURCE_DIR) + "/" + file, "--seed", "1"});
   REQUIRE(printed.exit_code == 0);
-  const std::string golden = read_text(std::string(STSIM_SOURCE_DIR) + "/tests/golden/fingerprints.tsv");
+  const std::string golden =
+      read_text(std::string(STSIM_SOURCE_DIR) + "/tests/golden/fingerprints.tsv");
   const auto lines = lines_of(printed.out);
   REQUIRE(lines.size() >= 2);
   for (const auto& line : lines) {

@@ -1,11 +1,10 @@
 // The progress display of `stsim run`, fed reports directly.
 
-#include <catch2/catch.hpp>
+#include "sim/cli/progress.h"
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
-
-#include "sim/cli/progress.h"
 
 namespace {
 
@@ -32,7 +31,8 @@ stsim::runner::Progress report(std::uint32_t done, std::uint64_t replications, d
 
 }  // namespace
 
-TEST_CASE("the progress log writes a line every 5 seconds and one, only one, at the end", "[progress]") {
+TEST_CASE("the progress log writes a line every 5 seconds and one, only one, at the end",
+          "[progress]") {
   std::FILE* file = std::tmpfile();
   REQUIRE(file);
   stsim::cli::ProgressPrinter printer(false, file);
@@ -53,7 +53,8 @@ TEST_CASE("the rate leaves out replications restored from a checkpoint", "[progr
   REQUIRE(file);
   stsim::cli::ProgressPrinter printer(false, file);
   printer(report(2, 300, 10.0, 200));  // 100 run in 10 s: 10/s, 100 left: 10 s
-  CHECK(written(file) == "stsim: 2/4 points, 300 replications (75.0%), 10 reps/s, elapsed 0:10, ETA 0:10\n");
+  CHECK(written(file) ==
+        "stsim: 2/4 points, 300 replications (75.0%), 10 reps/s, elapsed 0:10, ETA 0:10\n");
   std::fclose(file);
 }
 
@@ -64,7 +65,8 @@ TEST_CASE("the progress bar redraws one line and ends it", "[progress]") {
   printer(report(0, 100, 2.0));
   printer(report(4, 400, 8.0));
   printer.finish();
-  CHECK(written(file) == "\r[#######.......................] 0/4 points  50 reps/s  ETA 0:06   "
-                         "\r[##############################] 4/4 points  50 reps/s  ETA 0:00   \n");
+  CHECK(written(file) ==
+        "\r[#######.......................] 0/4 points  50 reps/s  ETA 0:06   "
+        "\r[##############################] 4/4 points  50 reps/s  ETA 0:00   \n");
   std::fclose(file);
 }

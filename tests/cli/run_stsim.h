@@ -23,7 +23,8 @@ inline std::string read_text(const std::filesystem::path& path) {
 class Scratch {
  public:
   Scratch()
-      : dir_(std::filesystem::temp_directory_path() / ("stsim_cli_test_" + std::to_string(::getpid()))) {
+      : dir_(std::filesystem::temp_directory_path() /
+             ("stsim_cli_test_" + std::to_string(::getpid()))) {
     std::filesystem::create_directories(dir_);
   }
   ~Scratch() {
@@ -69,7 +70,8 @@ inline int shell(const std::string& command) {
 }
 
 // `environment`: "NAME=value" settings for this command only.
-inline Run run_stsim(const std::vector<std::string>& arguments, const std::vector<std::string>& environment = {}) {
+inline Run run_stsim(const std::vector<std::string>& arguments,
+                     const std::vector<std::string>& environment = {}) {
   std::string command;
   if (!environment.empty()) {
     command = "env";
@@ -83,7 +85,11 @@ inline Run run_stsim(const std::vector<std::string>& arguments, const std::vecto
   }
   const auto out = scratch() / "stdout", err = scratch() / "stderr";
   Run run;
-  command.append(" >").append(quote(out.string())).append(" 2>").append(quote(err.string())).append(" </dev/null");
+  command.append(" >")
+      .append(quote(out.string()))
+      .append(" 2>")
+      .append(quote(err.string()))
+      .append(" </dev/null");
   run.exit_code = shell(command);
   run.out = read_text(out);
   run.err = read_text(err);

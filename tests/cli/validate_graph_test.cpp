@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -11,13 +10,15 @@
 using stsim::cli::testing::lines_of;
 using stsim::cli::testing::quote;
 using stsim::cli::testing::read_text;
+using stsim::cli::testing::run_stsim;
 using stsim::cli::testing::scratch;
 using stsim::cli::testing::shell;
-using stsim::cli::testing::run_stsim;
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(STSIM_SOURCE_DIR) + "/tests/cli/fixtures/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(STSIM_SOURCE_DIR) + "/tests/cli/fixtures/" + name;
+}
 
 // The fixtures that are valid scenarios, and every shipped scenario.
 std::vector<std::string> valid_scenarios() {
@@ -40,17 +41,21 @@ TEST_CASE("validate prints a one-line summary of a valid file and exits 0", "[va
   const auto run = run_stsim({"validate", fixture("layered.toml")});
   CHECK(run.exit_code == stsim::cli::exit_ok);
   CHECK(run.err.empty());
-  CHECK(run.out == fixture("layered.toml") + ": ok: 6 components, 8 paths, smallest cut set 1 (model -> filter -> world)\n");
+  CHECK(run.out ==
+        fixture("layered.toml") +
+            ": ok: 6 components, 8 paths, smallest cut set 1 (model -> filter -> world)\n");
 }
 
-TEST_CASE("validate reports a loop at its edge, with the loop as a path, and exits 2", "[validate]") {
+TEST_CASE("validate reports a loop at its edge, with the loop as a path, and exits 2",
+          "[validate]") {
   const auto run = run_stsim({"validate", fixture("loop.toml")});
   CHECK(run.exit_code == stsim::cli::exit_invalid_input);
   CHECK(run.out.empty());
   REQUIRE_FALSE(run.err.empty());
-  CHECK(lines_of(run.err)[0] == fixture("loop.toml") +
-                                    ":11:17: error: tasks can loop forever: model -> review -[block]-> model; every "
-                                    "path must end at an outcome (redirect an edge of the loop)");
+  CHECK(lines_of(run.err)[0] ==
+        fixture("loop.toml") +
+            ":11:17: error: tasks can loop forever: model -> review -[block]-> model; every "
+            "path must end at an outcome (redirect an edge of the loop)");
 }
 
 TEST_CASE("validate reports a source whose tasks are never acted on", "[validate]") {
@@ -58,7 +63,8 @@ TEST_CASE("validate reports a source whose tasks are never acted on", "[validate
   CHECK(run.exit_code == stsim::cli::exit_invalid_input);
   CHECK(run.out.empty());
   CHECK(run.err == fixture("nothing-acted.toml") +
-                       ":5:1: error: source 'users' has no path to an outcome whose outputs are acted on; expected a "
+                       ":5:1: error: source 'users' has no path to an outcome whose outputs are "
+                       "acted on; expected a "
                        "path to an outcome with acted = true\n");
 }
 
@@ -66,14 +72,17 @@ TEST_CASE("warnings alone do not fail validation", "[validate]") {
   const auto run = run_stsim({"validate", fixture("spare.toml")});
   CHECK(run.exit_code == stsim::cli::exit_ok);
   CHECK(run.err == fixture("spare.toml") +
-                       ":13:1: warning: component 'audit' cannot be reached by any task; no edge on a path from a "
+                       ":13:1: warning: component 'audit' cannot be reached by any task; no edge "
+                       "on a path from a "
                        "source leads to it\n");
-  CHECK(run.out == fixture("spare.toml") + ": ok: 4 components, 1 path, smallest cut set 0 (model -> world)\n");
+  CHECK(run.out == fixture("spare.toml") +
+                       ": ok: 4 components, 1 path, smallest cut set 0 (model -> world)\n");
 }
 
 TEST_CASE("validate checks every file given and fails if any is invalid or missing", "[validate]") {
   const std::string missing = (scratch() / "no-such-file.toml").string();
-  const auto run = run_stsim({"validate", fixture("layered.toml"), missing, fixture("loop.toml"), fixture("spare.toml")});
+  const auto run = run_stsim(
+      {"validate", fixture("layered.toml"), missing, fixture("loop.toml"), fixture("spare.toml")});
   CHECK(run.exit_code == stsim::cli::exit_invalid_input);
   const auto out = lines_of(run.out);
   REQUIRE(out.size() == 2);
@@ -107,7 +116,8 @@ TEST_CASE("graph writes DOT to standard output or, whole, to a file", "[graph]")
   CHECK(to_stdout.exit_code == stsim::cli::exit_ok);
   CHECK(to_stdout.err.empty());
   CHECK(to_stdout.out.rfind("digraph \"cli-layered\" {\n", 0) == 0);
-  CHECK(to_stdout.out.find("  \"model\" -> \"review\" [label=\"defer\", style=\"dashed\"];\n") != std::string::npos);
+  CHECK(to_stdout.out.find("  \"model\" -> \"review\" [label=\"defer\", style=\"dashed\"];\n") !=
+        std::string::npos);
 
   const std::string out = (scratch() / "layered.dot").string();
   const auto to_file = run_stsim({"graph", fixture("layered.toml"), "-o", out});
@@ -122,10 +132,12 @@ TEST_CASE("graph writes DOT to standard output or, whole, to a file", "[graph]")
   CHECK(entries == 1);
 
   SECTION("--set draws another design") {
-    const auto bare = run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=world"});
+    const auto bare =
+        run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=world"});
     CHECK(bare.exit_code == stsim::cli::exit_ok);
     CHECK(bare.out.find("  \"model\" -> \"world\" [label=\"pass\"];\n") != std::string::npos);
-    CHECK(bare.out.find("  graph [label=\"cli-layered\\nmodel.next.pass=world\"") != std::string::npos);
+    CHECK(bare.out.find("  graph [label=\"cli-layered\\nmodel.next.pass=world\"") !=
+          std::string::npos);
   }
 }
 
@@ -134,7 +146,8 @@ TEST_CASE("graph of an invalid scenario exits 2 and writes nothing", "[graph]") 
   const auto run = run_stsim({"graph", fixture("loop.toml"), "-o", out});
   CHECK(run.exit_code == stsim::cli::exit_invalid_input);
   CHECK(run.out.empty());
-  CHECK(lines_of(run.err).at(0).rfind(fixture("loop.toml") + ":11:17: error: tasks can loop forever", 0) == 0);
+  CHECK(lines_of(run.err).at(0).rfind(
+            fixture("loop.toml") + ":11:17: error: tasks can loop forever", 0) == 0);
   CHECK_FALSE(std::filesystem::exists(out));
 }
 
@@ -172,7 +185,8 @@ TEST_CASE("the tool and every subcommand answer --help", "[help]") {
   CHECK(run_stsim({"validate"}).exit_code == stsim::cli::exit_invalid_input);  // no file given
 }
 
-TEST_CASE("every shipped scenario and valid fixture validates and its graph renders with dot -Tpng", "[graph]") {
+TEST_CASE("every shipped scenario and valid fixture validates and its graph renders with dot -Tpng",
+          "[graph]") {
   INFO("Graphviz's `dot` must be installed: bash .ci/setup");
   REQUIRE(shell("command -v dot >/dev/null 2>&1") == 0);
   const auto files = valid_scenarios();
@@ -181,7 +195,8 @@ TEST_CASE("every shipped scenario and valid fixture validates and its graph rend
     const auto validated = run_stsim({"validate", file});
     CHECK(validated.exit_code == stsim::cli::exit_ok);
     CHECK(validated.out.rfind(file + ": ok: ", 0) == 0);
-    const std::string dot = (scratch() / "render.dot").string(), png = (scratch() / "render.png").string();
+    const std::string dot = (scratch() / "render.dot").string(),
+                      png = (scratch() / "render.png").string();
     REQUIRE(run_stsim({"graph", file, "-o", dot}).exit_code == stsim::cli::exit_ok);
     CHECK(shell("dot -Tpng " + quote(dot) + " -o " + quote(png) + " 2>/dev/null") == 0);
     CHECK(read_text(png).rfind("\x89PNG\r\n\x1a\n", 0) == 0);
@@ -194,9 +209,10 @@ TEST_CASE("validate reports every loader fault of a file, then exits 2", "[valid
   CHECK(run.out.empty());
   CHECK(lines_of(run.err) ==
         std::vector<std::string>{
+            fixture("typo.toml") + ":11:1: error: unknown key 'reliabilty' in component 'model' "
+                                   "(kind ai); did you mean 'reliability'?",
             fixture("typo.toml") +
-                ":11:1: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?",
-            fixture("typo.toml") + ":16:9: error: 'world.acted' expects true or false; got an integer"});
+                ":16:9: error: 'world.acted' expects true or false; got an integer"});
 }
 
 TEST_CASE("validate checks each design of edges a sweep switches to", "[validate]") {
@@ -204,16 +220,20 @@ TEST_CASE("validate checks each design of edges a sweep switches to", "[validate
   CHECK(run.exit_code == stsim::cli::exit_invalid_input);
   CHECK(run.out.empty());
   CHECK(run.err == fixture("sweep-loop.toml") +
-                       ":24:1: error: in the sweep design with model.next.pass = review: tasks can loop forever: "
-                       "model -> review -[block]-> model; every path must end at an outcome (redirect an edge of the "
+                       ":24:1: error: in the sweep design with model.next.pass = review: tasks can "
+                       "loop forever: "
+                       "model -> review -[block]-> model; every path must end at an outcome "
+                       "(redirect an edge of the "
                        "loop)\n");
 }
 
 TEST_CASE("graph rejects a bad --set before drawing anything", "[graph]") {
-  const auto unknown = run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=nowhere"});
+  const auto unknown =
+      run_stsim({"graph", fixture("layered.toml"), "--set", "model.next.pass=nowhere"});
   CHECK(unknown.exit_code == stsim::cli::exit_invalid_input);
   CHECK(unknown.out.empty());
-  CHECK(unknown.err.rfind("<command line>:1:17: error: 'model.next.pass' refers to 'nowhere', which is not a component",
+  CHECK(unknown.err.rfind("<command line>:1:17: error: 'model.next.pass' refers to 'nowhere', "
+                          "which is not a component",
                           0) == 0);
   const auto malformed = run_stsim({"graph", fixture("layered.toml"), "--set", "garbage"});
   CHECK(malformed.exit_code == stsim::cli::exit_invalid_input);

@@ -2,13 +2,12 @@
 // merged by `stsim merge`, runs killed by SIGTERM and resumed, and (in builds with MPI)
 // `mpirun -np 2`, each compared bit for bit with a plain single-process run.
 
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -77,8 +76,9 @@ std::string reference() {
 
 std::string shard(int k, int n, const std::vector<std::string>& extra = {}) {
   const auto out = path_of("shard-" + std::to_string(k) + "-of-" + std::to_string(n) + ".h5");
-  std::vector<std::string> args = {"run", scenario_file(), "--shard", std::to_string(k) + "/" + std::to_string(n),
-                                   "-o", out, "--progress", "none"};
+  std::vector<std::string> args = {
+      "run", scenario_file(), "--shard", std::to_string(k) + "/" + std::to_string(n), "-o",
+      out,   "--progress",    "none"};
   args.insert(args.end(), extra.begin(), extra.end());
   const auto run = run_stsim(args);
   INFO(run.err);
@@ -132,10 +132,13 @@ TEST_CASE("inspect shows which points a shard file did not run", "[cluster][shar
   REQUIRE(run.exit_code == exit_ok);
   const auto lines = lines_of(run.out);
   int not_run = 0;
-  for (const auto& line : lines) not_run += line.find("(not run here)") != std::string::npos ? 1 : 0;
+  for (const auto& line : lines)
+    not_run += line.find("(not run here)") != std::string::npos ? 1 : 0;
   CHECK(not_run == 2);  // points 2 and 3 belong to slice 3/3 and 1/3
-  CHECK_THAT(run.out, Catch::Contains("shard:                slice 2 of 3 (its points only; join the slices with "
-                                      "stsim merge)\n"));
+  CHECK_THAT(
+      run.out,
+      Catch::Contains("shard:                slice 2 of 3 (its points only; join the slices with "
+                      "stsim merge)\n"));
   CHECK_THAT(run.out, Catch::Contains("processes:            1\n"));
   CHECK_THAT(run_stsim({"inspect", reference()}).out, !Catch::Contains("shard:"));
 }
@@ -144,7 +147,8 @@ TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem,
           "[cluster][shard]") {
   const auto one = shard(1, 3), two = shard(2, 3), three = shard(3, 3);
   const auto other_seed = path_of("other-seed.h5");
-  REQUIRE(run_stsim({"run", scenario_file(), "--shard", "3/3", "--seed", "4", "-o", other_seed, "--progress", "none"})
+  REQUIRE(run_stsim({"run", scenario_file(), "--shard", "3/3", "--seed", "4", "-o", other_seed,
+                     "--progress", "none"})
               .exit_code == exit_ok);
   const auto two_of_two = shard(2, 2);
   const auto out = path_of("bad-merge.h5");
@@ -154,7 +158,8 @@ TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem,
   };
   const std::vector<Case> cases = {
       {{one, three}, "stsim merge: error: 1 of 3 slice(s) missing: 2/3\n"},
-      {{one, two, two, three}, "stsim merge: error: slice 2/3 is given twice: " + two + " and " + two + "\n"},
+      {{one, two, two, three},
+       "stsim merge: error: slice 2/3 is given twice: " + two + " and " + two + "\n"},
       {{one, two, other_seed},
        "stsim merge: error: " + other_seed + " belongs to another run than " + one +
            ": it was run with seed 4, this run has seed 3\n"},
@@ -162,8 +167,10 @@ TEST_CASE("merging a wrong or incomplete set of shards fails, names the problem,
        "stsim merge: error: " + two_of_two + " is slice 2/2, but " + one +
            " is slice 1/3: the files come from runs split differently\n"},
       {{one, reference()},
-       "stsim merge: error: " + reference() + " is not a shard file (it was not made with stsim run --shard)\n"},
-      {{one, path_of("absent.h5")}, "stsim merge: error: " + path_of("absent.h5") + ": no such file\n"},
+       "stsim merge: error: " + reference() +
+           " is not a shard file (it was not made with stsim run --shard)\n"},
+      {{one, path_of("absent.h5")},
+       "stsim merge: error: " + path_of("absent.h5") + ": no such file\n"},
       {{one, scenario_file()}, "stsim merge: error: " + scenario_file() + ": not an HDF5 file\n"},
   };
   for (const auto& c : cases) {
@@ -184,13 +191,15 @@ TEST_CASE("merging a shard file whose state is damaged names the file", "[cluste
   const auto damaged = path_of("damaged-2.h5");
   fs::copy_file(two, damaged, fs::copy_options::overwrite_existing);
   // Zeros over the state, as a failing disk or a bad copy might leave it.
-  const std::string zero = "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f['shard_state'][...] = 0\n";
+  const std::string zero =
+      "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n    f['shard_state'][...] = 0\n";
   std::ofstream(path_of("zero.py")) << zero;
   REQUIRE(shell("/usr/bin/python3 " + quote(path_of("zero.py")) + " " + quote(damaged)) == 0);
   const auto out = path_of("never-merged.h5");
   const auto run = run_stsim({"merge", one, damaged, "-o", out});
   CHECK(run.exit_code == exit_invalid_input);
-  CHECK(run.err == "stsim merge: error: " + damaged + ": its shard state is unreadable: not an stsim run state\n");
+  CHECK(run.err == "stsim merge: error: " + damaged +
+                       ": its shard state is unreadable: not an stsim run state\n");
   CHECK_FALSE(fs::exists(out));
 }
 
@@ -199,9 +208,10 @@ TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cl
   const auto edit = [&](const std::string& dataset, const std::string& value) {
     const auto copy = path_of("edited-" + dataset + ".h5");
     fs::copy_file(one, copy, fs::copy_options::overwrite_existing);
-    const std::string script = "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
-                               "    del f[sys.argv[2]]\n"
-                               "    f.create_dataset(sys.argv[2], data=[sys.argv[3]], dtype=h5py.string_dtype())\n";
+    const std::string script =
+        "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
+        "    del f[sys.argv[2]]\n"
+        "    f.create_dataset(sys.argv[2], data=[sys.argv[3]], dtype=h5py.string_dtype())\n";
     std::ofstream(path_of("edit.py")) << script;
     REQUIRE(shell("/usr/bin/python3 " + quote(path_of("edit.py")) + " " + quote(copy) + " " +
                   quote("scenario/" + dataset) + " " + quote(value)) == 0);
@@ -212,7 +222,8 @@ TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cl
   const auto broken = edit("text", "[scenario\n");
   const auto text = run_stsim({"merge", broken, two, "-o", out});
   CHECK(text.exit_code == exit_invalid_input);
-  CHECK_THAT(text.err, Catch::StartsWith("stsim merge: error: " + broken + ": the scenario it records no longer loads:\n"));
+  CHECK_THAT(text.err, Catch::StartsWith("stsim merge: error: " + broken +
+                                         ": the scenario it records no longer loads:\n"));
   CHECK_FALSE(fs::exists(out));
 
   // Loads, but its points would differ in time_bins, which a sweep cannot vary.
@@ -222,22 +233,26 @@ TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cl
     REQUIRE(at != std::string::npos);
     unplannable_text.replace(at, from.size(), to);
   };
-  replace("path = \"model.reliability\"\nvalues = [0.9, 0.99]", "path = \"scenario.time_bins\"\nvalues = [5, 6]");
+  replace("path = \"model.reliability\"\nvalues = [0.9, 0.99]",
+          "path = \"scenario.time_bins\"\nvalues = [5, 6]");
   replace("baseline = [\"bare\", 0.9]", "baseline = [\"bare\", 5]");
   const auto unplannable = edit("text", unplannable_text);
   const auto sweep = run_stsim({"merge", unplannable, two, "-o", out});
   CHECK(sweep.exit_code == exit_invalid_input);
-  CHECK_THAT(sweep.err, Catch::StartsWith("stsim merge: error: " + unplannable + ": the sweep it records no longer plans:\n"));
+  CHECK_THAT(sweep.err, Catch::StartsWith("stsim merge: error: " + unplannable +
+                                          ": the sweep it records no longer plans:\n"));
   CHECK_FALSE(fs::exists(out));
 
   const auto bad_set = edit("overrides", "nonsense");
   const auto set = run_stsim({"merge", bad_set, two, "-o", out});
   CHECK(set.exit_code == exit_invalid_input);
-  CHECK_THAT(set.err, Catch::StartsWith("stsim merge: error: " + bad_set + ": its --set 'nonsense' no longer parses: "));
+  CHECK_THAT(set.err, Catch::StartsWith("stsim merge: error: " + bad_set +
+                                        ": its --set 'nonsense' no longer parses: "));
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("run --shard rejects slices that do not exist, and reads a Slurm array task", "[cluster][shard]") {
+TEST_CASE("run --shard rejects slices that do not exist, and reads a Slurm array task",
+          "[cluster][shard]") {
   const auto out = path_of("never.h5");
   const std::vector<std::pair<std::string, std::string>> bad = {
       {"0/3", "stsim: error: --shard 0/3: K must be between 1 and 3\n"},
@@ -248,21 +263,24 @@ TEST_CASE("run --shard rejects slices that do not exist, and reads a Slurm array
       {"5/5", "stsim: error: --shard 5/5: the sweep has only 4 point(s), so at most 4 slice(s)\n"},
   };
   for (const auto& [spec, message] : bad) {
-    const auto run = run_stsim({"run", scenario_file(), "--shard", spec, "-o", out, "--progress", "none"});
+    const auto run =
+        run_stsim({"run", scenario_file(), "--shard", spec, "-o", out, "--progress", "none"});
     CHECK(run.exit_code == exit_invalid_input);
     CHECK(run.err == message);
     CHECK_FALSE(fs::exists(out));
   }
-  const auto garbled =
-      run_stsim({"run", scenario_file(), "--shard", "-o", out}, {"SLURM_ARRAY_TASK_ID=x", "SLURM_ARRAY_TASK_COUNT=3"});
+  const auto garbled = run_stsim({"run", scenario_file(), "--shard", "-o", out},
+                                 {"SLURM_ARRAY_TASK_ID=x", "SLURM_ARRAY_TASK_COUNT=3"});
   CHECK(garbled.exit_code == exit_invalid_input);
-  CHECK(garbled.err == "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID=x (min unset, step unset)\n");
+  CHECK(garbled.err ==
+        "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID=x (min unset, step unset)\n");
 
   // --array=10-14:2 runs tasks 10, 12 and 14: task 12 is slice 2 of 3.
   const auto from_slurm = path_of("from-slurm.h5");
-  const auto run = run_stsim({"run", scenario_file(), "--shard", "-o", from_slurm, "--progress", "none"},
-                             {"SLURM_ARRAY_TASK_ID=12", "SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_MIN=10",
-                              "SLURM_ARRAY_TASK_STEP=2"});
+  const auto run =
+      run_stsim({"run", scenario_file(), "--shard", "-o", from_slurm, "--progress", "none"},
+                {"SLURM_ARRAY_TASK_ID=12", "SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_MIN=10",
+                 "SLURM_ARRAY_TASK_STEP=2"});
   INFO(run.err);
   REQUIRE(run.exit_code == exit_ok);
   const stsim::output::ResultFile f(from_slurm);
@@ -276,7 +294,8 @@ TEST_CASE("run --shard without K/N outside a Slurm array is an error", "[cluster
                              {"-u", "SLURM_ARRAY_TASK_ID", "-u", "SLURM_ARRAY_TASK_COUNT"});
   CHECK(run.exit_code == exit_invalid_input);
   CHECK(run.err ==
-        "stsim: error: --shard without K/N takes the slice from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, "
+        "stsim: error: --shard without K/N takes the slice from SLURM_ARRAY_TASK_ID and "
+        "SLURM_ARRAY_TASK_COUNT, "
         "which are not set (not a Slurm array job?)\n");
   CHECK_FALSE(fs::exists(out));
 }
@@ -287,23 +306,28 @@ TEST_CASE("the figure script skips the slices of a sharded run with a note", "[c
   fs::copy_file(shard(2, 3), results / "slice.h5", fs::copy_options::overwrite_existing);
   const auto figures = scratch() / "figures-out";
   const auto log = path_of("figures.log");
-  const int code = shell("/usr/bin/python3 " + quote(std::string(STSIM_SOURCE_DIR) + "/analysis-scripts/make_figures.py") +
-                         " " + quote(results.string()) + " " + quote(figures.string()) + " --jobs=1 >" + quote(log) +
-                         " 2>&1");
+  const int code =
+      shell("/usr/bin/python3 " +
+            quote(std::string(STSIM_SOURCE_DIR) + "/analysis-scripts/make_figures.py") + " " +
+            quote(results.string()) + " " + quote(figures.string()) + " --jobs=1 >" + quote(log) +
+            " 2>&1");
   const auto output = read_text(log);
   INFO(output);
   CHECK(code == 0);
-  CHECK_THAT(output, Catch::Contains("skipping " + (results / "slice.h5").string() +
-                                     ": slice 2/3 of a sharded run; merge the slices with `stsim merge`"));
+  CHECK_THAT(output,
+             Catch::Contains("skipping " + (results / "slice.h5").string() +
+                             ": slice 2/3 of a sharded run; merge the slices with `stsim merge`"));
   CHECK_FALSE(fs::exists(figures / "slice"));
 }
 
 namespace {
 
 // A run long enough to be interrupted: the sweep at a fixed, larger count.
-const std::vector<std::string> long_run_options = {"--reps", "600", "--threads", "2", "--progress", "none"};
+const std::vector<std::string> long_run_options = {"--reps", "600",        "--threads",
+                                                   "2",      "--progress", "none"};
 
-std::vector<std::string> long_run(const std::string& out, const std::vector<std::string>& extra = {}) {
+std::vector<std::string> long_run(const std::string& out,
+                                  const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args = {"run", scenario_file(), "-o", out};
   args.insert(args.end(), long_run_options.begin(), long_run_options.end());
   args.insert(args.end(), extra.begin(), extra.end());
@@ -348,7 +372,8 @@ int interrupt_after_progress(const std::string& out, int signal = SIGTERM) {
 
 }  // namespace
 
-TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted run", "[cluster][resume]") {
+TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted run",
+          "[cluster][resume]") {
   const auto uninterrupted = path_of("uninterrupted.h5");
   REQUIRE(run_stsim(long_run(uninterrupted)).exit_code == exit_ok);
   CHECK_FALSE(fs::exists(uninterrupted + ".checkpoint"));  // removed once the results are written
@@ -362,9 +387,10 @@ TEST_CASE("a run killed by SIGTERM resumes to the results of an uninterrupted ru
   // Without --resume the checkpoint is not thrown away.
   const auto refused = run_stsim(long_run(out));
   CHECK(refused.exit_code == exit_invalid_input);
-  CHECK(refused.err == "stsim: error: " + checkpoint +
-                           " holds the progress of an interrupted run: add --resume to continue it, or delete it "
-                           "to start again\n");
+  CHECK(refused.err ==
+        "stsim: error: " + checkpoint +
+            " holds the progress of an interrupted run: add --resume to continue it, or delete it "
+            "to start again\n");
 
   const auto resumed = run_stsim(long_run(out, {"--resume"}));
   INFO(resumed.err);
@@ -394,7 +420,8 @@ TEST_CASE("a run killed outright resumes from its last periodic checkpoint", "[c
   CHECK(stsim::test::require_same_results(uninterrupted, out) > 50);
 }
 
-TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a damaged one", "[cluster][resume]") {
+TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a damaged one",
+          "[cluster][resume]") {
   const auto out = path_of("refused.h5");
   const auto checkpoint = out + ".checkpoint";
   REQUIRE(interrupt_after_progress(out) == exit_interrupted);
@@ -408,8 +435,10 @@ TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a d
 
   const auto changed = run_stsim(long_run(out, {"--resume", "--set", "review.detect=0.8"}));
   CHECK(changed.exit_code == exit_invalid_input);
-  CHECK_THAT(changed.err, Catch::StartsWith(prefix + "its resolved configuration differs (fingerprint "));
-  CHECK_THAT(changed.err, Catch::EndsWith("the scenario, --set, --reps or --until-rel-error changed" + suffix));
+  CHECK_THAT(changed.err,
+             Catch::StartsWith(prefix + "its resolved configuration differs (fingerprint "));
+  CHECK_THAT(changed.err,
+             Catch::EndsWith("the scenario, --set, --reps or --until-rel-error changed" + suffix));
 
   const auto slice = run_stsim(long_run(out, {"--resume", "--shard", "1/2"}));
   CHECK(slice.exit_code == exit_invalid_input);
@@ -419,21 +448,25 @@ TEST_CASE("resuming refuses a checkpoint of another seed, scenario, slice or a d
   std::ofstream(checkpoint, std::ios::trunc) << "not a checkpoint";
   const auto damaged = run_stsim(long_run(out, {"--resume"}));
   CHECK(damaged.exit_code == exit_invalid_input);
-  CHECK(damaged.err == "stsim: error: " + checkpoint + " is not a usable checkpoint: not an stsim run state\n");
+  CHECK(damaged.err ==
+        "stsim: error: " + checkpoint + " is not a usable checkpoint: not an stsim run state\n");
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("a checkpoint that cannot be written is reported once and the run goes on", "[cluster][resume]") {
+TEST_CASE("a checkpoint that cannot be written is reported once and the run goes on",
+          "[cluster][resume]") {
   const auto out = path_of("unsaved.h5");
   fs::create_directories(out + ".checkpoint.new");  // where the checkpoint is written first
-  const auto run = run_stsim({"run", scenario_file(), "-o", out, "--reps", "200", "--checkpoint-interval", "0",
-                              "--progress", "none"});
+  const auto run = run_stsim({"run", scenario_file(), "-o", out, "--reps", "200",
+                              "--checkpoint-interval", "0", "--progress", "none"});
   REQUIRE(run.exit_code == exit_ok);
-  const std::string warning = "stsim: warning: cannot create " + out +
-                              ".checkpoint.new: Is a directory (the run goes on, but cannot be resumed)\n";
+  const std::string warning =
+      "stsim: warning: cannot create " + out +
+      ".checkpoint.new: Is a directory (the run goes on, but cannot be resumed)\n";
   CHECK_THAT(run.err, Catch::Contains(warning));
   CHECK(run.err.find(warning) == run.err.rfind(warning));  // once
-  CHECK(stsim::output::ResultFile(out).integers("/runtime/replications") == std::vector<std::uint64_t>{200, 200, 200, 200});
+  CHECK(stsim::output::ResultFile(out).integers("/runtime/replications") ==
+        std::vector<std::uint64_t>{200, 200, 200, 200});
   CHECK_FALSE(fs::exists(out + ".checkpoint"));
 }
 
@@ -441,7 +474,8 @@ TEST_CASE("run --resume without a checkpoint starts from the beginning", "[clust
   const auto out = path_of("fresh.h5");
   const auto run = run_stsim({"run", scenario_file(), "-o", out, "--resume", "--progress", "none"});
   REQUIRE(run.exit_code == exit_ok);
-  CHECK_THAT(run.err, Catch::StartsWith("stsim: no checkpoint at " + out + ".checkpoint; starting from the beginning\n"));
+  CHECK_THAT(run.err, Catch::StartsWith("stsim: no checkpoint at " + out +
+                                        ".checkpoint; starting from the beginning\n"));
   CHECK(stsim::test::require_same_results(reference(), out) > 50);
 }
 
@@ -451,8 +485,10 @@ TEST_CASE("a build without MPI refuses to run as one of several MPI ranks", "[cl
   // What mpirun -np 3 would set (a build with MPI would join the job instead).
   const auto run = run_stsim({"run", scenario_file(), "-o", out}, {"OMPI_COMM_WORLD_SIZE=3"});
   CHECK(run.exit_code == exit_invalid_input);
-  CHECK(run.err == "stsim: error: started by an MPI launcher as one of 3 ranks, but this stsim was built without "
-                   "MPI (configure with -DSTSIM_MPI=ON, or run it as a single process)\n");
+  CHECK(run.err ==
+        "stsim: error: started by an MPI launcher as one of 3 ranks, but this stsim was built "
+        "without "
+        "MPI (configure with -DSTSIM_MPI=ON, or run it as a single process)\n");
   CHECK_FALSE(fs::exists(out));
 }
 #else
@@ -461,9 +497,10 @@ namespace {
 // Runs an mpirun command line (its arguments after the launcher) as root may.
 Run mpirun(const std::string& arguments) {
   Run run;
-  run.exit_code = shell("env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + quote(STSIM_MPIEXEC) +
-                        " --oversubscribe " + arguments + " >" + quote(path_of("mpi.out")) + " 2>" +
-                        quote(path_of("mpi.err")) + " </dev/null");
+  run.exit_code =
+      shell("env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " +
+            quote(STSIM_MPIEXEC) + " --oversubscribe " + arguments + " >" +
+            quote(path_of("mpi.out")) + " 2>" + quote(path_of("mpi.err")) + " </dev/null");
   run.out = read_text(path_of("mpi.out"));
   run.err = read_text(path_of("mpi.err"));
   return run;
@@ -473,8 +510,8 @@ Run mpirun(const std::string& arguments) {
 
 TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi]") {
   const auto out = path_of("mpi.h5");
-  const auto run = mpirun("-np 2 " + quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " + quote(out) +
-                          " --threads 1 --reps 120 --progress none");
+  const auto run = mpirun("-np 2 " + quote(STSIM_BINARY) + " run " + quote(scenario_file()) +
+                          " -o " + quote(out) + " --threads 1 --reps 120 --progress none");
   INFO(run.err);
   REQUIRE(run.exit_code == exit_ok);
   CHECK_THAT(run.err, Catch::Contains("2 MPI ranks"));
@@ -484,27 +521,31 @@ TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi
   CHECK(*blocks > 0);
 
   const auto single = path_of("single.h5");
-  REQUIRE(run_stsim({"run", scenario_file(), "-o", single, "--threads", "1", "--reps", "120", "--progress", "none"})
+  REQUIRE(run_stsim({"run", scenario_file(), "-o", single, "--threads", "1", "--reps", "120",
+                     "--progress", "none"})
               .exit_code == exit_ok);
   CHECK(stsim::test::require_same_results(single, out) > 50);
   const stsim::output::ResultFile f(out);
   CHECK(f.attribute_integer("/", "processes") == 2);
 }
 
-TEST_CASE("an MPI rank that sees another scenario or none fails the run with its reason", "[cluster][mpi]") {
+TEST_CASE("an MPI rank that sees another scenario or none fails the run with its reason",
+          "[cluster][mpi]") {
   const auto out = path_of("mpi-bad.h5");
-  const std::string rank = quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " + quote(out) +
-                           " --threads 1 --progress none";
+  const std::string rank = quote(STSIM_BINARY) + " run " + quote(scenario_file()) + " -o " +
+                           quote(out) + " --threads 1 --progress none";
   // Two programs in one job (MPMD): rank 1 runs with another seed.
   const auto seed = mpirun("-np 1 " + rank + " : -np 1 " + rank + " --seed 4");
   CHECK(seed.exit_code == stsim::cli::exit_failure);
-  CHECK_THAT(seed.err, Catch::Contains("stsim: error: MPI rank 1 resolved another configuration (fingerprint "));
+  CHECK_THAT(
+      seed.err,
+      Catch::Contains("stsim: error: MPI rank 1 resolved another configuration (fingerprint "));
   CHECK_THAT(seed.err, Catch::Contains("do all ranks see the same scenario file and options?"));
   CHECK_FALSE(fs::exists(out));
 
   const auto missing = path_of("nowhere.toml");
-  const auto lost = mpirun("-np 1 " + rank + " : -np 1 " + quote(STSIM_BINARY) + " run " + quote(missing) + " -o " +
-                           quote(out) + " --threads 1 --progress none");
+  const auto lost = mpirun("-np 1 " + rank + " : -np 1 " + quote(STSIM_BINARY) + " run " +
+                           quote(missing) + " -o " + quote(out) + " --threads 1 --progress none");
   CHECK(lost.exit_code == stsim::cli::exit_failure);
   CHECK_THAT(lost.err, Catch::Contains("stsim: error: MPI rank 1 cannot take part: " + missing +
                                        ": error: cannot read the file: No such file or directory"));

@@ -4,12 +4,11 @@
 // file an unsharded run writes. No Slurm is needed: its variables are set by hand and its
 // commands (sbatch, scontrol) are replaced by stand-ins that record their arguments.
 
-#include <catch2/catch.hpp>
-
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -54,7 +53,8 @@ struct TempDir {
   fs::path path;
   TempDir() {
     static int n = 0;
-    path = fs::temp_directory_path() / ("stsim-templates-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    path = fs::temp_directory_path() /
+           ("stsim-templates-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -68,10 +68,11 @@ struct TempDir {
   // it sets itself (the test may run inside a Slurm job), capturing its output.
   Outcome shell(const std::string& command) const {
     const auto out = path / "stdout.txt", err = path / "stderr.txt";
-    const std::string line = "cd " + quote(path.string()) +
-                             " && unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN "
-                             "SLURM_ARRAY_TASK_STEP SLURM_ARRAY_JOB_ID SLURM_CPUS_PER_TASK SLURM_JOB_ID && (" +
-                             command + ") >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
+    const std::string line =
+        "cd " + quote(path.string()) +
+        " && unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_TASK_MIN "
+        "SLURM_ARRAY_TASK_STEP SLURM_ARRAY_JOB_ID SLURM_CPUS_PER_TASK SLURM_JOB_ID && (" +
+        command + ") >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
     const int status = std::system(line.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
   }
@@ -111,14 +112,15 @@ path = "model.reliability"
 values = [0.5, 0.9, 0.99]
 )";
 
-const std::vector<std::string> expected_templates = {"mpi.sbatch", "slurm-array.sbatch", "slurm-merge.sbatch",
-                                                     "submit-array.sh"};
+const std::vector<std::string> expected_templates = {"mpi.sbatch", "slurm-array.sbatch",
+                                                     "slurm-merge.sbatch", "submit-array.sh"};
 
 std::vector<fs::path> templates() {
   std::vector<fs::path> found;
   for (const auto& entry : fs::directory_iterator(scripts_dir)) {
     const auto ext = entry.path().extension();
-    if (entry.is_regular_file() && (ext == ".sh" || ext == ".sbatch")) found.push_back(entry.path());
+    if (entry.is_regular_file() && (ext == ".sh" || ext == ".sbatch"))
+      found.push_back(entry.path());
   }
   return found;
 }
@@ -132,7 +134,8 @@ std::string point_table(const std::string& inspect_output) {
 }
 
 std::string env_for_templates(const TempDir& dir) {
-  return std::string("STSIM=") + quote(STSIM_BINARY) + " SCENARIO=tiny.toml OUTDIR=" + quote((dir.path / "out").string());
+  return std::string("STSIM=") + quote(STSIM_BINARY) +
+         " SCENARIO=tiny.toml OUTDIR=" + quote((dir.path / "out").string());
 }
 
 // Writes a stand-in `scontrol` into dir/bin that appends its arguments to dir/scontrol.log.
@@ -153,7 +156,8 @@ int run_until_checkpoint_then_usr1(const fs::path& script, const fs::path& check
     ::execl("/bin/bash", "bash", script.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  for (int i = 0; i < 600 && !fs::exists(checkpoint); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 600 && !fs::exists(checkpoint); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   const bool checkpointed = fs::exists(checkpoint);
   ::kill(pid, checkpointed ? SIGUSR1 : SIGKILL);
   int status = 0;
@@ -180,7 +184,8 @@ TEST_CASE("every template under scripts/ parses with bash -n", "[templates]") {
   }
 }
 
-TEST_CASE("every template is strict, commented by step and configurable from the environment", "[templates]") {
+TEST_CASE("every template is strict, commented by step and configurable from the environment",
+          "[templates]") {
   for (const auto& path : templates()) {
     INFO(path.string());
     const auto text = read_text(path);
@@ -194,20 +199,24 @@ TEST_CASE("every template is strict, commented by step and configurable from the
   }
 }
 
-TEST_CASE("the array template runs its slice with --shard and --resume and requeues at the time limit",
-          "[templates]") {
+TEST_CASE(
+    "the array template runs its slice with --shard and --resume and requeues at the time limit",
+    "[templates]") {
   const auto text = template_text("slurm-array.sbatch");
   CHECK(text.find("#SBATCH --array=") != std::string::npos);
   CHECK(text.find("#SBATCH --requeue") != std::string::npos);
   CHECK(text.find("#SBATCH --signal=B:USR1@") != std::string::npos);
-  CHECK(text.find("\"$STSIM\" run \"$SCENARIO\" --shard -o \"$shard\" --resume") != std::string::npos);
+  CHECK(text.find("\"$STSIM\" run \"$SCENARIO\" --shard -o \"$shard\" --resume") !=
+        std::string::npos);
   CHECK(text.find("shard=\"$OUTDIR/shard-$SLURM_ARRAY_TASK_ID.h5\"") != std::string::npos);
   CHECK(text.find("--checkpoint-interval") != std::string::npos);
   CHECK(text.find("trap '") != std::string::npos);
-  CHECK(text.find("scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"") != std::string::npos);
+  CHECK(text.find("scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\"") !=
+        std::string::npos);
 }
 
-TEST_CASE("the merge template merges every shard file, and the driver chains it after the array", "[templates]") {
+TEST_CASE("the merge template merges every shard file, and the driver chains it after the array",
+          "[templates]") {
   const auto merge = template_text("slurm-merge.sbatch");
   CHECK(merge.find("shards=(\"$OUTDIR\"/shard-*.h5)") != std::string::npos);
   CHECK(merge.find("\"$STSIM\" merge \"${shards[@]}\" -o \"$OUTPUT\"") != std::string::npos);
@@ -224,8 +233,8 @@ TEST_CASE("the MPI template launches one run over every rank, resumably", "[temp
   const auto text = template_text("mpi.sbatch");
   CHECK(text.find("LAUNCHER=${LAUNCHER:-srun}") != std::string::npos);
   CHECK(text.find("THREADS=${THREADS:-${SLURM_CPUS_PER_TASK:-1}}") != std::string::npos);
-  CHECK(text.find("$LAUNCHER \"$STSIM\" run \"$SCENARIO\" -o \"$OUTPUT\" --resume --threads \"$THREADS\"") !=
-        std::string::npos);
+  CHECK(text.find("$LAUNCHER \"$STSIM\" run \"$SCENARIO\" -o \"$OUTPUT\" --resume --threads "
+                  "\"$THREADS\"") != std::string::npos);
   CHECK(text.find("#SBATCH --requeue") != std::string::npos);
   CHECK(text.find("scontrol requeue \"$SLURM_JOB_ID\"") != std::string::npos);
 }
@@ -242,8 +251,8 @@ TEST_CASE("docs/cluster.md links every template, and the README links the guide"
   CHECK(readme.find("(docs/cluster.md)") != std::string::npos);
   CHECK(readme.find("`scripts/`") != std::string::npos);
   const auto output = read_text(source_dir / "docs" / "output.md");
-  for (const char* term : {"processes", "shard_index", "shard_count", "/shard_state", ".checkpoint", "stsim merge",
-                           "--resume", "--shard", "--checkpoint-interval"}) {
+  for (const char* term : {"processes", "shard_index", "shard_count", "/shard_state", ".checkpoint",
+                           "stsim merge", "--resume", "--shard", "--checkpoint-interval"}) {
     INFO(term);
     CHECK(output.find(term) != std::string::npos);
   }
@@ -257,9 +266,10 @@ TEST_CASE("the array and merge templates, run as Slurm runs them, give the unsha
 
   // Array indices 0 and 1 of --array=0-1: slices 1/2 and 2/2.
   for (const int task : {0, 1}) {
-    const auto outcome = dir.shell(env + " SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=" + std::to_string(task) +
-                                   " SLURM_ARRAY_TASK_COUNT=2 SLURM_ARRAY_TASK_MIN=0 bash " +
-                                   quote((scripts_dir / "slurm-array.sbatch").string()));
+    const auto outcome =
+        dir.shell(env + " SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=" + std::to_string(task) +
+                  " SLURM_ARRAY_TASK_COUNT=2 SLURM_ARRAY_TASK_MIN=0 bash " +
+                  quote((scripts_dir / "slurm-array.sbatch").string()));
     INFO(outcome.err);
     REQUIRE(outcome.code == 0);
     CHECK(outcome.err.find("slice " + std::to_string(task + 1) + "/2") != std::string::npos);
@@ -288,12 +298,14 @@ TEST_CASE("the array and merge templates, run as Slurm runs them, give the unsha
   CHECK(table == point_table(reference.out));
 }
 
-TEST_CASE("the merge template refuses an incomplete set of slices and writes nothing", "[templates][end-to-end]") {
+TEST_CASE("the merge template refuses an incomplete set of slices and writes nothing",
+          "[templates][end-to-end]") {
   TempDir dir;
   write_text(dir.path / "tiny.toml", tiny_scenario);
   const auto env = env_for_templates(dir);
-  const auto only_first = dir.shell(env + " SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 SLURM_ARRAY_TASK_MIN=1 bash " +
-                                    quote((scripts_dir / "slurm-array.sbatch").string()));
+  const auto only_first = dir.shell(
+      env + " SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 SLURM_ARRAY_TASK_MIN=1 bash " +
+      quote((scripts_dir / "slurm-array.sbatch").string()));
   REQUIRE(only_first.code == 0);
 
   const auto merged = dir.path / "all.h5";
@@ -309,21 +321,24 @@ TEST_CASE("the merge template refuses an incomplete set of slices and writes not
   CHECK(none.err.find("no shard files") != std::string::npos);
 }
 
-TEST_CASE("the submission driver chains the merge after the array job with afterok", "[templates][end-to-end]") {
+TEST_CASE("the submission driver chains the merge after the array job with afterok",
+          "[templates][end-to-end]") {
   TempDir dir;
   write_text(dir.path / "tiny.toml", tiny_scenario);
   // A stand-in sbatch: records its arguments, answers as `sbatch --parsable` does.
   fs::create_directories(dir.path / "bin");
-  write_text(dir.path / "bin" / "sbatch",
-             "#!/bin/sh\n"
-             "echo \"$*\" >> \"$FAKE_LOG\"\n"
-             "if [ \"$(wc -l < \"$FAKE_LOG\")\" -eq 1 ]; then echo '4242;cluster'; else echo 4243; fi\n");
+  write_text(
+      dir.path / "bin" / "sbatch",
+      "#!/bin/sh\n"
+      "echo \"$*\" >> \"$FAKE_LOG\"\n"
+      "if [ \"$(wc -l < \"$FAKE_LOG\")\" -eq 1 ]; then echo '4242;cluster'; else echo 4243; fi\n");
   fs::permissions(dir.path / "bin" / "sbatch", fs::perms::owner_all);
   const auto log = dir.path / "sbatch.log";
 
-  const auto outcome = dir.shell(env_for_templates(dir) + " SLICES=3 FAKE_LOG=" + quote(log.string()) + " PATH=" +
-                                 quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
-                                 quote((scripts_dir / "submit-array.sh").string()) + " --partition=short");
+  const auto outcome =
+      dir.shell(env_for_templates(dir) + " SLICES=3 FAKE_LOG=" + quote(log.string()) +
+                " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
+                quote((scripts_dir / "submit-array.sh").string()) + " --partition=short");
   INFO(outcome.err);
   REQUIRE(outcome.code == 0);
   const auto calls = read_text(log);
@@ -340,8 +355,8 @@ TEST_CASE("the submission driver chains the merge after the array job with after
 
   // No slices at all: nothing is submitted.
   fs::remove(log);
-  const auto none = dir.shell(env_for_templates(dir) + " SLICES=0 FAKE_LOG=" + quote(log.string()) + " PATH=" +
-                              quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
+  const auto none = dir.shell(env_for_templates(dir) + " SLICES=0 FAKE_LOG=" + quote(log.string()) +
+                              " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
                               quote((scripts_dir / "submit-array.sh").string()));
   CHECK(none.code == 2);
   CHECK(none.err == "submit-array.sh: error: SLICES=0: expected a positive number of slices\n");
@@ -349,15 +364,18 @@ TEST_CASE("the submission driver chains the merge after the array job with after
 
   // A scenario that does not load is reported before anything is submitted.
   write_text(dir.path / "broken.toml", "[scenario\n");
-  const auto broken = dir.shell(std::string("STSIM=") + quote(STSIM_BINARY) + " SCENARIO=broken.toml FAKE_LOG=" +
-                                quote(log.string()) + " PATH=" + quote((dir.path / "bin").string()) +
-                                ":\"$PATH\" bash " + quote((scripts_dir / "submit-array.sh").string()));
+  const auto broken = dir.shell(std::string("STSIM=") + quote(STSIM_BINARY) +
+                                " SCENARIO=broken.toml FAKE_LOG=" + quote(log.string()) +
+                                " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
+                                quote((scripts_dir / "submit-array.sh").string()));
   CHECK(broken.code == 2);
   CHECK_FALSE(fs::exists(log));
 }
 
-TEST_CASE("the array template passes the time-limit signal on to stsim, which saves its progress, and requeues",
-          "[templates][end-to-end]") {
+TEST_CASE(
+    "the array template passes the time-limit signal on to stsim, which saves its progress, and "
+    "requeues",
+    "[templates][end-to-end]") {
   TempDir dir;
   write_text(dir.path / "tiny.toml", tiny_scenario);
   const auto log = fake_scontrol(dir);
@@ -366,12 +384,14 @@ TEST_CASE("the array template passes the time-limit signal on to stsim, which sa
   // Far more replications than run before the signal; checkpoints as often as possible, so
   // the first one shows that stsim is running under the script's trap.
   const auto script = dir.path / "task.sh";
-  write_text(script, "unset SLURM_ARRAY_TASK_STEP SLURM_CPUS_PER_TASK\ncd " + quote(dir.path.string()) + "\n" +
-                         env_for_templates(dir) + " STSIM_ARGS='--reps 1000000' CHECKPOINT_INTERVAL=0 FAKE_LOG=" +
-                         quote(log.string()) + " PATH=" + quote((dir.path / "bin").string()) +
-                         ":\"$PATH\" SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=2 "
-                         "SLURM_ARRAY_TASK_MIN=1 exec bash " +
-                         quote((scripts_dir / "slurm-array.sbatch").string()) + " >task.out 2>task.err\n");
+  write_text(script,
+             "unset SLURM_ARRAY_TASK_STEP SLURM_CPUS_PER_TASK\ncd " + quote(dir.path.string()) +
+                 "\n" + env_for_templates(dir) +
+                 " STSIM_ARGS='--reps 1000000' CHECKPOINT_INTERVAL=0 FAKE_LOG=" +
+                 quote(log.string()) + " PATH=" + quote((dir.path / "bin").string()) +
+                 ":\"$PATH\" SLURM_ARRAY_JOB_ID=77 SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=2 "
+                 "SLURM_ARRAY_TASK_MIN=1 exec bash " +
+                 quote((scripts_dir / "slurm-array.sbatch").string()) + " >task.out 2>task.err\n");
   const int status = run_until_checkpoint_then_usr1(script, checkpoint);
 
   const auto err = read_text(dir.path / "task.err");
@@ -391,17 +411,21 @@ TEST_CASE("the MPI template runs one job over two ranks and requeues it at the t
   TempDir dir;
   write_text(dir.path / "tiny.toml", tiny_scenario);
   const auto log = fake_scontrol(dir);
-  const std::string env = std::string("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 STSIM=") +
-                          quote(STSIM_BINARY) + " SCENARIO=tiny.toml THREADS=1 LAUNCHER=" +
-                          quote(std::string(STSIM_MPIEXEC) + " --oversubscribe -np 2") + " SLURM_JOB_ID=55 FAKE_LOG=" +
-                          quote(log.string()) + " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\"";
+  const std::string env =
+      std::string("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 STSIM=") +
+      quote(STSIM_BINARY) + " SCENARIO=tiny.toml THREADS=1 LAUNCHER=" +
+      quote(std::string(STSIM_MPIEXEC) + " --oversubscribe -np 2") +
+      " SLURM_JOB_ID=55 FAKE_LOG=" + quote(log.string()) +
+      " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\"";
 
-  const auto whole = dir.shell(env + " OUTPUT=out/whole.h5 bash " + quote((scripts_dir / "mpi.sbatch").string()));
+  const auto whole =
+      dir.shell(env + " OUTPUT=out/whole.h5 bash " + quote((scripts_dir / "mpi.sbatch").string()));
   INFO(whole.err);
   REQUIRE(whole.code == 0);
   CHECK(whole.err.find("2 MPI ranks") != std::string::npos);
   const auto inspected = dir.shell(quote(STSIM_BINARY) + " inspect out/whole.h5");
-  const auto reference = dir.shell(quote(STSIM_BINARY) + " run tiny.toml -o single.h5 --progress none");
+  const auto reference =
+      dir.shell(quote(STSIM_BINARY) + " run tiny.toml -o single.h5 --progress none");
   REQUIRE(reference.code == 0);
   CHECK_FALSE(point_table(inspected.out).empty());
   CHECK(point_table(inspected.out) == point_table(reference.out));
@@ -409,9 +433,11 @@ TEST_CASE("the MPI template runs one job over two ranks and requeues it at the t
 
   const auto script = dir.path / "job.sh";
   const auto checkpoint = dir.path / "out" / "long.h5.checkpoint";
-  write_text(script, "cd " + quote(dir.path.string()) + "\n" + env +
-                         " OUTPUT=out/long.h5 STSIM_ARGS='--reps 1000000' CHECKPOINT_INTERVAL=0 exec bash " +
-                         quote((scripts_dir / "mpi.sbatch").string()) + " >job.out 2>job.err\n");
+  write_text(
+      script,
+      "cd " + quote(dir.path.string()) + "\n" + env +
+          " OUTPUT=out/long.h5 STSIM_ARGS='--reps 1000000' CHECKPOINT_INTERVAL=0 exec bash " +
+          quote((scripts_dir / "mpi.sbatch").string()) + " >job.out 2>job.err\n");
   run_until_checkpoint_then_usr1(script, checkpoint);
   const auto err = read_text(dir.path / "job.err");
   INFO(err);

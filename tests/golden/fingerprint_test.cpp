@@ -1,8 +1,11 @@
 // The stored trajectory fingerprints (tests/golden/fingerprints.tsv) against this build:
 // any change in what the model does to any task of any shipped scenario shows here.
 
-#include <catch2/catch.hpp>
+#include "sim/runner/fingerprint.h"
 
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,9 +14,6 @@
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
-#include "sim/runner/fingerprint.h"
 #include "sim/structure/check.h"
 
 namespace {
@@ -76,8 +76,9 @@ TEST_CASE("every shipped scenario's trajectory matches its golden fingerprints",
       }
     }
   }
-  INFO("a change meant to alter behaviour regenerates the file with scripts/update-fingerprints "
-       "and says why in its commit");
+  INFO(
+      "a change meant to alter behaviour regenerates the file with scripts/update-fingerprints "
+      "and says why in its commit");
   CHECK(mismatches == 0);
 }
 
@@ -105,8 +106,10 @@ TEST_CASE("a fingerprint changes with any change of trajectory", "[golden]") {
   const auto base = stsim::runner::point_fingerprints(plan);
   // Another seed, and one more replication, each give other values at every point.
   options.seed = plan.replications.seed + 1;
-  const auto reseeded = stsim::runner::point_fingerprints(stsim::runner::make_plan(*loaded.scenario, options));
-  const auto longer = stsim::runner::point_fingerprints(plan, stsim::runner::default_fingerprint_replications + 1);
+  const auto reseeded =
+      stsim::runner::point_fingerprints(stsim::runner::make_plan(*loaded.scenario, options));
+  const auto longer =
+      stsim::runner::point_fingerprints(plan, stsim::runner::default_fingerprint_replications + 1);
   for (std::size_t p = 0; p < base.size(); ++p) {
     CHECK(base[p] != reseeded[p]);
     CHECK(base[p] != longer[p]);

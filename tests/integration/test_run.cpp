@@ -1,11 +1,10 @@
 // The `stsim run` and `stsim inspect` commands end to end, on the built binary.
 
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -65,7 +64,6 @@ Outcome shell(const TempDir& dir, const std::string& command) {
 
 std::string binary_path() { return STSIM_BINARY; }
 
-
 fs::path write_scenario(const TempDir& dir, const std::string& text, const std::string& name) {
   const auto path = dir.path / name;
   std::ofstream(path) << text;
@@ -119,8 +117,8 @@ with h5py.File(path, "r") as f:
 print(count)
 )",
                                      "read.py");
-  const auto python = shell(dir, "/usr/bin/python3 " + script.string() + " " + out.string() + " " +
-                                     scenario.string());
+  const auto python = shell(
+      dir, "/usr/bin/python3 " + script.string() + " " + out.string() + " " + scenario.string());
   INFO(python.err);
   CHECK(python.code == 0);
   CHECK(std::stoi(python.out) > 100);
@@ -142,13 +140,15 @@ block_size = 4
   const auto scenario = write_scenario(dir, sweep_scenario + precision, "sweep.toml");
   const auto out = dir.path / "precise.h5";
   // The command line's target replaces the file's.
-  const auto run = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
-                                  " --until-rel-error 0.5 --set model.reliability=0.8 --progress none");
+  const auto run =
+      shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
+                     " --until-rel-error 0.5 --set model.reliability=0.8 --progress none");
   INFO(run.err);
   REQUIRE(run.code == stsim::cli::exit_ok);
   const auto inspect = shell(dir, binary_path() + " inspect " + out.string());
   CHECK_THAT(inspect.out, Catch::Contains("precision: relative error of harm_rate <= 0.5"));
-  const auto both = shell(dir, binary_path() + " run " + scenario.string() + " --reps 5 --until-rel-error 0.1");
+  const auto both =
+      shell(dir, binary_path() + " run " + scenario.string() + " --reps 5 --until-rel-error 0.1");
   CHECK(both.code == stsim::cli::exit_invalid_input);
 }
 
@@ -162,8 +162,8 @@ TEST_CASE("a bad --set is rejected before anything is written", "[integration]")
   CHECK_THAT(run.err, Catch::Contains("model.reliability"));
   CHECK_FALSE(fs::exists(out));
   CHECK_FALSE(fs::exists(out.string() + ".partial"));
-  const auto malformed = shell(dir, binary_path() + " run " + scenario.string() + " -o " + out.string() +
-                                        " --set nonsense --progress none");
+  const auto malformed = shell(dir, binary_path() + " run " + scenario.string() + " -o " +
+                                        out.string() + " --set nonsense --progress none");
   CHECK(malformed.code == stsim::cli::exit_invalid_input);
   CHECK_THAT(malformed.err, Catch::StartsWith("<command line>:1:1: error: --set 'nonsense': "));
   CHECK_FALSE(fs::exists(out));
@@ -173,7 +173,8 @@ TEST_CASE("run and analytic reject a missing scenario file in one line", "[integ
   TempDir dir;
   const auto missing = (dir.path / "absent.toml").string();
   const auto out = dir.path / "out.h5";
-  for (const std::string& arguments : {" run " + missing + " -o " + out.string(), " analytic " + missing}) {
+  for (const std::string& arguments :
+       {" run " + missing + " -o " + out.string(), " analytic " + missing}) {
     const auto run = shell(dir, binary_path() + arguments);
     CHECK(run.code == stsim::cli::exit_invalid_input);
     CHECK(run.err == missing + ": error: cannot read the file: No such file or directory\n");

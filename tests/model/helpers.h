@@ -122,30 +122,29 @@ inline ScenarioSpec every_kind() {
   users.profile = {0.5, 1.5};
   users.profile_period = 24.0;
 
-  auto s = scenario(500.0,
-                    {context("general", 3.0, true, 0.1, 1.5), context("harmless", 1.0, false, 0.05)},
-                    {component("users", Kind::source, users, {.pass = "model"}),
-                     component("model", Kind::ai, model,
-                               {.pass = "filter", .refuse = "archive", .defer = "reviewers"}),
-                     component("filter", Kind::safeguard, filter, {.pass = "monitor"}),
-                     component("monitor", Kind::safeguard, monitor, {.pass = "reviewers"}),
-                     component("reviewers", Kind::operators, reviewers,
-                               {.pass = "audit", .block = "appeal"}),
-                     component("appeal", Kind::operators, appeal, {.pass = "audit"}),
-                     component("audit", Kind::audit, audit, {.pass = "shield"}),
-                     component("shield", Kind::defence, shield, {.pass = "world"}),
-                     component("world", Kind::outcome, OutcomeSpec{true}),
-                     component("archive", Kind::outcome, OutcomeSpec{false})});
+  auto s = scenario(
+      500.0, {context("general", 3.0, true, 0.1, 1.5), context("harmless", 1.0, false, 0.05)},
+      {component("users", Kind::source, users, {.pass = "model"}),
+       component("model", Kind::ai, model,
+                 {.pass = "filter", .refuse = "archive", .defer = "reviewers"}),
+       component("filter", Kind::safeguard, filter, {.pass = "monitor"}),
+       component("monitor", Kind::safeguard, monitor, {.pass = "reviewers"}),
+       component("reviewers", Kind::operators, reviewers, {.pass = "audit", .block = "appeal"}),
+       component("appeal", Kind::operators, appeal, {.pass = "audit"}),
+       component("audit", Kind::audit, audit, {.pass = "shield"}),
+       component("shield", Kind::defence, shield, {.pass = "world"}),
+       component("world", Kind::outcome, OutcomeSpec{true}),
+       component("archive", Kind::outcome, OutcomeSpec{false})});
   s.pause_after_harm = 0.2;
   return s;
 }
 
 // Sums of the counters over replications.
 struct Totals {
-  std::uint64_t tasks = 0, in_flight = 0, harms = 0, near_misses = 0, model_errors = 0, commission = 0,
-                omission = 0, hazardous = 0, refused_benign = 0, refused_malicious = 0,
-                benign = 0, malicious = 0, deferred = 0, false_alarms = 0, paused = 0,
-                lost = 0, served = 0, benign_served = 0, benign_lost = 0,
+  std::uint64_t tasks = 0, in_flight = 0, harms = 0, near_misses = 0, model_errors = 0,
+                commission = 0, omission = 0, hazardous = 0, refused_benign = 0,
+                refused_malicious = 0, benign = 0, malicious = 0, deferred = 0, false_alarms = 0,
+                paused = 0, lost = 0, served = 0, benign_served = 0, benign_lost = 0,
                 latent_failures = 0, latent_found = 0, common_cause = 0, latent_involved = 0;
   std::uint64_t by_origin[harm_origin_count] = {};
   std::vector<std::uint64_t> near_by_layer, harm_by_last_layer;
@@ -204,7 +203,8 @@ inline Totals run(const ScenarioSpec& spec, std::uint32_t replications, std::uin
       o.caught += p.caught;
       o.hazards_seen += p.hazards_seen;
     }
-    t.harm_fraction.push_back(m.tasks ? static_cast<double>(m.harms) / static_cast<double>(m.tasks) : 0.0);
+    t.harm_fraction.push_back(m.tasks ? static_cast<double>(m.harms) / static_cast<double>(m.tasks)
+                                      : 0.0);
     t.replications.push_back(m);
   }
   return t;

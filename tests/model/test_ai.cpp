@@ -14,7 +14,8 @@ ScenarioSpec bare(AiSpec model, std::vector<ContextSpec> contexts, double rate =
                   Time horizon = 100.0) {
   return scenario(horizon, std::move(contexts),
                   {component("src", Kind::source, source(rate), {.pass = "ai"}),
-                   component("ai", Kind::ai, std::move(model), {.pass = "out", .refuse = "out", .defer = "out"}),
+                   component("ai", Kind::ai, std::move(model),
+                             {.pass = "out", .refuse = "out", .defer = "out"}),
                    component("out", Kind::outcome, OutcomeSpec{})});
 }
 
@@ -25,7 +26,8 @@ TEST_CASE("the model errs with probability 1 - reliability, split into modes", "
   const auto t = run(bare(ai(r, share), {context("c")}), 2);
   const double n = static_cast<double>(t.tasks);
   CHECK(std::abs(ratio(t.model_errors, t.tasks) - (1 - r)) < 4 * binomial_se(1 - r, t.tasks));
-  CHECK(std::abs(ratio(t.commission, t.model_errors) - share) < 4 * binomial_se(share, t.model_errors));
+  CHECK(std::abs(ratio(t.commission, t.model_errors) - share) <
+        4 * binomial_se(share, t.model_errors));
   // Only commissions are hazardous; omissions harm no one.
   CHECK(t.harms == t.commission);
   CHECK(t.by_origin[static_cast<std::size_t>(HarmOrigin::model_error)] == t.harms);
@@ -55,7 +57,8 @@ TEST_CASE("reliability is set per context, and harm needs a hazardous context", 
   CHECK(g.replications[0].harm_severity == 7.5 * static_cast<double>(g.harms));
 }
 
-TEST_CASE("raising reliability removes a subset of errors under common random numbers", "[model][ai]") {
+TEST_CASE("raising reliability removes a subset of errors under common random numbers",
+          "[model][ai]") {
   for (std::uint32_t rep = 0; rep < 5; ++rep) {
     Simulation low(bare(ai(0.9), {context("c")}, 100.0));
     Simulation high(bare(ai(0.95), {context("c")}, 100.0));
@@ -79,7 +82,8 @@ TEST_CASE("refusal on observable scores trades benign refusals for malicious one
     const double pb = 1 - phi(tau), pm = 1 - phi(tau - d);
     INFO("tau = " << tau);
     CHECK(std::abs(ratio(t.refused_benign, t.benign) - pb) < 4 * binomial_se(pb, t.benign));
-    CHECK(std::abs(ratio(t.refused_malicious, t.malicious) - pm) < 4 * binomial_se(pm, t.malicious));
+    CHECK(std::abs(ratio(t.refused_malicious, t.malicious) - pm) <
+          4 * binomial_se(pm, t.malicious));
     // Every malicious task not refused is misuse of a correct output.
     CHECK(t.harms == t.malicious - t.refused_malicious);
     CHECK(t.by_origin[static_cast<std::size_t>(HarmOrigin::misuse)] == t.harms);
@@ -88,7 +92,8 @@ TEST_CASE("refusal on observable scores trades benign refusals for malicious one
   }
 }
 
-TEST_CASE("harm with reliability 1.0: a perfectly working model serves misuse", "[model][ai][demo]") {
+TEST_CASE("harm with reliability 1.0: a perfectly working model serves misuse",
+          "[model][ai][demo]") {
   const double share = 0.02;
   const auto t = run(bare(ai(1.0), {context("c", 1.0, true, share, 0.0)}), 2);
   CHECK(t.model_errors == 0);
@@ -100,7 +105,8 @@ TEST_CASE("harm with reliability 1.0: a perfectly working model serves misuse", 
   CHECK(with_correct == t.harms);
 }
 
-TEST_CASE("a defence at the attack surface stops misuse the refusal policy cannot see", "[model][ai]") {
+TEST_CASE("a defence at the attack surface stops misuse the refusal policy cannot see",
+          "[model][ai]") {
   const double share = 0.05, stop = 0.7;
   DefenceSpec shield;
   shield.detect_misuse = stop;
@@ -133,7 +139,8 @@ TEST_CASE("deferral on confidence sends more wrong than correct outputs to human
   CHECK(std::abs(ratio(t.deferred, t.tasks) - p_defer) < 4 * binomial_se(p_defer, t.tasks));
   // Deferred hazards (wrong outputs) end as near misses credited to the model.
   const double p_caught = (1 - r) * phi(tau);
-  CHECK(std::abs(ratio(t.near_by_layer[1], t.tasks) - p_caught) < 4 * binomial_se(p_caught, t.tasks));
+  CHECK(std::abs(ratio(t.near_by_layer[1], t.tasks) - p_caught) <
+        4 * binomial_se(p_caught, t.tasks));
   const double p_harm = (1 - r) * (1 - phi(tau));
   CHECK(std::abs(ratio(t.harms, t.tasks) - p_harm) < 4 * binomial_se(p_harm, t.tasks));
 }

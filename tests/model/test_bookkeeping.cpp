@@ -1,7 +1,6 @@
 // Bookkeeping, reproducibility and validation, on a scenario using every component kind.
 
 #include <catch2/catch.hpp>
-
 #include <numeric>
 
 #include "sim/engine/event_queue.h"
@@ -23,22 +22,23 @@ TEST_CASE("every task ends in exactly one terminal state, and the counters agree
   const auto t = run(spec, 4, 11);
   std::uint64_t in_flight = 0;
   for (const auto& m : t.replications) {
-    const auto ended = std::accumulate(std::begin(m.terminal), std::end(m.terminal), std::uint64_t{0});
+    const auto ended =
+        std::accumulate(std::begin(m.terminal), std::end(m.terminal), std::uint64_t{0});
     CHECK(ended + m.in_flight == m.tasks);
     CHECK(m.benign_tasks + m.malicious_tasks == m.tasks);
     CHECK(m.harms == terminal(m, Terminal::harm));
     CHECK(m.model_errors == m.commission_errors + m.omission_errors);
-    const auto by_origin = std::accumulate(std::begin(m.harms_by_origin), std::end(m.harms_by_origin),
-                                           std::uint64_t{0});
+    const auto by_origin = std::accumulate(std::begin(m.harms_by_origin),
+                                           std::end(m.harms_by_origin), std::uint64_t{0});
     CHECK(by_origin == m.harms);
     CHECK(m.harms_with_correct_output ==
           m.harms_by_origin[static_cast<std::size_t>(HarmOrigin::misuse)] +
               m.harms_by_origin[static_cast<std::size_t>(HarmOrigin::operator_induced)]);
-    CHECK(std::accumulate(m.near_misses_by_layer.begin(), m.near_misses_by_layer.end(), std::uint64_t{0}) ==
-          terminal(m, Terminal::near_miss));
+    CHECK(std::accumulate(m.near_misses_by_layer.begin(), m.near_misses_by_layer.end(),
+                          std::uint64_t{0}) == terminal(m, Terminal::near_miss));
     // Every hazard arises at a layer (the model or an operator), so every harm has a last layer.
-    CHECK(std::accumulate(m.harms_by_last_layer.begin(), m.harms_by_last_layer.end(), std::uint64_t{0}) ==
-          m.harms);
+    CHECK(std::accumulate(m.harms_by_last_layer.begin(), m.harms_by_last_layer.end(),
+                          std::uint64_t{0}) == m.harms);
     CHECK(std::accumulate(m.harm_series.begin(), m.harm_series.end(), std::uint64_t{0}) == m.harms);
     // A hazard never becomes safe again: it ends as a harm or a near miss, or is in flight.
     CHECK(m.hazardous_outputs >= m.harms + terminal(m, Terminal::near_miss));
@@ -96,7 +96,8 @@ TEST_CASE("every task ends in exactly one terminal state, and the counters agree
   CHECK(m.operators[0].capacity_time == Approx(2.0 * spec.horizon));
 }
 
-TEST_CASE("the same seed gives identical metrics; another replication or seed does not", "[model]") {
+TEST_CASE("the same seed gives identical metrics; another replication or seed does not",
+          "[model]") {
   const auto spec = every_kind();
   Simulation a(spec);
   Simulation b(spec);

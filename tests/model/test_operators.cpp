@@ -2,7 +2,6 @@
 // trust, alarm fatigue, workload, false rejects and slips.
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "tests/model/helpers.h"
@@ -36,12 +35,15 @@ OperatorSpec plenty(double detect) {
 
 double factorial(unsigned n) { return n <= 1 ? 1.0 : n * factorial(n - 1); }
 
-double caught_share(const Totals& t) { return ratio(t.operators[0].caught, t.operators[0].hazards_seen); }
+double caught_share(const Totals& t) {
+  return ratio(t.operators[0].caught, t.operators[0].hazards_seen);
+}
 double caught_se(const Totals& t, double p) { return binomial_se(p, t.operators[0].hazards_seen); }
 
 }  // namespace
 
-TEST_CASE("a pure review queue matches Erlang C for the chance of waiting and the mean wait", "[model][operators]") {
+TEST_CASE("a pure review queue matches Erlang C for the chance of waiting and the mean wait",
+          "[model][operators]") {
   const unsigned c = 3;
   const double lambda = 2.1, mean_review = 1.0;
   const double a = lambda * mean_review, rho = a / c;
@@ -69,7 +71,8 @@ TEST_CASE("a pure review queue matches Erlang C for the chance of waiting and th
   CHECK(t.operators[0].overflowed == 0);
 }
 
-TEST_CASE("a review pool with no waiting room loses work as Erlang B predicts", "[model][operators]") {
+TEST_CASE("a review pool with no waiting room loses work as Erlang B predicts",
+          "[model][operators]") {
   const unsigned c = 3;
   const double a = 2.1;
   double sum = 0.0;
@@ -103,7 +106,8 @@ TEST_CASE("fresh, unloaded operators catch hazards at their detection rate", "[m
   CHECK(t.operators[0].hazards_seen == t.hazardous);
 }
 
-TEST_CASE("vigilance decays with time on shift and recovers at each shift change", "[model][operators]") {
+TEST_CASE("vigilance decays with time on shift and recovers at each shift change",
+          "[model][operators]") {
   // Arrivals are uniform over a shift, so detection averages the vigilance curve:
   // floor + (1 - floor) * (tau / L) * (1 - exp(-L / tau)).
   const double d = 0.9, floor = 0.5, tau = 2.0, shift = 8.0;
@@ -131,7 +135,8 @@ TEST_CASE("automation bias: trusted AI outputs go unchecked", "[model][operators
   CHECK(std::abs(caught_share(t) - expected) < 4 * caught_se(t, expected));
 }
 
-TEST_CASE("operator detection falls as the AI's observed reliability rises", "[model][operators][demo]") {
+TEST_CASE("operator detection falls as the AI's observed reliability rises",
+          "[model][operators][demo]") {
   // At each check, trust moves by +g(1 - T) (output seen correct, w.p. q = 1 - hp) or by
   // -l T (error caught, w.p. hp), h the share of hazardous outputs and p the detection
   // when checking. The drift is linear in T, so at checks T has mean
@@ -168,7 +173,8 @@ TEST_CASE("operator detection falls as the AI's observed reliability rises", "[m
   CHECK(previous < 0.3);  // at 0.99 most hazards are waved through
 }
 
-TEST_CASE("alarm fatigue: flags are heeded as often as past flags were true", "[model][operators]") {
+TEST_CASE("alarm fatigue: flags are heeded as often as past flags were true",
+          "[model][operators]") {
   // A monitor flags without blocking; the operator only acts on flags (detect = 0).
   // Credibility tracks the share q of true flags, so hazards are caught at rate d_m * q.
   const double r = 0.9, dm = 0.9;
@@ -202,7 +208,8 @@ TEST_CASE("workload: a long queue shortens reviews and lowers detection", "[mode
   CHECK(loaded.operators[0].total_wait < calm.operators[0].total_wait);
 }
 
-TEST_CASE("harm with reliability 1.0: an operator slip on a correct output", "[model][operators][demo]") {
+TEST_CASE("harm with reliability 1.0: an operator slip on a correct output",
+          "[model][operators][demo]") {
   const double slip = 0.01;
   OperatorSpec o = plenty(0.9);
   o.slip = slip;
@@ -238,7 +245,8 @@ TEST_CASE("a second reviewer after the first multiplies the misses", "[model][op
   CHECK(t.operators[1].hazards_seen == t.hazardous - t.operators[0].caught);
 }
 
-TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer", "[model][operators]") {
+TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer",
+          "[model][operators]") {
   // Blocks are escalated; the senior reviewer confirms a caught hazard with probability
   // d2 and overturns most false rejects.
   const double h = 0.5, d1 = 0.8, d2 = 0.9, reject1 = 0.1, reject2 = 0.2;

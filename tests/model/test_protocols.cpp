@@ -2,7 +2,6 @@
 // over time (time to first harm, the harm series, time-varying arrivals).
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "tests/model/helpers.h"
@@ -36,7 +35,8 @@ TEST_CASE("audit sampling catches hazards in the sample", "[model][protocol]") {
   a.detect = detect;
   const auto t = run(audited(ai(0.5), a, true, 1000.0, 100.0), 1);
   const double caught = sample * detect;
-  CHECK(std::abs(ratio(t.near_by_layer[2], t.hazardous) - caught) < 4 * binomial_se(caught, t.hazardous));
+  CHECK(std::abs(ratio(t.near_by_layer[2], t.hazardous) - caught) <
+        4 * binomial_se(caught, t.hazardous));
   CHECK(t.harms + t.near_by_layer[2] == t.hazardous);
 }
 
@@ -82,7 +82,8 @@ TEST_CASE("drift erodes review thoroughness too", "[model][protocol]") {
   const auto t = run(s, 1);
   const double expected = d * mean_drift(floor, tau, horizon);
   const auto& pm = t.operators[0];
-  CHECK(std::abs(ratio(pm.caught, pm.hazards_seen) - expected) < 4 * binomial_se(expected, pm.hazards_seen));
+  CHECK(std::abs(ratio(pm.caught, pm.hazards_seen) - expected) <
+        4 * binomial_se(expected, pm.hazards_seen));
 }
 
 TEST_CASE("pause after harm: service is suspended after each harm", "[model][protocol]") {
@@ -132,7 +133,8 @@ TEST_CASE("time to first harm is exponential, censored at the horizon", "[model]
   CHECK(std::abs(ratio(censored, 400) - p_censored) < 4 * binomial_se(p_censored, 400));
 }
 
-TEST_CASE("the harm series bins harms over the horizon, following the arrival profile", "[model][outcome]") {
+TEST_CASE("the harm series bins harms over the horizon, following the arrival profile",
+          "[model][outcome]") {
   // Arrivals only in the first half of each 10-hour period; bins are 5 hours wide.
   SourceSpec src = source(100.0);
   src.profile = {1.0, 0.0};

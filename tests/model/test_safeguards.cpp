@@ -2,7 +2,6 @@
 // (beta factor and correlated difficulty), latent failures found by tests and audits.
 
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "tests/model/helpers.h"
@@ -17,7 +16,8 @@ ScenarioSpec chain(AiSpec model, std::vector<SafeguardSpec> guards, double rate 
                    Time horizon = 100.0, std::vector<ContextSpec> contexts = {context("c")}) {
   std::vector<ComponentSpec> comps;
   comps.push_back(component("src", Kind::source, source(rate), {.pass = "ai"}));
-  comps.push_back(component("ai", Kind::ai, std::move(model), {.pass = guards.empty() ? "out" : "g0"}));
+  comps.push_back(
+      component("ai", Kind::ai, std::move(model), {.pass = guards.empty() ? "out" : "g0"}));
   for (std::size_t i = 0; i < guards.size(); ++i) {
     const std::string next = i + 1 < guards.size() ? "g" + std::to_string(i + 1) : "out";
     comps.push_back(component("g" + std::to_string(i), Kind::safeguard, guards[i], {.pass = next}));
@@ -45,21 +45,25 @@ TEST_CASE("independent layers multiply their miss rates", "[model][safeguard]") 
   CHECK(t.harm_by_last_layer[3] == t.harms);  // the second safeguard was the last chance
 }
 
-TEST_CASE("reliability 0.7 inside layered safeguards beats reliability 0.999 alone", "[model][safeguard][demo]") {
+TEST_CASE("reliability 0.7 inside layered safeguards beats reliability 0.999 alone",
+          "[model][safeguard][demo]") {
   const double d = 0.95;
-  const auto layered = run(chain(ai(0.7), {safeguard(d, 0.01), safeguard(d, 0.01), safeguard(d, 0.01)}), 2);
+  const auto layered =
+      run(chain(ai(0.7), {safeguard(d, 0.01), safeguard(d, 0.01), safeguard(d, 0.01)}), 2);
   const auto bare = run(chain(ai(0.999), {}), 2);
   const double p_layered = 0.3 * std::pow(1 - d, 3), p_bare = 0.001;
   const double rate_layered = ratio(layered.harms, layered.tasks);
   const double rate_bare = ratio(bare.harms, bare.tasks);
   CHECK(std::abs(rate_layered - p_layered) < 4 * rare_se(p_layered, layered.tasks));
   CHECK(std::abs(rate_bare - p_bare) < 4 * rare_se(p_bare, bare.tasks));
-  CHECK(rate_layered + 4 * rare_se(p_layered, layered.tasks) < rate_bare - 4 * rare_se(p_bare, bare.tasks));
+  CHECK(rate_layered + 4 * rare_se(p_layered, layered.tasks) <
+        rate_bare - 4 * rare_se(p_bare, bare.tasks));
   // ...while the model itself is far less reliable.
   CHECK(ratio(layered.model_errors, layered.tasks) > 100 * ratio(bare.model_errors, bare.tasks));
 }
 
-TEST_CASE("a monitor judging by the model's own difficulty misses where the model errs", "[model][safeguard][demo]") {
+TEST_CASE("a monitor judging by the model's own difficulty misses where the model errs",
+          "[model][safeguard][demo]") {
   const double r = 0.95, d = 0.95;
   auto correlated = [&](double c) {
     SafeguardSpec g = safeguard(d);
@@ -70,11 +74,14 @@ TEST_CASE("a monitor judging by the model's own difficulty misses where the mode
   const auto shared = correlated(1.0);
   const auto half = correlated(0.5);
   const double product = (1 - r) * (1 - d);
-  // Fully correlated: the monitor misses the hardest 1 - d tasks, which include all the model's errors.
+  // Fully correlated: the monitor misses the hardest 1 - d tasks, which include all the model's
+  // errors.
   const double p_shared = 1 - std::max(r, d);
   const double p_half = 0.5 * p_shared + 0.5 * product;
-  CHECK(std::abs(ratio(independent.harms, independent.tasks) - product) < 4 * rare_se(product, independent.tasks));
-  CHECK(std::abs(ratio(shared.harms, shared.tasks) - p_shared) < 4 * binomial_se(p_shared, shared.tasks));
+  CHECK(std::abs(ratio(independent.harms, independent.tasks) - product) <
+        4 * rare_se(product, independent.tasks));
+  CHECK(std::abs(ratio(shared.harms, shared.tasks) - p_shared) <
+        4 * binomial_se(p_shared, shared.tasks));
   CHECK(std::abs(ratio(half.harms, half.tasks) - p_half) < 4 * binomial_se(p_half, half.tasks));
   CHECK(ratio(shared.harms, shared.tasks) >= 10 * product);
   CHECK(shared.common_cause == shared.harms);
@@ -83,7 +90,8 @@ TEST_CASE("a monitor judging by the model's own difficulty misses where the mode
   CHECK(shared.tasks == independent.tasks);
 }
 
-TEST_CASE("beta-factor coupling: a shared cause defeats the monitor when the model fails", "[model][safeguard]") {
+TEST_CASE("beta-factor coupling: a shared cause defeats the monitor when the model fails",
+          "[model][safeguard]") {
   const double r = 0.9, d = 0.9, beta = 0.3;
   SafeguardSpec g = safeguard(d);
   g.coupling = {"ai", beta, 0.0};
@@ -116,7 +124,8 @@ SafeguardSpec latent(double lambda, Time interval, Time repair = 0.0) {
 
 }  // namespace
 
-TEST_CASE("latent failures with periodic proof tests: unavailability 1 - (1 - e^-lT)/(lT)", "[model][safeguard][latent]") {
+TEST_CASE("latent failures with periodic proof tests: unavailability 1 - (1 - e^-lT)/(lT)",
+          "[model][safeguard][latent]") {
   const double lambda = 0.01, interval = 100.0;
   const Time horizon = 10000.0;
   const auto t = run(chain(ai(0.0), {latent(lambda, interval)}, 1.0, horizon), 20);
@@ -145,7 +154,8 @@ TEST_CASE("latent failures with periodic proof tests: unavailability 1 - (1 - e^
   CHECK(ur.mean > unavailability + 4 * ur.se);
 }
 
-TEST_CASE("audits reveal latent failures of the safeguards a sampled task passed", "[model][safeguard][latent]") {
+TEST_CASE("audits reveal latent failures of the safeguards a sampled task passed",
+          "[model][safeguard][latent]") {
   // Down time ends at the first sampled task: Exp(rate * sample). Unavailability
   // = lambda / (lambda + rate * sample).
   const double lambda = 0.05, rate = 10.0, sample = 0.02;
@@ -166,7 +176,8 @@ TEST_CASE("audits reveal latent failures of the safeguards a sampled task passed
   CHECK(t.latent_found > 0);
 }
 
-TEST_CASE("beta-coupled latent failures take down both safeguards at once", "[model][safeguard][latent]") {
+TEST_CASE("beta-coupled latent failures take down both safeguards at once",
+          "[model][safeguard][latent]") {
   const double lambda = 0.01, interval = 100.0;
   auto pair = [&](double beta) {
     SafeguardSpec second = latent(lambda, interval);

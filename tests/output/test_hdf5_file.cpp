@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "../runner/fake_model.h"
 #include "sim/output/hdf5_file.h"
@@ -18,8 +18,8 @@ namespace {
 struct TempDir {
   fs::path path;
   TempDir() {
-    path = fs::temp_directory_path() / ("stsim-output-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter()++));
+    path = fs::temp_directory_path() /
+           ("stsim-output-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     fs::create_directories(path);
   }
   ~TempDir() {
@@ -138,7 +138,8 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
   const auto near = file.integers("/attribution/near_misses_by_layer");
   CHECK(file.shape("/attribution/harms_by_last_layer") == std::vector<std::uint64_t>{3, 3});
   for (std::size_t p = 0; p < 3; ++p) {
-    for (std::size_t o = 0; o < 3; ++o) CHECK(origin[p * 3 + o] == result.points[p].harms_by_origin[o]);
+    for (std::size_t o = 0; o < 3; ++o)
+      CHECK(origin[p * 3 + o] == result.points[p].harms_by_origin[o]);
     for (std::size_t c = 0; c < 3; ++c) {
       CHECK(last[p * 3 + c] == result.points[p].harms_by_last_layer[c]);
       CHECK(near[p * 3 + c] == result.points[p].near_misses_by_layer[c]);
@@ -149,11 +150,15 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
     for (const auto& p : result.points) v.push_back(f(p));
     return v;
   };
-  CHECK(file.integers("/attribution/harms_latent_involved") == column([](const auto& p) { return p.harms_latent_involved; }));
-  CHECK(file.integers("/attribution/harms_common_cause") == column([](const auto& p) { return p.harms_common_cause; }));
-  CHECK(file.integers("/attribution/model_errors_no_harm") == column([](const auto& p) { return p.model_errors_no_harm; }));
+  CHECK(file.integers("/attribution/harms_latent_involved") ==
+        column([](const auto& p) { return p.harms_latent_involved; }));
+  CHECK(file.integers("/attribution/harms_common_cause") ==
+        column([](const auto& p) { return p.harms_common_cause; }));
+  CHECK(file.integers("/attribution/model_errors_no_harm") ==
+        column([](const auto& p) { return p.model_errors_no_harm; }));
   CHECK(file.strings("/attribution/components") == result.components);
-  CHECK(file.strings("/attribution/component_kinds") == std::vector<std::string>{"source", "ai", "outcome"});
+  CHECK(file.strings("/attribution/component_kinds") ==
+        std::vector<std::string>{"source", "ai", "outcome"});
 
   CHECK(file.doubles("/timeseries/bin_edges_hours") == result.bin_edges_hours);
   CHECK(file.doubles("/first_harm/bin_edges_hours") == result.bin_edges_hours);
@@ -168,9 +173,11 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
       CHECK(fh[p * 4 + b] == result.points[p].first_harm_counts[b]);
     }
   }
-  CHECK(file.integers("/first_harm/censored") == column([](const auto& p) { return p.first_harm_censored; }));
+  CHECK(file.integers("/first_harm/censored") ==
+        column([](const auto& p) { return p.first_harm_censored; }));
 
-  CHECK(file.integers("/runtime/replications") == column([](const auto& p) { return p.replications; }));
+  CHECK(file.integers("/runtime/replications") ==
+        column([](const auto& p) { return p.replications; }));
   CHECK(file.integers("/runtime/tasks") == column([](const auto& p) { return p.tasks; }));
   CHECK(file.integers("/runtime/events") == column([](const auto& p) { return p.events; }));
   CHECK(file.doubles("/runtime/wall_seconds").size() == 3);
@@ -215,7 +222,8 @@ TEST_CASE("a failed write leaves neither the file nor its partial", "[output]") 
 
 TEST_CASE("the reader rejects missing and foreign files clearly", "[output]") {
   TempDir dir;
-  CHECK_THROWS_WITH(output::ResultFile((dir.path / "nope.h5").string()), Catch::Contains("no such file"));
+  CHECK_THROWS_WITH(output::ResultFile((dir.path / "nope.h5").string()),
+                    Catch::Contains("no such file"));
   const auto text = (dir.path / "text.h5").string();
   std::ofstream(text) << "not hdf5\n";
   CHECK_THROWS_WITH(output::ResultFile(text), Catch::Contains("not an HDF5 file"));

@@ -2,10 +2,10 @@
 // whatever the number of threads: the reference scenario (every component kind) swept
 // with a baseline, run with 1 and 2 threads by the real simulation.
 
-#include <catch2/catch.hpp>
-
-#include <filesystem>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "sim/output/hdf5_file.h"
 #include "sim/structure/check.h"
@@ -18,7 +18,8 @@ namespace {
 
 runner::RunResult run_reference(unsigned threads) {
   const std::vector<scenario::Assignment> overrides = {{"scenario.horizon", std::string("5d")}};
-  auto loaded = structure::load_checked(std::string(STSIM_SOURCE_DIR) + "/benchmarks/reference.toml", overrides);
+  auto loaded = structure::load_checked(
+      std::string(STSIM_SOURCE_DIR) + "/benchmarks/reference.toml", overrides);
   REQUIRE(loaded.ok());
   auto& sweep = loaded.scenario->sweep;
   sweep.design = scenario::SweepDesign::grid;

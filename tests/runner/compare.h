@@ -3,7 +3,6 @@
 // shards, remote workers and resumed runs (wall times excepted).
 
 #include <catch2/catch.hpp>
-
 #include <cstring>
 
 #include "sim/runner/runner.h"

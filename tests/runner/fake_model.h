@@ -29,7 +29,8 @@ class FakeModel final : public runner::ReplicationModel {
     out.near_misses_by_layer.assign(spec_.components.size(), 0);
     out.harms_by_last_layer.assign(spec_.components.size(), 0);
     out.harm_series.assign(spec_.time_bins, 0);
-    random::Stream stream({seed, point, replication, random::stable_id("fake"), random::Purpose::test});
+    random::Stream stream(
+        {seed, point, replication, random::stable_id("fake"), random::Purpose::test});
     out.time_to_first_harm = spec_.horizon;
     for (std::uint32_t i = 0; i < tasks_; ++i) {
       const double t = (i + 0.5) / tasks_ * spec_.horizon;

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "sim/runner/design.h"
@@ -40,9 +39,9 @@ TEST_CASE("no sweep is one point without assignments", "[design]") {
 TEST_CASE("grid is the full factorial with the first dimension slowest", "[design]") {
   scenario::SweepSpec sweep;
   sweep.design = SweepDesign::grid;
-  sweep.dimensions = {dim("model.next.pass", {std::string("world"), std::string("review")},
-                          {"bare", "reviewed"}),
-                      dim("model.reliability", {0.5, 0.9, 0.99})};
+  sweep.dimensions = {
+      dim("model.next.pass", {std::string("world"), std::string("review")}, {"bare", "reviewed"}),
+      dim("model.reliability", {0.5, 0.9, 0.99})};
   const auto design = runner::make_design(sweep);
   REQUIRE(design.size() == 6);
   REQUIRE(design.columns.size() == 2);
@@ -62,9 +61,9 @@ TEST_CASE("grid is the full factorial with the first dimension slowest", "[desig
 TEST_CASE("a baseline is found by value or label", "[design]") {
   scenario::SweepSpec sweep;
   sweep.design = SweepDesign::grid;
-  sweep.dimensions = {dim("model.next.pass", {std::string("world"), std::string("review")},
-                          {"bare", "reviewed"}),
-                      dim("model.reliability", {0.5, 0.9, 0.99})};
+  sweep.dimensions = {
+      dim("model.next.pass", {std::string("world"), std::string("review")}, {"bare", "reviewed"}),
+      dim("model.reliability", {0.5, 0.9, 0.99})};
   sweep.baseline = {std::string("reviewed"), 0.9};
   CHECK(runner::make_design(sweep).baseline == 4u);
   sweep.baseline = {std::string("world"), std::int64_t{1}};
@@ -74,7 +73,8 @@ TEST_CASE("a baseline is found by value or label", "[design]") {
 TEST_CASE("zip walks lists in lockstep and rejects unequal lengths", "[design]") {
   scenario::SweepSpec sweep;
   sweep.design = SweepDesign::zip;
-  sweep.dimensions = {dim("a.x", {1.0, 2.0, 3.0}), dim("b.y", {std::int64_t{4}, std::int64_t{5}, std::int64_t{6}})};
+  sweep.dimensions = {dim("a.x", {1.0, 2.0, 3.0}),
+                      dim("b.y", {std::int64_t{4}, std::int64_t{5}, std::int64_t{6}})};
   const auto design = runner::make_design(sweep);
   REQUIRE(design.size() == 3);
   CHECK(design.columns[0].numbers == std::vector<double>{1, 2, 3});
@@ -84,7 +84,8 @@ TEST_CASE("zip walks lists in lockstep and rejects unequal lengths", "[design]")
   CHECK_THROWS_WITH(runner::make_design(sweep), Catch::Contains("equal length"));
 }
 
-TEST_CASE("Latin hypercube puts exactly one point in every stratum of every dimension", "[design]") {
+TEST_CASE("Latin hypercube puts exactly one point in every stratum of every dimension",
+          "[design]") {
   const std::uint32_t n = 37;
   const auto points = runner::latin_hypercube(n, 3, 11);
   REQUIRE(points.size() == n);
@@ -97,8 +98,8 @@ TEST_CASE("Latin hypercube puts exactly one point in every stratum of every dime
     }
     CHECK(strata.size() == n);
   }
-  CHECK(runner::latin_hypercube(n, 3, 11) == points);   // seeded: reproducible
-  CHECK(runner::latin_hypercube(n, 3, 12) != points);   // and the seed matters
+  CHECK(runner::latin_hypercube(n, 3, 11) == points);  // seeded: reproducible
+  CHECK(runner::latin_hypercube(n, 3, 12) != points);  // and the seed matters
 }
 
 TEST_CASE("Latin hypercube ranges map linearly or on a log scale, integers round", "[design]") {
@@ -108,7 +109,8 @@ TEST_CASE("Latin hypercube ranges map linearly or on a log scale, integers round
   sweep.design_seed = 3;
   sweep.dimensions = {range("model.reliability", 0.5, 0.9), range("users.rate", 1.0, 1000.0, true),
                       range("review.count", 1.0, 5.0)};
-  const auto design = runner::make_design(sweep, [](const std::string& p) { return p == "review.count"; });
+  const auto design =
+      runner::make_design(sweep, [](const std::string& p) { return p == "review.count"; });
   REQUIRE(design.size() == 10);
   std::set<int> decades;
   for (std::uint32_t p = 0; p < 10; ++p) {

@@ -2,9 +2,8 @@
 // uninterrupted run: sharded plans merged, blocks run by remote workers, and runs
 // resumed from a saved state.
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "compare.h"
@@ -60,7 +59,8 @@ std::string merge_error(const runner::Plan& plan, const std::vector<runner::Name
 
 }  // namespace
 
-TEST_CASE("a run state survives encoding bit for bit, and other bytes are refused", "[distributed]") {
+TEST_CASE("a run state survives encoding bit for bit, and other bytes are refused",
+          "[distributed]") {
   const auto plan = mixed_plan();
   const auto result = runner::run_plan(plan, threads(1), test::fake_factory(tasks));
   auto state = result.state;
@@ -91,7 +91,8 @@ TEST_CASE("a run state survives encoding bit for bit, and other bytes are refuse
   CHECK_THROWS_WITH(runner::replications_in(damaged), Catch::Contains("corrupt data"));
 }
 
-TEST_CASE("three slices merged give the unsliced run, baseline and pairs included", "[distributed]") {
+TEST_CASE("three slices merged give the unsliced run, baseline and pairs included",
+          "[distributed]") {
   const auto plan = mixed_plan();
   const auto whole = runner::run_plan(plan, threads(2), test::fake_factory(tasks));
   // The points really stop at different blocks, and the baseline runs as long as the longest.
@@ -158,12 +159,14 @@ TEST_CASE("merging a wrong or incomplete set of slices names the problem", "[dis
   auto other_config = slices[1];
   other_config.state.fingerprint = "0123456789abcdef";
   CHECK_THAT(merge_error(plan, {slices[0], other_config, slices[2]}),
-             Catch::StartsWith("slice2 belongs to another run than slice1: its resolved configuration differs"));
+             Catch::StartsWith(
+                 "slice2 belongs to another run than slice1: its resolved configuration differs"));
 
   auto other_code = slices[1];
   other_code.state.stsim_version = "0.0.1 (abc)";
   CHECK_THAT(merge_error(plan, {slices[0], other_code, slices[2]}),
-             Catch::EndsWith("it was made by stsim 0.0.1 (abc), this is stsim " + slices[0].state.stsim_version));
+             Catch::EndsWith("it was made by stsim 0.0.1 (abc), this is stsim " +
+                             slices[0].state.stsim_version));
 
   auto split_in_two = slices[1];
   split_in_two.state.shard = {1, 2};
@@ -177,13 +180,15 @@ TEST_CASE("merging a wrong or incomplete set of slices names the problem", "[dis
 
   auto unfinished = slices[0];
   unfinished.state.complete = false;
-  CHECK(merge_error(plan, {unfinished, slices[1], slices[2]}) == "slice1 is from a run that did not finish");
+  CHECK(merge_error(plan, {unfinished, slices[1], slices[2]}) ==
+        "slice1 is from a run that did not finish");
 
   // Slices of another plan (another seed in the plan itself) do not match the plan.
   auto reseeded = plan;
   reseeded.replications.seed = 9;
-  CHECK_THAT(merge_error(reseeded, slices),
-             Catch::StartsWith("slice1 does not match the scenario it records: it was run with seed 7"));
+  CHECK_THAT(
+      merge_error(reseeded, slices),
+      Catch::StartsWith("slice1 does not match the scenario it records: it was run with seed 7"));
 }
 
 namespace {
@@ -208,7 +213,8 @@ class InterruptingModel final : public runner::ReplicationModel {
 
 }  // namespace
 
-TEST_CASE("a run stopped part-way and resumed from its state equals an uninterrupted run", "[distributed]") {
+TEST_CASE("a run stopped part-way and resumed from its state equals an uninterrupted run",
+          "[distributed]") {
   const auto plan = mixed_plan();
   const auto uninterrupted = runner::run_plan(plan, threads(2), test::fake_factory(tasks));
 
@@ -345,5 +351,6 @@ TEST_CASE("a failing remote worker fails the run with its message", "[distribute
   ThreadRemote remote(plan, true);
   auto options = threads(1);
   options.remote = &remote;
-  CHECK_THROWS_WITH(runner::run_plan(plan, options, slow_factory()), "remote worker 1: out of memory");
+  CHECK_THROWS_WITH(runner::run_plan(plan, options, slow_factory()),
+                    "remote worker 1: out of memory");
 }

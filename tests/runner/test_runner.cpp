@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstring>
 
@@ -108,7 +107,8 @@ TEST_CASE("the precision rule stops at a block boundary independent of threads",
     CHECK(std::sqrt((1.0 - exact) / (exact * previous)) > 0.05 * 0.8);
   }
   // The rarer event needs more replications for the same relative error.
-  CHECK(metric(one.points[0], MetricId::harm_rate).n > metric(one.points[1], MetricId::harm_rate).n);
+  CHECK(metric(one.points[0], MetricId::harm_rate).n >
+        metric(one.points[1], MetricId::harm_rate).n);
 }
 
 TEST_CASE("the precision rule stops at the maximum when the target is out of reach", "[runner]") {
@@ -141,8 +141,8 @@ TEST_CASE("paired differences against the baseline, and the baseline runs as lon
   CHECK(base.replications == other.replications);
   const auto& diff = other.paired[static_cast<std::size_t>(MetricId::harm_rate)];
   CHECK(diff.n == other.replications);
-  CHECK(diff.mean == Approx(metric(other, MetricId::harm_rate).mean -
-                            metric(base, MetricId::harm_rate).mean));
+  CHECK(diff.mean ==
+        Approx(metric(other, MetricId::harm_rate).mean - metric(base, MetricId::harm_rate).mean));
   CHECK(diff.ci_low <= -0.09);
   CHECK(diff.ci_high >= -0.09);
   CHECK(base.paired[0].mean == 0.0);
@@ -198,7 +198,8 @@ class AllOrNothingModel final : public runner::ReplicationModel {
     out.near_misses_by_layer.assign(3, 0);
     out.harms_by_last_layer.assign(3, 0);
     out.harm_series.assign(4, 0);
-    random::Stream stream({seed, point, replication, random::stable_id("cluster"), random::Purpose::test});
+    random::Stream stream(
+        {seed, point, replication, random::stable_id("cluster"), random::Purpose::test});
     const bool struck = stream.uniform01() < 1.0 - reliability_;
     out.tasks = out.benign_tasks = tasks;
     out.harms = out.model_errors = out.hazardous_outputs = struck ? tasks : 0;
@@ -216,8 +217,10 @@ class AllOrNothingModel final : public runner::ReplicationModel {
 
 TEST_CASE("intervals of clustered harms are as wide as the replications warrant", "[runner]") {
   const auto plan = test::reliability_plan({0.9});
-  runner::ModelFactory factory = [](const model::ScenarioSpec& spec) -> std::unique_ptr<runner::ReplicationModel> {
-    return std::make_unique<AllOrNothingModel>(std::get<model::AiSpec>(spec.components[1].parameters).reliability);
+  runner::ModelFactory factory =
+      [](const model::ScenarioSpec& spec) -> std::unique_ptr<runner::ReplicationModel> {
+    return std::make_unique<AllOrNothingModel>(
+        std::get<model::AiSpec>(spec.components[1].parameters).reliability);
   };
   const auto result = runner::run_plan(plan, with_threads(2), factory);
   const auto& harm = metric(result.points[0], MetricId::harm_rate);
@@ -237,7 +240,8 @@ TEST_CASE("intervals of clustered harms are as wide as the replications warrant"
 
 TEST_CASE("a model that cannot be built fails the run with its message", "[runner]") {
   const auto plan = test::reliability_plan({0.9});
-  runner::ModelFactory failing = [](const model::ScenarioSpec&) -> std::unique_ptr<runner::ReplicationModel> {
+  runner::ModelFactory failing =
+      [](const model::ScenarioSpec&) -> std::unique_ptr<runner::ReplicationModel> {
     throw std::invalid_argument("component 'model': bad");
   };
   CHECK_THROWS_WITH(runner::run_plan(plan, with_threads(2), failing), Catch::Contains("bad"));

@@ -14,7 +14,8 @@ namespace {
 runner::Plan bare_precision_plan() {
   auto plan = test::reliability_plan({0.95, 0.8});
   for (auto& spec : plan.specs) {
-    std::get<model::SourceSpec>(spec.components[0].parameters).rate = 10.0;  // 1,000 tasks per replication
+    std::get<model::SourceSpec>(spec.components[0].parameters).rate =
+        10.0;  // 1,000 tasks per replication
   }
   auto& r = plan.replications;
   r.precision = true;
@@ -28,8 +29,9 @@ runner::Plan bare_precision_plan() {
 
 }  // namespace
 
-TEST_CASE("with the simulation, the precision rule is thread-independent and covers 1 - reliability",
-          "[runner][simulation]") {
+TEST_CASE(
+    "with the simulation, the precision rule is thread-independent and covers 1 - reliability",
+    "[runner][simulation]") {
   const auto plan = bare_precision_plan();
   runner::RunOptions one, two;
   one.threads = 1;
@@ -41,7 +43,8 @@ TEST_CASE("with the simulation, the precision rule is thread-independent and cov
     const auto& x = a.points[p].metrics[static_cast<std::size_t>(MetricId::harm_rate)];
     const auto& y = b.points[p].metrics[static_cast<std::size_t>(MetricId::harm_rate)];
     const double exact = p == 0 ? 0.05 : 0.2;
-    INFO("point " << p << ": n " << x.n << ", harm rate " << x.mean << " [" << x.ci_low << ", " << x.ci_high << "]");
+    INFO("point " << p << ": n " << x.n << ", harm rate " << x.mean << " [" << x.ci_low << ", "
+                  << x.ci_high << "]");
     CHECK(x.n == y.n);
     CHECK(x.count == y.count);
     CHECK(x.mean == y.mean);

@@ -1,9 +1,8 @@
 // Setting parameters by dotted path: --set overrides, sweep points, and a round trip over
 // every key the loader knows.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "sim/scenario/parameters.h"
@@ -53,11 +52,16 @@ TEST_CASE("parse_assignment reads TOML values, and bare text otherwise", "[assig
 TEST_CASE("parse_assignment rejects text that is not path=value", "[assign]") {
   std::string error;
   CHECK_FALSE(parse_assignment("model.reliability", error));
-  CHECK(error == "'model.reliability' is not an assignment; expected path=value, such as model.reliability=0.9");
+  CHECK(error ==
+        "'model.reliability' is not an assignment; expected path=value, such as "
+        "model.reliability=0.9");
   CHECK_FALSE(parse_assignment("=0.9", error));
-  CHECK(error == "'' is not a parameter path; expected names joined by dots, such as model.reliability=0.9");
+  CHECK(error ==
+        "'' is not a parameter path; expected names joined by dots, such as model.reliability=0.9");
   CHECK_FALSE(parse_assignment("my model.reliability=0.9", error));
-  CHECK(error == "'my model.reliability' is not a parameter path; expected names joined by dots, such as model.reliability=0.9");
+  CHECK(error ==
+        "'my model.reliability' is not a parameter path; expected names joined by dots, such as "
+        "model.reliability=0.9");
 }
 
 TEST_CASE("overrides are applied after the file and reported at the command line", "[assign]") {
@@ -74,22 +78,28 @@ TEST_CASE("overrides are applied after the file and reported at the command line
   CHECK(spec.components[0].next_where[0].file == "<command line>");
   CHECK(ok.scenario->overrides.size() == 3);
   // model.reliability is also swept: the sweep would set it at every point after --set.
-  const auto swept_line = 1 + std::count(testing::full_text.begin(),
-                                         testing::full_text.begin() + static_cast<std::ptrdiff_t>(testing::full_text.find(
-                                             "[[sweep.dimensions]]\npath = \"model.reliability\"")),
-                                         '\n');
+  const auto swept_line =
+      1 + std::count(testing::full_text.begin(),
+                     testing::full_text.begin() +
+                         static_cast<std::ptrdiff_t>(testing::full_text.find(
+                             "[[sweep.dimensions]]\npath = \"model.reliability\"")),
+                     '\n');
   CHECK(ok.diagnostics.size() == 1);
   CHECK(format(ok.diagnostics.front()) ==
-        "<command line>:1:1: warning: --set 'model.reliability' has no effect: the sweep sets it at every point "
-        "(full.toml:" + std::to_string(swept_line) + ":1); change the sweep's values instead");
+        "<command line>:1:1: warning: --set 'model.reliability' has no effect: the sweep sets it "
+        "at every point "
+        "(full.toml:" +
+            std::to_string(swept_line) + ":1); change the sweep's values instead");
 
   const auto bad = load_string(testing::full_text, "full.toml",
                                {*parse_assignment("model.reliabilty=0.5", error),
                                 *parse_assignment("review.count=0", error)});
   CHECK_FALSE(bad.ok());
-  CHECK(messages(bad) == std::vector<std::string>{
-      "<command line>:1:18: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?",
-      "<command line>:1:14: error: 'review.count' must be an integer >= 1; got 0"});
+  CHECK(messages(bad) ==
+        std::vector<std::string>{
+            "<command line>:1:18: error: unknown key 'reliabilty' in component 'model' (kind ai); "
+            "did you mean 'reliability'?",
+            "<command line>:1:14: error: 'review.count' must be an integer >= 1; got 0"});
 }
 
 TEST_CASE("with_assignments sets one sweep point and leaves the base alone", "[assign]") {
@@ -103,40 +113,53 @@ TEST_CASE("with_assignments sets one sweep point and leaves the base alone", "[a
   const auto& spec = point.scenario->spec;
   CHECK(spec.components[0].next[0] == "world");
   CHECK(std::get<model::AiSpec>(spec.components[1].parameters).reliability == 0.999);
-  CHECK(std::get<model::OperatorSpec>(spec.components[3].parameters).review_time == Approx(10.0 / 60));
+  CHECK(std::get<model::OperatorSpec>(spec.components[3].parameters).review_time ==
+        Approx(10.0 / 60));
   CHECK(std::get<model::SafeguardSpec>(spec.components[2].parameters).latent_failure_rate == 1.0);
   CHECK(base.spec.components[0].next[0] == "model");
   CHECK(std::get<model::AiSpec>(base.spec.components[1].parameters).reliability == 0.99);
   CHECK(point.scenario->sweep.dimensions.size() == base.sweep.dimensions.size());
 }
 
-TEST_CASE("with_assignments rejects a value invalid at this point, naming path and value", "[assign]") {
+TEST_CASE("with_assignments rejects a value invalid at this point, naming path and value",
+          "[assign]") {
   const Scenario base = full();
   // A swept path is reported at its [[sweep.dimensions]] table (line 113 of full_text).
-  CHECK(messages(with_assignments(base, {{"model.reliability", 1.01}})) == std::vector<std::string>{
-      "full.toml:113:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
-  CHECK(messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
+  CHECK(
+      messages(with_assignments(base, {{"model.reliability", 1.01}})) ==
+      std::vector<std::string>{
+          "full.toml:113:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+  CHECK(
+      messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
+      std::vector<std::string>{"full.toml: error: 'review.review_distribution' has unknown value "
+                               "\"gamma\"; expected \"exponential\", \"lognormal\" or \"fixed\""});
+  CHECK(messages(with_assignments(base, {{"modle.reliability", 0.5}})) ==
+        std::vector<std::string>{"full.toml: error: unknown parameter 'modle.reliability': 'modle' "
+                                 "is not a component; did you mean 'model'?"});
+  CHECK(messages(with_assignments(base, {{"sweep.points", std::int64_t{3}}})) ==
+        std::vector<std::string>{"full.toml: error: 'sweep.points' cannot be set by an assignment; "
+                                 "expected a parameter of [scenario], a context or a component"});
+  CHECK(messages(with_assignments(base, {{"model..reliability", 0.5}})) ==
         std::vector<std::string>{
-            "full.toml: error: 'review.review_distribution' has unknown value \"gamma\"; expected \"exponential\", \"lognormal\" or \"fixed\""});
-  CHECK(messages(with_assignments(base, {{"modle.reliability", 0.5}})) == std::vector<std::string>{
-      "full.toml: error: unknown parameter 'modle.reliability': 'modle' is not a component; did you mean 'model'?"});
-  CHECK(messages(with_assignments(base, {{"sweep.points", std::int64_t{3}}})) == std::vector<std::string>{
-      "full.toml: error: 'sweep.points' cannot be set by an assignment; expected a parameter of [scenario], a context or a component"});
-  CHECK(messages(with_assignments(base, {{"model..reliability", 0.5}})) == std::vector<std::string>{
-      "full.toml: error: 'model..reliability' is not a parameter path; expected names joined by single dots, such as 'model.reliability'"});
-  CHECK(messages(with_assignments(base, {{"contexts.rutine.weight", 2.0}})) == std::vector<std::string>{
-      "full.toml: error: unknown parameter 'contexts.rutine.weight': 'rutine' is not a context; did you mean 'routine'?"});
-  CHECK(messages(with_assignments(base, {{"review.drift", true}})) == std::vector<std::string>{
-      "full.toml: error: 'review.drift' is a table, not a single parameter; expected the path of one of its keys"});
+            "full.toml: error: 'model..reliability' is not a parameter path; expected names joined "
+            "by single dots, such as 'model.reliability'"});
+  CHECK(messages(with_assignments(base, {{"contexts.rutine.weight", 2.0}})) ==
+        std::vector<std::string>{"full.toml: error: unknown parameter 'contexts.rutine.weight': "
+                                 "'rutine' is not a context; did you mean 'routine'?"});
+  CHECK(messages(with_assignments(base, {{"review.drift", true}})) ==
+        std::vector<std::string>{"full.toml: error: 'review.drift' is a table, not a single "
+                                 "parameter; expected the path of one of its keys"});
 }
 
 TEST_CASE("a change of kind resets the parameters and checks the edges again", "[assign]") {
   const Scenario base = full();
   // The model has refuse and defer edges (line 36), which a safeguard does not have.
   const auto changed = with_assignments(base, {{"model.kind", std::string("safeguard")}});
-  CHECK(messages(changed) == std::vector<std::string>{
-      "full.toml:36:36: error: component 'model' (kind safeguard) has no port 'refuse'; remove 'next.refuse'",
-      "full.toml:36:55: error: component 'model' (kind safeguard) has no port 'defer'; remove 'next.defer'"});
+  CHECK(messages(changed) ==
+        std::vector<std::string>{"full.toml:36:36: error: component 'model' (kind safeguard) has "
+                                 "no port 'refuse'; remove 'next.refuse'",
+                                 "full.toml:36:55: error: component 'model' (kind safeguard) has "
+                                 "no port 'defer'; remove 'next.defer'"});
   // Edges are removed (set to "") while the kind still has those ports.
   const auto fixed = with_assignments(base, {{"model.next.refuse", std::string()},
                                              {"model.next.defer", std::string()},
@@ -151,8 +174,8 @@ TEST_CASE("a change of kind resets the parameters and checks the edges again", "
                                          {"refused.kind", std::string("defence")},
                                          {"blocked.kind", std::string("defence")},
                                          {"dropped.kind", std::string("defence")}})) ==
-        std::vector<std::string>{
-            "full.toml:1:1: error: the scenario has no outcome; expected at least one component with kind = \"outcome\""});
+        std::vector<std::string>{"full.toml:1:1: error: the scenario has no outcome; expected at "
+                                 "least one component with kind = \"outcome\""});
 }
 
 namespace {
@@ -160,13 +183,14 @@ namespace {
 // A value of the same type as `current` that differs from it and is valid for `path`.
 std::vector<ParameterValue> alternatives(const std::string& path, const ParameterValue& current) {
   if (path.ends_with(".kind")) return {current};  // a change of kind is tested above
-  if (path.find(".next.") != std::string::npos) return {std::string("dropped"), std::string("blocked")};
+  if (path.find(".next.") != std::string::npos)
+    return {std::string("dropped"), std::string("blocked")};
   if (path.ends_with("coupling.with")) return {std::string("review"), std::string("audit")};
   if (path.ends_with("profile")) return {std::string("[2, 0, 1]")};
-  if (path.ends_with("review_distribution")) return {std::string("fixed"), std::string("exponential")};
+  if (path.ends_with("review_distribution"))
+    return {std::string("fixed"), std::string("exponential")};
   if (const auto* b = std::get_if<bool>(&current)) return {!*b};
-  if (std::holds_alternative<std::int64_t>(current))
-    return {std::int64_t{3}, std::int64_t{7}};
+  if (std::holds_alternative<std::int64_t>(current)) return {std::int64_t{3}, std::int64_t{7}};
   if (std::holds_alternative<double>(current)) return {0.5, 0.25, 2.5, 3.5};
   return {std::string("changed"), std::string("other")};
 }
@@ -231,16 +255,20 @@ TEST_CASE("durations and rates given to assignments as text are converted", "[as
   CHECK(get_parameter(spec, "scenario.horizon") == ParameterValue(14 * 24.0));
   CHECK(apply_assignment(spec, {"users.rate", std::string("300/d")}, {"t", 1, 1}, diagnostics));
   CHECK(get_parameter(spec, "users.rate") == ParameterValue(12.5));
-  CHECK(apply_assignment(spec, {"model.refusal_threshold", std::string("-inf")}, {"t", 1, 1}, diagnostics));
+  CHECK(apply_assignment(spec, {"model.refusal_threshold", std::string("-inf")}, {"t", 1, 1},
+                         diagnostics));
   CHECK(get_parameter(spec, "model.refusal_threshold") == ParameterValue(-model::infinity));
-  CHECK(apply_assignment(spec, {"review.workload_scale", std::string("inf")}, {"t", 1, 1}, diagnostics));
+  CHECK(apply_assignment(spec, {"review.workload_scale", std::string("inf")}, {"t", 1, 1},
+                         diagnostics));
   CHECK(apply_assignment(spec, {"users.next", std::string("world")}, {"t", 1, 1}, diagnostics));
   CHECK(get_parameter(spec, "users.next.pass") == ParameterValue(std::string("world")));
   CHECK(diagnostics.empty());
-  CHECK_FALSE(apply_assignment(spec, {"users.rate", std::string("fast")}, {"t", 2, 5}, diagnostics));
+  CHECK_FALSE(
+      apply_assignment(spec, {"users.rate", std::string("fast")}, {"t", 2, 5}, diagnostics));
   REQUIRE(diagnostics.size() == 1);
   CHECK(format(diagnostics[0]) ==
-        "t:2:5: error: 'users.rate' has an invalid rate \"fast\"; expected a number, '/' and a unit s, m, h, d, w or y, such as \"12/h\" or \"2/y\"");
+        "t:2:5: error: 'users.rate' has an invalid rate \"fast\"; expected a number, '/' and a "
+        "unit s, m, h, d, w or y, such as \"12/h\" or \"2/y\"");
   CHECK(get_parameter(spec, "users.rate") == ParameterValue(12.5));  // unchanged
   CHECK_FALSE(get_parameter(spec, "users.nothing"));
   CHECK_FALSE(get_parameter(spec, "model.reliability_by_context.routine"));  // not overridden

@@ -122,7 +122,8 @@ values = [1, "2/h"]
 [sweep.precision]
 metric = "harm_rate"
 relative_error = 0.1
-)toml", "sweep.toml");
+)toml",
+                                  "sweep.toml");
   REQUIRE(result.ok());
   const auto& sweep = result.scenario->sweep;
   CHECK(sweep.design == SweepDesign::grid);
@@ -130,7 +131,8 @@ relative_error = 0.1
   CHECK(sweep.common_random_numbers);
   CHECK(sweep.baseline.empty());
   REQUIRE(sweep.dimensions.size() == 1);
-  CHECK(sweep.dimensions[0].values == std::vector<ParameterValue>{std::int64_t{1}, std::string("2/h")});
+  CHECK(sweep.dimensions[0].values ==
+        std::vector<ParameterValue>{std::int64_t{1}, std::string("2/h")});
   CHECK(sweep.dimensions[0].labels.empty());
   CHECK_FALSE(sweep.dimensions[0].log_scale);
   CHECK(sweep.dimensions[0].where.line == 8);  // minimal_text has 6 lines, then a blank one

@@ -1,7 +1,6 @@
 // docs/scenarios.md documents exactly the keys the loader accepts.
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <map>
 #include <sstream>

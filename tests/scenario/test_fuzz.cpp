@@ -2,9 +2,8 @@
 // texts.h): the loader must never crash, hang or leak (the sanitizer build runs this too),
 // and must end either in a scenario or in at least one error with a position in the file.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,7 +18,8 @@ using namespace stsim::scenario;
 namespace {
 
 std::vector<std::string> seed_texts() {
-  std::vector<std::string> texts = {std::string(testing::full_text), std::string(testing::minimal_text),
+  std::vector<std::string> texts = {std::string(testing::full_text),
+                                    std::string(testing::minimal_text),
                                     std::string(testing::sampled_text)};
   const std::filesystem::path dir = STSIM_SOURCE_DIR "/scenarios";
   if (std::filesystem::is_directory(dir)) {
@@ -39,7 +39,8 @@ std::vector<std::string> seed_texts() {
 
 class Mutator {
  public:
-  explicit Mutator(std::uint64_t seed) : stream_(random::StreamKey{seed, 0, 0, 0, random::Purpose::test}) {}
+  explicit Mutator(std::uint64_t seed)
+      : stream_(random::StreamKey{seed, 0, 0, 0, random::Purpose::test}) {}
 
   std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(stream_() % n); }
 
@@ -148,8 +149,9 @@ TEST_CASE("random mutations of scenarios end in a scenario or a located error", 
       if (result.ok()) {
         ++loaded;
         const auto& components = result.scenario->spec.components;
-        CHECK(std::any_of(components.begin(), components.end(),
-                          [](const model::ComponentSpec& c) { return c.kind == model::Kind::source; }));
+        CHECK(std::any_of(components.begin(), components.end(), [](const model::ComponentSpec& c) {
+          return c.kind == model::Kind::source;
+        }));
         CHECK_FALSE(result.scenario->spec.contexts.empty());
       } else {
         ++rejected;

@@ -1,7 +1,6 @@
 // Loading complete scenarios: values, defaults, units and file order.
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "sim/scenario/parameters.h"
@@ -110,7 +109,8 @@ next = "alpha"
 kind = "outcome"
 [alpha]
 kind = "outcome"
-)toml", "order.toml");
+)toml",
+                                    "order.toml");
   REQUIRE(reversed.ok());
   const auto& components = reversed.scenario->spec.components;
   REQUIRE(components.size() == 3);
@@ -127,7 +127,8 @@ TEST_CASE("load_file reads a file, and names one it cannot read", "[load]") {
     CHECK_FALSE(result.ok());
     REQUIRE(result.diagnostics.size() == 1);
     CHECK(format(result.diagnostics[0]) ==
-          std::string(path) + ": error: cannot read the file; expected a readable TOML scenario file");
+          std::string(path) +
+              ": error: cannot read the file; expected a readable TOML scenario file");
   }
   // Every shipped scenario is valid.
   const std::filesystem::path dir = STSIM_SOURCE_DIR "/scenarios";

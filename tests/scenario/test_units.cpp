@@ -23,7 +23,8 @@ TEST_CASE("durations convert to hours", "[units]") {
 }
 
 TEST_CASE("text that is not a duration is rejected", "[units]") {
-  for (const char* text : {"", "h", "4", "4x", "4hh", "h4", "4 /h", "inf h", "nanh", "infh", "4.h.", "--4h", "4H", "1e999h"}) {
+  for (const char* text : {"", "h", "4", "4x", "4hh", "h4", "4 /h", "inf h", "nanh", "infh", "4.h.",
+                           "--4h", "4H", "1e999h"}) {
     INFO(text);
     CHECK_FALSE(parse_duration(text).has_value());
   }
@@ -39,7 +40,8 @@ TEST_CASE("rates convert to events per hour", "[units]") {
 }
 
 TEST_CASE("text that is not a rate is rejected", "[units]") {
-  for (const char* text : {"", "12", "12h", "12/", "/h", "12/x", "1/30d", "12//h", "a/h", "inf/h"}) {
+  for (const char* text :
+       {"", "12", "12h", "12/", "/h", "12/x", "1/30d", "12//h", "a/h", "inf/h"}) {
     INFO(text);
     CHECK_FALSE(parse_rate(text).has_value());
   }
@@ -55,7 +57,8 @@ rate = 12
 next = "world"
 [world]
 kind = "outcome"
-)toml", "bare.toml");
+)toml",
+                                  "bare.toml");
   REQUIRE(result.ok());
   const auto& spec = result.scenario->spec;
   CHECK(spec.horizon == 48.0);

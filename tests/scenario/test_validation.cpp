@@ -2,7 +2,6 @@
 // line and column (in the "file:line:col: error: message" form users see).
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -52,272 +51,515 @@ void check_cases(const std::vector<Case>& cases) {
 
 }  // namespace
 
-TEST_CASE("TOML syntax errors and duplicates are reported where TOML++ finds them", "[validation]") {
+TEST_CASE("TOML syntax errors and duplicates are reported where TOML++ finds them",
+          "[validation]") {
   check_cases({
-      {"missing value", "[scenario]\nseed = \n" + tail,
+      {"missing value",
+       "[scenario]\nseed = \n" + tail,
        {"bad.toml:2:8: error: TOML syntax error in key-value pair: expected value, saw '\\n'"}},
-      {"unterminated table header", "[scenario\nseed = 1\n" + tail,
+      {"unterminated table header",
+       "[scenario\nseed = 1\n" + tail,
        {"bad.toml:1:10: error: TOML syntax error in table header: expected ']', saw '\\n'"}},
-      {"duplicate component id", "[world]\nacted = true\n" + tail,
-       {"bad.toml:8:1: error: duplicate table [world]; a table may be defined only once: merge the two definitions"}},
-      {"duplicate key", "[model]\nkind = \"ai\"\nkind = \"ai\"\n" + tail,
+      {"duplicate component id",
+       "[world]\nacted = true\n" + tail,
+       {"bad.toml:8:1: error: duplicate table [world]; a table may be defined only once: merge the "
+        "two definitions"}},
+      {"duplicate key",
+       "[model]\nkind = \"ai\"\nkind = \"ai\"\n" + tail,
        {"bad.toml:3:8: error: duplicate key 'kind'; a key may be set only once in a table"}},
   });
 }
 
 TEST_CASE("unknown keys are named with a suggestion or the keys expected", "[validation]") {
   check_cases({
-      {"component key, misspelt", "[model]\nkind = \"ai\"\nreliabilty = 0.9\n" + tail,
-       {"bad.toml:3:1: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?"}},
-      {"component key, unrelated", "[end]\nkind = \"outcome\"\ncolour = \"red\"\n" + tail,
-       {"bad.toml:3:1: error: unknown key 'colour' in component 'end' (kind outcome); expected one of kind or acted"}},
-      {"scenario key", "[scenario]\nhorizn = \"1d\"\n" + tail,
+      {"component key, misspelt",
+       "[model]\nkind = \"ai\"\nreliabilty = 0.9\n" + tail,
+       {"bad.toml:3:1: error: unknown key 'reliabilty' in component 'model' (kind ai); did you "
+        "mean 'reliability'?"}},
+      {"component key, unrelated",
+       "[end]\nkind = \"outcome\"\ncolour = \"red\"\n" + tail,
+       {"bad.toml:3:1: error: unknown key 'colour' in component 'end' (kind outcome); expected one "
+        "of kind or acted"}},
+      {"scenario key",
+       "[scenario]\nhorizn = \"1d\"\n" + tail,
        {"bad.toml:2:1: error: unknown key 'horizn' in [scenario]; did you mean 'horizon'?"}},
-      {"context key", "[contexts.routine]\nwieght = 1\n" + tail,
+      {"context key",
+       "[contexts.routine]\nwieght = 1\n" + tail,
        {"bad.toml:2:1: error: unknown key 'wieght' in context 'routine'; did you mean 'weight'?"}},
-      {"drift key", "[check]\nkind = \"audit\"\ndrift = { enabeld = true }\n" + tail,
+      {"drift key",
+       "[check]\nkind = \"audit\"\ndrift = { enabeld = true }\n" + tail,
        {"bad.toml:3:11: error: unknown key 'enabeld' in 'check.drift'; did you mean 'enabled'?"}},
-      {"coupling key", "[filter]\nkind = \"safeguard\"\ncoupling.bta = 0.1\n" + tail,
+      {"coupling key",
+       "[filter]\nkind = \"safeguard\"\ncoupling.bta = 0.1\n" + tail,
        {"bad.toml:3:10: error: unknown key 'bta' in 'filter.coupling'; did you mean 'beta'?"}},
-      {"port name", "[model]\nkind = \"ai\"\nnext.pas = \"world\"\n" + tail,
+      {"port name",
+       "[model]\nkind = \"ai\"\nnext.pas = \"world\"\n" + tail,
        {"bad.toml:3:6: error: unknown port 'pas' in 'model.next'; did you mean 'pass'?"}},
-      {"drift on a kind without drift", "[model]\nkind = \"ai\"\ndrift.enabled = true\n" + tail,
-       {"bad.toml:3:1: error: unknown key 'drift' in component 'model' (kind ai); expected one of kind, next, reliability, "
-        "commission_share, refusal_threshold, defer_threshold, confidence_separation or reliability_by_context"}},
-      {"a value below a value", "[model]\nkind = \"ai\"\nreliability.low = 0.9\n" + tail,
+      {"drift on a kind without drift",
+       "[model]\nkind = \"ai\"\ndrift.enabled = true\n" + tail,
+       {"bad.toml:3:1: error: unknown key 'drift' in component 'model' (kind ai); expected one of "
+        "kind, next, reliability, "
+        "commission_share, refusal_threshold, defer_threshold, confidence_separation or "
+        "reliability_by_context"}},
+      {"a value below a value",
+       "[model]\nkind = \"ai\"\nreliability.low = 0.9\n" + tail,
        {"bad.toml:3:1: error: 'model.reliability' expects a probability in [0, 1]; got a table"}},
   });
 }
 
 TEST_CASE("values of the wrong TOML type are errors, not defaults", "[validation]") {
   check_cases({
-      {"string for a probability", "[model]\nkind = \"ai\"\nreliability = \"high\"\n" + tail,
-       {"bad.toml:3:15: error: 'model.reliability' expects a probability in [0, 1]; got the string \"high\""}},
-      {"boolean for a rate", "[more]\nkind = \"source\"\nrate = true\nnext = \"world\"\n" + tail,
-       {"bad.toml:3:8: error: 'more.rate' expects a rate such as \"12/h\", \"2/y\" or a number per hour; got a boolean"}},
-      {"fraction for an integer", "[scenario]\nreplications = 2.5\n" + tail,
+      {"string for a probability",
+       "[model]\nkind = \"ai\"\nreliability = \"high\"\n" + tail,
+       {"bad.toml:3:15: error: 'model.reliability' expects a probability in [0, 1]; got the string "
+        "\"high\""}},
+      {"boolean for a rate",
+       "[more]\nkind = \"source\"\nrate = true\nnext = \"world\"\n" + tail,
+       {"bad.toml:3:8: error: 'more.rate' expects a rate such as \"12/h\", \"2/y\" or a number per "
+        "hour; got a boolean"}},
+      {"fraction for an integer",
+       "[scenario]\nreplications = 2.5\n" + tail,
        {"bad.toml:2:16: error: 'scenario.replications' must be an integer >= 1; got 2.5"}},
-      {"string for an integer", "[scenario]\nseed = \"x\"\n" + tail,
+      {"string for an integer",
+       "[scenario]\nseed = \"x\"\n" + tail,
        {"bad.toml:2:8: error: 'scenario.seed' expects an integer >= 0; got the string \"x\""}},
-      {"integer for a boolean", "[contexts.routine]\nhazardous = 1\n" + tail,
-       {"bad.toml:2:13: error: 'contexts.routine.hazardous' expects true or false; got an integer"}},
-      {"table for a duration", "[scenario]\nhorizon = { d = 1 }\n" + tail,
-       {"bad.toml:2:11: error: 'scenario.horizon' expects a duration such as \"90d\", \"4h\", \"30s\" or a number of hours; got a table"}},
-      {"date for a string", "[scenario]\nname = 2024-01-01\n" + tail,
+      {"integer for a boolean",
+       "[contexts.routine]\nhazardous = 1\n" + tail,
+       {"bad.toml:2:13: error: 'contexts.routine.hazardous' expects true or false; got an "
+        "integer"}},
+      {"table for a duration",
+       "[scenario]\nhorizon = { d = 1 }\n" + tail,
+       {"bad.toml:2:11: error: 'scenario.horizon' expects a duration such as \"90d\", \"4h\", "
+        "\"30s\" or a number of hours; got a table"}},
+      {"date for a string",
+       "[scenario]\nname = 2024-01-01\n" + tail,
        {"bad.toml:2:8: error: 'scenario.name' expects a string; got a date"}},
-      {"array for a component id", "[model]\nkind = \"ai\"\nnext.pass = [\"world\"]\n" + tail,
+      {"array for a component id",
+       "[model]\nkind = \"ai\"\nnext.pass = [\"world\"]\n" + tail,
        {"bad.toml:3:13: error: 'model.next.pass' expects a component id; got an array"}},
-      {"integer for next", "[model]\nkind = \"ai\"\nnext = 3\n" + tail,
-       {"bad.toml:3:8: error: 'model.next' expects a component id or a table of ports such as { pass = \"review\" }; got an integer"}},
-      {"boolean for drift", "[check]\nkind = \"audit\"\ndrift = true\n" + tail,
-       {"bad.toml:3:9: error: 'check.drift' expects a table such as { enabled = true, time_constant = \"90d\" }; got a boolean"}},
-      {"string for a threshold", "[model]\nkind = \"ai\"\nrefusal_threshold = \"never\"\n" + tail,
-       {"bad.toml:3:21: error: 'model.refusal_threshold' expects a number, \"inf\" or \"-inf\"; got the string \"never\""}},
-      {"number for a distribution", "[review]\nkind = \"operators\"\nreview_distribution = 1\n" + tail,
-       {"bad.toml:3:23: error: 'review.review_distribution' expects \"exponential\", \"lognormal\" or \"fixed\"; got an integer"}},
-      {"string for the profile", "[more]\nkind = \"source\"\nnext = \"world\"\nprofile = \"flat\"\n" + tail,
-       {"bad.toml:4:11: error: 'more.profile' expects an array of numbers >= 0, such as \"[1, 0.5, 2]\"; got the string \"flat\""}},
+      {"integer for next",
+       "[model]\nkind = \"ai\"\nnext = 3\n" + tail,
+       {"bad.toml:3:8: error: 'model.next' expects a component id or a table of ports such as { "
+        "pass = \"review\" }; got an integer"}},
+      {"boolean for drift",
+       "[check]\nkind = \"audit\"\ndrift = true\n" + tail,
+       {"bad.toml:3:9: error: 'check.drift' expects a table such as { enabled = true, "
+        "time_constant = \"90d\" }; got a boolean"}},
+      {"string for a threshold",
+       "[model]\nkind = \"ai\"\nrefusal_threshold = \"never\"\n" + tail,
+       {"bad.toml:3:21: error: 'model.refusal_threshold' expects a number, \"inf\" or \"-inf\"; "
+        "got the string \"never\""}},
+      {"number for a distribution",
+       "[review]\nkind = \"operators\"\nreview_distribution = 1\n" + tail,
+       {"bad.toml:3:23: error: 'review.review_distribution' expects \"exponential\", \"lognormal\" "
+        "or \"fixed\"; got an integer"}},
+      {"string for the profile",
+       "[more]\nkind = \"source\"\nnext = \"world\"\nprofile = \"flat\"\n" + tail,
+       {"bad.toml:4:11: error: 'more.profile' expects an array of numbers >= 0, such as \"[1, 0.5, "
+        "2]\"; got the string \"flat\""}},
   });
 }
 
 TEST_CASE("values outside their range name the rule and the value", "[validation]") {
   check_cases({
-      {"probability above 1", "[model]\nkind = \"ai\"\nreliability = 1.5\n" + tail,
+      {"probability above 1",
+       "[model]\nkind = \"ai\"\nreliability = 1.5\n" + tail,
        {"bad.toml:3:15: error: 'model.reliability' must be a probability in [0, 1]; got 1.5"}},
-      {"negative probability", "[contexts.a]\nmalicious_share = -0.1\n" + tail,
-       {"bad.toml:2:19: error: 'contexts.a.malicious_share' must be a probability in [0, 1]; got -0.1"}},
-      {"nan probability", "[model]\nkind = \"ai\"\nreliability = nan\n" + tail,
+      {"negative probability",
+       "[contexts.a]\nmalicious_share = -0.1\n" + tail,
+       {"bad.toml:2:19: error: 'contexts.a.malicious_share' must be a probability in [0, 1]; got "
+        "-0.1"}},
+      {"nan probability",
+       "[model]\nkind = \"ai\"\nreliability = nan\n" + tail,
        {"bad.toml:3:15: error: 'model.reliability' must be a probability in [0, 1]; got nan"}},
-      {"zero duration", "[scenario]\nhorizon = \"0d\"\n" + tail,
+      {"zero duration",
+       "[scenario]\nhorizon = \"0d\"\n" + tail,
        {"bad.toml:2:11: error: 'scenario.horizon' must be a duration > 0; got \"0d\""}},
-      {"negative duration as a number", "[scenario]\nhorizon = -5\n" + tail,
+      {"negative duration as a number",
+       "[scenario]\nhorizon = -5\n" + tail,
        {"bad.toml:2:11: error: 'scenario.horizon' must be a duration > 0; got -5"}},
-      {"negative duration that may be zero", "[scenario]\npause_after_harm = \"-1h\"\n" + tail,
+      {"negative duration that may be zero",
+       "[scenario]\npause_after_harm = \"-1h\"\n" + tail,
        {"bad.toml:2:20: error: 'scenario.pause_after_harm' must be a duration >= 0; got \"-1h\""}},
-      {"zero rate", "[more]\nkind = \"source\"\nrate = 0\nnext = \"world\"\n" + tail,
+      {"zero rate",
+       "[more]\nkind = \"source\"\nrate = 0\nnext = \"world\"\n" + tail,
        {"bad.toml:3:8: error: 'more.rate' must be a rate > 0; got 0"}},
-      {"negative rate that may be zero", "[filter]\nkind = \"safeguard\"\nlatent_failure_rate = \"-1/y\"\n" + tail,
+      {"negative rate that may be zero",
+       "[filter]\nkind = \"safeguard\"\nlatent_failure_rate = \"-1/y\"\n" + tail,
        {"bad.toml:3:23: error: 'filter.latent_failure_rate' must be a rate >= 0; got \"-1/y\""}},
-      {"infinite duration", "[scenario]\nhorizon = inf\n" + tail,
+      {"infinite duration",
+       "[scenario]\nhorizon = inf\n" + tail,
        {"bad.toml:2:11: error: 'scenario.horizon' must be a duration > 0; got inf"}},
-      {"zero weight", "[contexts.a]\nweight = 0\n" + tail,
+      {"zero weight",
+       "[contexts.a]\nweight = 0\n" + tail,
        {"bad.toml:2:10: error: 'contexts.a.weight' must be a number > 0; got 0"}},
-      {"alarm memory below one alarm", "[review]\nkind = \"operators\"\nalarm_memory = 0.5\n" + tail,
+      {"alarm memory below one alarm",
+       "[review]\nkind = \"operators\"\nalarm_memory = 0.5\n" + tail,
        {"bad.toml:3:16: error: 'review.alarm_memory' must be a number >= 1; got 0.5"}},
-      {"zero workload scale", "[review]\nkind = \"operators\"\nworkload_scale = 0\n" + tail,
+      {"zero workload scale",
+       "[review]\nkind = \"operators\"\nworkload_scale = 0\n" + tail,
        {"bad.toml:3:18: error: 'review.workload_scale' must be a number > 0 or \"inf\"; got 0"}},
-      {"zero operators", "[review]\nkind = \"operators\"\ncount = 0\n" + tail,
+      {"zero operators",
+       "[review]\nkind = \"operators\"\ncount = 0\n" + tail,
        {"bad.toml:3:9: error: 'review.count' must be an integer >= 1; got 0"}},
-      {"queue beyond 32 bits", "[review]\nkind = \"operators\"\nmax_queue = 5000000000\n" + tail,
-       {"bad.toml:3:13: error: 'review.max_queue' must be an integer <= 4294967295; got 5000000000"}},
-      {"empty name", "[scenario]\nname = \"\"\n" + tail,
+      {"queue beyond 32 bits",
+       "[review]\nkind = \"operators\"\nmax_queue = 5000000000\n" + tail,
+       {"bad.toml:3:13: error: 'review.max_queue' must be an integer <= 4294967295; got "
+        "5000000000"}},
+      {"empty name",
+       "[scenario]\nname = \"\"\n" + tail,
        {"bad.toml:2:8: error: 'scenario.name' is empty; expected a non-empty string"}},
-      {"negative profile multiplier", "[more]\nkind = \"source\"\nnext = \"world\"\nprofile = [1, -1]\n" + tail,
+      {"negative profile multiplier",
+       "[more]\nkind = \"source\"\nnext = \"world\"\nprofile = [1, -1]\n" + tail,
        {"bad.toml:4:15: error: 'more.profile[1]' must be a number >= 0; got -1"}},
-      {"profile of zeros", "[more]\nkind = \"source\"\nnext = \"world\"\nprofile = [0, 0.0]\n" + tail,
-       {"bad.toml:4:11: error: 'more.profile' has only zeros; expected at least one multiplier > 0"}},
+      {"profile of zeros",
+       "[more]\nkind = \"source\"\nnext = \"world\"\nprofile = [0, 0.0]\n" + tail,
+       {"bad.toml:4:11: error: 'more.profile' has only zeros; expected at least one multiplier > "
+        "0"}},
   });
 }
 
 TEST_CASE("unit strings that are not durations or rates", "[validation]") {
   check_cases({
-      {"unknown duration unit", "[scenario]\nhorizon = \"90x\"\n" + tail,
-       {"bad.toml:2:11: error: 'scenario.horizon' has an invalid duration \"90x\"; expected a number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or \"30s\""}},
-      {"duration without a unit", "[scenario]\nhorizon = \"90\"\n" + tail,
-       {"bad.toml:2:11: error: 'scenario.horizon' has an invalid duration \"90\"; expected a number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or \"30s\""}},
-      {"rate without '/'", "[more]\nkind = \"source\"\nrate = \"12h\"\nnext = \"world\"\n" + tail,
-       {"bad.toml:3:8: error: 'more.rate' has an invalid rate \"12h\"; expected a number, '/' and a unit s, m, h, d, w or y, such as \"12/h\" or \"2/y\""}},
+      {"unknown duration unit",
+       "[scenario]\nhorizon = \"90x\"\n" + tail,
+       {"bad.toml:2:11: error: 'scenario.horizon' has an invalid duration \"90x\"; expected a "
+        "number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or \"30s\""}},
+      {"duration without a unit",
+       "[scenario]\nhorizon = \"90\"\n" + tail,
+       {"bad.toml:2:11: error: 'scenario.horizon' has an invalid duration \"90\"; expected a "
+        "number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or \"30s\""}},
+      {"rate without '/'",
+       "[more]\nkind = \"source\"\nrate = \"12h\"\nnext = \"world\"\n" + tail,
+       {"bad.toml:3:8: error: 'more.rate' has an invalid rate \"12h\"; expected a number, '/' and "
+        "a unit s, m, h, d, w or y, such as \"12/h\" or \"2/y\""}},
   });
 }
 
 TEST_CASE("component kinds, ids and reserved names", "[validation]") {
   check_cases({
-      {"kind in another case", "[model]\nkind = \"AI\"\n" + tail,
+      {"kind in another case",
+       "[model]\nkind = \"AI\"\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' has unknown value \"AI\"; did you mean \"ai\"?"}},
-      {"unknown kind", "[model]\nkind = \"robot\"\n" + tail,
-       {"bad.toml:2:8: error: 'model.kind' has unknown value \"robot\"; expected \"source\", \"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
-      {"kind of the wrong type", "[model]\nkind = 1\n" + tail,
-       {"bad.toml:2:8: error: 'model.kind' expects one of \"source\", \"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\"; got an integer"}},
+      {"unknown kind",
+       "[model]\nkind = \"robot\"\n" + tail,
+       {"bad.toml:2:8: error: 'model.kind' has unknown value \"robot\"; expected \"source\", "
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
+      {"kind of the wrong type",
+       "[model]\nkind = 1\n" + tail,
+       {"bad.toml:2:8: error: 'model.kind' expects one of \"source\", \"ai\", \"safeguard\", "
+        "\"operators\", \"audit\", \"defence\" or \"outcome\"; got an integer"}},
       // Its other keys are not checked, and edges to it are not errors of their own.
-      {"missing kind", "[model]\nreliability = 7\n[users]\nkind = \"source\"\nnext = \"model\"\n[world]\nkind = \"outcome\"\n",
-       {"bad.toml:1:1: error: component 'model' has no 'kind'; expected kind = one of \"source\", \"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
-      {"edges and couplings to a component with a faulty kind", "[filter]\nkind = \"safegard\"\n[other]\nkind = \"safeguard\"\ncoupling.with = \"filter\"\nnext.pass = \"filter\"\n" + tail,
-       {"bad.toml:2:8: error: 'filter.kind' has unknown value \"safegard\"; did you mean \"safeguard\"?"}},
-      {"invalid id", "[\"my model\"]\nkind = \"ai\"\n" + tail,
-       {"bad.toml:1:2: error: component id 'my model' is not valid; expected letters, digits, '_' and '-'"}},
-      {"invalid context name", "[contexts.\"a b\"]\nweight = 1\n" + tail,
-       {"bad.toml:1:11: error: context name 'a b' is not valid; expected letters, digits, '_' and '-'"}},
-      {"scenario as a component", "[scenario]\nkind = \"ai\"\n" + tail,
-       {"bad.toml:1:2: error: 'scenario' is reserved for the run settings and cannot be a component; choose another id"}},
-      {"sweep as a component", "[sweep]\nkind = \"ai\"\n" + tail,
-       {"bad.toml:1:2: error: 'sweep' is reserved for the sweep and cannot be a component; choose another id"}},
-      {"contexts as a component", "[contexts]\nkind = \"ai\"\n" + tail,
-       {"bad.toml:2:1: error: 'contexts' is reserved for the contexts and cannot be a component; choose another id"}},
-      {"run setting outside [scenario]", "seed = 1\n" + tail,
+      {"missing kind",
+       "[model]\nreliability = 7\n[users]\nkind = \"source\"\nnext = \"model\"\n[world]\nkind = "
+       "\"outcome\"\n",
+       {"bad.toml:1:1: error: component 'model' has no 'kind'; expected kind = one of \"source\", "
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
+      {"edges and couplings to a component with a faulty kind",
+       "[filter]\nkind = \"safegard\"\n[other]\nkind = \"safeguard\"\ncoupling.with = "
+       "\"filter\"\nnext.pass = \"filter\"\n" +
+           tail,
+       {"bad.toml:2:8: error: 'filter.kind' has unknown value \"safegard\"; did you mean "
+        "\"safeguard\"?"}},
+      {"invalid id",
+       "[\"my model\"]\nkind = \"ai\"\n" + tail,
+       {"bad.toml:1:2: error: component id 'my model' is not valid; expected letters, digits, '_' "
+        "and '-'"}},
+      {"invalid context name",
+       "[contexts.\"a b\"]\nweight = 1\n" + tail,
+       {"bad.toml:1:11: error: context name 'a b' is not valid; expected letters, digits, '_' and "
+        "'-'"}},
+      {"scenario as a component",
+       "[scenario]\nkind = \"ai\"\n" + tail,
+       {"bad.toml:1:2: error: 'scenario' is reserved for the run settings and cannot be a "
+        "component; choose another id"}},
+      {"sweep as a component",
+       "[sweep]\nkind = \"ai\"\n" + tail,
+       {"bad.toml:1:2: error: 'sweep' is reserved for the sweep and cannot be a component; choose "
+        "another id"}},
+      {"contexts as a component",
+       "[contexts]\nkind = \"ai\"\n" + tail,
+       {"bad.toml:2:1: error: 'contexts' is reserved for the contexts and cannot be a component; "
+        "choose another id"}},
+      {"run setting outside [scenario]",
+       "seed = 1\n" + tail,
        {"bad.toml:1:1: error: 'seed' is outside any table; expected it inside [scenario]"}},
-      {"other value outside any table", "colour = 1\n" + tail,
-       {"bad.toml:1:1: error: 'colour' is outside any table; expected a table: [scenario], [contexts.NAME], [sweep] or a component [ID] with a kind"}},
-      {"context that is not a table", "[contexts]\nroutine = 1\n" + tail,
-       {"bad.toml:2:11: error: 'contexts.routine' expects a table of context settings; got an integer"}},
-      {"scenario that is not a table", "scenario = \"x\"\n" + tail,
-       {"bad.toml:1:12: error: 'scenario' expects a table [scenario] of run settings; got the string \"x\""}},
+      {"other value outside any table",
+       "colour = 1\n" + tail,
+       {"bad.toml:1:1: error: 'colour' is outside any table; expected a table: [scenario], "
+        "[contexts.NAME], [sweep] or a component [ID] with a kind"}},
+      {"context that is not a table",
+       "[contexts]\nroutine = 1\n" + tail,
+       {"bad.toml:2:11: error: 'contexts.routine' expects a table of context settings; got an "
+        "integer"}},
+      {"scenario that is not a table",
+       "scenario = \"x\"\n" + tail,
+       {"bad.toml:1:12: error: 'scenario' expects a table [scenario] of run settings; got the "
+        "string \"x\""}},
   });
 }
 
 TEST_CASE("references name existing components, contexts and ports", "[validation]") {
   check_cases({
-      {"misspelt target", "[more]\nkind = \"source\"\nnext = \"wrld\"\n" + tail,
-       {"bad.toml:3:8: error: 'more.next.pass' refers to 'wrld', which is not a component; did you mean 'world'?"}},
-      {"unknown target", "[more]\nkind = \"source\"\nnext = \"nowhere\"\n" + tail,
-       {"bad.toml:3:8: error: 'more.next.pass' refers to 'nowhere', which is not a component; expected one of 'more', 'users' or 'world'"}},
-      {"edge into a source", "[model]\nkind = \"ai\"\nnext = \"users\"\n" + tail,
-       {"bad.toml:3:8: error: 'model.next.pass' refers to 'users', which is a source; tasks cannot be sent to a source"}},
-      {"port the kind does not have", "[model]\nkind = \"ai\"\nnext = { pass = \"world\", block = \"world\" }\n" + tail,
-       {"bad.toml:3:26: error: component 'model' (kind ai) has no port 'block'; expected pass, refuse or defer"}},
-      {"edges out of an outcome", "[end]\nkind = \"outcome\"\nnext = \"world\"\n" + tail,
-       {"bad.toml:3:1: error: component 'end' (kind outcome) has no ports; an outcome ends every task, so remove 'next'"}},
-      {"coupling with itself", "[filter]\nkind = \"safeguard\"\ncoupling = { with = \"filter\" }\n" + tail,
-       {"bad.toml:3:21: error: 'filter.coupling.with' refers to 'filter' itself; expected another component"}},
-      {"coupling with an outcome", "[filter]\nkind = \"safeguard\"\ncoupling = { with = \"world\" }\n" + tail,
-       {"bad.toml:3:21: error: 'filter.coupling.with' refers to 'world', which is an outcome and cannot fail; expected an ai, safeguard, operators, audit or defence component"}},
-      {"coupling with nothing", "[filter]\nkind = \"safeguard\"\ncoupling.beta = 0.5\n" + tail,
-       {"bad.toml:1:1: error: component 'filter' sets coupling.beta or coupling.difficulty_correlation but no coupling.with; expected with = \"<component id>\""}},
-      {"unknown context", "[contexts.routine]\n[model]\nkind = \"ai\"\nreliability_by_context.rutine = 0.9\n" + tail,
-       {"bad.toml:4:24: error: 'model.reliability_by_context.rutine' refers to context 'rutine', which does not exist; did you mean 'routine'?"}},
-      {"no source", "[world]\nkind = \"outcome\"\n",
-       {"bad.toml:1:1: error: the scenario has no source; expected at least one component with kind = \"source\""}},
-      {"no outcome", "[users]\nkind = \"source\"\n",
-       {"bad.toml:1:1: error: the scenario has no outcome; expected at least one component with kind = \"outcome\""}},
-      {"empty file", "",
-       {"bad.toml:1:1: error: the scenario has no source; expected at least one component with kind = \"source\"",
-        "bad.toml:1:1: error: the scenario has no outcome; expected at least one component with kind = \"outcome\""}},
+      {"misspelt target",
+       "[more]\nkind = \"source\"\nnext = \"wrld\"\n" + tail,
+       {"bad.toml:3:8: error: 'more.next.pass' refers to 'wrld', which is not a component; did you "
+        "mean 'world'?"}},
+      {"unknown target",
+       "[more]\nkind = \"source\"\nnext = \"nowhere\"\n" + tail,
+       {"bad.toml:3:8: error: 'more.next.pass' refers to 'nowhere', which is not a component; "
+        "expected one of 'more', 'users' or 'world'"}},
+      {"edge into a source",
+       "[model]\nkind = \"ai\"\nnext = \"users\"\n" + tail,
+       {"bad.toml:3:8: error: 'model.next.pass' refers to 'users', which is a source; tasks cannot "
+        "be sent to a source"}},
+      {"port the kind does not have",
+       "[model]\nkind = \"ai\"\nnext = { pass = \"world\", block = \"world\" }\n" + tail,
+       {"bad.toml:3:26: error: component 'model' (kind ai) has no port 'block'; expected pass, "
+        "refuse or defer"}},
+      {"edges out of an outcome",
+       "[end]\nkind = \"outcome\"\nnext = \"world\"\n" + tail,
+       {"bad.toml:3:1: error: component 'end' (kind outcome) has no ports; an outcome ends every "
+        "task, so remove 'next'"}},
+      {"coupling with itself",
+       "[filter]\nkind = \"safeguard\"\ncoupling = { with = \"filter\" }\n" + tail,
+       {"bad.toml:3:21: error: 'filter.coupling.with' refers to 'filter' itself; expected another "
+        "component"}},
+      {"coupling with an outcome",
+       "[filter]\nkind = \"safeguard\"\ncoupling = { with = \"world\" }\n" + tail,
+       {"bad.toml:3:21: error: 'filter.coupling.with' refers to 'world', which is an outcome and "
+        "cannot fail; expected an ai, safeguard, operators, audit or defence component"}},
+      {"coupling with nothing",
+       "[filter]\nkind = \"safeguard\"\ncoupling.beta = 0.5\n" + tail,
+       {"bad.toml:1:1: error: component 'filter' sets coupling.beta or "
+        "coupling.difficulty_correlation but no coupling.with; expected with = \"<component "
+        "id>\""}},
+      {"unknown context",
+       "[contexts.routine]\n[model]\nkind = \"ai\"\nreliability_by_context.rutine = 0.9\n" + tail,
+       {"bad.toml:4:24: error: 'model.reliability_by_context.rutine' refers to context 'rutine', "
+        "which does not exist; did you mean 'routine'?"}},
+      {"no source",
+       "[world]\nkind = \"outcome\"\n",
+       {"bad.toml:1:1: error: the scenario has no source; expected at least one component with "
+        "kind = \"source\""}},
+      {"no outcome",
+       "[users]\nkind = \"source\"\n",
+       {"bad.toml:1:1: error: the scenario has no outcome; expected at least one component with "
+        "kind = \"outcome\""}},
+      {"empty file",
+       "",
+       {"bad.toml:1:1: error: the scenario has no source; expected at least one component with "
+        "kind = \"source\"",
+        "bad.toml:1:1: error: the scenario has no outcome; expected at least one component with "
+        "kind = \"outcome\""}},
   });
 }
 
 TEST_CASE("sweep faults are reported at the value, dimension or key concerned", "[validation]") {
   const std::string model = "[model]\nkind = \"ai\"\nnext = \"world\"\n";  // lines 1-3
   check_cases({
-      {"unknown path", model + "[[sweep.dimensions]]\npath = \"model.reliabilty\"\nvalues = [0.9]\n" + tail,
-       {"bad.toml:5:8: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?"}},
-      {"path of a table", model + "[[sweep.dimensions]]\npath = \"scenario\"\nvalues = [0.9]\n" + tail,
-       {"bad.toml:5:8: error: 'scenario' is a table, not a single parameter; expected the path of one of its keys"}},
-      {"value out of range", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 1.5]\n" + tail,
+      {"unknown path",
+       model + "[[sweep.dimensions]]\npath = \"model.reliabilty\"\nvalues = [0.9]\n" + tail,
+       {"bad.toml:5:8: error: unknown key 'reliabilty' in component 'model' (kind ai); did you "
+        "mean 'reliability'?"}},
+      {"path of a table",
+       model + "[[sweep.dimensions]]\npath = \"scenario\"\nvalues = [0.9]\n" + tail,
+       {"bad.toml:5:8: error: 'scenario' is a table, not a single parameter; expected the path of "
+        "one of its keys"}},
+      {"value out of range",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 1.5]\n" + tail,
        {"bad.toml:6:16: error: 'model.reliability' must be a probability in [0, 1]; got 1.5"}},
-      {"value of the wrong type", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [true]\n" + tail,
-       {"bad.toml:6:11: error: 'model.reliability' expects a probability in [0, 1]; got a boolean"}},
-      {"edge to nowhere", model + "[[sweep.dimensions]]\npath = \"model.next.pass\"\nvalues = [\"world\", \"wrld\"]\n" + tail,
-       {"bad.toml:6:20: error: 'model.next.pass' refers to 'wrld', which is not a component; did you mean 'world'?"}},
-      {"labels that are not strings", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9]\nlabels = [1]\n" + tail,
-       {"bad.toml:7:11: error: labels of sweep dimension 'model.reliability' must be strings; got an integer"}},
-      {"the same label twice", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = [\"a\", \"a\"]\n" + tail,
-       {"bad.toml:7:16: error: label \"a\" appears twice in sweep dimension 'model.reliability'; expected distinct labels"}},
-      {"no values in the array", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = []\n" + tail,
-       {"bad.toml:6:10: error: 'values' of sweep dimension 'model.reliability' is empty; expected at least one value"}},
-      {"an array as a value", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [[0.9]]\n" + tail,
-       {"bad.toml:6:11: error: values of sweep dimension 'model.reliability' must be single values; got an array"}},
-      {"labels of another length", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = [\"low\"]\n" + tail,
-       {"bad.toml:7:10: error: sweep dimension 'model.reliability' has 1 labels for 2 values; expected one label per value"}},
-      {"no values", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\n" + tail,
-       {"bad.toml:4:1: error: sweep dimension 'model.reliability' has no 'values'; expected values = [...] for a grid design"}},
-      {"no path", model + "[[sweep.dimensions]]\nvalues = [1]\n" + tail,
-       {"bad.toml:4:1: error: [[sweep.dimensions]] has no 'path'; expected path = \"<parameter>\", such as \"model.reliability\""}},
-      {"the same path twice", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9]\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.8]\n" + tail,
-       {"bad.toml:8:8: error: sweep dimension 'model.reliability' appears twice; expected each parameter in one dimension only"}},
-      {"zip of unequal lengths", model + "[sweep]\ndesign = \"zip\"\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\n[[sweep.dimensions]]\npath = \"users.rate\"\nvalues = [1, 2, 3]\n" + tail,
-       {"bad.toml:11:10: error: a zip design needs dimensions of equal length; 'model.reliability' has 2 values but 'users.rate' has 3"}},
-      {"misspelt design", model + "[sweep]\ndesign = \"gird\"\n" + tail,
+      {"value of the wrong type",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [true]\n" + tail,
+       {"bad.toml:6:11: error: 'model.reliability' expects a probability in [0, 1]; got a "
+        "boolean"}},
+      {"edge to nowhere",
+       model +
+           "[[sweep.dimensions]]\npath = \"model.next.pass\"\nvalues = [\"world\", \"wrld\"]\n" +
+           tail,
+       {"bad.toml:6:20: error: 'model.next.pass' refers to 'wrld', which is not a component; did "
+        "you mean 'world'?"}},
+      {"labels that are not strings",
+       model +
+           "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9]\nlabels = [1]\n" +
+           tail,
+       {"bad.toml:7:11: error: labels of sweep dimension 'model.reliability' must be strings; got "
+        "an integer"}},
+      {"the same label twice",
+       model +
+           "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = "
+           "[\"a\", \"a\"]\n" +
+           tail,
+       {"bad.toml:7:16: error: label \"a\" appears twice in sweep dimension 'model.reliability'; "
+        "expected distinct labels"}},
+      {"no values in the array",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = []\n" + tail,
+       {"bad.toml:6:10: error: 'values' of sweep dimension 'model.reliability' is empty; expected "
+        "at least one value"}},
+      {"an array as a value",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [[0.9]]\n" + tail,
+       {"bad.toml:6:11: error: values of sweep dimension 'model.reliability' must be single "
+        "values; got an array"}},
+      {"labels of another length",
+       model +
+           "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = "
+           "[\"low\"]\n" +
+           tail,
+       {"bad.toml:7:10: error: sweep dimension 'model.reliability' has 1 labels for 2 values; "
+        "expected one label per value"}},
+      {"no values",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\n" + tail,
+       {"bad.toml:4:1: error: sweep dimension 'model.reliability' has no 'values'; expected values "
+        "= [...] for a grid design"}},
+      {"no path",
+       model + "[[sweep.dimensions]]\nvalues = [1]\n" + tail,
+       {"bad.toml:4:1: error: [[sweep.dimensions]] has no 'path'; expected path = \"<parameter>\", "
+        "such as \"model.reliability\""}},
+      {"the same path twice",
+       model +
+           "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = "
+           "[0.9]\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.8]\n" +
+           tail,
+       {"bad.toml:8:8: error: sweep dimension 'model.reliability' appears twice; expected each "
+        "parameter in one dimension only"}},
+      {"zip of unequal lengths",
+       model +
+           "[sweep]\ndesign = \"zip\"\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues "
+           "= [0.9, 0.99]\n[[sweep.dimensions]]\npath = \"users.rate\"\nvalues = [1, 2, 3]\n" +
+           tail,
+       {"bad.toml:11:10: error: a zip design needs dimensions of equal length; 'model.reliability' "
+        "has 2 values but 'users.rate' has 3"}},
+      {"misspelt design",
+       model + "[sweep]\ndesign = \"gird\"\n" + tail,
        {"bad.toml:5:10: error: 'sweep.design' has unknown value \"gird\"; did you mean \"grid\"?"}},
-      {"design without dimensions", model + "[sweep]\ndesign = \"grid\"\n" + tail,
-       {"bad.toml:5:10: error: 'sweep.design' is \"grid\" but there is no [[sweep.dimensions]]; expected at least one dimension"}},
-      {"unknown sweep key", model + "[sweep]\ndesing = \"grid\"\n" + tail,
+      {"design without dimensions",
+       model + "[sweep]\ndesign = \"grid\"\n" + tail,
+       {"bad.toml:5:10: error: 'sweep.design' is \"grid\" but there is no [[sweep.dimensions]]; "
+        "expected at least one dimension"}},
+      {"unknown sweep key",
+       model + "[sweep]\ndesing = \"grid\"\n" + tail,
        {"bad.toml:5:1: error: unknown key 'desing' in [sweep]; did you mean 'design'?"}},
-      {"unknown dimension key", model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalue = [0.9]\n" + tail,
-       {"bad.toml:4:1: error: sweep dimension 'model.reliability' has no 'values'; expected values = [...] for a grid design",
-        "bad.toml:6:1: error: unknown key 'value' in [[sweep.dimensions]]; did you mean 'values'?"}},
-      {"sampled design without points", model + "[sweep]\ndesign = \"latin_hypercube\"\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" + tail,
-       {"bad.toml:5:10: error: a latin_hypercube sweep needs 'points'; expected points = <integer >= 1> in [sweep]"}},
-      {"low not below high", model + "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0.9\nhigh = 0.5\n" + tail,
-       {"bad.toml:9:7: error: sweep dimension 'model.reliability' has low = 0.9 and high = 0.5; expected low < high"}},
-      {"bound out of range", model + "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0.5\nhigh = 2\n" + tail,
+      {"unknown dimension key",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalue = [0.9]\n" + tail,
+       {"bad.toml:4:1: error: sweep dimension 'model.reliability' has no 'values'; expected values "
+        "= [...] for a grid design",
+        "bad.toml:6:1: error: unknown key 'value' in [[sweep.dimensions]]; did you mean "
+        "'values'?"}},
+      {"sampled design without points",
+       model +
+           "[sweep]\ndesign = \"latin_hypercube\"\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" +
+           tail,
+       {"bad.toml:5:10: error: a latin_hypercube sweep needs 'points'; expected points = <integer "
+        ">= 1> in [sweep]"}},
+      {"low not below high",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.9\nhigh = 0.5\n" +
+           tail,
+       {"bad.toml:9:7: error: sweep dimension 'model.reliability' has low = 0.9 and high = 0.5; "
+        "expected low < high"}},
+      {"bound out of range",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\nhigh = 2\n" +
+           tail,
        {"bad.toml:10:8: error: 'model.reliability' must be a probability in [0, 1]; got 2"}},
-      {"log scale from zero", model + "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0\nhigh = 0.5\nlog = true\n" + tail,
-       {"bad.toml:9:7: error: sweep dimension 'model.reliability' is on a log scale with low = 0; expected low > 0"}},
-      {"sampling an edge", model + "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = \"model.next.pass\"\nlow = 0\nhigh = 1\n" + tail,
-       {"bad.toml:8:8: error: sweep dimension 'model.next.pass' cannot be sampled by a sobol design; expected a numeric parameter"}},
-      {"sampled dimension without high", model + "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0.5\n" + tail,
-       {"bad.toml:7:1: error: sweep dimension 'model.reliability' needs 'low' and 'high' for a sobol design"}},
-      {"baseline of a sampled design", model + "[sweep]\ndesign = \"sobol\"\npoints = 8\nbaseline = [0.7]\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" + tail,
-       {"bad.toml:7:12: error: 'sweep.baseline' needs a grid or zip design; a sobol design has no named points"}},
-      {"baseline across zip points", model + "[sweep]\ndesign = \"zip\"\nbaseline = [0.9, 2]\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\n[[sweep.dimensions]]\npath = \"users.rate\"\nvalues = [1, 2]\n" + tail,
-       {"bad.toml:6:12: error: 'sweep.baseline' matches no single point of the zip design; expected the values (or labels) that one point takes in every dimension"}},
-      {"baseline of another length", model + "[sweep]\nbaseline = [0.9, 1]\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\n" + tail,
-       {"bad.toml:5:12: error: 'sweep.baseline' has 2 values for 1 dimensions; expected one value (or label) per dimension"}},
-      {"baseline matching no point", model + "[sweep]\nbaseline = [\"bare\"]\n[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = [\"low\", \"high\"]\n" + tail,
-       {"bad.toml:5:13: error: 'sweep.baseline' value \"bare\" is not a value or label of dimension 'model.reliability'; expected one of 0.9, 0.99, \"low\" or \"high\""}},
-      {"zero points", model + "[sweep]\ndesign = \"sobol\"\npoints = 0\n[[sweep.dimensions]]\npath = \"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" + tail,
+      {"log scale from zero",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0\nhigh = 0.5\nlog = true\n" +
+           tail,
+       {"bad.toml:9:7: error: sweep dimension 'model.reliability' is on a log scale with low = 0; "
+        "expected low > 0"}},
+      {"sampling an edge",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.next.pass\"\nlow = 0\nhigh = 1\n" +
+           tail,
+       {"bad.toml:8:8: error: sweep dimension 'model.next.pass' cannot be sampled by a sobol "
+        "design; expected a numeric parameter"}},
+      {"sampled dimension without high",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\n" +
+           tail,
+       {"bad.toml:7:1: error: sweep dimension 'model.reliability' needs 'low' and 'high' for a "
+        "sobol design"}},
+      {"baseline of a sampled design",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 8\nbaseline = [0.7]\n[[sweep.dimensions]]\npath "
+           "= \"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" +
+           tail,
+       {"bad.toml:7:12: error: 'sweep.baseline' needs a grid or zip design; a sobol design has no "
+        "named points"}},
+      {"baseline across zip points",
+       model +
+           "[sweep]\ndesign = \"zip\"\nbaseline = [0.9, 2]\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nvalues = [0.9, 0.99]\n[[sweep.dimensions]]\npath = "
+           "\"users.rate\"\nvalues = [1, 2]\n" +
+           tail,
+       {"bad.toml:6:12: error: 'sweep.baseline' matches no single point of the zip design; "
+        "expected the values (or labels) that one point takes in every dimension"}},
+      {"baseline of another length",
+       model +
+           "[sweep]\nbaseline = [0.9, 1]\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nvalues = [0.9, 0.99]\n" +
+           tail,
+       {"bad.toml:5:12: error: 'sweep.baseline' has 2 values for 1 dimensions; expected one value "
+        "(or label) per dimension"}},
+      {"baseline matching no point",
+       model +
+           "[sweep]\nbaseline = [\"bare\"]\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = [\"low\", \"high\"]\n" +
+           tail,
+       {"bad.toml:5:13: error: 'sweep.baseline' value \"bare\" is not a value or label of "
+        "dimension 'model.reliability'; expected one of 0.9, 0.99, \"low\" or \"high\""}},
+      {"zero points",
+       model +
+           "[sweep]\ndesign = \"sobol\"\npoints = 0\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" +
+           tail,
        {"bad.toml:6:10: error: 'sweep.points' must be an integer >= 1; got 0"}},
-      {"empty metric", model + "[sweep.precision]\nmetric = \"\"\nrelative_error = 0.1\n" + tail,
-       {"bad.toml:5:10: error: 'sweep.precision.metric' is empty; expected a metric name such as \"harm_rate\""}},
-      {"zero relative error", model + "[sweep.precision]\nmetric = \"harm_rate\"\nrelative_error = 0\n" + tail,
+      {"empty metric",
+       model + "[sweep.precision]\nmetric = \"\"\nrelative_error = 0.1\n" + tail,
+       {"bad.toml:5:10: error: 'sweep.precision.metric' is empty; expected a metric name such as "
+        "\"harm_rate\""}},
+      {"zero relative error",
+       model + "[sweep.precision]\nmetric = \"harm_rate\"\nrelative_error = 0\n" + tail,
        {"bad.toml:6:18: error: 'sweep.precision.relative_error' must be a number > 0; got 0"}},
-      {"no relative error", model + "[sweep.precision]\nmetric = \"harm_rate\"\n" + tail,
-       {"bad.toml:4:1: error: [sweep.precision] has no 'relative_error'; expected relative_error = 0.05 or another number > 0"}},
-      {"no metric", model + "[sweep.precision]\nrelative_error = 0.1\n" + tail,
-       {"bad.toml:4:1: error: [sweep.precision] has no 'metric'; expected metric = \"harm_rate\" or another metric name"}},
-      {"min above max", model + "[sweep.precision]\nmetric = \"harm_rate\"\nrelative_error = 0.1\nmin_replications = 500\nmax_replications = 200\n" + tail,
-       {"bad.toml:8:20: error: 'sweep.precision.min_replications' (500) is greater than 'sweep.precision.max_replications' (200); expected min_replications <= max_replications"}},
+      {"no relative error",
+       model + "[sweep.precision]\nmetric = \"harm_rate\"\n" + tail,
+       {"bad.toml:4:1: error: [sweep.precision] has no 'relative_error'; expected relative_error = "
+        "0.05 or another number > 0"}},
+      {"no metric",
+       model + "[sweep.precision]\nrelative_error = 0.1\n" + tail,
+       {"bad.toml:4:1: error: [sweep.precision] has no 'metric'; expected metric = \"harm_rate\" "
+        "or another metric name"}},
+      {"min above max",
+       model +
+           "[sweep.precision]\nmetric = \"harm_rate\"\nrelative_error = 0.1\nmin_replications = "
+           "500\nmax_replications = 200\n" +
+           tail,
+       {"bad.toml:8:20: error: 'sweep.precision.min_replications' (500) is greater than "
+        "'sweep.precision.max_replications' (200); expected min_replications <= max_replications"}},
   });
 }
 
 TEST_CASE("unused sweep settings are warnings, and the scenario still loads", "[validation]") {
-  const std::string text = "[sweep]\npoints = 8\n[[sweep.dimensions]]\npath = \"users.rate\"\nvalues = [1, 2]\nlow = 1\n" + tail;
+  const std::string text =
+      "[sweep]\npoints = 8\n[[sweep.dimensions]]\npath = \"users.rate\"\nvalues = [1, 2]\nlow = "
+      "1\n" +
+      tail;
   const auto result = load_string(text, "warn.toml");
   REQUIRE(result.ok());
   std::vector<std::string> messages;
   for (const auto& d : result.diagnostics) messages.push_back(format(d));
-  CHECK(messages == std::vector<std::string>{
-      "warn.toml:2:10: warning: 'sweep.points' is only used by latin_hypercube and sobol designs; ignored by a grid design",
-      "warn.toml:6:7: warning: 'low', 'high' and 'log' are only used by latin_hypercube and sobol designs; ignored by a grid design"});
+  CHECK(messages ==
+        std::vector<std::string>{"warn.toml:2:10: warning: 'sweep.points' is only used by "
+                                 "latin_hypercube and sobol designs; ignored by a grid design",
+                                 "warn.toml:6:7: warning: 'low', 'high' and 'log' are only used by "
+                                 "latin_hypercube and sobol designs; ignored by a grid design"});
 }
 
 TEST_CASE("a file with several faults reports all of them, in file order", "[validation]") {
@@ -351,18 +593,27 @@ path = "model.reliability"
 low = 0.9
 high = 0.5
 )toml";
-  CHECK(diagnostics_of(text, {{"model.reliability", 2.0}}) == std::vector<std::string>{
-      "bad.toml:1:1: error: 'seed' is outside any table; expected it inside [scenario]",
-      "bad.toml:3:11: error: 'scenario.horizon' must be a duration > 0; got \"0h\"",
-      "bad.toml:4:16: error: 'scenario.replications' must be an integer >= 1; got 1.5",
-      "bad.toml:8:8: error: 'users.rate' expects a rate such as \"12/h\", \"2/y\" or a number per hour; got a boolean",
-      "bad.toml:9:8: error: 'users.next.pass' refers to 'modle', which is not a component; did you mean 'model'?",
-      "bad.toml:13:1: error: unknown key 'reliabilty' in component 'model' (kind ai); did you mean 'reliability'?",
-      "bad.toml:14:15: error: 'model.reliability' must be a probability in [0, 1]; got 1.5",
-      "bad.toml:15:26: error: component 'model' (kind ai) has no port 'block'; expected pass, refuse or defer",
-      "bad.toml:18:8: error: 'filter.kind' has unknown value \"safegard\"; did you mean \"safeguard\"?",
-      "bad.toml:28:7: error: sweep dimension 'model.reliability' has low = 0.9 and high = 0.5; expected low < high",
-      "<command line>:1:19: error: 'model.reliability' must be a probability in [0, 1]; got 2",
-      "<command line>:1:1: warning: --set 'model.reliability' has no effect: the sweep sets it at every point "
-      "(bad.toml:26:1); change the sweep's values instead"});
+  CHECK(
+      diagnostics_of(text, {{"model.reliability", 2.0}}) ==
+      std::vector<std::string>{
+          "bad.toml:1:1: error: 'seed' is outside any table; expected it inside [scenario]",
+          "bad.toml:3:11: error: 'scenario.horizon' must be a duration > 0; got \"0h\"",
+          "bad.toml:4:16: error: 'scenario.replications' must be an integer >= 1; got 1.5",
+          "bad.toml:8:8: error: 'users.rate' expects a rate such as \"12/h\", \"2/y\" or a number "
+          "per hour; got a boolean",
+          "bad.toml:9:8: error: 'users.next.pass' refers to 'modle', which is not a component; did "
+          "you mean 'model'?",
+          "bad.toml:13:1: error: unknown key 'reliabilty' in component 'model' (kind ai); did you "
+          "mean 'reliability'?",
+          "bad.toml:14:15: error: 'model.reliability' must be a probability in [0, 1]; got 1.5",
+          "bad.toml:15:26: error: component 'model' (kind ai) has no port 'block'; expected pass, "
+          "refuse or defer",
+          "bad.toml:18:8: error: 'filter.kind' has unknown value \"safegard\"; did you mean "
+          "\"safeguard\"?",
+          "bad.toml:28:7: error: sweep dimension 'model.reliability' has low = 0.9 and high = 0.5; "
+          "expected low < high",
+          "<command line>:1:19: error: 'model.reliability' must be a probability in [0, 1]; got 2",
+          "<command line>:1:1: warning: --set 'model.reliability' has no effect: the sweep sets it "
+          "at every point "
+          "(bad.toml:26:1); change the sweep's values instead"});
 }

@@ -2,6 +2,8 @@
 // every expected figure exists as a valid PNG and PDF with a caption, and a second run
 // of the script (in one process instead of several) gives byte-identical files.
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdlib>
@@ -11,7 +13,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -49,7 +50,8 @@ struct Expected {
   std::vector<std::string> figures;
 };
 const std::map<std::string, Expected> required = {
-    {"reliability-is-not-safety", {2, {"flagship", "mechanisms", "frontier", "harm_over_time", "time_to_first_harm"}}},
+    {"reliability-is-not-safety",
+     {2, {"flagship", "mechanisms", "frontier", "harm_over_time", "time_to_first_harm"}}},
     {"misuse", {2, {"frontier", "mechanisms"}}},
     {"common-cause", {2, {"coupling"}}},
     {"operators", {2, {"harm_by_parameter", "mechanisms", "harm_over_time"}}},
@@ -60,16 +62,18 @@ const std::map<std::string, Expected> required = {
 
 }  // namespace
 
-TEST_CASE("figures: the output of every shipped scenario gives every figure reproducibly", "[figures]") {
-  const fs::path work = fs::temp_directory_path() / ("stsim-figures-test-" + std::to_string(::getpid()));
+TEST_CASE("figures: the output of every shipped scenario gives every figure reproducibly",
+          "[figures]") {
+  const fs::path work =
+      fs::temp_directory_path() / ("stsim-figures-test-" + std::to_string(::getpid()));
   fs::remove_all(work);
   fs::create_directories(work / "results");
   const std::string source = STSIM_SOURCE_DIR;
 
   for (const auto& [name, expected] : required) {
     // Small versions: few replications of every point.
-    const std::string command = std::string(STSIM_BINARY) + " run " + source + "/scenarios/" + name +
-                                ".toml -o " + (work / "results" / (name + ".h5")).string() +
+    const std::string command = std::string(STSIM_BINARY) + " run " + source + "/scenarios/" +
+                                name + ".toml -o " + (work / "results" / (name + ".h5")).string() +
                                 " --reps " + std::to_string(expected.replications) +
                                 " --seed 9 --progress none";
     REQUIRE(run(command, work / "log.txt") == 0);

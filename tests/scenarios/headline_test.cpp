@@ -17,8 +17,9 @@ TEST_CASE("reliability-is-not-safety: layered at 0.7 beats bare at 0.999 and rev
   const ScenarioRun run("reliability-is-not-safety", 20, 101);
   const auto layered_07 = run.metric(
       run.point({{"model.next.pass", "layered"}, {"model.reliability", 0.7}}), MetricId::harm_rate);
-  const auto bare_0999 = run.metric(
-      run.point({{"model.next.pass", "bare model"}, {"model.reliability", 0.999}}), MetricId::harm_rate);
+  const auto bare_0999 =
+      run.metric(run.point({{"model.next.pass", "bare model"}, {"model.reliability", 0.999}}),
+                 MetricId::harm_rate);
   INFO("layered at 0.7: " << describe(layered_07) << "; bare at 0.999: " << describe(bare_0999));
   CHECK(layered_07.ci_high < bare_0999.ci_low);
 
@@ -29,35 +30,42 @@ TEST_CASE("reliability-is-not-safety: layered at 0.7 beats bare at 0.999 and rev
                       MetricId::harm_rate);
   };
   INFO("at 0.99: bare " << describe(at_099("bare model")) << ", review "
-                        << describe(at_099("human review")) << ", layered " << describe(at_099("layered")));
+                        << describe(at_099("human review")) << ", layered "
+                        << describe(at_099("layered")));
   CHECK(at_099("human review").ci_high < at_099("bare model").ci_low);
   CHECK(at_099("layered").ci_high < at_099("human review").ci_low);
 
   // Review flattens: the share of the model's error rate that becomes harm rises with
   // reliability, as reviewers come to trust the model and stop checking.
   const auto share = [&](double reliability, bool high) {
-    const auto p = run.point({{"model.next.pass", "human review"}, {"model.reliability", reliability}});
+    const auto p =
+        run.point({{"model.next.pass", "human review"}, {"model.reliability", reliability}});
     const auto& harm = run.metric(p, MetricId::harm_rate);
     return (high ? harm.ci_high : harm.ci_low) / run.metric(p, MetricId::model_error_rate).mean;
   };
-  INFO("review harm / model error at 0.7: <= " << share(0.7, true) << "; at 0.999: >= " << share(0.999, false));
+  INFO("review harm / model error at 0.7: <= " << share(0.7, true)
+                                               << "; at 0.999: >= " << share(0.999, false));
   CHECK(share(0.999, false) > 2.0 * share(0.7, true));
 
   // Reliability is not sufficient: the bare model at 0.9999 still harms (misuse).
-  const auto bare_09999 = run.metric(
-      run.point({{"model.next.pass", "bare model"}, {"model.reliability", 0.9999}}), MetricId::harm_rate);
-  const auto bare_correct = run.metric(
-      run.point({{"model.next.pass", "bare model"}, {"model.reliability", 0.9999}}),
-      MetricId::harm_with_correct_output_rate);
-  INFO("bare at 0.9999: " << describe(bare_09999) << ", with correct output " << describe(bare_correct));
+  const auto bare_09999 =
+      run.metric(run.point({{"model.next.pass", "bare model"}, {"model.reliability", 0.9999}}),
+                 MetricId::harm_rate);
+  const auto bare_correct =
+      run.metric(run.point({{"model.next.pass", "bare model"}, {"model.reliability", 0.9999}}),
+                 MetricId::harm_with_correct_output_rate);
+  INFO("bare at 0.9999: " << describe(bare_09999) << ", with correct output "
+                          << describe(bare_correct));
   CHECK(bare_correct.ci_low > 0.0);
   CHECK(bare_09999.ci_low > 1.0 - 0.9999);
 }
 
-TEST_CASE("misuse: a perfectly reliable model harms and a downstream defence beats refusal", "[scenarios]") {
+TEST_CASE("misuse: a perfectly reliable model harms and a downstream defence beats refusal",
+          "[scenarios]") {
   const ScenarioRun run("misuse", 6, 202);
-  const auto open = run.point({{"endpoint_defence.detect_misuse", "no defence"},
-                               {"assistant.refusal_threshold", std::numeric_limits<double>::infinity()}});
+  const auto open =
+      run.point({{"endpoint_defence.detect_misuse", "no defence"},
+                 {"assistant.refusal_threshold", std::numeric_limits<double>::infinity()}});
   const auto& harm_open = run.metric(open, MetricId::harm_rate);
   INFO("no refusal, no defence: " << describe(harm_open));
   CHECK(run.metric(open, MetricId::model_error_rate).count == 0);
@@ -65,16 +73,18 @@ TEST_CASE("misuse: a perfectly reliable model harms and a downstream defence bea
 
   // Refusing at threshold 0 (half of all benign requests) against a defence that stops
   // 90% of attacks and refuses no one.
-  const auto strict = run.point({{"endpoint_defence.detect_misuse", "no defence"},
-                                 {"assistant.refusal_threshold", 0.0}});
-  const auto defended = run.point({{"endpoint_defence.detect_misuse", "defence stops 90%"},
-                                   {"assistant.refusal_threshold", std::numeric_limits<double>::infinity()}});
+  const auto strict = run.point(
+      {{"endpoint_defence.detect_misuse", "no defence"}, {"assistant.refusal_threshold", 0.0}});
+  const auto defended =
+      run.point({{"endpoint_defence.detect_misuse", "defence stops 90%"},
+                 {"assistant.refusal_threshold", std::numeric_limits<double>::infinity()}});
   const auto& harm_strict = run.metric(strict, MetricId::harm_rate);
   const auto& harm_defended = run.metric(defended, MetricId::harm_rate);
   const auto& lost_strict = run.metric(strict, MetricId::benign_lost_share);
   const auto& lost_defended = run.metric(defended, MetricId::benign_lost_share);
   INFO("refusal at 0: harm " << describe(harm_strict) << ", benign lost " << describe(lost_strict));
-  INFO("defence 90%: harm " << describe(harm_defended) << ", benign lost " << describe(lost_defended));
+  INFO("defence 90%: harm " << describe(harm_defended) << ", benign lost "
+                            << describe(lost_defended));
   CHECK(harm_defended.ci_high < harm_strict.ci_low);
   CHECK(lost_defended.ci_high < 0.01);
   CHECK(lost_strict.ci_low > 0.4);
@@ -94,7 +104,8 @@ TEST_CASE("common-cause: a coupled monitor gives far less protection than the in
   INFO("independent: " << describe(harm_independent) << " vs product " << product(independent));
   INFO("coupled 0.3: " << describe(harm_coupled) << " vs product " << product(coupled));
   // Independent: the product holds, within 4 standard errors.
-  CHECK(std::abs(harm_independent.mean - product(independent)) < 4.0 * harm_independent.standard_error);
+  CHECK(std::abs(harm_independent.mean - product(independent)) <
+        4.0 * harm_independent.standard_error);
   CHECK(harm_independent.count > 0);
   // Coupled at 0.3: more than ten times the product promised.
   CHECK(harm_coupled.ci_low > 10.0 * product(coupled));
@@ -111,13 +122,15 @@ TEST_CASE("operators: harm rises with load and with alarm false-alarm rate", "[s
   const char* light = "40% of capacity";
   const char* over = "160%";
   const char* busy = "80%";
-  INFO("40% load: " << describe(harm(0.01, light)) << "; 160% load: " << describe(harm(0.01, over)));
+  INFO("40% load: " << describe(harm(0.01, light))
+                    << "; 160% load: " << describe(harm(0.01, over)));
   CHECK(harm(0.01, over).ci_low > harm(0.01, light).ci_high);
   INFO("false alarms 1%: " << describe(harm(0.01, busy)) << "; 30%: " << describe(harm(0.3, busy)));
   CHECK(harm(0.3, busy).ci_low > harm(0.01, busy).ci_high);
 }
 
-TEST_CASE("latent-failures-and-drift: drift raises harm and untested safeguards stay failed", "[scenarios]") {
+TEST_CASE("latent-failures-and-drift: drift raises harm and untested safeguards stay failed",
+          "[scenarios]") {
   const ScenarioRun run("latent-failures-and-drift", 20, 505);
   const auto point = [&](const char* drift, const char* testing) {
     return run.point({{"pharmacist.drift.enabled", drift}, {"dose_check.test_interval", testing}});
@@ -137,11 +150,14 @@ TEST_CASE("latent-failures-and-drift: drift raises harm and untested safeguards 
 TEST_CASE("red-line: most deployments go a year without harm although harm is certain to come",
           "[scenarios]") {
   const ScenarioRun run("red-line", 60, 606);
-  const auto at = [&](double reliability) { return run.point({{"agent.reliability", reliability}}); };
+  const auto at = [&](double reliability) {
+    return run.point({{"agent.reliability", reliability}});
+  };
   const auto& crossed_095 = run.metric(at(0.95), MetricId::first_harm_probability);
   const auto& crossed_0999 = run.metric(at(0.999), MetricId::first_harm_probability);
   const auto& rate_0999 = run.metric(at(0.999), MetricId::harm_rate);
-  INFO("P(harm within a year) at 0.95: " << describe(crossed_095) << "; at 0.999: " << describe(crossed_0999));
+  INFO("P(harm within a year) at 0.95: " << describe(crossed_095)
+                                         << "; at 0.999: " << describe(crossed_0999));
   INFO("harm rate at 0.999: " << describe(rate_0999));
   CHECK(crossed_095.ci_low > 0.9);
   CHECK(crossed_0999.ci_high < 0.5);
@@ -161,7 +177,8 @@ TEST_CASE("marginal-risk: the AI adds risk at 0.9 and removes it at 0.99 against
   };
   const auto& worse = run.paired(ai(0.9), MetricId::harm_rate);
   const auto& better = run.paired(ai(0.99), MetricId::harm_rate);
-  INFO("AI at 0.9 minus humans: " << describe(worse) << "; AI at 0.99 minus humans: " << describe(better));
+  INFO("AI at 0.9 minus humans: " << describe(worse)
+                                  << "; AI at 0.99 minus humans: " << describe(better));
   CHECK(worse.ci_low > 0.0);
   CHECK(better.ci_high < 0.0);
 }

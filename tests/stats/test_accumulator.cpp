@@ -19,7 +19,8 @@ std::vector<double> observations(std::size_t n) {
   std::uint64_t state = 12345;
   for (std::size_t i = 0; i < n; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    xs.push_back(1e6 + static_cast<double>(state >> 11) * 0x1.0p-53 * 1e3 - 0.1 * static_cast<double>(i % 7));
+    xs.push_back(1e6 + static_cast<double>(state >> 11) * 0x1.0p-53 * 1e3 -
+                 0.1 * static_cast<double>(i % 7));
   }
   return xs;
 }

@@ -122,7 +122,8 @@ TEST_CASE("clustered intervals are the exact intervals of the effective sample",
   // The ends that are exact stay exact.
   CHECK(st::clopper_pearson_clustered(0, 400, 4.0).low == 0.0);
   CHECK(st::clopper_pearson_clustered(400, 400, 4.0).high == 1.0);
-  CHECK(st::garwood_clustered(0, 400.0, 4.0).high == Approx(st::garwood(0, 100.0).high).epsilon(1e-12));
+  CHECK(st::garwood_clustered(0, 400.0, 4.0).high ==
+        Approx(st::garwood(0, 100.0).high).epsilon(1e-12));
 }
 
 TEST_CASE("Student t intervals use the tabulated quantiles", "[stats]") {

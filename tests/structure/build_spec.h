@@ -14,13 +14,20 @@ namespace stsim::structure::testing {
 
 inline model::Parameters parameters_of(model::Kind kind) {
   switch (kind) {
-    case model::Kind::source: return model::SourceSpec{};
-    case model::Kind::ai: return model::AiSpec{};
-    case model::Kind::safeguard: return model::SafeguardSpec{};
-    case model::Kind::operators: return model::OperatorSpec{};
-    case model::Kind::audit: return model::AuditSpec{};
-    case model::Kind::defence: return model::DefenceSpec{};
-    case model::Kind::outcome: return model::OutcomeSpec{};
+    case model::Kind::source:
+      return model::SourceSpec{};
+    case model::Kind::ai:
+      return model::AiSpec{};
+    case model::Kind::safeguard:
+      return model::SafeguardSpec{};
+    case model::Kind::operators:
+      return model::OperatorSpec{};
+    case model::Kind::audit:
+      return model::AuditSpec{};
+    case model::Kind::defence:
+      return model::DefenceSpec{};
+    case model::Kind::outcome:
+      return model::OutcomeSpec{};
   }
   return model::OutcomeSpec{};
 }
@@ -49,7 +56,8 @@ class SpecBuilder {
     spec_.components.back().parameters = model::OutcomeSpec{acted};
     return *this;
   }
-  SpecBuilder& alarm_only(const std::string& id, std::vector<std::pair<model::Port, std::string>> next) {
+  SpecBuilder& alarm_only(const std::string& id,
+                          std::vector<std::pair<model::Port, std::string>> next) {
     add(id, model::Kind::safeguard, std::move(next));
     std::get<model::SafeguardSpec>(spec_.components.back().parameters).blocks = false;
     return *this;

@@ -1,6 +1,7 @@
+#include "sim/structure/check.h"
+
 #include <catch2/catch.hpp>
 
-#include "sim/structure/check.h"
 #include "tests/structure/build_spec.h"
 
 using stsim::model::Kind;
@@ -28,9 +29,11 @@ std::vector<std::string> show_all(const std::vector<Diagnostic>& diagnostics) {
 TEST_CASE("a well-formed structure has no graph faults", "[check]") {
   SpecBuilder b;
   b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
+      .add("model", Kind::ai,
+           {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
       .add("filter", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "review"}})
-      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "refused"}, {Port::overflow, "refused"}})
+      .add("review", Kind::operators,
+           {{Port::pass, "world"}, {Port::block, "refused"}, {Port::overflow, "refused"}})
       .outcome("world", true)
       .outcome("refused", false);
   CHECK(check(b.spec()).empty());
@@ -38,21 +41,24 @@ TEST_CASE("a well-formed structure has no graph faults", "[check]") {
 
 TEST_CASE("a loop is an error at its first edge, printed as a path", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})      // line 1
-      .add("model", Kind::ai, {{Port::pass, "filter"}})      // line 11, pass edge at 12:5
+  b.add("users", Kind::source, {{Port::pass, "model"}})  // line 1
+      .add("model", Kind::ai, {{Port::pass, "filter"}})  // line 11, pass edge at 12:5
       .add("filter", Kind::safeguard, {{Port::pass, "model"}, {Port::block, "world"}})  // line 21
-      .outcome("world", true);                               // line 31
-  CHECK(show_all(check(b.spec())) ==
-        std::vector<std::string>{"12:5: error: tasks can loop forever: model -> filter -> model; "
-                                 "every path must end at an outcome (redirect an edge of the loop)"});
+      .outcome("world", true);                                                          // line 31
+  CHECK(
+      show_all(check(b.spec())) ==
+      std::vector<std::string>{"12:5: error: tasks can loop forever: model -> filter -> model; "
+                               "every path must end at an outcome (redirect an edge of the loop)"});
 }
 
 TEST_CASE("a loop through a non-pass port names the port; a self-loop is a loop", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})                          // line 1
-      .add("model", Kind::ai, {{Port::pass, "review"}})                          // line 11
-      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "model"}, {Port::overflow, "queue"}})
-      .add("queue", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "queue"}})  // line 31, block at 33:5
+  b.add("users", Kind::source, {{Port::pass, "model"}})  // line 1
+      .add("model", Kind::ai, {{Port::pass, "review"}})  // line 11
+      .add("review", Kind::operators,
+           {{Port::pass, "world"}, {Port::block, "model"}, {Port::overflow, "queue"}})
+      .add("queue", Kind::safeguard,
+           {{Port::pass, "world"}, {Port::block, "queue"}})  // line 31, block at 33:5
       .outcome("world", true);
   CHECK(show_all(check(b.spec())) ==
         std::vector<std::string>{
@@ -62,7 +68,8 @@ TEST_CASE("a loop through a non-pass port names the port; a self-loop is a loop"
             "every path must end at an outcome (redirect an edge of the loop)"});
 }
 
-TEST_CASE("one loop is reported once and as a shortest cycle through its first component", "[check]") {
+TEST_CASE("one loop is reported once and as a shortest cycle through its first component",
+          "[check]") {
   // a -> b -> c -> a and b -> a: one strongly connected set, reported once, at a's edge.
   SpecBuilder b;
   b.add("users", Kind::source, {{Port::pass, "a"}})
@@ -73,7 +80,8 @@ TEST_CASE("one loop is reported once and as a shortest cycle through its first c
   const auto found = check(b.spec());
   REQUIRE(found.size() == 1);
   CHECK(found[0].message ==
-        "tasks can loop forever: a -> b -[block]-> a; every path must end at an outcome (redirect an edge of the loop)");
+        "tasks can loop forever: a -> b -[block]-> a; every path must end at an outcome (redirect "
+        "an edge of the loop)");
   CHECK(found[0].where.line == 12);
 }
 
@@ -84,8 +92,9 @@ TEST_CASE("a source with no path to any outcome is an error at its table", "[che
       .add("other", Kind::source, {{Port::pass, "world"}})
       .outcome("world", true);
   CHECK(show_all(check(b.spec())) ==
-        std::vector<std::string>{"1:1: error: source 'users' has no path to an outcome; every task must end at a "
-                                 "component of kind \"outcome\""});
+        std::vector<std::string>{
+            "1:1: error: source 'users' has no path to an outcome; every task must end at a "
+            "component of kind \"outcome\""});
 }
 
 TEST_CASE("a source whose tasks are all stopped is an error", "[check]") {
@@ -94,39 +103,45 @@ TEST_CASE("a source whose tasks are all stopped is an error", "[check]") {
       .add("model", Kind::ai, {{Port::pass, "refused"}})
       .outcome("refused", false);
   CHECK(show_all(check(b.spec())) ==
-        std::vector<std::string>{"1:1: error: source 'users' has no path to an outcome whose outputs are acted on; "
-                                 "expected a path to an outcome with acted = true"});
+        std::vector<std::string>{
+            "1:1: error: source 'users' has no path to an outcome whose outputs are acted on; "
+            "expected a path to an outcome with acted = true"});
 }
 
 TEST_CASE("components no task can reach are warnings, in file order with the errors", "[check]") {
   SpecBuilder b;
-  b.add("spare", Kind::safeguard, {{Port::pass, "world"}})   // line 1: unreachable
-      .add("users", Kind::source, {{Port::pass, "model"}})   // line 11: no path
+  b.add("spare", Kind::safeguard, {{Port::pass, "world"}})  // line 1: unreachable
+      .add("users", Kind::source, {{Port::pass, "model"}})  // line 11: no path
       .add("model", Kind::ai)
-      .outcome("world", true)                                // line 31: reached only from spare
-      .add("ok", Kind::source, {{Port::pass, "sink"}})       // line 41: reaches a stopped outcome only
+      .outcome("world", true)                           // line 31: reached only from spare
+      .add("ok", Kind::source, {{Port::pass, "sink"}})  // line 41: reaches a stopped outcome only
       .outcome("sink", false);
   CHECK(show_all(check(b.spec())) ==
-        std::vector<std::string>{
-            "1:1: warning: component 'spare' cannot be reached by any task; no edge on a path from a source leads to it",
-            "11:1: error: source 'users' has no path to an outcome; every task must end at a component of kind "
-            "\"outcome\"",
-            "31:1: warning: component 'world' cannot be reached by any task; no edge on a path from a source leads to "
-            "it",
-            "41:1: error: source 'ok' has no path to an outcome whose outputs are acted on; expected a path to an "
-            "outcome with acted = true"});
+        std::vector<std::string>{"1:1: warning: component 'spare' cannot be reached by any task; "
+                                 "no edge on a path from a source leads to it",
+                                 "11:1: error: source 'users' has no path to an outcome; every "
+                                 "task must end at a component of kind "
+                                 "\"outcome\"",
+                                 "31:1: warning: component 'world' cannot be reached by any task; "
+                                 "no edge on a path from a source leads to "
+                                 "it",
+                                 "41:1: error: source 'ok' has no path to an outcome whose outputs "
+                                 "are acted on; expected a path to an "
+                                 "outcome with acted = true"});
 }
 
 TEST_CASE("edges on ports a kind does not use are not part of the structure", "[check]") {
   // An outcome has no ports: its `pass` entry cannot create a loop.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "world"}}).add("world", Kind::outcome, {{Port::pass, "users"}});
+  b.add("users", Kind::source, {{Port::pass, "world"}})
+      .add("world", Kind::outcome, {{Port::pass, "users"}});
   CHECK(check(b.spec()).empty());
 }
 
 namespace {
 
-stsim::scenario::SweepDimension edge_dimension(const std::string& path, std::vector<std::string> targets,
+stsim::scenario::SweepDimension edge_dimension(const std::string& path,
+                                               std::vector<std::string> targets,
                                                std::uint32_t line) {
   stsim::scenario::SweepDimension dimension;
   dimension.path = path;
@@ -137,7 +152,8 @@ stsim::scenario::SweepDimension edge_dimension(const std::string& path, std::vec
 
 }  // namespace
 
-TEST_CASE("a sweep that switches edges: components reached in some design are not unreachable", "[check][sweep]") {
+TEST_CASE("a sweep that switches edges: components reached in some design are not unreachable",
+          "[check][sweep]") {
   SpecBuilder b;
   b.add("users", Kind::source, {{Port::pass, "model"}})
       .add("model", Kind::ai, {{Port::pass, "world"}})
@@ -151,11 +167,13 @@ TEST_CASE("a sweep that switches edges: components reached in some design are no
   sweep.dimensions.push_back(edge_dimension("model.next.pass", {"world", "review", "filter"}, 100));
   CHECK(show_all(check(b.spec())).size() == 4);  // review, filter, spare, stopped
   CHECK(show_all(check(b.spec(), sweep)) ==
-        std::vector<std::string>{"41:1: warning: component 'spare' cannot be reached by any task; no edge on a path "
-                                 "from a source leads to it"});
+        std::vector<std::string>{
+            "41:1: warning: component 'spare' cannot be reached by any task; no edge on a path "
+            "from a source leads to it"});
 }
 
-TEST_CASE("every design of a grid is checked; a zip checks only its lockstep designs", "[check][sweep]") {
+TEST_CASE("every design of a grid is checked; a zip checks only its lockstep designs",
+          "[check][sweep]") {
   SpecBuilder b;
   b.add("users", Kind::source, {{Port::pass, "model"}})
       .add("model", Kind::ai, {{Port::pass, "a"}})
@@ -171,9 +189,10 @@ TEST_CASE("every design of a grid is checked; a zip checks only its lockstep des
 
   sweep.design = stsim::scenario::SweepDesign::grid;  // also (a, model): a loop
   CHECK(show_all(check(b.spec(), sweep)) ==
-        std::vector<std::string>{"100:1: error: in the sweep design with model.next.pass = a, a.next.pass = model: "
-                                 "tasks can loop forever: model -> a -> model; every path must end at an outcome "
-                                 "(redirect an edge of the loop)"});
+        std::vector<std::string>{
+            "100:1: error: in the sweep design with model.next.pass = a, a.next.pass = model: "
+            "tasks can loop forever: model -> a -> model; every path must end at an outcome "
+            "(redirect an edge of the loop)"});
 }
 
 TEST_CASE("an error of the scenario as written is not repeated for each design", "[check][sweep]") {
@@ -189,6 +208,7 @@ TEST_CASE("an error of the scenario as written is not repeated for each design",
   sweep.dimensions.push_back(edge_dimension("model.next", {"world", "other"}, 100));
   sweep.dimensions.push_back(edge_dimension("model.reliability", {}, 101));  // not an edge: ignored
   CHECK(show_all(check(b.spec(), sweep)) ==
-        std::vector<std::string>{"21:1: error: source 'idle' has no path to an outcome; every task must end at a "
-                                 "component of kind \"outcome\""});
+        std::vector<std::string>{
+            "21:1: error: source 'idle' has no path to an outcome; every task must end at a "
+            "component of kind \"outcome\""});
 }

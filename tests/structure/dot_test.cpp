@@ -1,8 +1,9 @@
-#include <catch2/catch.hpp>
+#include "sim/structure/dot.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,7 +12,6 @@
 #include <sstream>
 #include <string>
 
-#include "sim/structure/dot.h"
 #include "tests/structure/build_spec.h"
 
 using stsim::model::Kind;
@@ -25,10 +25,12 @@ namespace {
 stsim::model::ScenarioSpec every_kind() {
   SpecBuilder b("layered \"demo\"");
   b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
+      .add("model", Kind::ai,
+           {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
       .add("filter", Kind::safeguard, {{Port::pass, "monitor"}, {Port::block, "refused"}})
       .alarm_only("monitor", {{Port::pass, "review"}, {Port::block, "refused"}})
-      .add("review", Kind::operators, {{Port::pass, "audit"}, {Port::block, "refused"}, {Port::overflow, "dropped"}})
+      .add("review", Kind::operators,
+           {{Port::pass, "audit"}, {Port::block, "refused"}, {Port::overflow, "dropped"}})
       .add("audit", Kind::audit, {{Port::pass, "defence"}, {Port::block, "refused"}})
       .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "refused"}})
       .outcome("world", true)
@@ -60,7 +62,8 @@ int run(const std::string& command) {
 }  // namespace
 
 TEST_CASE("every kind has its own shape and fill; acted and stopped outcomes differ", "[dot]") {
-  const Kind kinds[] = {Kind::source, Kind::ai, Kind::safeguard, Kind::operators, Kind::audit, Kind::defence};
+  const Kind kinds[] = {Kind::source,    Kind::ai,    Kind::safeguard,
+                        Kind::operators, Kind::audit, Kind::defence};
   std::vector<std::string> shapes, fills;
   for (const Kind kind : kinds) {
     shapes.emplace_back(node_style(kind, false).shape);
@@ -99,9 +102,12 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
       const std::string second = line.substr(arrow + 6, line.find('"', arrow + 6) - arrow - 6);
       const std::string port = attribute(line, "label");
       edges.push_back(first + " " + port + " " + second);
-      CHECK(attribute(line, "style") == (port == "pass" ? "" : port == "block (unused)" ? "dotted" : "dashed"));
+      CHECK(attribute(line, "style") == (port == "pass"             ? ""
+                                         : port == "block (unused)" ? "dotted"
+                                                                    : "dashed"));
     } else {
-      for (const char* name : {"label", "shape", "style", "fillcolor"}) nodes[first][name] = attribute(line, name);
+      for (const char* name : {"label", "shape", "style", "fillcolor"})
+        nodes[first][name] = attribute(line, name);
     }
   }
   REQUIRE(nodes.size() == spec.components.size());
@@ -109,24 +115,31 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
     INFO(component.id);
     REQUIRE(nodes.count(component.id) == 1);
     auto& attributes = nodes[component.id];
-    const bool acted = component.kind == Kind::outcome && std::get<stsim::model::OutcomeSpec>(component.parameters).acted;
+    const bool acted = component.kind == Kind::outcome &&
+                       std::get<stsim::model::OutcomeSpec>(component.parameters).acted;
     CHECK(attributes["shape"] == node_style(component.kind, acted).shape);
     CHECK(attributes["fillcolor"] == node_style(component.kind, acted).fill);
-    CHECK(attributes["style"] == (component.kind == Kind::outcome && !acted ? "filled,dashed" : "filled"));
+    CHECK(attributes["style"] ==
+          (component.kind == Kind::outcome && !acted ? "filled,dashed" : "filled"));
   }
   CHECK(nodes["world"]["label"] == "world\\n(acted)");
   CHECK(nodes["refused"]["label"] == "refused\\n(stopped)");
   CHECK(nodes["monitor"]["label"] == "monitor\\n(safeguard, alarm only)");
   CHECK(nodes["model"]["label"] == "model\\n(ai)");
   const std::vector<std::string> expected_edges{
-      "users pass model",      "model pass filter",  "model refuse refused", "model defer review",
-      "filter pass monitor",   "filter block refused", "monitor pass review", "monitor block (unused) refused", "review pass audit",
-      "review block refused",  "review overflow dropped", "audit pass defence", "audit block refused",
-      "defence pass world",    "defence block refused"};
+      "users pass model",        "model pass filter",
+      "model refuse refused",    "model defer review",
+      "filter pass monitor",     "filter block refused",
+      "monitor pass review",     "monitor block (unused) refused",
+      "review pass audit",       "review block refused",
+      "review overflow dropped", "audit pass defence",
+      "audit block refused",     "defence pass world",
+      "defence block refused"};
   CHECK(edges == expected_edges);
   CHECK(to_dot(spec) == dot);  // deterministic
   const std::string titled = to_dot(spec, "model.next.pass=world");
-  CHECK(titled.find("  graph [label=\"layered \\\"demo\\\"\\nmodel.next.pass=world\", labelloc=\"t\"") !=
+  CHECK(titled.find(
+            "  graph [label=\"layered \\\"demo\\\"\\nmodel.next.pass=world\", labelloc=\"t\"") !=
         std::string::npos);
 }
 
@@ -134,7 +147,8 @@ TEST_CASE("Graphviz parses the DOT as a digraph with every node and edge", "[dot
   INFO("Graphviz (dot, gc) must be installed: bash .ci/setup");
   REQUIRE(run("command -v dot >/dev/null 2>&1 && command -v gc >/dev/null 2>&1") == 0);
   const auto spec = every_kind();
-  const auto dir = std::filesystem::temp_directory_path() / ("stsim_dot_test_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("stsim_dot_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto in = dir / "g.dot", out = dir / "g.txt";
   std::ofstream(in) << to_dot(spec);

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,14 +16,16 @@ using stsim::structure::testing::SpecBuilder;
 
 namespace {
 
-std::vector<std::string> described_paths(const stsim::model::ScenarioSpec& spec, std::size_t limit = 100000) {
+std::vector<std::string> described_paths(const stsim::model::ScenarioSpec& spec,
+                                         std::size_t limit = 100000) {
   std::vector<std::string> out;
   for (const auto& path : enumerate_paths(spec, limit).paths) out.push_back(describe(spec, path));
   return out;
 }
 
 // Each minimal cut set as "{a, b}", smallest first.
-std::vector<std::string> cut_sets(const stsim::model::ScenarioSpec& spec, const CutSetAnalysis& analysis) {
+std::vector<std::string> cut_sets(const stsim::model::ScenarioSpec& spec,
+                                  const CutSetAnalysis& analysis) {
   std::vector<std::string> out;
   for (const auto& cut : analysis.minimal) {
     std::string text = "{";
@@ -43,9 +44,11 @@ std::vector<std::string> cut_sets(const stsim::model::ScenarioSpec& spec, const 
 TEST_CASE("paths from every source to every outcome, with their ports", "[paths]") {
   SpecBuilder b;
   b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::refuse, "stopped"}, {Port::defer, "review"}})
+      .add("model", Kind::ai,
+           {{Port::pass, "filter"}, {Port::refuse, "stopped"}, {Port::defer, "review"}})
       .add("filter", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "stopped"}})
-      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "stopped"}, {Port::overflow, "dropped"}})
+      .add("review", Kind::operators,
+           {{Port::pass, "world"}, {Port::block, "stopped"}, {Port::overflow, "dropped"}})
       .add("staff", Kind::source, {{Port::pass, "review"}})
       .outcome("world", true)
       .outcome("stopped", false)
@@ -93,7 +96,8 @@ TEST_CASE("cut sets of a series chain: every layer must fail", "[cutsets]") {
   b.add("users", Kind::source, {{Port::pass, "model"}})
       .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::refuse, "stopped"}})
       .add("filter", Kind::safeguard, {{Port::pass, "review"}, {Port::block, "stopped"}})
-      .add("review", Kind::operators, {{Port::pass, "audit"}, {Port::block, "stopped"}, {Port::overflow, "stopped"}})
+      .add("review", Kind::operators,
+           {{Port::pass, "audit"}, {Port::block, "stopped"}, {Port::overflow, "stopped"}})
       .add("audit", Kind::audit, {{Port::pass, "world"}, {Port::block, "stopped"}})
       .outcome("world", true)
       .outcome("stopped", false);
@@ -101,7 +105,8 @@ TEST_CASE("cut sets of a series chain: every layer must fail", "[cutsets]") {
   REQUIRE(analyses.size() == 1);
   CHECK(analyses[0].origin == 1);
   CHECK(cut_sets(b.spec(), analyses[0]) == std::vector<std::string>{"{filter, review, audit}"});
-  CHECK(describe(b.spec(), analyses[0].minimal[0].witness) == "model -> filter -> review -> audit -> world");
+  CHECK(describe(b.spec(), analyses[0].minimal[0].witness) ==
+        "model -> filter -> review -> audit -> world");
 }
 
 TEST_CASE("cut sets of parallel branches: one layer each", "[cutsets]") {
@@ -118,14 +123,16 @@ TEST_CASE("cut sets of parallel branches: one layer each", "[cutsets]") {
   CHECK(describe(b.spec(), analyses[0].minimal[1].witness) == "model -[defer]-> review -> world");
 }
 
-TEST_CASE("cut sets with a defer path to operators and a defence shared by two paths", "[cutsets]") {
+TEST_CASE("cut sets with a defer path to operators and a defence shared by two paths",
+          "[cutsets]") {
   // filter escalates what it flags to review; the model defers to review; both reach
   // the shared defence. A review overflow bypasses the defence.
   SpecBuilder b;
   b.add("users", Kind::source, {{Port::pass, "model"}})
       .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::defer, "review"}})
       .add("filter", Kind::safeguard, {{Port::pass, "defence"}, {Port::block, "review"}})
-      .add("review", Kind::operators, {{Port::pass, "defence"}, {Port::block, "stopped"}, {Port::overflow, "world"}})
+      .add("review", Kind::operators,
+           {{Port::pass, "defence"}, {Port::block, "stopped"}, {Port::overflow, "world"}})
       .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "stopped"}})
       .outcome("world", true)
       .outcome("stopped", false);
@@ -133,21 +140,25 @@ TEST_CASE("cut sets with a defer path to operators and a defence shared by two p
   REQUIRE(analyses.size() == 1);
   // Hazard paths and their failure sets: filter, defence | review (via filter's block),
   // defence | review (overflow) | review, defence (deferred) | review (deferred, overflow).
-  CHECK(cut_sets(b.spec(), analyses[0]) == std::vector<std::string>{"{review}", "{filter, defence}"});
-  CHECK(describe(b.spec(), analyses[0].minimal[0].witness) == "model -> filter -[block]-> review -[overflow]-> world");
+  CHECK(cut_sets(b.spec(), analyses[0]) ==
+        std::vector<std::string>{"{review}", "{filter, defence}"});
+  CHECK(describe(b.spec(), analyses[0].minimal[0].witness) ==
+        "model -> filter -[block]-> review -[overflow]-> world");
 
   SECTION("without the bypass, the shared defence is in every cut set") {
     SpecBuilder c;
     c.add("users", Kind::source, {{Port::pass, "model"}})
         .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::defer, "review"}})
         .add("filter", Kind::safeguard, {{Port::pass, "defence"}, {Port::block, "review"}})
-        .add("review", Kind::operators, {{Port::pass, "defence"}, {Port::block, "stopped"}, {Port::overflow, "defence"}})
+        .add("review", Kind::operators,
+             {{Port::pass, "defence"}, {Port::block, "stopped"}, {Port::overflow, "defence"}})
         .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "stopped"}})
         .outcome("world", true)
         .outcome("stopped", false);
     const auto shared = minimal_cut_sets(c.spec());
     REQUIRE(shared.size() == 1);
-    CHECK(cut_sets(c.spec(), shared[0]) == std::vector<std::string>{"{filter, defence}", "{review, defence}"});
+    CHECK(cut_sets(c.spec(), shared[0]) ==
+          std::vector<std::string>{"{filter, defence}", "{review, defence}"});
   }
 }
 
@@ -192,7 +203,8 @@ class Mix {
 // With the layers in `failed` failed and every other layer working, can a hazard from
 // `origin` reach an acted outcome? Working layers leave by block only, failed ones by
 // their other ports.
-bool reaches_harm(const stsim::model::ScenarioSpec& spec, std::size_t origin, const std::vector<bool>& failed) {
+bool reaches_harm(const stsim::model::ScenarioSpec& spec, std::size_t origin,
+                  const std::vector<bool>& failed) {
   std::vector<bool> seen(spec.components.size(), false);
   std::vector<std::size_t> stack{origin};
   seen[origin] = true;
@@ -230,7 +242,8 @@ bool reaches_harm(const stsim::model::ScenarioSpec& spec, std::size_t origin, co
 
 }  // namespace
 
-TEST_CASE("cut sets agree with brute force over every failure combination on random structures", "[cutsets]") {
+TEST_CASE("cut sets agree with brute force over every failure combination on random structures",
+          "[cutsets]") {
   Mix mix(20261125);
   const Kind middle[] = {Kind::safeguard, Kind::operators, Kind::audit, Kind::defence, Kind::ai};
   for (int trial = 0; trial < 300; ++trial) {
@@ -239,14 +252,16 @@ TEST_CASE("cut sets agree with brute force over every failure combination on ran
     const std::size_t inner = 1 + mix.below(6);
     SpecBuilder b;
     std::vector<std::string> ids{"model"};
-    for (std::size_t i = 1; i <= inner; ++i) ids.push_back(std::string(1, 'c').append(std::to_string(i)));
+    for (std::size_t i = 1; i <= inner; ++i)
+      ids.push_back(std::string(1, 'c').append(std::to_string(i)));
     ids.insert(ids.end(), {"harm1", "harm2", "stop"});
     for (std::size_t i = 0; i <= inner; ++i) {
       const Kind kind = i == 0 ? Kind::ai : middle[mix.below(5)];
       std::vector<std::pair<Port, std::string>> next;
       const auto ports = stsim::model::ports_of(kind);
       for (std::size_t p = 0; p < stsim::model::port_count; ++p) {
-        if (ports[p] && mix.below(4) != 0) next.emplace_back(static_cast<Port>(p), ids[i + 1 + mix.below(ids.size() - i - 1)]);
+        if (ports[p] && mix.below(4) != 0)
+          next.emplace_back(static_cast<Port>(p), ids[i + 1 + mix.below(ids.size() - i - 1)]);
       }
       if (kind == Kind::safeguard && mix.below(3) == 0) {
         b.alarm_only(ids[i], next);
@@ -277,7 +292,8 @@ TEST_CASE("cut sets agree with brute force over every failure combination on ran
     std::vector<std::vector<std::size_t>> minimal;
     for (const auto& cut : cuts) {
       const bool has_smaller = std::any_of(cuts.begin(), cuts.end(), [&](const auto& other) {
-        return other.size() < cut.size() && std::includes(cut.begin(), cut.end(), other.begin(), other.end());
+        return other.size() < cut.size() &&
+               std::includes(cut.begin(), cut.end(), other.begin(), other.end());
       });
       if (!has_smaller) minimal.push_back(cut);
     }
@@ -299,7 +315,8 @@ TEST_CASE("path and cut set walks are bounded even where no walk arrives", "[pat
   // 60 safeguards, each passing to the next and blocking to the one after: about 1e12
   // walks, all ending at the last safeguard, a dead end with no outcome.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}}).add("model", Kind::ai, {{Port::pass, "g0"}});
+  b.add("users", Kind::source, {{Port::pass, "model"}})
+      .add("model", Kind::ai, {{Port::pass, "g0"}});
   for (int i = 0; i < 60; ++i) {
     const std::string next = std::string(1, 'g').append(std::to_string(i + 1));
     const std::string after = std::string(1, 'g').append(std::to_string(i + 2));

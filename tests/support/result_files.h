@@ -3,7 +3,6 @@
 // which are the one thing allowed to differ between runs of the same seed.
 
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <string>
 #include <vector>
@@ -13,7 +12,8 @@
 namespace stsim::test {
 
 // Every dataset under `group`, by absolute path, in name order.
-inline void collect_datasets(const output::ResultFile& file, const std::string& group, std::vector<std::string>& out) {
+inline void collect_datasets(const output::ResultFile& file, const std::string& group,
+                             std::vector<std::string>& out) {
   for (const auto& child : file.children(group)) {
     const auto path = (group == "/" ? "/" : group + "/") + child;
     try {

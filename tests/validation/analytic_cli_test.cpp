@@ -1,11 +1,10 @@
 // `stsim analytic` end to end: exact values beside simulated ones, and a refusal with
 // the reason for a scenario outside the analytic subset.
 
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <string>
 
@@ -23,7 +22,8 @@ Output run(const std::string& arguments) {
   REQUIRE(pipe != nullptr);
   std::array<char, 4096> buffer{};
   std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.text.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    out.text.append(buffer.data(), n);
   const int status = pclose(pipe);
   out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return out;
@@ -44,12 +44,14 @@ TEST_CASE("stsim analytic prints each exact value beside the simulated one", "[v
                            Catch::Contains("operators 'review'"));
 }
 
-TEST_CASE("stsim analytic refuses a scenario outside the subset with the reason", "[validation][cli]") {
-  const auto out = run("analytic " + scenario("review-mmc.toml") + " --set review.vigilance_floor=0.5");
+TEST_CASE("stsim analytic refuses a scenario outside the subset with the reason",
+          "[validation][cli]") {
+  const auto out =
+      run("analytic " + scenario("review-mmc.toml") + " --set review.vigilance_floor=0.5");
   INFO(out.text);
   CHECK(out.status == 2);
-  CHECK_THAT(out.text, Catch::Contains("outside the analytic subset") && Catch::Contains("'review'") &&
-                           Catch::Contains("vigilance_floor"));
+  CHECK_THAT(out.text, Catch::Contains("outside the analytic subset") &&
+                           Catch::Contains("'review'") && Catch::Contains("vigilance_floor"));
   const auto overloaded = run("analytic " + scenario("review-mmc.toml") + " --set users.rate=25");
   INFO(overloaded.text);
   CHECK(overloaded.status == 2);
@@ -60,6 +62,7 @@ TEST_CASE("stsim analytic: a latent-failure scenario reports the PFD avg", "[val
   const auto out = run("analytic " + scenario("latent-1oo1.toml") + " --reps 20 --threads 2");
   INFO(out.text);
   CHECK(out.status == 0);
-  CHECK_THAT(out.text, Catch::Contains("safeguard 'interlock': PFD avg") && Catch::Contains("harm_rate") &&
+  CHECK_THAT(out.text, Catch::Contains("safeguard 'interlock': PFD avg") &&
+                           Catch::Contains("harm_rate") &&
                            Catch::Contains("latent_failures_per_replication"));
 }

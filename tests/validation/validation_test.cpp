@@ -18,9 +18,8 @@
 // With STSIM_VALIDATION_REPORT set to a directory, each case writes <name>.json there;
 // analysis-scripts/validation_report.py turns them into docs/validation.md.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -39,10 +38,10 @@ namespace {
 using namespace stsim;
 
 struct Case {
-  const char* file;      // under tests/validation/scenarios/
-  const char* system;    // what is simulated
-  const char* formula;   // the exact answer
-  const char* source;    // where the formula comes from
+  const char* file;     // under tests/validation/scenarios/
+  const char* system;   // what is simulated
+  const char* formula;  // the exact answer
+  const char* source;   // where the formula comes from
   std::vector<const char*> metrics;
 };
 
@@ -76,7 +75,8 @@ class Estimate {
 };
 
 // One replication's contribution, as docs/output.md defines each metric.
-void observe(const std::string& name, const model::ReplicationMetrics& m, double horizon, Estimate& e) {
+void observe(const std::string& name, const model::ReplicationMetrics& m, double horizon,
+             Estimate& e) {
   const auto tasks = static_cast<double>(m.tasks);
   auto d = [](std::uint64_t x) { return static_cast<double>(x); };
   if (name == "harm_rate") return e.add_ratio(d(m.harms), tasks);
@@ -84,17 +84,20 @@ void observe(const std::string& name, const model::ReplicationMetrics& m, double
   if (name == "hazardous_output_rate") return e.add_ratio(d(m.hazardous_outputs), tasks);
   if (name == "near_miss_rate")
     return e.add_ratio(d(m.terminal[static_cast<std::size_t>(model::Terminal::near_miss)]), tasks);
-  if (name == "harm_with_correct_output_rate") return e.add_ratio(d(m.harms_with_correct_output), tasks);
+  if (name == "harm_with_correct_output_rate")
+    return e.add_ratio(d(m.harms_with_correct_output), tasks);
   if (name == "model_error_no_harm_rate") return e.add_ratio(d(m.model_errors_no_harm), tasks);
   if (name == "false_alarm_rate") return e.add_ratio(d(m.false_alarms), tasks);
   if (name == "refused_benign_share") return e.add_ratio(d(m.refused_benign), d(m.benign_tasks));
-  if (name == "refused_malicious_share") return e.add_ratio(d(m.refused_malicious), d(m.malicious_tasks));
+  if (name == "refused_malicious_share")
+    return e.add_ratio(d(m.refused_malicious), d(m.malicious_tasks));
   if (name == "benign_lost_share") return e.add_ratio(d(m.benign_lost), d(m.benign_tasks));
   if (name == "harms_per_hour") return e.add_ratio(d(m.harms), horizon);
   if (name == "first_harm_probability") return e.add_ratio(m.first_harm_observed ? 1.0 : 0.0, 1.0);
   if (name == "time_to_first_harm")
     return e.add_value(m.first_harm_observed ? std::min(m.time_to_first_harm, horizon) : horizon);
-  if (name == "harm_severity_per_task") return e.add_value(m.tasks > 0 ? m.harm_severity / tasks : 0.0);
+  if (name == "harm_severity_per_task")
+    return e.add_value(m.tasks > 0 ? m.harm_severity / tasks : 0.0);
   if (name == "tasks_per_replication") return e.add_value(tasks);
   if (name == "latent_failures_per_replication") return e.add_value(d(m.latent_failures));
   double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0;
@@ -129,21 +132,24 @@ scenario::Scenario load(const char* file, const std::vector<scenario::Assignment
   return std::move(*loaded.scenario);
 }
 
-std::vector<MetricResult> simulate(const model::ScenarioSpec& spec, const std::vector<const char*>& metrics,
+std::vector<MetricResult> simulate(const model::ScenarioSpec& spec,
+                                   const std::vector<const char*>& metrics,
                                    const analytic::Analysis& exact) {
   std::vector<Estimate> estimates(metrics.size());
   model::Simulation simulation(spec);
   model::ReplicationMetrics m;
   for (std::uint32_t r = 0; r < spec.replications; ++r) {
     simulation.run(spec.seed, 0, r, m);
-    for (std::size_t k = 0; k < metrics.size(); ++k) observe(metrics[k], m, spec.horizon, estimates[k]);
+    for (std::size_t k = 0; k < metrics.size(); ++k)
+      observe(metrics[k], m, spec.horizon, estimates[k]);
   }
   std::vector<MetricResult> out;
   for (std::size_t k = 0; k < metrics.size(); ++k) {
     const auto* e = exact.find(metrics[k]);
     INFO("metric " << metrics[k]);
     REQUIRE(e != nullptr);
-    out.push_back({metrics[k], e->value, estimates[k].value(), estimates[k].standard_error(), e->steady_state});
+    out.push_back({metrics[k], e->value, estimates[k].value(), estimates[k].standard_error(),
+                   e->steady_state});
   }
   return out;
 }
@@ -159,15 +165,17 @@ std::string json_string(const std::string& s) {
 
 const std::vector<Case>& cases();
 
-void report(const Case& c, const model::ScenarioSpec& spec, const std::vector<MetricResult>& results) {
+void report(const Case& c, const model::ScenarioSpec& spec,
+            const std::vector<MetricResult>& results) {
   const char* dir = std::getenv("STSIM_VALIDATION_REPORT");
   if (dir == nullptr) return;
   std::ofstream out(std::string(dir) + "/" + spec.name + ".json");
   out.precision(17);
-  out << "{\"index\": " << (&c - cases().data()) << ", \"name\": " << json_string(spec.name) << ", \"file\": " << json_string(c.file)
-      << ", \"system\": " << json_string(c.system) << ", \"formula\": " << json_string(c.formula)
-      << ", \"source\": " << json_string(c.source) << ", \"replications\": " << spec.replications
-      << ", \"seed\": " << spec.seed << ", \"horizon_hours\": " << spec.horizon << ", \"metrics\": [";
+  out << "{\"index\": " << (&c - cases().data()) << ", \"name\": " << json_string(spec.name)
+      << ", \"file\": " << json_string(c.file) << ", \"system\": " << json_string(c.system)
+      << ", \"formula\": " << json_string(c.formula) << ", \"source\": " << json_string(c.source)
+      << ", \"replications\": " << spec.replications << ", \"seed\": " << spec.seed
+      << ", \"horizon_hours\": " << spec.horizon << ", \"metrics\": [";
   for (std::size_t k = 0; k < results.size(); ++k) {
     const auto& r = results[k];
     out << (k ? ", " : "") << "{\"name\": " << json_string(r.name) << ", \"exact\": " << r.exact
@@ -184,8 +192,8 @@ void validate(const Case& c) {
   const auto exact = analytic::analyse(spec);
   const auto results = simulate(spec, c.metrics, exact);
   for (const auto& r : results) {
-    INFO(spec.name << ": " << r.name << " exact " << r.exact << ", simulated " << r.estimate << " +- "
-                   << r.standard_error << " (" << spec.replications << " replications)");
+    INFO(spec.name << ": " << r.name << " exact " << r.exact << ", simulated " << r.estimate
+                   << " +- " << r.standard_error << " (" << spec.replications << " replications)");
     REQUIRE(r.exact > 0.0);
     // Power: a 5% bias is at least 6 SE.
     CHECK(6.0 * r.standard_error < 0.05 * r.exact);
@@ -201,10 +209,12 @@ void validate(const Case& c) {
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       {"independent-layers.toml",
-       "model (reliability 0.8, all errors unsafe commissions) -> filter (detects 50%, 5% false alarms) "
+       "model (reliability 0.8, all errors unsafe commissions) -> filter (detects 50%, 5% false "
+       "alarms) "
        "-> monitor (detects 60%, 2% false alarms) -> acted outcome",
        "harm = (1 - r) q1 q2 = 0.2 x 0.5 x 0.4; false alarms per task = r (f1 + (1 - f1) f2)",
-       "series system of independent barriers: fault tree AND gate (NUREG-0492, Fault Tree Handbook, 1981, ch. VII)",
+       "series system of independent barriers: fault tree AND gate (NUREG-0492, Fault Tree "
+       "Handbook, 1981, ch. VII)",
        {"harm_rate", "near_miss_rate", "false_alarm_rate"}},
       {"beta-factor-pair.toml",
        "as independent-layers, but the monitor misses with the filter with probability beta = 0.3",
@@ -212,83 +222,106 @@ const std::vector<Case>& cases() {
        "beta-factor model (NUREG/CR-5485, 1998, 5.2; IEC 61508-6:2010 annex D)",
        {"harm_rate", "model_error_no_harm_rate"}},
       {"mgl-three-layers.toml",
-       "model (r = 0.8) -> three safeguards (detect 0.5, 0.6, 0.5), the second sharing the first's miss "
+       "model (r = 0.8) -> three safeguards (detect 0.5, 0.6, 0.5), the second sharing the first's "
+       "miss "
        "with beta = 0.3, the third the second's with gamma = 0.4",
        "harm = (1 - r) q1 (beta + (1 - beta) q2) (gamma + (1 - gamma) q3) = 0.2 x 0.5 x 0.58 x 0.7",
-       "multiple Greek letter model, conditional form (NUREG/CR-5485, 1998, 5.3; Fleming & Kalinowski 1983)",
+       "multiple Greek letter model, conditional form (NUREG/CR-5485, 1998, 5.3; Fleming & "
+       "Kalinowski 1983)",
        {"harm_rate"}},
       {"monitor-shares-model-cause.toml",
-       "model (r = 0.9) -> monitor (detects 90%) that fails with the model with probability beta = 0.5",
+       "model (r = 0.9) -> monitor (detects 90%) that fails with the model with probability beta = "
+       "0.5",
        "harm = (1 - r) (beta + (1 - beta) (1 - d)) = 0.1 x 0.55",
        "beta-factor model (NUREG/CR-5485, 1998, 5.2)",
        {"harm_rate", "harms_per_hour"}},
       {"difficulty-correlation.toml",
-       "model (r = 0.8: errs iff difficulty u > 0.8) -> monitor (detect 0.9) that judges by the same u with "
+       "model (r = 0.8: errs iff difficulty u > 0.8) -> monitor (detect 0.9) that judges by the "
+       "same u with "
        "probability rho = 0.6 (flags iff u <= 0.9)",
-       "harm = (1 - r) [rho (1 - (d - r) / (1 - r)) + (1 - rho)(1 - d)] = 0.2 x (0.6 x 0.5 + 0.4 x 0.1)",
-       "latent-difficulty correlation of versions (Eckhardt & Lee, IEEE TSE 11(12), 1985; Littlewood & Miller 1989)",
+       "harm = (1 - r) [rho (1 - (d - r) / (1 - r)) + (1 - rho)(1 - d)] = 0.2 x (0.6 x 0.5 + 0.4 x "
+       "0.1)",
+       "latent-difficulty correlation of versions (Eckhardt & Lee, IEEE TSE 11(12), 1985; "
+       "Littlewood & Miller 1989)",
        {"harm_rate"}},
       {"refusal-and-misuse.toml",
-       "20% malicious requests, observable score N(0,1) benign / N(1.5,1) malicious; the model refuses above "
+       "20% malicious requests, observable score N(0,1) benign / N(1.5,1) malicious; the model "
+       "refuses above "
        "1.0; reliability 0.95; a defence stops 50% of misuse",
-       "P(refuse | benign) = 1 - Phi(1); P(refuse | malicious) = 1 - Phi(-0.5); harm with a correct output = "
+       "P(refuse | benign) = 1 - Phi(1); P(refuse | malicious) = 1 - Phi(-0.5); harm with a "
+       "correct output = "
        "m Phi(-0.5) r (1 - 0.5)",
        "signal detection theory (Green & Swets, Signal Detection Theory and Psychophysics, 1966)",
-       {"refused_benign_share", "refused_malicious_share", "harm_with_correct_output_rate", "harm_rate"}},
+       {"refused_benign_share", "refused_malicious_share", "harm_with_correct_output_rate",
+        "harm_rate"}},
       {"deferral.toml",
-       "two contexts (70% routine, not hazardous, r = 0.9; 30% clinical, severity 2, r = 0.7), 80% of errors "
+       "two contexts (70% routine, not hazardous, r = 0.9; 30% clinical, severity 2, r = 0.7), 80% "
+       "of errors "
        "unsafe; deferral when confidence (N(2,1) correct, N(0,1) wrong) < 0.5",
        "harm = 0.3 x 0.3 x 0.8 x (1 - Phi(0.5)); severity per task = 2 harm (1 - e^(-lambda H)); "
        "deferred benign lost = sum_c w_c [r_c Phi(-1.5) + (1 - r_c) Phi(0.5)]",
        "signal detection theory (Green & Swets 1966); event tree over contexts",
        {"harm_rate", "harm_severity_per_task", "benign_lost_share", "model_error_rate"}},
       {"latent-1oo1.toml",
-       "every output unsafe; one interlock, perfect when up, fails silently at 0.005/h, proof test every 100 h, "
+       "every output unsafe; one interlock, perfect when up, fails silently at 0.005/h, proof test "
+       "every 100 h, "
        "repair 10 h",
-       "harm per demand = PFD avg from the chain up -> down (rate lambda) -> repair (at each test) -> up (after R), "
+       "harm per demand = PFD avg from the chain up -> down (rate lambda) -> repair (at each test) "
+       "-> up (after R), "
        "integrated with matrix exponentials over the horizon; long-run limit (1oo1) = "
        "[p (T - (1 - e^-lambda(T-R))/lambda) + (1 - p)(T - (1 - e^-lambda T)/lambda)] / T, "
        "p = (1 - e^-lambda T) / (1 + e^-lambda(T-R) - e^-lambda T)",
-       "IEC 61508-6:2010 annex B.3.2.2 (1oo1, PFD avg ~ lambda (T/2 + MRT)); Markov approach IEC 61508-6 B.5.2, "
+       "IEC 61508-6:2010 annex B.3.2.2 (1oo1, PFD avg ~ lambda (T/2 + MRT)); Markov approach IEC "
+       "61508-6 B.5.2, "
        "ISO/TR 12489:2013",
        {"harm_rate", "latent_failures_per_replication"}},
       {"latent-redundant-ccf.toml",
-       "every output unsafe; two interlocks in series, each perfect when up, failing silently at 0.005/h; b shares "
-       "a's causes with beta = 0.2 (common-cause latent events at beta lambda, and per demand); tests every "
+       "every output unsafe; two interlocks in series, each perfect when up, failing silently at "
+       "0.005/h; b shares "
+       "a's causes with beta = 0.2 (common-cause latent events at beta lambda, and per demand); "
+       "tests every "
        "100 h (a) and 150 h (b, repair 5 h)",
-       "harm per demand = time average of P(a down, b down) + beta P(a down, b up) from the 9-state chain "
+       "harm per demand = time average of P(a down, b down) + beta P(a down, b up) from the "
+       "9-state chain "
        "(a, b each up / down / under repair), tests and repairs applied at their instants",
        "IEC 61508-6:2010 annex D (beta factor) and B.5.2 (Markov); NUREG/CR-5485 5.2",
        {"harm_rate", "latent_failures_per_replication"}},
       {"review-mmc.toml",
-       "every output reviewed by 2 operators, exponential reviews of mean 6 min, 15 tasks/h (a = 1.5 Erlangs); "
+       "every output reviewed by 2 operators, exponential reviews of mean 6 min, 15 tasks/h (a = "
+       "1.5 Erlangs); "
        "they catch 80% of errors and wrongly reject 5% of good outputs",
        "Erlang C: C(2, 1.5) = 0.642857; Wq = C / (c mu - lambda) = 0.128571 h; utilisation a / c; "
        "harm = (1 - r)(1 - d)",
-       "Erlang C (Kleinrock, Queueing Systems vol. 1, 1975, 3.5; Gross & Harris, Fundamentals of Queueing "
+       "Erlang C (Kleinrock, Queueing Systems vol. 1, 1975, 3.5; Gross & Harris, Fundamentals of "
+       "Queueing "
        "Theory, 2.3)",
        {"operator_mean_wait", "operator_utilisation", "harm_rate", "benign_lost_share"}},
       {"review-overflow.toml",
-       "one reviewer, exponential reviews of mean 6 min, 8 tasks/h, room for 2 waiting tasks; overflow is lost",
+       "one reviewer, exponential reviews of mean 6 min, 8 tasks/h, room for 2 waiting tasks; "
+       "overflow is lost",
        "M/M/1/K with K = 3, rho = 0.8: P(overflow) = (1 - rho) rho^K / (1 - rho^(K+1)); "
        "Wq = Lq / (lambda (1 - p_K))",
        "M/M/c/K (Gross & Harris, Fundamentals of Queueing Theory, 2.5)",
        {"benign_lost_share", "operator_mean_wait", "operator_utilisation"}},
       {"review-md1.toml",
        "one reviewer with fixed 7.5 min reviews, 6 tasks/h (rho = 0.75)",
-       "Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)) = rho S / (2 (1 - rho)) for fixed S",
+       "Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)) = rho S / (2 (1 - rho)) for fixed "
+       "S",
        "M/G/1 (Kleinrock, Queueing Systems vol. 1, 1975, 5.6; Gross & Harris 5.1)",
        {"operator_mean_wait", "operator_utilisation"}},
       {"audit-sampling.toml",
-       "model (r = 0.9, half of the errors unsafe commissions, half omissions) -> audit sampling 30% of tasks "
+       "model (r = 0.9, half of the errors unsafe commissions, half omissions) -> audit sampling "
+       "30% of tasks "
        "and catching 80% of the hazards it samples",
        "harm = (1 - r) c (1 - s d) = 0.1 x 0.5 x 0.76; model errors without harm = (1 - r) - harm",
-       "event tree of independent barriers (NUREG-0492, Fault Tree Handbook, 1981); acceptance sampling "
+       "event tree of independent barriers (NUREG-0492, Fault Tree Handbook, 1981); acceptance "
+       "sampling "
        "(Montgomery, Introduction to Statistical Quality Control, ch. 15)",
        {"harm_rate", "model_error_no_harm_rate", "hazardous_output_rate"}},
       {"first-harm.toml",
        "0.5 tasks/h for 100 h; harms per task 0.04 x 0.5 (a Poisson harm process of rate 0.01/h)",
-       "P(harm within H) = 1 - e^(-mu H); E[min(T1, H)] = (1 - e^(-mu H)) / mu; E[tasks] = lambda H",
+       "P(harm within H) = 1 - e^(-mu H); E[min(T1, H)] = (1 - e^(-mu H)) / mu; E[tasks] = lambda "
+       "H",
        "thinning of a Poisson process (Ross, Stochastic Processes, 2nd ed., 1996, 2.3)",
        {"first_harm_probability", "time_to_first_harm", "tasks_per_replication"}},
   };
@@ -319,7 +352,9 @@ TEST_CASE("MGL three layers", "[validation]") { validate(find_case("mgl-three-la
 TEST_CASE("monitor shares the model's cause", "[validation]") {
   validate(find_case("monitor-shares-model-cause.toml"));
 }
-TEST_CASE("difficulty correlation", "[validation]") { validate(find_case("difficulty-correlation.toml")); }
+TEST_CASE("difficulty correlation", "[validation]") {
+  validate(find_case("difficulty-correlation.toml"));
+}
 TEST_CASE("refusal and misuse", "[validation]") { validate(find_case("refusal-and-misuse.toml")); }
 TEST_CASE("deferral", "[validation]") { validate(find_case("deferral.toml")); }
 TEST_CASE("latent 1oo1", "[validation]") { validate(find_case("latent-1oo1.toml")); }
@@ -343,7 +378,8 @@ TEST_CASE("validation catches a model biased by 5%", "[validation]") {
   REQUIRE(own.find("harm_rate")->value / exact == Approx(1.05).epsilon(1e-12));
   const auto results = simulate(biased.spec, {"harm_rate"}, own);
   const auto& r = results.front();
-  INFO("biased estimate " << r.estimate << " +- " << r.standard_error << ", original exact " << exact);
+  INFO("biased estimate " << r.estimate << " +- " << r.standard_error << ", original exact "
+                          << exact);
   CHECK(std::abs(r.estimate - r.exact) < 4.0 * r.standard_error);
   CHECK(std::abs(r.estimate - exact) > 4.0 * r.standard_error);
 }
