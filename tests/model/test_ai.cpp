@@ -21,7 +21,8 @@ ScenarioSpec bare(AiSpec model, std::vector<ContextSpec> contexts, double rate =
 
 }  // namespace
 
-TEST_CASE("the model errs with probability 1 - reliability, split into modes", "[model][ai]") {
+TEST_CASE("the model errs with probability 1 - reliability, split into modes",
+          "[model][ai][statistical]") {
   const double r = 0.9, share = 0.6;
   const auto t = run(bare(ai(r, share), {context("c")}), 2);
   const double n = static_cast<double>(t.tasks);
@@ -37,7 +38,8 @@ TEST_CASE("the model errs with probability 1 - reliability, split into modes", "
   CHECK(n > 100000);
 }
 
-TEST_CASE("reliability is set per context, and harm needs a hazardous context", "[model][ai]") {
+TEST_CASE("reliability is set per context, and harm needs a hazardous context",
+          "[model][ai][statistical]") {
   AiSpec model = ai(0.99);
   model.reliability_by_context["hard"] = 0.8;
   const auto t = run(bare(model, {context("easy", 1.0, true), context("hard", 1.0, false)}), 2);
@@ -58,7 +60,7 @@ TEST_CASE("reliability is set per context, and harm needs a hazardous context", 
 }
 
 TEST_CASE("raising reliability removes a subset of errors under common random numbers",
-          "[model][ai]") {
+          "[model][ai][statistical]") {
   for (std::uint32_t rep = 0; rep < 5; ++rep) {
     Simulation low(bare(ai(0.9), {context("c")}, 100.0));
     Simulation high(bare(ai(0.95), {context("c")}, 100.0));
@@ -72,7 +74,8 @@ TEST_CASE("raising reliability removes a subset of errors under common random nu
   }
 }
 
-TEST_CASE("refusal on observable scores trades benign refusals for malicious ones", "[model][ai]") {
+TEST_CASE("refusal on observable scores trades benign refusals for malicious ones",
+          "[model][ai][statistical]") {
   // benign ~ N(0,1), malicious ~ N(d,1): P(refuse) = 1 - Phi(tau) and 1 - Phi(tau - d).
   const double d = 1.5, share = 0.3;
   for (double tau : {0.5, 1.5}) {
@@ -93,7 +96,7 @@ TEST_CASE("refusal on observable scores trades benign refusals for malicious one
 }
 
 TEST_CASE("harm with reliability 1.0: a perfectly working model serves misuse",
-          "[model][ai][demo]") {
+          "[model][ai][demo][statistical]") {
   const double share = 0.02;
   const auto t = run(bare(ai(1.0), {context("c", 1.0, true, share, 0.0)}), 2);
   CHECK(t.model_errors == 0);
@@ -106,7 +109,7 @@ TEST_CASE("harm with reliability 1.0: a perfectly working model serves misuse",
 }
 
 TEST_CASE("a defence at the attack surface stops misuse the refusal policy cannot see",
-          "[model][ai]") {
+          "[model][ai][statistical]") {
   const double share = 0.05, stop = 0.7;
   DefenceSpec shield;
   shield.detect_misuse = stop;
@@ -123,7 +126,8 @@ TEST_CASE("a defence at the attack surface stops misuse the refusal policy canno
   CHECK(t.benign_lost == 0);
 }
 
-TEST_CASE("deferral on confidence sends more wrong than correct outputs to humans", "[model][ai]") {
+TEST_CASE("deferral on confidence sends more wrong than correct outputs to humans",
+          "[model][ai][statistical]") {
   // Correct outputs have confidence N(s,1), wrong ones N(0,1): defer below tau.
   const double r = 0.8, sep = 2.0, tau = 0.5;
   AiSpec model = ai(r);

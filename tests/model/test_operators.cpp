@@ -43,7 +43,7 @@ double caught_se(const Totals& t, double p) { return binomial_se(p, t.operators[
 }  // namespace
 
 TEST_CASE("a pure review queue matches Erlang C for the chance of waiting and the mean wait",
-          "[model][operators]") {
+          "[model][operators][statistical]") {
   const unsigned c = 3;
   const double lambda = 2.1, mean_review = 1.0;
   const double a = lambda * mean_review, rho = a / c;
@@ -72,7 +72,7 @@ TEST_CASE("a pure review queue matches Erlang C for the chance of waiting and th
 }
 
 TEST_CASE("a review pool with no waiting room loses work as Erlang B predicts",
-          "[model][operators]") {
+          "[model][operators][statistical]") {
   const unsigned c = 3;
   const double a = 2.1;
   double sum = 0.0;
@@ -95,7 +95,8 @@ TEST_CASE("a review pool with no waiting room loses work as Erlang B predicts",
   CHECK(t.benign_lost == t.operators[0].overflowed);
 }
 
-TEST_CASE("fresh, unloaded operators catch hazards at their detection rate", "[model][operators]") {
+TEST_CASE("fresh, unloaded operators catch hazards at their detection rate",
+          "[model][operators][statistical]") {
   const double d = 0.8;
   const auto t = run(reviewed(ai(0.5), plenty(d), 1000.0, 100.0), 1);
   CHECK(std::abs(caught_share(t) - d) < 4 * caught_se(t, d));
@@ -107,7 +108,7 @@ TEST_CASE("fresh, unloaded operators catch hazards at their detection rate", "[m
 }
 
 TEST_CASE("vigilance decays with time on shift and recovers at each shift change",
-          "[model][operators]") {
+          "[model][operators][statistical]") {
   // Arrivals are uniform over a shift, so detection averages the vigilance curve:
   // floor + (1 - floor) * (tau / L) * (1 - exp(-L / tau)).
   const double d = 0.9, floor = 0.5, tau = 2.0, shift = 8.0;
@@ -125,7 +126,7 @@ TEST_CASE("vigilance decays with time on shift and recovers at each shift change
   CHECK(std::abs(caught_share(endless) - late) < 4 * caught_se(endless, late));
 }
 
-TEST_CASE("automation bias: trusted AI outputs go unchecked", "[model][operators]") {
+TEST_CASE("automation bias: trusted AI outputs go unchecked", "[model][operators][statistical]") {
   const double d = 0.9, trust = 0.8, bias = 0.5;
   OperatorSpec o = plenty(d);
   o.trust_initial = trust;
@@ -136,7 +137,7 @@ TEST_CASE("automation bias: trusted AI outputs go unchecked", "[model][operators
 }
 
 TEST_CASE("operator detection falls as the AI's observed reliability rises",
-          "[model][operators][demo]") {
+          "[model][operators][demo][statistical]") {
   // At each check, trust moves by +g(1 - T) (output seen correct, w.p. q = 1 - hp) or by
   // -l T (error caught, w.p. hp), h the share of hazardous outputs and p the detection
   // when checking. The drift is linear in T, so at checks T has mean
@@ -174,7 +175,7 @@ TEST_CASE("operator detection falls as the AI's observed reliability rises",
 }
 
 TEST_CASE("alarm fatigue: flags are heeded as often as past flags were true",
-          "[model][operators]") {
+          "[model][operators][statistical]") {
   // A monitor flags without blocking; the operator only acts on flags (detect = 0).
   // Credibility tracks the share q of true flags, so hazards are caught at rate d_m * q.
   const double r = 0.9, dm = 0.9;
@@ -193,7 +194,8 @@ TEST_CASE("alarm fatigue: flags are heeded as often as past flags were true",
   }
 }
 
-TEST_CASE("workload: a long queue shortens reviews and lowers detection", "[model][operators]") {
+TEST_CASE("workload: a long queue shortens reviews and lowers detection",
+          "[model][operators][statistical]") {
   OperatorSpec o;
   o.count = 1;
   o.review_time = 0.95 / 100.0;  // offered load 0.95
@@ -209,7 +211,7 @@ TEST_CASE("workload: a long queue shortens reviews and lowers detection", "[mode
 }
 
 TEST_CASE("harm with reliability 1.0: an operator slip on a correct output",
-          "[model][operators][demo]") {
+          "[model][operators][demo][statistical]") {
   const double slip = 0.01;
   OperatorSpec o = plenty(0.9);
   o.slip = slip;
@@ -221,7 +223,7 @@ TEST_CASE("harm with reliability 1.0: an operator slip on a correct output",
   CHECK(t.harm_by_last_layer[2] == t.harms);
 }
 
-TEST_CASE("operators reject some correct outputs", "[model][operators]") {
+TEST_CASE("operators reject some correct outputs", "[model][operators][statistical]") {
   const double reject = 0.05;
   OperatorSpec o = plenty(0.9);
   o.false_reject = reject;
@@ -230,7 +232,8 @@ TEST_CASE("operators reject some correct outputs", "[model][operators]") {
   CHECK(t.harms == 0);
 }
 
-TEST_CASE("a second reviewer after the first multiplies the misses", "[model][operators]") {
+TEST_CASE("a second reviewer after the first multiplies the misses",
+          "[model][operators][statistical]") {
   const double d1 = 0.7, d2 = 0.6;
   auto s = scenario(100.0, {context("c")},
                     {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
@@ -246,7 +249,7 @@ TEST_CASE("a second reviewer after the first multiplies the misses", "[model][op
 }
 
 TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer",
-          "[model][operators]") {
+          "[model][operators][statistical]") {
   // Blocks are escalated; the senior reviewer confirms a caught hazard with probability
   // d2 and overturns most false rejects.
   const double h = 0.5, d1 = 0.8, d2 = 0.9, reject1 = 0.1, reject2 = 0.2;

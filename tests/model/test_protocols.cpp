@@ -28,7 +28,7 @@ double mean_drift(double floor, double tau, double horizon) {
 
 }  // namespace
 
-TEST_CASE("audit sampling catches hazards in the sample", "[model][protocol]") {
+TEST_CASE("audit sampling catches hazards in the sample", "[model][protocol][statistical]") {
   const double sample = 0.3, detect = 0.8;
   AuditSpec a;
   a.sample = sample;
@@ -40,7 +40,8 @@ TEST_CASE("audit sampling catches hazards in the sample", "[model][protocol]") {
   CHECK(t.harms + t.near_by_layer[2] == t.hazardous);
 }
 
-TEST_CASE("drift: the audit rate erodes while nothing goes wrong", "[model][protocol]") {
+TEST_CASE("drift: the audit rate erodes while nothing goes wrong",
+          "[model][protocol][statistical]") {
   const double sample = 0.5, floor = 0.1, tau = 20.0;
   const Time horizon = 200.0;
   AuditSpec a;
@@ -64,7 +65,7 @@ TEST_CASE("drift: the audit rate erodes while nothing goes wrong", "[model][prot
   CHECK(ratio(tight.near_by_layer[2], tight.hazardous) > restored);
 }
 
-TEST_CASE("drift erodes review thoroughness too", "[model][protocol]") {
+TEST_CASE("drift erodes review thoroughness too", "[model][protocol][statistical]") {
   const double d = 0.9, floor = 0.2, tau = 30.0;
   const Time horizon = 200.0;
   OperatorSpec o;
@@ -86,7 +87,8 @@ TEST_CASE("drift erodes review thoroughness too", "[model][protocol]") {
         4 * binomial_se(expected, pm.hazards_seen));
 }
 
-TEST_CASE("pause after harm: service is suspended after each harm", "[model][protocol]") {
+TEST_CASE("pause after harm: service is suspended after each harm",
+          "[model][protocol][statistical]") {
   // Harms arrive at rate lambda * p while serving; each suspends service for P. The
   // share of time (and of arrivals) paused is P / (P + 1 / (lambda p)).
   const double lambda = 10.0, p = 0.01, pause = 5.0;
@@ -109,7 +111,8 @@ TEST_CASE("pause after harm: service is suspended after each harm", "[model][pro
   CHECK(t.benign_lost == t.paused);  // every task here is benign
 }
 
-TEST_CASE("time to first harm is exponential, censored at the horizon", "[model][outcome]") {
+TEST_CASE("time to first harm is exponential, censored at the horizon",
+          "[model][outcome][statistical]") {
   // Harms form a Poisson process of rate h: E[min(T, H)] = (1 - e^{-hH}) / h.
   const double lambda = 10.0, p = 0.001, h = lambda * p;
   const Time horizon = 100.0;
@@ -134,7 +137,7 @@ TEST_CASE("time to first harm is exponential, censored at the horizon", "[model]
 }
 
 TEST_CASE("the harm series bins harms over the horizon, following the arrival profile",
-          "[model][outcome]") {
+          "[model][outcome][statistical]") {
   // Arrivals only in the first half of each 10-hour period; bins are 5 hours wide.
   SourceSpec src = source(100.0);
   src.profile = {1.0, 0.0};

@@ -31,7 +31,7 @@ double rare_se(double p, std::uint64_t n) { return std::sqrt(p / static_cast<dou
 
 }  // namespace
 
-TEST_CASE("independent layers multiply their miss rates", "[model][safeguard]") {
+TEST_CASE("independent layers multiply their miss rates", "[model][safeguard][statistical]") {
   const double r = 0.5, d1 = 0.8, d2 = 0.6, f1 = 0.05, f2 = 0.1;
   const auto t = run(chain(ai(r), {safeguard(d1, f1), safeguard(d2, f2)}), 2);
   const double harm = (1 - r) * (1 - d1) * (1 - d2);

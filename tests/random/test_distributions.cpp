@@ -88,7 +88,7 @@ void check_frequencies(const std::vector<std::size_t>& counts, const std::vector
 
 }  // namespace
 
-TEST_CASE("uniform, bernoulli and exponential moments", "[random]") {
+TEST_CASE("uniform, bernoulli and exponential moments", "[random][statistical]") {
   Stream s = stream(1);
   check_moments("uniform(-2, 3)", [&] { return sr::uniform(s, -2.0, 3.0); },
                 {0.5, 25.0 / 12.0, 625.0 / 80.0});
@@ -113,7 +113,7 @@ TEST_CASE("bernoulli with p = 0 and p = 1 is certain", "[random]") {
   }
 }
 
-TEST_CASE("normal and lognormal moments", "[random]") {
+TEST_CASE("normal and lognormal moments", "[random][statistical]") {
   Stream s = stream(3);
   check_moments("normal(0, 1)", [&] { return sr::normal(s, 0.0, 1.0); }, {0.0, 1.0, 3.0});
   check_moments("normal(10, 2.5)", [&] { return sr::normal(s, 10.0, 2.5); },
@@ -144,7 +144,7 @@ TEST_CASE("normal_quantile matches Boost.Math to double precision", "[random]") 
   }
 }
 
-TEST_CASE("gamma moments, both sides of shape 1", "[random]") {
+TEST_CASE("gamma moments, both sides of shape 1", "[random][statistical]") {
   Stream s = stream(4);
   // mean k theta, variance k theta^2, fourth central moment 3 k (k + 2) theta^4.
   for (double shape : {0.3, 1.0, 2.5, 30.0}) {
@@ -155,7 +155,7 @@ TEST_CASE("gamma moments, both sides of shape 1", "[random]") {
   }
 }
 
-TEST_CASE("beta moments, including tiny shapes", "[random]") {
+TEST_CASE("beta moments, including tiny shapes", "[random][statistical]") {
   Stream s = stream(5);
   for (const auto& shapes :
        {std::pair{2.0, 5.0}, std::pair{0.5, 0.5}, std::pair{0.05, 0.1}, std::pair{1.0, 0.3}}) {
@@ -182,7 +182,7 @@ TEST_CASE("beta moments, including tiny shapes", "[random]") {
   }
 }
 
-TEST_CASE("poisson moments in both regimes (inversion and PTRS)", "[random]") {
+TEST_CASE("poisson moments in both regimes (inversion and PTRS)", "[random][statistical]") {
   Stream s = stream(6);
   // mean = variance = lambda; fourth central moment lambda (1 + 3 lambda).
   for (double lambda : {0.0, 0.05, 3.0, 9.99, 10.0, 47.3, 1000.0, 1e7}) {
@@ -193,7 +193,7 @@ TEST_CASE("poisson moments in both regimes (inversion and PTRS)", "[random]") {
   }
 }
 
-TEST_CASE("poisson frequencies match the probability mass function", "[random]") {
+TEST_CASE("poisson frequencies match the probability mass function", "[random][statistical]") {
   // A moment test would not see a wrong shape; the whole pmf is checked in each regime.
   Stream s = stream(7);
   for (double lambda : {4.0, 15.0, 150.0}) {
@@ -214,7 +214,7 @@ TEST_CASE("poisson frequencies match the probability mass function", "[random]")
   }
 }
 
-TEST_CASE("alias table frequencies match the weights", "[random]") {
+TEST_CASE("alias table frequencies match the weights", "[random][statistical]") {
   Stream s = stream(8);
   const std::vector<double> weights{1.0, 0.0, 3.0, 6.0, 0.5, 0.0, 2.5};
   const sr::AliasTable table(weights);
@@ -268,7 +268,7 @@ TEST_CASE("alias table over many uneven categories", "[random]") {
   check_frequencies(counts, p, n);
 }
 
-TEST_CASE("piecewise-constant: weights are density heights", "[random]") {
+TEST_CASE("piecewise-constant: weights are density heights", "[random][statistical]") {
   Stream s = stream(10);
   // Masses 1 * 1, 0.5 * 2, 0 * 1, 2 * 1 = 1, 1, 0, 2: probabilities 1/4, 1/4, 0, 1/2.
   const std::vector<double> edges{0.0, 1.0, 3.0, 4.0, 5.0};

@@ -115,7 +115,7 @@ TEST_CASE("every field of the key changes the sequence", "[random]") {
   }
 }
 
-TEST_CASE("streams with neighbouring keys are uncorrelated", "[random]") {
+TEST_CASE("streams with neighbouring keys are uncorrelated", "[random][statistical]") {
   // Under independence the sample correlation of n pairs has standard error 1/sqrt(n).
   constexpr std::size_t n = 100000;
   const double bound = 4.0 / std::sqrt(static_cast<double>(n));
@@ -135,7 +135,7 @@ TEST_CASE("streams with neighbouring keys are uncorrelated", "[random]") {
   CHECK(std::fabs(correlation(s, lagged, n)) < bound);
 }
 
-TEST_CASE("uniform01 is uniform on the open interval (0, 1)", "[random]") {
+TEST_CASE("uniform01 is uniform on the open interval (0, 1)", "[random][statistical]") {
   constexpr std::size_t n = 1000000;
   constexpr std::size_t bins = 100;
   std::vector<std::size_t> counts(bins, 0);

@@ -149,7 +149,8 @@ TEST_CASE("paired differences against the baseline, and the baseline runs as lon
   CHECK(base.paired[0].n == base.replications);
 }
 
-TEST_CASE("common random numbers shrink the variance of a paired difference", "[runner]") {
+TEST_CASE("common random numbers shrink the variance of a paired difference",
+          "[runner][statistical]") {
   auto plan = test::reliability_plan({0.9, 0.88}, 0.9);
   plan.replications.max_replications = 200;
   plan.replications.min_replications = 200;

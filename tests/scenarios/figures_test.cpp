@@ -63,7 +63,7 @@ const std::map<std::string, Expected> required = {
 }  // namespace
 
 TEST_CASE("figures: the output of every shipped scenario gives every figure reproducibly",
-          "[figures]") {
+          "[figures][slow]") {
   const fs::path work =
       fs::temp_directory_path() / ("stsim-figures-test-" + std::to_string(::getpid()));
   fs::remove_all(work);
