@@ -6,7 +6,8 @@ import h5py
 import numpy as np
 
 FORMAT = "stsim-results"
-FORMAT_VERSION = 1
+# Version 2 added a checksum header in the HDF5 user block, which h5py skips.
+FORMAT_VERSIONS = (1, 2)
 
 
 class ResultFileError(Exception):
@@ -179,9 +180,9 @@ def load(path):
         if attrs.get("format") != FORMAT:
             raise ResultFileError(f"{path}: not an stsim result file (format attribute "
                                   f"{attrs.get('format')!r}, expected {FORMAT!r})")
-        if int(attrs.get("format_version", -1)) != FORMAT_VERSION:
+        if int(attrs.get("format_version", -1)) not in FORMAT_VERSIONS:
             raise ResultFileError(f"{path}: format_version {attrs.get('format_version')} "
-                                  f"is not {FORMAT_VERSION}, the version this script reads")
+                                  f"is not one of {FORMAT_VERSIONS}, the versions this script reads")
         if attrs.get("status") != "complete":
             raise ResultFileError(f"{path}: status is {attrs.get('status')!r}, not 'complete'")
         if "shard_count" in attrs:

@@ -1,47 +1,11 @@
 #include "sim/output/checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
+#include "sim/output/plain_file.h"
+
 namespace stsim::output {
-
-namespace {
-
-FileError io_error(const std::string& what, const std::string& path) {
-  return FileError("cannot " + what + " " + path + ": " + std::strerror(errno));
-}
-
-// Writes all of `bytes` to a new file and flushes it to the disk before returning.
-void write_durably(const std::vector<std::uint8_t>& bytes, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw io_error("create", path);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const auto error = io_error("write", path);
-      ::close(fd);
-      throw error;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const auto error = io_error("flush", path);
-    ::close(fd);
-    throw error;
-  }
-  if (::close(fd) != 0) throw io_error("close", path);
-}
-
-}  // namespace
 
 std::string checkpoint_path(const std::string& result_path) { return result_path + ".checkpoint"; }
 
@@ -63,12 +27,9 @@ void write_checkpoint(const runner::RunState& state, const std::string& path) {
 
 std::optional<runner::RunState> read_checkpoint(const std::string& path) {
   std::error_code error;
-  if (!std::filesystem::exists(path, error)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("open", path);
-  const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                        std::istreambuf_iterator<char>());
-  if (in.bad()) throw io_error("read", path);
+  if (!std::filesystem::exists(path, error) && !std::filesystem::is_symlink(path, error))
+    return std::nullopt;
+  const auto bytes = read_regular_file(path);
   try {
     return runner::decode_state(bytes);
   } catch (const std::runtime_error& e) {

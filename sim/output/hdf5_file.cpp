@@ -1,17 +1,39 @@
 #include "sim/output/hdf5_file.h"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <hdf5.h>
 
+#include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <span>
+#include <string_view>
 #include <utility>
 
+#include "sim/output/plain_file.h"
+#include "sim/runner/checksum.h"
 #include "sim/version.h"
 
 namespace stsim::output {
 
 namespace {
+
+// Result files start with a user block, which HDF5 skips: a text header with a CRC-64 of
+// the rest of the file, checked before HDF5 reads any of it (HDF5 itself can crash on a
+// damaged file, e.g. through a corrupted global heap of strings).
+constexpr std::size_t user_block_size = 512;
+constexpr std::string_view checksum_magic = "stsim-results checksum";
+
+// The user block: the header's text, then zeros to its end.
+std::string checksum_header(std::uint64_t crc, std::uint64_t image_size) {
+  std::string header =
+      fmt::format("{}\ncrc64 {:016x}\nbytes {}\n", checksum_magic, crc, image_size);
+  header.resize(user_block_size, '\0');
+  return header;
+}
 
 // Owns one HDF5 identifier and closes it with the matching function.
 class Handle {
@@ -88,11 +110,36 @@ hid_t native_type<std::uint8_t>() {
   return H5T_NATIVE_UINT8;
 }
 
+// Builds the file in memory (HDF5's core driver, no backing store), so that HDF5 never
+// writes to the disk itself: a full disk is then a failed write() of our own, reported
+// cleanly, rather than a flush failing inside HDF5 and crashing its exit handler.
 class Writer {
  public:
-  explicit Writer(const std::string& path)
-      : file_(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-              "create " + path) {}
+  Writer() {
+    Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+    check(H5Pset_fapl_core(access.get(), 1 << 20, 0), "use the in-memory file driver");
+    Handle creation(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create file creation properties");
+    check(H5Pset_userblock(creation.get(), user_block_size), "reserve the user block");
+    file_ = Handle(H5Fcreate("stsim-results.h5", H5F_ACC_TRUNC, creation.get(), access.get()),
+                   H5Fclose, "create the file in memory");
+  }
+
+  // The finished file: the user block (header with the checksum) and HDF5's image after it.
+  std::vector<std::uint8_t> finish() {
+    check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush the file");
+    const auto size = H5Fget_file_image(file_.get(), nullptr, 0);
+    if (size < 0) throw FileError("HDF5: cannot take the file's image");
+    std::vector<std::uint8_t> bytes(user_block_size + static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file_.get(), bytes.data() + user_block_size,
+                          static_cast<std::size_t>(size)) != size) {
+      throw FileError("HDF5: cannot take the file's image");
+    }
+    file_.close("close the file");
+    const auto image = std::span<const std::uint8_t>(bytes).subspan(user_block_size);
+    const std::string header = checksum_header(runner::checksum(image), image.size());
+    std::memcpy(bytes.data(), header.data(), header.size());
+    return bytes;
+  }
 
   void group(const std::string& name) {
     Handle(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
@@ -173,8 +220,6 @@ class Writer {
                 H5Aclose, "create attribute " + object + " " + name);
     check(H5Awrite(attr.get(), native_type<T>(), values.data()), "write attribute " + name);
   }
-
-  void close() { file_.close("write the file"); }
 
  private:
   static constexpr std::size_t compress_from = 64;
@@ -397,12 +442,20 @@ void write_results(const runner::RunResult& result, const std::string& path) {
   if (!result.complete) throw FileError("refusing to write an incomplete run to " + path);
   if (result.points.empty() || result.plan.specs.empty()) throw FileError("no results to write");
   silence_hdf5();
+  std::vector<std::uint8_t> bytes;
+  {
+    Writer writer;
+    write_all(writer, result);
+    bytes = writer.finish();
+  }
   const auto partial = partial_path(path);
   try {
-    Writer writer(partial);
-    write_all(writer, result);
-    writer.close();
+    write_durably(bytes, partial);
     std::filesystem::rename(partial, path);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    throw FileError("cannot write " + path + ": " + e.code().message());
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
@@ -421,16 +474,84 @@ std::string type_class_error(const std::string& what, const std::string& expecte
 
 }  // namespace
 
+namespace {
+
+// The HDF5 image inside a result file's bytes, after its checksum is verified; the
+// bytes as they are when they carry no checksum header (version 1, or not stsim's).
+std::span<const std::uint8_t> verified_image(const std::vector<std::uint8_t>& bytes,
+                                             const std::string& path, bool& verified) {
+  verified = false;
+  const std::span<const std::uint8_t> all(bytes);
+  if (bytes.size() < checksum_magic.size() ||
+      std::memcmp(bytes.data(), checksum_magic.data(), checksum_magic.size()) != 0) {
+    return all;
+  }
+  const auto damaged = [&](const std::string& why) {
+    return FileError(path + ": damaged: " + why +
+                     " (truncated, or changed after stsim wrote it); run it again or restore it");
+  };
+  if (bytes.size() < user_block_size) throw damaged("shorter than its header");
+  const std::string header(reinterpret_cast<const char*>(bytes.data()), user_block_size);
+  unsigned long long crc = 0, size = 0;
+  const std::string format = std::string(checksum_magic) + "\ncrc64 %16llx\nbytes %llu\n";
+  // The whole block must be what the writer makes of these numbers, zero padding included.
+  if (std::sscanf(header.c_str(), format.c_str(), &crc, &size) != 2 ||
+      header != checksum_header(crc, size)) {
+    throw damaged("its checksum header is unreadable");
+  }
+  const auto image = all.subspan(user_block_size);
+  if (image.size() != size) {
+    throw damaged(
+        fmt::format("it holds {} bytes after its header, {} were written", image.size(), size));
+  }
+  if (runner::checksum(image) != crc) throw damaged("its checksum does not match its contents");
+  verified = true;
+  return image;
+}
+
+constexpr std::string_view hdf5_signature = "\x89HDF\r\n\x1a\n";
+
+}  // namespace
+
 ResultFile::ResultFile(const std::string& path) : path_(path) {
   silence_hdf5();
-  if (!std::filesystem::exists(path)) throw FileError(path + ": no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw FileError(path + ": not an HDF5 file");
-  file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file_ < 0) throw FileError(path + ": cannot open as HDF5");
-  if (!has_attribute("/", "format") || attribute_string("/", "format") != format_name) {
+  const auto bytes = read_regular_file(path);
+  if (bytes.empty()) throw FileError(path + ": empty file, not an stsim result file");
+  bool verified = false;
+  const auto image = verified_image(bytes, path, verified);
+  if (image.size() < hdf5_signature.size() ||
+      std::memcmp(image.data(), hdf5_signature.data(), hdf5_signature.size()) != 0) {
+    throw FileError(path + ": not an HDF5 file");
+  }
+  // Opened from the verified bytes in memory: HDF5 reads exactly what was checked.
+  {
+    Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+    check(H5Pset_fapl_core(access.get(), 1 << 20, 0), "use the in-memory file driver");
+    check(H5Pset_file_image(access.get(), const_cast<std::uint8_t*>(image.data()), image.size()),
+          "load the file's image");
+    // The core driver refuses a name that exists on disk, and HDF5 takes two open files of
+    // one name for the same file: each image gets a name of its own that cannot exist.
+    static std::atomic<std::uint64_t> images{0};
+    const auto name = fmt::format("/nonexistent/stsim-image-{}/{}", images++, path);
+    file_ = H5Fopen(name.c_str(), H5F_ACC_RDONLY, access.get());
+  }
+  if (file_ < 0) throw FileError(path + ": cannot open as HDF5 (damaged?)");
+  const auto refuse = [&](const std::string& why) { throw FileError(path + ": " + why); };
+  try {
+    if (!has_attribute("/", "format") || attribute_string("/", "format") != format_name)
+      refuse("not an stsim result file (no format = \"stsim-results\" attribute)");
+    const auto version =
+        has_attribute("/", "format_version") ? attribute_integer("/", "format_version") : 0;
+    if (version == 0 || version > format_version) {
+      refuse(fmt::format("result file format version {}; this stsim reads versions 1 to {}",
+                         version, format_version));
+    }
+    // From version 2 on stsim writes a checksum: a file without one was changed since.
+    if (version >= 2 && !verified) refuse("damaged: its checksum header is missing");
+  } catch (const FileError&) {
     H5Fclose(file_);
     file_ = -1;
-    throw FileError(path + ": not an stsim result file (no format = \"stsim-results\" attribute)");
+    throw;
   }
 }
 
@@ -554,6 +675,18 @@ std::vector<std::uint64_t> ResultFile::shape(const std::string& dataset) const {
   Handle set = open_dataset(file_, dataset);
   Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of " + dataset);
   return dims_of(space.get());
+}
+
+void ResultFile::require_shape(const std::string& dataset,
+                               const std::vector<std::uint64_t>& expected) const {
+  const auto dims = [](const std::vector<std::uint64_t>& d) {
+    return fmt::format("[{}]", fmt::join(d, " x "));
+  };
+  if (!exists(dataset)) throw FileError(path_ + ": damaged: " + dataset + " is missing");
+  if (const auto actual = shape(dataset); actual != expected) {
+    throw FileError(fmt::format("{}: damaged: {} has shape {}, expected {}", path_, dataset,
+                                dims(actual), dims(expected)));
+  }
 }
 
 std::vector<double> ResultFile::doubles(const std::string& dataset) const {

@@ -13,7 +13,8 @@
 namespace stsim::output {
 
 inline constexpr const char* format_name = "stsim-results";
-inline constexpr std::uint32_t format_version = 1;
+// 2: a user block with a checksum of the rest of the file (see docs/output.md).
+inline constexpr std::uint32_t format_version = 2;
 
 // An I/O failure, or a file that is missing or not an stsim result file.
 class FileError : public std::runtime_error {
@@ -23,6 +24,8 @@ class FileError : public std::runtime_error {
 
 // Writes `result` to "<path>.partial", then renames it to `path`. On any failure the
 // partial file is removed and FileError is thrown. The parent directory must exist.
+// The file is built in memory and written with plain writes, so a full disk is a
+// FileError like any other.
 void write_results(const runner::RunResult& result, const std::string& path);
 
 // "<path>.partial": where write_results writes before the rename.
@@ -31,7 +34,9 @@ std::string partial_path(const std::string& path);
 // Read access to any dataset or attribute by absolute path ("/results/harm_rate/mean").
 class ResultFile {
  public:
-  // Throws FileError if the file is missing, not HDF5, or not an stsim result file.
+  // Throws FileError if the file is missing, not a regular file, not HDF5, not an stsim
+  // result file, or damaged (its checksum does not match). The file is read into memory
+  // and checked before HDF5 sees it.
   explicit ResultFile(const std::string& path);
   ~ResultFile();
   ResultFile(const ResultFile&) = delete;
@@ -40,6 +45,8 @@ class ResultFile {
   bool exists(const std::string& object) const;
   std::vector<std::string> children(const std::string& group) const;  // in name order
   std::vector<std::uint64_t> shape(const std::string& dataset) const;
+  // Throws FileError naming the file and the dataset unless it exists with this shape.
+  void require_shape(const std::string& dataset, const std::vector<std::uint64_t>& expected) const;
 
   // Whole datasets, flattened row-major; a scalar reads as one element. Integer data
   // converts to double and to uint64 on request; strings must be strings.

@@ -65,6 +65,21 @@ std::string describe(const ResultFile& f) {
 }
 
 std::string headline_table(const ResultFile& f) {
+  // Every column is checked against the points before any is read: a short one would be
+  // read past its end.
+  const std::uint64_t points = f.attribute_integer("/", "points");
+  const bool paired = f.exists("/paired/harm_rate/mean");
+  for (const char* name :
+       {"/design/point_label", "/results/harm_rate/n", "/results/model_error_rate/mean",
+        "/results/harm_rate/mean", "/results/harm_rate/ci_low", "/results/harm_rate/ci_high",
+        "/results/harm_rate/upper_bound", "/results/harm_rate/count"}) {
+    f.require_shape(name, {points});
+  }
+  if (paired) {
+    for (const char* name :
+         {"/paired/harm_rate/mean", "/paired/harm_rate/ci_low", "/paired/harm_rate/ci_high"})
+      f.require_shape(name, {points});
+  }
   const auto labels = f.strings("/design/point_label");
   const auto n = f.integers("/results/harm_rate/n");
   const auto error = f.doubles("/results/model_error_rate/mean");
@@ -73,7 +88,6 @@ std::string headline_table(const ResultFile& f) {
   const auto high = f.doubles("/results/harm_rate/ci_high");
   const auto upper = f.doubles("/results/harm_rate/upper_bound");
   const auto count = f.integers("/results/harm_rate/count");
-  const bool paired = f.exists("/paired/harm_rate/mean");
   std::vector<double> diff, diff_low, diff_high;
   if (paired) {
     diff = f.doubles("/paired/harm_rate/mean");

@@ -1,10 +1,13 @@
 // RunState as bytes: a magic string and a format version first, so that a checkpoint or
-// shard file from an incompatible stsim is refused by name rather than misread.
+// shard file from an incompatible stsim is refused by name rather than misread, and a
+// CRC-64 of everything before it last, so that a damaged one is refused rather than
+// resumed into results that differ from an uninterrupted run's.
 
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
 
+#include "sim/runner/checksum.h"
 #include "sim/runner/runner.h"
 
 namespace stsim::runner {
@@ -12,7 +15,7 @@ namespace stsim::runner {
 namespace {
 
 constexpr std::string_view magic = "stsim-run-state";
-constexpr std::uint32_t state_format = 1;
+constexpr std::uint32_t state_format = 2;
 
 void put_bytes(std::vector<std::uint8_t>& out, const void* data, std::size_t size) {
   if (size == 0) return;
@@ -81,6 +84,7 @@ std::vector<std::uint8_t> encode_state(const RunState& state) {
   put(out, state.until_relative_error.value_or(0.0));
   put<std::uint8_t>(out, state.complete);
   put_bytes(out, state.points.data(), state.points.size());
+  put(out, checksum(out));
   return out;
 }
 
@@ -94,6 +98,15 @@ RunState decode_state(std::span<const std::uint8_t> bytes) {
     throw std::runtime_error("run state format " + std::to_string(format) +
                              ", this stsim reads format " + std::to_string(state_format));
   }
+  constexpr std::size_t trailer = sizeof(std::uint64_t);
+  if (bytes.size() < magic.size() + sizeof state_format + trailer)
+    throw std::runtime_error("corrupt run state: truncated");
+  const auto body = bytes.first(bytes.size() - trailer);
+  std::uint64_t recorded = 0;
+  std::memcpy(&recorded, bytes.data() + body.size(), trailer);
+  if (recorded != checksum(body))
+    throw std::runtime_error("damaged run state: its checksum does not match its contents");
+  r = Reader(body.subspan(magic.size() + sizeof state_format));
   RunState state;
   state.stsim_version = r.text();
   state.fingerprint = r.text();

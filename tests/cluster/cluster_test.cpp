@@ -20,6 +20,7 @@
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
 #include "tests/cli/run_stsim.h"
+#include "tests/support/damaged_files.h"
 #include "tests/support/result_files.h"
 #include "tests/support/sweep_scenario.h"
 
@@ -196,10 +197,31 @@ TEST_CASE("merging a shard file whose state is damaged names the file", "[cluste
   std::ofstream(path_of("zero.py")) << zero;
   REQUIRE(shell("/usr/bin/python3 " + quote(path_of("zero.py")) + " " + quote(damaged)) == 0);
   const auto out = path_of("never-merged.h5");
+  // The file's own checksum sees the change first; resealed, the state's own is next.
+  const auto unsealed = run_stsim({"merge", one, damaged, "-o", out});
+  CHECK(unsealed.exit_code == exit_invalid_input);
+  CHECK_THAT(unsealed.err, Catch::StartsWith("stsim merge: error: " + damaged +
+                                             ": damaged: its checksum does not match"));
+  stsim::test::reseal(damaged);
   const auto run = run_stsim({"merge", one, damaged, "-o", out});
   CHECK(run.exit_code == exit_invalid_input);
   CHECK(run.err == "stsim merge: error: " + damaged +
                        ": its shard state is unreadable: not an stsim run state\n");
+  CHECK_FALSE(fs::exists(out));
+
+  // One flipped bit in the saved statistics, behind the state's magic and identity.
+  fs::copy_file(two, damaged, fs::copy_options::overwrite_existing);
+  const std::string flip =
+      "import sys, h5py\nwith h5py.File(sys.argv[1], 'r+') as f:\n"
+      "    s = f['shard_state'][...]\n    s[len(s) - 20] ^= 4\n    f['shard_state'][...] = s\n";
+  std::ofstream(path_of("flip.py")) << flip;
+  REQUIRE(shell("/usr/bin/python3 " + quote(path_of("flip.py")) + " " + quote(damaged)) == 0);
+  stsim::test::reseal(damaged);
+  const auto flipped = run_stsim({"merge", one, damaged, "-o", out});
+  CHECK(flipped.exit_code == exit_invalid_input);
+  CHECK(flipped.err == "stsim merge: error: " + damaged +
+                           ": its shard state is unreadable: damaged run state: its checksum "
+                           "does not match its contents\n");
   CHECK_FALSE(fs::exists(out));
 }
 
@@ -215,6 +237,7 @@ TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cl
     std::ofstream(path_of("edit.py")) << script;
     REQUIRE(shell("/usr/bin/python3 " + quote(path_of("edit.py")) + " " + quote(copy) + " " +
                   quote("scenario/" + dataset) + " " + quote(value)) == 0);
+    stsim::test::reseal(copy);
     return copy;
   };
   const auto out = path_of("never-merged.h5");

@@ -58,7 +58,7 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
 
   const output::ResultFile file(path);
   CHECK(file.attribute_string("/", "format") == "stsim-results");
-  CHECK(file.attribute_integer("/", "format_version") == 1);
+  CHECK(file.attribute_integer("/", "format_version") == 2);
   CHECK(file.attribute_string("/", "status") == "complete");
   CHECK(file.attribute_integer("/", "seed") == 7);
   CHECK(file.attribute_integer("/", "threads") == 2);

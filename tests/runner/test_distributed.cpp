@@ -85,7 +85,17 @@ TEST_CASE("a run state survives encoding bit for bit, and other bytes are refuse
   CHECK_THROWS_WITH(runner::decode_state(std::vector<std::uint8_t>(bytes.begin() + 1, bytes.end())),
                     "not an stsim run state");
   const std::vector<std::uint8_t> truncated(bytes.begin(), bytes.begin() + 30);
-  CHECK_THROWS_WITH(runner::decode_state(truncated), "corrupt run state: truncated");
+  CHECK_THROWS_WITH(runner::decode_state(truncated),
+                    "damaged run state: its checksum does not match its contents");
+  const std::vector<std::uint8_t> stub(bytes.begin(), bytes.begin() + 20);
+  CHECK_THROWS_WITH(runner::decode_state(stub), "corrupt run state: truncated");
+  // One flipped bit anywhere in the statistics, which the identity checks cannot see.
+  for (const std::size_t at : {std::size_t{40}, bytes.size() / 2, bytes.size() - 9}) {
+    auto flipped = bytes;
+    flipped[at] ^= 0x10;
+    CHECK_THROWS_WITH(runner::decode_state(flipped),
+                      "damaged run state: its checksum does not match its contents");
+  }
   auto damaged = state;
   damaged.points.resize(damaged.points.size() / 2);
   CHECK_THROWS_WITH(runner::replications_in(damaged), Catch::Contains("corrupt data"));
