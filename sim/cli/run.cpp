@@ -23,6 +23,8 @@
 #include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
+#include "sim/output/output_lock.h"
+#include "sim/output/plain_file.h"
 #include "sim/output/summary.h"
 #include "sim/runner/runner.h"
 
@@ -41,6 +43,7 @@ struct RunArguments {
   std::string progress = "auto";
   std::optional<std::string> shard;  // "K/N", or "" for the Slurm array's task
   bool resume = false;
+  std::string checkpoint;  // default: <output>.checkpoint
   double checkpoint_interval = 60.0;
 };
 
@@ -172,6 +175,34 @@ int serve_rank(const RunArguments& args, const mpi::Job& job) {
   return job.serve_blocks(plan ? &*plan : nullptr, fault, args.threads);
 }
 
+// What the complete result at `path` is, when it is the result of this very run (same
+// code, seed, resolved configuration and slice); nothing otherwise.
+std::optional<std::string> finished_result(const std::string& path,
+                                           const runner::RunState& identity,
+                                           const runner::RunOptions& options) {
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  try {
+    const output::ResultFile file(path);
+    const auto text = [&](const char* name) {
+      return file.has_attribute("/", name) ? file.attribute_text("/", name) : std::string();
+    };
+    const bool sharded = file.has_attribute("/", "shard_count");
+    const bool same_slice = sharded
+                                ? text("shard_index") == std::to_string(options.shard.index + 1) &&
+                                      text("shard_count") == std::to_string(options.shard.count)
+                                : options.shard.count == 1;
+    if (text("status") == "complete" && text("fingerprint") == identity.fingerprint &&
+        text("stsim_version") + " (" + text("git_revision") + ")" == identity.stsim_version &&
+        same_slice) {
+      return fmt::format("{} already holds the complete results of this run (fingerprint {})", path,
+                         identity.fingerprint);
+    }
+  } catch (const output::FileError&) {
+    // Damaged or foreign: the run makes it anew.
+  }
+  return std::nullopt;
+}
+
 int run(const RunArguments& args, const mpi::Job& job) {
   // From the start: a signal while loading stops the run before its first replication.
   install_signal_handlers();
@@ -215,24 +246,53 @@ int run(const RunArguments& args, const mpi::Job& job) {
 
   const std::string path =
       args.output.empty() ? "results/" + plan.specs.front().name + ".h5" : args.output;
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) {
+  const std::string checkpoint =
+      args.checkpoint.empty() ? output::checkpoint_path(path) : args.checkpoint;
+  // Everything the run will write is checked before its first replication: a sweep must
+  // not run for hours and then find that it cannot keep anything.
+  for (const auto& [what, file] : {std::pair{"-o", path}, std::pair{"--checkpoint", checkpoint}}) {
     std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    if (ec) {
-      fmt::print(stderr, "stsim: error: cannot create directory {}: {}\n", parent.string(),
-                 ec.message());
-      return exit_failure;
+    if (std::filesystem::is_directory(file, ec)) {
+      fmt::print(stderr, "stsim: error: {} {}: it is a directory; give a file name\n", what, file);
+      return exit_invalid_input;
+    }
+    const auto parent = std::filesystem::path(file).parent_path();
+    if (!parent.empty()) {
+      std::filesystem::create_directories(parent, ec);
+      if (ec) {
+        fmt::print(stderr, "stsim: error: cannot create directory {}: {}\n", parent.string(),
+                   ec.message());
+        return exit_failure;
+      }
     }
   }
+  std::optional<output::OutputLock> lock;
+  try {
+    lock.emplace(path);
+    output::check_writable(checkpoint + ".new");
+  } catch (const output::OutputLocked& e) {
+    fmt::print(stderr, "stsim: error: {}\n", e.what());
+    return exit_invalid_input;
+  } catch (const output::FileError& e) {
+    fmt::print(stderr, "stsim: error: {}\n", e.what());
+    return exit_failure;
+  }
 
-  const std::string checkpoint = output::checkpoint_path(path);
   std::optional<runner::RunState> saved;
   try {
     saved = output::read_checkpoint(checkpoint);
   } catch (const output::FileError& e) {
     fmt::print(stderr, "stsim: error: {}\n", e.what());
     return exit_invalid_input;
+  }
+  if (!saved && args.resume) {
+    // A requeued array task that had finished: its result stands, there is nothing to redo.
+    if (const auto done = finished_result(path, runner::run_identity(plan, options), options)) {
+      fmt::print(stderr, "stsim: {}; nothing to do\n", *done);
+      fmt::print("{}\n", path);
+      fmt::print("{}", output::headline_table(output::ResultFile(path)));
+      return exit_ok;
+    }
   }
   if (saved && !args.resume) {
     fmt::print(stderr,
@@ -296,7 +356,16 @@ int run(const RunArguments& args, const mpi::Job& job) {
   try {
     output::write_results(result, path);
   } catch (const output::FileError& e) {
+    // The work is done: keep it where a resume finds it, and say how to finish elsewhere.
+    checkpoints(result.state);
     fmt::print(stderr, "stsim: error: {}\n", e.what());
+    if (checkpoints.written()) {
+      fmt::print(stderr,
+                 "stsim: the finished run is kept in {}: fix the problem and run again with "
+                 "--resume, or write the results elsewhere with --resume --checkpoint {} -o "
+                 "OTHER.h5\n",
+                 checkpoint, checkpoint);
+    }
     return exit_failure;
   }
   // A signal during the write: the run did not finish as asked, so its file must not stay.
@@ -361,7 +430,10 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
       ->expected(0, 1)
       ->default_str("");
   cmd->add_flag("--resume", args->resume,
-                "Continue from the checkpoint <output>.checkpoint, if there is one");
+                "Continue from the checkpoint, if there is one; with none and a complete "
+                "result of this same run at the output, there is nothing to do");
+  cmd->add_option("--checkpoint", args->checkpoint,
+                  "Checkpoint file (default: <output>.checkpoint)");
   cmd->add_option("--checkpoint-interval", args->checkpoint_interval,
                   "Seconds between checkpoints (default 60; a signal always saves one)")
       ->check(CLI::NonNegativeNumber);

@@ -50,6 +50,13 @@ void write_durably(std::span<const std::uint8_t> bytes, const std::string& path)
   if (::close(fd) != 0) throw io_error("close", path);
 }
 
+void check_writable(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw io_error("write", path);
+  ::close(fd);
+  ::unlink(path.c_str());
+}
+
 std::string why_not_regular(const std::string& path, bool may_be_missing) {
   struct stat status {};
   if (::stat(path.c_str(), &status) != 0) {

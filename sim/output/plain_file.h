@@ -13,6 +13,11 @@ namespace stsim::output {
 // FileError with the system's reason (e.g. "No space left on device").
 void write_durably(std::span<const std::uint8_t> bytes, const std::string& path);
 
+// Creates `path` (a temporary name of the caller's) and removes it again. Throws
+// FileError with the system's reason when that is not possible: a read-only directory,
+// a full disk for new files, a missing directory.
+void check_writable(const std::string& path);
+
 // The whole file. Throws FileError when it is missing, not a regular file (a directory,
 // FIFO, device or socket) or unreadable.
 std::vector<std::uint8_t> read_regular_file(const std::string& path);

@@ -2,9 +2,11 @@
 // Runs the built `stsim` (STSIM_BINARY) through the shell, capturing its exit code,
 // standard output and standard error.
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -94,6 +96,35 @@ inline Run run_stsim(const std::vector<std::string>& arguments,
   run.out = read_text(out);
   run.err = read_text(err);
   return run;
+}
+
+// Starts the built `stsim` in the background with its output to files (or /dev/null)
+// and returns its PID; wait_for() gives its exit code (-1 when a signal killed it).
+inline pid_t spawn_stsim(const std::vector<std::string>& arguments,
+                         const std::string& out = "/dev/null",
+                         const std::string& err = "/dev/null") {
+  const std::string binary = STSIM_BINARY;
+  std::vector<std::string> args = arguments;
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(binary.c_str()));
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+    ::dup2(::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+    ::dup2(::open("/dev/null", O_RDONLY), 0);
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return child;
+}
+
+inline int wait_for(pid_t child) {
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 inline std::vector<std::string> lines_of(const std::string& text) {
