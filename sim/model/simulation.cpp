@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "sim/engine/event_loop.h"
 #include "sim/engine/event_queue.h"
 #include "sim/random/distributions.h"
 #include "sim/random/stream.h"
@@ -32,6 +33,16 @@ enum EventKind : std::uint32_t {
   ev_common_cause_failure,  // fails a safeguard and its coupling partner at once
   ev_proof_test,
   ev_repair_done,
+};
+
+// Events at the same instant run in this order: what happens to components (failures,
+// proof tests, repairs) first, so a task arriving then meets the state they leave; then
+// reviews that end, so their reviewers are free; then arrivals, which a full queue would
+// otherwise turn away although a place frees at that instant.
+enum Priority : std::int32_t {
+  priority_component = 0,
+  priority_review_done = 1,
+  priority_arrival = 2,
 };
 
 enum class Output : std::uint8_t { correct, commission, omission, refused };
@@ -201,7 +212,9 @@ struct Simulation::State {
   void validate_and_build();
   void reset(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
              ReplicationMetrics& out);
-  void run_events(Trace* trace);
+  // The engine's side of the model (engine::EventHandler).
+  bool handle(const engine::Event& e);
+  std::string describe(const engine::Event& e) const;
   TraceEvent traced(const engine::Event& e) const;
 
   Stream stream(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
@@ -639,7 +652,7 @@ void Simulation::State::reset(std::uint64_t seed, std::uint32_t point, std::uint
 
   for (std::uint32_t k = 0; k < sources.size(); ++k) {
     Time t = next_arrival(sources[k], 0.0);
-    if (t < horizon) queue.schedule(t, 0, ev_arrival, k, 0);
+    if (t < horizon) queue.schedule(t, priority_arrival, ev_arrival, k, 0);
   }
   for (std::uint32_t k = 0; k < guards.size(); ++k) {
     auto& g = guards[k];
@@ -649,15 +662,15 @@ void Simulation::State::reset(std::uint64_t seed, std::uint32_t point, std::uint
       // Both processes draw from one stream; their order depends only on that stream.
       if (beta < 1.0) {
         Time t = random::exponential(g.latent_failure, (1.0 - beta) * lambda);
-        if (t < horizon) queue.schedule(t, 0, ev_latent_failure, k, 0);
+        if (t < horizon) queue.schedule(t, priority_component, ev_latent_failure, k, 0);
       }
       if (beta > 0.0) {
         Time t = random::exponential(g.latent_failure, beta * lambda);
-        if (t < horizon) queue.schedule(t, 0, ev_common_cause_failure, k, 0);
+        if (t < horizon) queue.schedule(t, priority_component, ev_common_cause_failure, k, 0);
       }
     }
     if (g.spec.test_interval > 0.0 && g.spec.test_interval < horizon)
-      queue.schedule(g.spec.test_interval, 0, ev_proof_test, k, 0);
+      queue.schedule(g.spec.test_interval, priority_component, ev_proof_test, k, 0);
   }
 }
 
@@ -684,7 +697,7 @@ void Simulation::State::arrival(std::uint32_t k) {
   SourceState& s = sources[k];
   const Time now = queue.now();
   const Time next = next_arrival(s, now);
-  if (next < horizon) queue.schedule(next, 0, ev_arrival, k, 0);
+  if (next < horizon) queue.schedule(next, priority_arrival, ev_arrival, k, 0);
 
   const std::uint32_t id = new_task();
   Task& t = tasks[id];
@@ -988,7 +1001,7 @@ void Simulation::State::start_review(std::uint32_t id, OperatorState& op) {
   }
   t.decided = block ? Port::block : Port::pass;
   ++op.busy;
-  queue.schedule(now + review, 0, ev_review_done, op.node, id);
+  queue.schedule(now + review, priority_review_done, ev_review_done, op.node, id);
 }
 
 void Simulation::State::review_done(std::uint32_t node, std::uint32_t id) {
@@ -1068,7 +1081,7 @@ void Simulation::State::reveal(std::uint32_t k) {
   g.found = true;
   ++m->latent_failures_found;
   if (g.spec.repair_time > 0.0)
-    queue.schedule(queue.now() + g.spec.repair_time, 0, ev_repair_done, k, 0);
+    queue.schedule(queue.now() + g.spec.repair_time, priority_component, ev_repair_done, k, 0);
   else
     repaired(k);
 }
@@ -1097,41 +1110,45 @@ TraceEvent Simulation::State::traced(const engine::Event& e) const {
   }
 }
 
-void Simulation::State::run_events(Trace* trace) {
-  while (!queue.empty() && queue.next_time() < horizon) {
-    const engine::Event e = queue.pop();
-    if (trace) trace->on_event(traced(e));
-    switch (e.kind) {
-      case ev_arrival:
-        arrival(e.target);
-        break;
-      case ev_review_done:
-        review_done(e.target, e.payload);
-        break;
-      case ev_latent_failure:
-      case ev_common_cause_failure: {
-        SafeguardState& g = guards[e.target];
-        const bool common = e.kind == ev_common_cause_failure;
-        latent_failure(e.target, common);
-        if (common) latent_failure(g.partner_guard, true);
-        const double beta = g.partner_guard != none ? g.spec.coupling.beta : 0.0;
-        const double rate = (common ? beta : 1.0 - beta) * g.spec.latent_failure_rate;
-        const Time next = e.time + random::exponential(g.latent_failure, rate);
-        if (next < horizon) queue.schedule(next, 0, e.kind, e.target, 0);
-        break;
-      }
-      case ev_proof_test: {
-        reveal(e.target);
-        const Time next = e.time + guards[e.target].spec.test_interval;
-        if (next < horizon) queue.schedule(next, 0, ev_proof_test, e.target, 0);
-        break;
-      }
-      case ev_repair_done:
-        repaired(e.target);
-        break;
-      default:
-        break;
+std::string Simulation::State::describe(const engine::Event& e) const {
+  const TraceEvent t = traced(e);
+  const std::string target = t.component < spec.components.size()
+                                 ? "component '" + spec.components[t.component].id + "'"
+                                 : "target " + std::to_string(e.target);
+  return "event '" + std::string(t.what) + "' (kind " + std::to_string(e.kind) + ") at " + target;
+}
+
+bool Simulation::State::handle(const engine::Event& e) {
+  switch (e.kind) {
+    case ev_arrival:
+      arrival(e.target);
+      return true;
+    case ev_review_done:
+      review_done(e.target, e.payload);
+      return true;
+    case ev_latent_failure:
+    case ev_common_cause_failure: {
+      SafeguardState& g = guards[e.target];
+      const bool common = e.kind == ev_common_cause_failure;
+      latent_failure(e.target, common);
+      if (common) latent_failure(g.partner_guard, true);
+      const double beta = g.partner_guard != none ? g.spec.coupling.beta : 0.0;
+      const double rate = (common ? beta : 1.0 - beta) * g.spec.latent_failure_rate;
+      const Time next = e.time + random::exponential(g.latent_failure, rate);
+      if (next < horizon) queue.schedule(next, priority_component, e.kind, e.target, 0);
+      return true;
     }
+    case ev_proof_test: {
+      reveal(e.target);
+      const Time next = e.time + guards[e.target].spec.test_interval;
+      if (next < horizon) queue.schedule(next, priority_component, ev_proof_test, e.target, 0);
+      return true;
+    }
+    case ev_repair_done:
+      repaired(e.target);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -1146,8 +1163,23 @@ void Simulation::run(std::uint64_t seed, std::uint32_t point, std::uint32_t repl
                      ReplicationMetrics& out, Trace* trace) {
   State& s = *state_;
   s.reset(seed, point, replication, out);
+  // The model's trace on the engine's observer hook: stable names and component indices.
+  class TraceObserver final : public engine::Observer {
+   public:
+    TraceObserver(const State& state, Trace& trace) : state_(state), trace_(trace) {}
+    void on_event(const engine::Event& event) override { trace_.on_event(state_.traced(event)); }
+
+   private:
+    const State& state_;
+    Trace& trace_;
+  };
   try {
-    s.run_events(trace);
+    if (trace != nullptr) {
+      TraceObserver observer(s, *trace);
+      engine::run_until(s.queue, s.horizon, s, &observer);
+    } else {
+      engine::run_until(s.queue, s.horizon, s);
+    }
   } catch (const engine::EventLimitExceeded& e) {
     throw engine::EventLimitExceeded(
         "scenario '" + s.spec.name + "': replication " + std::to_string(replication) +
