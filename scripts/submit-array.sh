@@ -16,12 +16,14 @@ SLICES=${SLICES:-8}            # array tasks = slices, at most the number of swe
 THREADS=${THREADS:-4}          # cores (and worker threads) per task
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-# Step 1: check the scenario and the slice count here, before anything waits in the queue.
-"$STSIM" validate "$SCENARIO" >/dev/null
+# Step 1: check the scenario and the slice count here, before anything waits in the queue:
+# validate makes every check a task's run makes before its first replication, and with
+# --shard N/N refuses more slices than the sweep has points.
 if ! [[ $SLICES =~ ^[0-9]+$ ]] || ((SLICES < 1)); then
   echo "submit-array.sh: error: SLICES=$SLICES: expected a positive number of slices" >&2
   exit 2
 fi
+"$STSIM" validate "$SCENARIO" --shard "$SLICES/$SLICES" >/dev/null
 
 # Step 2: submit the job array, one task per slice.
 array_job=$(sbatch --parsable --array="1-$SLICES" --cpus-per-task="$THREADS" "$@" "$here/slurm-array.sbatch")

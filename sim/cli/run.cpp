@@ -19,6 +19,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/progress.h"
+#include "sim/cli/run_checks.h"
 #include "sim/cli/scenario_input.h"
 #include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
@@ -37,11 +38,8 @@ struct RunArguments {
   std::string output;
   unsigned threads = 0;
   std::optional<std::uint64_t> seed;
-  std::vector<std::string> sets;
-  std::optional<std::uint32_t> reps;
-  std::optional<double> until_rel_error;
+  PlanArguments plan;
   std::string progress = "auto";
-  std::optional<std::string> shard;  // "K/N", or "" for the Slurm array's task
   bool resume = false;
   std::string checkpoint;  // default: <output>.checkpoint
   double checkpoint_interval = 60.0;
@@ -61,63 +59,6 @@ void install_signal_handlers() {
   action.sa_flags = SA_RESETHAND;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-}
-
-// Slice K/N of the sweep from --shard, or from the Slurm array job's variables when
-// --shard has no value. Prints the problem and returns nothing when it is invalid.
-std::optional<runner::Shard> parse_shard(const std::string& text) {
-  std::string spec = text;
-  if (spec.empty()) {
-    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
-    const char* count = std::getenv("SLURM_ARRAY_TASK_COUNT");
-    if (!id || !count) {
-      fmt::print(stderr,
-                 "stsim: error: --shard without K/N takes the slice from SLURM_ARRAY_TASK_ID and "
-                 "SLURM_ARRAY_TASK_COUNT, which are not set (not a Slurm array job?)\n");
-      return std::nullopt;
-    }
-    // Array indices need not start at 1 nor be consecutive (--array=0-9, --array=1-19:2).
-    const char* min = std::getenv("SLURM_ARRAY_TASK_MIN");
-    const char* step = std::getenv("SLURM_ARRAY_TASK_STEP");
-    try {
-      const long first = min ? std::stol(min) : 0;
-      const long stride = step ? std::stol(step) : 1;
-      const long index = std::stol(id);
-      if (stride <= 0 || index < first || (index - first) % stride != 0)
-        throw std::invalid_argument("");
-      spec = fmt::format("{}/{}", (index - first) / stride + 1, count);
-    } catch (const std::exception&) {
-      fmt::print(
-          stderr,
-          "stsim: error: cannot read the slice from SLURM_ARRAY_TASK_ID={} (min {}, step {})\n", id,
-          min ? min : "unset", step ? step : "unset");
-      return std::nullopt;
-    }
-  }
-  unsigned long k = 0, n = 0;
-  const auto slash = spec.find('/');
-  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < spec.size() &&
-            spec.find_first_not_of("0123456789/") == std::string::npos &&
-            spec.find('/', slash + 1) == std::string::npos;
-  if (ok) {
-    try {
-      k = std::stoul(spec.substr(0, slash));
-      n = std::stoul(spec.substr(slash + 1));
-    } catch (const std::exception&) {
-      ok = false;
-    }
-  }
-  if (!ok || n == 0 || n > 1000000) {
-    fmt::print(stderr,
-               "stsim: error: --shard '{}': expected K/N, slice K of N (1 <= K <= N), e.g. 2/8\n",
-               spec);
-    return std::nullopt;
-  }
-  if (k < 1 || k > n) {
-    fmt::print(stderr, "stsim: error: --shard {}: K must be between 1 and {}\n", spec, n);
-    return std::nullopt;
-  }
-  return runner::Shard{static_cast<std::uint32_t>(k - 1), static_cast<std::uint32_t>(n)};
 }
 
 // Saves checkpoints as the run goes; a failure is reported once and the run goes on.
@@ -143,12 +84,14 @@ class CheckpointWriter {
   bool warned_ = false;
 };
 
-runner::RunOptions options_from(const RunArguments& args) {
+// The plan's options as a rank other than the first needs them (the first checks the
+// slice and the memory budget).
+runner::RunOptions rank_options(const RunArguments& args) {
   runner::RunOptions options;
   options.threads = args.threads;
   options.seed = args.seed;
-  options.replications = args.reps;
-  options.until_relative_error = args.until_rel_error;
+  options.replications = args.plan.reps;
+  options.until_relative_error = args.plan.until_rel_error;
   return options;
 }
 
@@ -156,11 +99,11 @@ runner::RunOptions options_from(const RunArguments& args) {
 // rank reports faults) and runs the blocks the first rank hands out until told to stop.
 int serve_rank(const RunArguments& args, const mpi::Job& job) {
   std::vector<std::string> messages;
-  const auto loaded = load_scenario(args.file, args.sets, messages);
+  const auto loaded = load_scenario(args.file, args.plan.sets, messages);
   std::optional<runner::Plan> plan;
   if (loaded) {
     try {
-      plan = runner::make_plan(*loaded, options_from(args));
+      plan = runner::make_plan(*loaded, rank_options(args));
     } catch (const runner::InvalidSweep& e) {
       messages.emplace_back(e.what());
     }
@@ -216,33 +159,23 @@ int run(const RunArguments& args, const mpi::Job& job) {
                mpi::launcher_ranks());
     return exit_invalid_input;
   }
-  const auto loaded = load_scenario(args.file, args.sets);
+  const auto loaded = load_scenario(args.file, args.plan.sets);
   if (!loaded) return exit_invalid_input;
 
-  runner::RunOptions options = options_from(args);
+  auto planned = plan_options(args.plan);
+  if (!planned) return exit_invalid_input;
+  runner::RunOptions options = std::move(*planned);
+  options.threads = args.threads;
+  options.seed = args.seed;
   options.command_line = own_command_line();
   options.stop = &stop_requested;
   options.checkpoint_interval_seconds = args.checkpoint_interval;
-  if (args.shard) {
-    const auto shard = parse_shard(*args.shard);
-    if (!shard) return exit_invalid_input;
-    options.shard = *shard;
-  }
 
-  runner::Plan plan;
-  try {
-    plan = runner::make_plan(*loaded, options);
-  } catch (const runner::InvalidSweep& e) {
-    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", scenario::format(d));
-    return exit_invalid_input;
-  }
-  if (options.shard.count > plan.design.size()) {
-    fmt::print(
-        stderr,
-        "stsim: error: --shard {}/{}: the sweep has only {} point(s), so at most {} slice(s)\n",
-        options.shard.index + 1, options.shard.count, plan.design.size(), plan.design.size());
-    return exit_invalid_input;
-  }
+  std::vector<std::string> faults;
+  auto checked = checked_plan(*loaded, options, faults);
+  for (const auto& fault : faults) fmt::print(stderr, "{}\n", fault);
+  if (!checked) return exit_invalid_input;
+  const runner::Plan plan = std::move(*checked);
 
   const std::string path =
       args.output.empty() ? "results/" + plan.specs.front().name + ".h5" : args.output;
@@ -352,7 +285,7 @@ int run(const RunArguments& args, const mpi::Job& job) {
     return exit_interrupted;
   }
   result.processes = job.size();
-  result.shard_file = args.shard.has_value();
+  result.shard_file = args.plan.shard.has_value();
   try {
     output::write_results(result, path);
   } catch (const output::FileError& e) {
@@ -414,21 +347,9 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--seed", args->seed, "Seed (replaces scenario.seed)");
-  cmd->add_option("--set", args->sets, "Override a parameter: path=value (repeatable)")
-      ->allow_extra_args(false);
-  auto* reps = cmd->add_option("--reps", args->reps, "Replications per point (fixed count)")
-                   ->check(CLI::PositiveNumber);
-  auto* rel = cmd->add_option("--until-rel-error", args->until_rel_error,
-                              "Replicate until this relative error of the precision metric")
-                  ->check(CLI::PositiveNumber);
-  reps->excludes(rel);
+  add_plan_options(*cmd, args->plan);
   cmd->add_option("--progress", args->progress, "Progress display: auto, bar, log or none")
       ->check(CLI::IsMember({"auto", "bar", "log", "none"}));
-  cmd->add_option(
-         "--shard", args->shard,
-         "Run slice K/N of the sweep (job arrays); without K/N, from SLURM_ARRAY_TASK_ID/COUNT")
-      ->expected(0, 1)
-      ->default_str("");
   cmd->add_flag("--resume", args->resume,
                 "Continue from the checkpoint, if there is one; with none and a complete "
                 "result of this same run at the output, there is nothing to do");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/run_checks.h"
 #include "sim/cli/scenario_input.h"
 #include "sim/structure/check.h"
 #include "sim/structure/graph.h"
@@ -52,26 +53,29 @@ Command add_validate(CLI::App& app) {
       "protective layers "
       "whose joint failure lets a model error reach an acted outcome, with a path where that "
       "happens). Exit 0 if "
-      "every file is valid (warnings do not fail), 2 if not. See docs/structure.md.");
+      "every file is valid (warnings do not fail), 2 if not. Every check `run` makes before its "
+      "first replication is made here too, with the same message: give validate the same "
+      "--set, --reps, --until-rel-error, --shard and --memory-limit. See docs/structure.md.");
   auto files = std::make_shared<std::vector<std::string>>();
+  auto plan = std::make_shared<PlanArguments>();
   command->add_option("files", *files, "Scenario TOML files")->required();
-  return [files] {
+  add_plan_options(*command, *plan);
+  return [files, plan] {
+    const auto options = plan_options(*plan);
+    if (!options) return exit_invalid_input;
     bool all_valid = true;
     for (const std::string& file : *files) {
-      if (const std::string why = why_unreadable(file); !why.empty()) {
-        fmt::print(stderr, "{}: error: cannot read the file: {}\n", file, why);
+      // The messages of `run`, for the same reasons, before its first replication.
+      std::vector<std::string> messages;
+      const auto loaded = load_scenario(file, plan->sets, messages);
+      std::optional<runner::Plan> checked;
+      if (loaded) checked = checked_plan(*loaded, *options, messages);
+      for (const std::string& message : messages) fmt::print(stderr, "{}\n", message);
+      if (!checked) {
         all_valid = false;
         continue;
       }
-      const scenario::LoadResult result = structure::load_checked(file);
-      for (const scenario::Diagnostic& diagnostic : result.diagnostics) {
-        fmt::print(stderr, "{}\n", scenario::format(diagnostic));
-      }
-      if (!result.ok()) {
-        all_valid = false;
-        continue;
-      }
-      fmt::print("{}: ok: {}\n", file, summary(result.scenario->spec));
+      fmt::print("{}: ok: {}\n", file, summary(loaded->spec));
     }
     std::fflush(stdout);
     return all_valid ? exit_ok : exit_invalid_input;

@@ -297,10 +297,11 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
     w.attribute(g, "interval", std::string(runner::to_string(m.interval)));
     w.attribute(g, "unit", std::string(m.unit));
     w.attribute(g, "description", std::string(m.description));
+    // A dataset, not an attribute: HDF5 caps an attribute at 64 kB, so a sweep of more
+    // than 8,192 points could not be written.
     if (m.id == runner::MetricId::time_to_first_harm) {
-      w.attribute_array(g, "censored", per_point_uint(r, [](const auto& p) {
-                          return p.time_to_first_harm_censored;
-                        }));
+      w.numbers(g + "/censored",
+                per_point_uint(r, [](const auto& p) { return p.time_to_first_harm_censored; }));
     }
   }
 }

@@ -244,4 +244,26 @@ std::vector<std::vector<double>> sobol(std::uint32_t points, std::uint32_t dimen
   return out;
 }
 
+std::uint64_t design_points(const scenario::SweepSpec& sweep) {
+  switch (sweep.design) {
+    case SweepDesign::none:
+      return 1;
+    case SweepDesign::zip:
+      return sweep.dimensions.empty() ? 1 : sweep.dimensions.front().values.size();
+    case SweepDesign::grid: {
+      std::uint64_t points = 1;
+      for (const auto& d : sweep.dimensions) {
+        const std::uint64_t n = d.values.size();
+        if (n != 0 && points > UINT64_MAX / n) return UINT64_MAX;
+        points *= n;
+      }
+      return points;
+    }
+    case SweepDesign::latin_hypercube:
+    case SweepDesign::sobol:
+      return sweep.points;
+  }
+  return 1;
+}
+
 }  // namespace stsim::runner

@@ -38,6 +38,10 @@ using IntegerPath = std::function<bool(const std::string& path)>;
 // baseline that matches no point, a log-scale range that is not positive...).
 Design make_design(const scenario::SweepSpec& sweep, const IntegerPath& integer_path = {});
 
+// The number of points make_design would make, without making them (saturating at
+// UINT64_MAX), so that a sweep too large to hold can be refused first.
+std::uint64_t design_points(const scenario::SweepSpec& sweep);
+
 // Points in the unit cube [0, 1)^dimensions, points x dimensions, row per point.
 // Latin hypercube: each dimension's n strata hold exactly one point; permutations and
 // jitter come from sim/random streams keyed by the design seed.

@@ -39,7 +39,7 @@ constexpr std::array<MetricInfo, metric_count> table = {{
     {MetricId::first_harm_probability, "first_harm_probability", K::proportion, I::clopper_pearson,
      "per replication", "replications with at least one harm within the horizon"},
     {MetricId::time_to_first_harm, "time_to_first_harm", K::mean, I::student_t, "hours",
-     "mean of min(time to first harm, horizon); attribute censored = replications without harm"},
+     "mean of min(time to first harm, horizon); dataset censored = replications without harm"},
     {MetricId::harm_severity_per_task, "harm_severity_per_task", K::mean, I::student_t, "per task",
      "summed harm severity over tasks born, averaged over replications"},
     {MetricId::tasks_per_replication, "tasks_per_replication", K::mean, I::student_t, "tasks",

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 #include "sim/runner/runner.h"
 #include "sim/scenario/parameters.h"
@@ -22,6 +23,10 @@ scenario::Diagnostic error_at(const scenario::Scenario& s, const model::SourceLo
   if (d.where.file.empty()) d.where = {s.file, 1, 1};
   d.message = std::move(message);
   return d;
+}
+
+std::string gigabytes(std::uint64_t bytes) {
+  return fmt::format("{:.3g} GB", static_cast<double>(bytes) / 1e9);
 }
 
 model::SourceLocation sweep_location(const scenario::Scenario& s) {
@@ -43,6 +48,21 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
   plan.base = scenario;
   std::vector<scenario::Diagnostic> errors;
   const auto& sweep = scenario.sweep;
+  // Before the points are made: a sweep too large to hold must not be built to find out.
+  if (options.memory_limit > 0) {
+    const auto points = design_points(sweep);
+    const auto bytes =
+        estimated_memory(points, scenario.spec.components.size(), scenario.spec.time_bins);
+    if (bytes > options.memory_limit) {
+      throw InvalidSweep({error_at(
+          scenario, sweep_location(scenario),
+          fmt::format("the run would need about {} of memory by estimate ({} point(s) of {} "
+                      "component(s) and {} time bin(s)), above the budget of {}; make the sweep "
+                      "or scenario.time_bins smaller, or raise the budget with --memory-limit",
+                      gigabytes(bytes), points, scenario.spec.components.size(),
+                      scenario.spec.time_bins, gigabytes(options.memory_limit)))});
+    }
+  }
   try {
     // Continuous designs round where the base scenario holds an integer at that path.
     plan.design = make_design(sweep, [&](const std::string& path) {
@@ -125,13 +145,38 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
     // never depend on the thread count.
     r.block_size = sweep.block_size > 0
                        ? sweep.block_size
-                       : std::clamp<std::uint32_t>((r.max_replications + 15) / 16, 1, 64);
+                       : static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
+                             (std::uint64_t{r.max_replications} + 15) / 16, 1, 64));
   }
   if (!errors.empty()) throw InvalidSweep(std::move(errors));
 
   for (auto& spec : plan.specs) spec.seed = r.seed;
   for (const auto& spec : plan.specs) plan.resolved.push_back(resolved_parameters(spec));
   return plan;
+}
+
+void check_models(const Plan& plan, const ModelFactory& factory) {
+  std::vector<scenario::Diagnostic> errors;
+  for (std::uint32_t p = 0; p < plan.specs.size(); ++p) {
+    try {
+      factory(plan.specs[p]);
+    } catch (const std::invalid_argument& e) {
+      // The model's messages start with "file:line:col: " where it knows the place.
+      std::string message = e.what();
+      model::SourceLocation where{plan.base.file, 1, 1};
+      static const std::regex located(R"(^(.+?):(\d+):(\d+): (.*)$)");
+      std::smatch parts;
+      if (std::regex_match(message, parts, located)) {
+        where = {parts[1], static_cast<std::uint32_t>(std::stoul(parts[2])),
+                 static_cast<std::uint32_t>(std::stoul(parts[3]))};
+        message = parts[4];
+      }
+      if (plan.design.size() > 1 || !plan.design.assignments[p].empty())
+        message = fmt::format("sweep point {} ({}): {}", p, plan.design.point_labels[p], message);
+      errors.push_back(error_at(plan.base, where, message));
+    }
+  }
+  if (!errors.empty()) throw InvalidSweep(std::move(errors));
 }
 
 RunResult run_sweep(const scenario::Scenario& scenario, const RunOptions& options) {

@@ -137,8 +137,11 @@ Statistic finish_paired(const stats::MeanAccumulator& acc) {
 
 std::string code_version() { return fmt::format("{} ({})", version, git_revision); }
 
+// In 64 bits: in 32, a block size or maximum near 2^32 wrapped the count to 0 blocks,
+// and the run waited forever for blocks it would never hand out.
 std::uint32_t block_count(const ReplicationPlan& rp) {
-  return (rp.max_replications + rp.block_size - 1) / rp.block_size;
+  return static_cast<std::uint32_t>((std::uint64_t{rp.max_replications} + rp.block_size - 1) /
+                                    rp.block_size);
 }
 
 // Runs blocks for one worker: one model per point, built on first use.

@@ -136,12 +136,25 @@ struct RunOptions {
   double checkpoint_interval_seconds = 60.0;
   // Workers in other processes (MPI ranks), served alongside this process's threads.
   RemoteWorkers* remote = nullptr;
+  // make_plan refuses a run whose estimated_memory exceeds this many bytes (0: no limit).
+  std::uint64_t memory_limit = 0;
 };
 
 // Defaults of the precision rule when the sweep section leaves them out.
 inline constexpr std::uint32_t default_min_replications = 100;
 inline constexpr std::uint32_t default_max_replications = 1000000;
 inline constexpr std::uint32_t default_precision_block_size = 50;
+
+// The budget `stsim run` and `stsim validate` hold a run to unless --memory-limit says
+// otherwise (docs/output.md, "Memory").
+inline constexpr std::uint64_t default_memory_limit = 8'000'000'000;
+
+// Bytes a run of this shape needs at its peak, by a conservative estimate fitted to
+// measured runs (benchmarks/README.md): a fixed part, and per point a part for its
+// components and one for its time bins (statistics, results, the file being written).
+// Saturates at UINT64_MAX.
+std::uint64_t estimated_memory(std::uint64_t points, std::uint64_t components,
+                               std::uint64_t time_bins);
 
 // How replications are run and when each point stops, resolved from the scenario and
 // the options.
@@ -180,6 +193,11 @@ class InvalidSweep : public std::runtime_error {
 // structure::with_assignments_checked and resolves the replication plan. Throws
 // InvalidSweep listing every invalid point (or option).
 Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options);
+
+// Builds the model of every point once, as the first replication would, so that a spec
+// the model refuses is reported before any replication. Throws InvalidSweep with one
+// diagnostic per refused point.
+void check_models(const Plan& plan, const ModelFactory& factory);
 
 // Every parameter of a spec as "path = value" lines, in the scenario's paths (for
 // /scenario/resolved and the fingerprint).

@@ -362,6 +362,16 @@ TEST_CASE("the submission driver chains the merge after the array job with after
   CHECK(none.err == "submit-array.sh: error: SLICES=0: expected a positive number of slices\n");
   CHECK_FALSE(fs::exists(log));
 
+  // More slices than the sweep's 3 points: validate's message, nothing submitted.
+  const auto too_many =
+      dir.shell(env_for_templates(dir) + " SLICES=4 FAKE_LOG=" + quote(log.string()) +
+                " PATH=" + quote((dir.path / "bin").string()) + ":\"$PATH\" bash " +
+                quote((scripts_dir / "submit-array.sh").string()));
+  CHECK(too_many.code == 2);
+  CHECK(too_many.err ==
+        "stsim: error: --shard 4/4: the sweep has only 3 point(s), so at most 3 slice(s)\n");
+  CHECK_FALSE(fs::exists(log));
+
   // A scenario that does not load is reported before anything is submitted.
   write_text(dir.path / "broken.toml", "[scenario\n");
   const auto broken = dir.shell(std::string("STSIM=") + quote(STSIM_BINARY) +

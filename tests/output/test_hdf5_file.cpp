@@ -124,7 +124,7 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
   }
   std::vector<std::uint64_t> censored;
   for (const auto& p : result.points) censored.push_back(p.time_to_first_harm_censored);
-  CHECK(file.attribute_integers("/results/time_to_first_harm", "censored") == censored);
+  CHECK(file.integers("/results/time_to_first_harm/censored") == censored);
   // The perfect model has no harm: a zero-event upper bound, NaN where there were harms.
   const auto upper = file.doubles("/results/harm_rate/upper_bound");
   CHECK(std::isnan(upper[0]));
@@ -202,6 +202,25 @@ TEST_CASE("large column datasets are chunked and still read back", "[output]") {
   const auto mean = file.doubles("/results/harm_rate/mean");
   REQUIRE(mean.size() == 70);
   for (std::size_t p = 0; p < 70; ++p) CHECK(same(mean[p], result.points[p].metrics[0].mean));
+}
+
+TEST_CASE("a sweep of more points than an HDF5 attribute can hold writes and reads back",
+          "[output]") {
+  // 10,000 points: a per-point attribute (8 bytes each) would pass HDF5's 64 kB limit.
+  TempDir dir;
+  std::vector<double> reliabilities;
+  for (int i = 0; i < 10000; ++i) reliabilities.push_back(0.5 + 0.00004 * i);
+  auto plan = test::reliability_plan(reliabilities);
+  plan.replications.max_replications = 1;
+  plan.replications.block_size = 1;
+  runner::RunOptions options;
+  options.threads = 1;
+  const auto result = runner::run_plan(plan, options, test::fake_factory(2));
+  const auto path = (dir.path / "wide.h5").string();
+  output::write_results(result, path);
+  const output::ResultFile file(path);
+  CHECK(file.integers("/results/time_to_first_harm/censored").size() == 10000);
+  CHECK(file.attribute_integer("/", "points") == 10000);
 }
 
 TEST_CASE("a failed write leaves neither the file nor its partial", "[output]") {

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <limits>
 #include <cmath>
 #include <cstring>
 
@@ -121,6 +122,23 @@ TEST_CASE("the precision rule stops at the maximum when the target is out of rea
   r.block_size = 8;
   const auto result = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
   CHECK(result.points[0].replications == 20);  // 8 + 8 + a last block of 4
+}
+
+TEST_CASE("a block size near 2^32 is one block, not a count wrapped to zero", "[runner]") {
+  // The block count was computed in 32 bits: (max + block - 1) / block wrapped to 0, and
+  // the run waited forever for blocks it would never hand out.
+  for (const bool precision : {false, true}) {
+    auto plan = test::reliability_plan({0.9});
+    auto& r = plan.replications;
+    r.precision = precision;
+    r.relative_error = 0.5;
+    r.min_replications = 20;
+    r.max_replications = 20;
+    r.block_size = std::numeric_limits<std::uint32_t>::max();
+    const auto result = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
+    REQUIRE(result.complete);
+    CHECK(result.points[0].replications == 20);
+  }
 }
 
 TEST_CASE("paired differences against the baseline, and the baseline runs as long as any point",

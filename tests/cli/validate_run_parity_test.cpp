@@ -1,0 +1,128 @@
+// Every fault `run` reports before its first replication is reported by `validate` too,
+// with the same message and exit 2 (issues 18 and 20): the submission script validates
+// once, and a fault it misses fails every array task of a cluster job after queueing.
+// Each case below validated with exit 0 before validate made run's checks.
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "sim/cli/commands.h"
+#include "tests/cli/run_stsim.h"
+#include "tests/support/sweep_scenario.h"
+
+namespace fs = std::filesystem;
+using namespace stsim::cli::testing;
+using stsim::cli::exit_invalid_input;
+
+namespace {
+
+struct Fault {
+  std::string name;
+  std::string text;                    // the scenario
+  std::vector<std::string> arguments;  // given to both commands
+  std::string message;                 // what both must say
+};
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+// The end-to-end sweep without its [sweep] section: one point.
+std::string single_point() {
+  const auto& text = stsim::test::sweep_scenario;
+  return text.substr(0, text.find("[sweep]"));
+}
+
+std::string grid_of(const std::vector<std::string>& paths, int values) {
+  std::string list;
+  for (int v = 1; v <= values; ++v) list += (v > 1 ? ", " : "") + std::to_string(v);
+  std::string text = single_point() + "[sweep]\ndesign = \"grid\"\n";
+  for (const auto& path : paths)
+    text += "[[sweep.dimensions]]\npath = \"" + path + "\"\nvalues = [" + list + "]\n";
+  return text;
+}
+
+std::vector<Fault> faults() {
+  const auto& sweep = stsim::test::sweep_scenario;
+  return {
+      {"a misspelt precision metric",
+       sweep + "[sweep.precision]\nmetric = \"harm_rat\"\nrelative_error = 0.1\n",
+       {},
+       "error: unknown precision metric 'harm_rat'; expected a metric of docs/output.md such as "
+       "harm_rate"},
+      {"an ai with no pass edge",
+       replaced(single_point(), "next = { pass = \"world\", refuse = \"refused\" }",
+                "next = { refuse = \"refused\", defer = \"review\" }"),
+       {},
+       "error: component 'model': no edge from port 'pass'"},
+      {"a swept horizon",
+       single_point() + "[sweep]\ndesign = \"grid\"\n[[sweep.dimensions]]\n"
+                        "path = \"scenario.horizon\"\nvalues = [\"1d\", \"2d\"]\n",
+       {},
+       "error: 'scenario.horizon' and 'scenario.time_bins' cannot vary within a sweep"},
+      {"context weights whose sum overflows",
+       replaced(replaced(single_point(), "weight = 0.8", "weight = 1e308"), "weight = 0.2",
+                "weight = 1e308"),
+       {},
+       "error: AliasTable: weights must have a positive finite sum, got inf"},
+      {"time_bins at its maximum",
+       replaced(single_point(), "time_bins = 5", "time_bins = 4294967295"),
+       {},
+       "error: the run would need about 550 GB of memory by estimate (1 point(s) of 5 "
+       "component(s) and 4294967295 time bin(s)), above the budget of 8 GB"},
+      {"a grid of 1e9 points",
+       grid_of({"users.rate", "review.count", "model.refusal_threshold"}, 1000),
+       {},
+       "error: the run would need about 3.24e+04 GB of memory by estimate (1000000000 point(s)"},
+      {"a budget set lower than the run needs",
+       sweep,
+       {"--memory-limit", "0.01"},
+       "error: the run would need about 0.0505 GB of memory by estimate (4 point(s) of 5 "
+       "component(s) and 5 time bin(s)), above the budget of 0.01 GB; make the sweep or "
+       "scenario.time_bins smaller, or raise the budget with --memory-limit"},
+      {"more slices than points",
+       sweep,
+       {"--shard", "5/5"},
+       "stsim: error: --shard 5/5: the sweep has only 4 point(s), so at most 4 slice(s)"},
+      {"a slice that does not exist",
+       sweep,
+       {"--shard", "3/2"},
+       "stsim: error: --shard 3/2: K must be between 1 and 2"},
+      {"an override that does not parse",
+       sweep,
+       {"--set", "nonsense"},
+       "<command line>:1:1: error: --set 'nonsense': "},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("validate reports every fault run reports before its first replication, alike",
+          "[validate][parity]") {
+  int n = 0;
+  for (const auto& fault : faults()) {
+    INFO(fault.name);
+    const auto file = (scratch() / ("parity-" + std::to_string(n++) + ".toml")).string();
+    std::ofstream(file) << fault.text;
+    std::vector<std::string> validate_args = {"validate", file};
+    validate_args.insert(validate_args.end(), fault.arguments.begin(), fault.arguments.end());
+    const auto out = (scratch() / "parity.h5").string();
+    std::vector<std::string> run_args = {"run", file, "-o", out, "--progress", "none"};
+    run_args.insert(run_args.end(), fault.arguments.begin(), fault.arguments.end());
+
+    const auto validated = run_stsim(validate_args);
+    const auto ran = run_stsim(run_args);
+    INFO("validate: " << validated.err << "run: " << ran.err);
+    CHECK(validated.exit_code == exit_invalid_input);
+    CHECK(ran.exit_code == exit_invalid_input);
+    CHECK_THAT(validated.err, Catch::Contains(fault.message));
+    CHECK(validated.err == ran.err);
+    CHECK(validated.out.empty());
+    CHECK_FALSE(fs::exists(out));
+  }
+}
