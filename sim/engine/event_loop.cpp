@@ -4,6 +4,23 @@
 
 namespace stsim::engine {
 
+namespace {
+
+thread_local const std::atomic<bool>* watched_stop = nullptr;
+
+}  // namespace
+
+StopWatch::StopWatch(const std::atomic<bool>* flag) : previous_(watched_stop) {
+  watched_stop = flag;
+}
+
+StopWatch::~StopWatch() { watched_stop = previous_; }
+
+void check_stop() {
+  if (watched_stop != nullptr && watched_stop->load(std::memory_order_relaxed))
+    throw StopRequested();
+}
+
 void unhandled(const Event& event, const std::string& description) {
   std::ostringstream time;
   time.precision(17);  // enough to tell any two doubles apart

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "sim/engine/event_loop.h"
 #include "sim/runner/block.h"
 #include "sim/runner/runner.h"
 #include "sim/stats/accumulator.h"
@@ -169,9 +170,16 @@ class BlockRunner {
     if (baseline) out.values.resize(out.replications);
     const std::uint32_t stream_point = rp.common_random_numbers ? 0 : task.point;
     const std::uint32_t first = task.block * rp.block_size;
+    // A stop inside a long replication abandons it (and so the block) within a few
+    // thousand events, instead of at the replication's end.
+    const engine::StopWatch watch(stop);
     for (std::uint32_t i = 0; i < out.replications; ++i) {
       if (stop && stop->load(std::memory_order_relaxed)) return false;
-      model->run(rp.seed, stream_point, first + i, m);
+      try {
+        model->run(rp.seed, stream_point, first + i, m);
+      } catch (const engine::StopRequested&) {
+        return false;
+      }
       observe(m, horizon, observations_);
       for (std::size_t k = 0; k < metric_count; ++k) {
         const auto id = static_cast<MetricId>(k);

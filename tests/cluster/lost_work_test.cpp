@@ -5,6 +5,7 @@
 // nothing. The file system faults are real: small tmpfs mounts (the tests run as root,
 // as CI does).
 
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
 #include "tests/cli/run_stsim.h"
 #include "tests/support/result_files.h"
@@ -209,4 +211,61 @@ TEST_CASE("a checkpoint that cannot be written part-way is reported once and the
   CHECK(stsim::output::ResultFile(out).integers("/runtime/replications") ==
         std::vector<std::uint64_t>{200, 200, 200, 200});
   CHECK_FALSE(fs::exists(checkpoint));
+}
+
+TEST_CASE("SIGTERM inside one long replication stops within 2 s and resumes bit-identically",
+          "[cluster][lost-work][slow]") {
+  // One point, two replications of one block each, each of seconds: the signal falls
+  // inside the second replication, which the run abandons; the first is in the checkpoint.
+  const auto& text = stsim::test::sweep_scenario;
+  std::string single = text.substr(0, text.find("[sweep]"));
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = single.find(from);
+    REQUIRE(at != std::string::npos);
+    single.replace(at, from.size(), to);
+  };
+  replace("rate = \"20/h\"", "rate = \"4000000/h\"");
+  replace("horizon = \"10d\"", "horizon = \"1d\"");
+  const auto file = path_of("long-replication.toml");
+  std::ofstream(file) << single;
+  const auto args = [&](const std::string& out, const std::vector<std::string>& extra) {
+    std::vector<std::string> a = {"run", file,        "-o", out,          "--reps",
+                                  "2",   "--threads", "1",  "--progress", "none"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const auto uninterrupted = path_of("long-uninterrupted.h5");
+  REQUIRE(run_stsim(args(uninterrupted, {})).exit_code == exit_ok);
+
+  const auto out = path_of("long-interrupted.h5");
+  const auto checkpoint = out + ".checkpoint";
+  const pid_t child = spawn_stsim(args(out, {"--checkpoint-interval", "0.05"}));
+  REQUIRE(child > 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
+  const auto one_done = [&] {
+    const auto state = stsim::output::read_checkpoint(checkpoint);
+    return state && stsim::runner::replications_in(*state) == 1;
+  };
+  while (!one_done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(one_done());
+  // Well inside the second replication, which takes as long as the first.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto signalled = std::chrono::steady_clock::now();
+  ::kill(child, SIGTERM);
+  const int code = wait_for(child);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  CHECK(code == stsim::cli::exit_interrupted);
+  CHECK(seconds < 2.0);
+  CHECK_FALSE(fs::exists(out));
+  const auto saved = stsim::output::read_checkpoint(checkpoint);
+  REQUIRE(saved);
+  CHECK(stsim::runner::replications_in(*saved) == 1);
+
+  const auto resumed = run_stsim(args(out, {"--resume"}));
+  INFO(resumed.err);
+  REQUIRE(resumed.exit_code == exit_ok);
+  CHECK(stsim::test::require_same_results(uninterrupted, out) > 50);
 }

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
-#include <limits>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "compare.h"
 #include "fake_model.h"
