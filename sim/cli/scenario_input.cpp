@@ -12,8 +12,13 @@
 namespace stsim::cli {
 
 std::string why_unreadable(const std::string& path) {
+  // Before opening it: opening a FIFO waits for a writer forever.
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) return "it is a directory";
+  const auto status = std::filesystem::status(path, error);
+  if (std::filesystem::is_directory(status)) return "it is a directory";
+  if (std::filesystem::is_fifo(status)) return "it is a FIFO, not a regular file";
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    return "not a regular file";
   errno = 0;
   if (!std::ifstream(path)) return errno != 0 ? std::strerror(errno) : "cannot open it";
   return "";

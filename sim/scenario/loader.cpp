@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/scenario/parameters.h"
+#include "sim/scenario/prescan.h"
 #include "sim/scenario/registry.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/suggest.h"
@@ -304,6 +305,10 @@ void Loader::walk_table(const std::string& prefix, const toml::table& table,
 
 std::optional<Scenario> Loader::load(std::string_view text,
                                      const std::vector<Assignment>& overrides) {
+  if (auto fault = prescan(text, file_)) {
+    diagnostics_.push_back(std::move(*fault));
+    return std::nullopt;
+  }
   toml::table root;
   try {
     root = toml::parse(text, std::string_view(file_));
@@ -842,10 +847,11 @@ LoadResult load_string(std::string_view text, const std::string& file_name,
 }
 
 LoadResult load_file(const std::string& path, const std::vector<Assignment>& overrides) {
-  // A directory opens as a stream on Linux and reads as empty: refuse it up front.
+  // Only a regular file: a directory opens as a stream on Linux and reads as empty, and
+  // opening a FIFO waits for a writer forever.
   std::error_code ignored;
   std::ifstream in;
-  if (!std::filesystem::is_directory(path, ignored)) in.open(path, std::ios::binary);
+  if (std::filesystem::is_regular_file(path, ignored)) in.open(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
   if (!in.is_open() || in.bad()) {

@@ -169,7 +169,7 @@ TEST_CASE("a result file edited so that a column is shorter than the points is r
                                     "expected [4]"));
 }
 
-TEST_CASE("inspect, merge and --resume refuse a FIFO or a directory instead of blocking",
+TEST_CASE("validate, run, inspect, merge and --resume refuse a FIFO or a directory, never block",
           "[cli][damaged]") {
   const auto fifo = path_of("pipe.h5");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
@@ -177,6 +177,10 @@ TEST_CASE("inspect, merge and --resume refuse a FIFO or a directory instead of b
   check_refused(inspect, "stsim inspect: error: " + fifo + ": not a regular file (it is a FIFO)");
   const auto merge = run_stsim({"merge", fifo, "-o", path_of("never.h5")});
   check_refused(merge, "stsim merge: error: " + fifo + ": not a regular file (it is a FIFO)");
+  const auto validate = run_stsim({"validate", fifo});
+  check_refused(validate, fifo + ": error: cannot read the file: it is a FIFO, not a regular file");
+  const auto run = run_stsim({"run", fifo, "-o", path_of("never.h5")});
+  check_refused(run, fifo + ": error: cannot read the file: it is a FIFO, not a regular file");
   const auto directory = run_stsim({"inspect", scratch() / "."});
   check_refused(directory, "stsim inspect: error: ");
   CHECK_THAT(directory.err, Catch::Contains("not a regular file (it is a directory)"));
