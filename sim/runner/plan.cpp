@@ -4,8 +4,11 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <regex>
+#include <optional>
+#include <tuple>
+#include <utility>
 
 #include "sim/runner/runner.h"
 #include "sim/scenario/parameters.h"
@@ -27,6 +30,31 @@ scenario::Diagnostic error_at(const scenario::Scenario& s, const model::SourceLo
 
 std::string gigabytes(std::uint64_t bytes) {
   return fmt::format("{:.3g} GB", static_cast<double>(bytes) / 1e9);
+}
+
+// The model's messages start with "file:line:col: " where it knows the place: that
+// place, and the rest of the message.
+std::optional<std::pair<model::SourceLocation, std::string>> located_message(
+    const std::string& text) {
+  const auto digits = [&](std::size_t from) {
+    std::size_t end = from;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    return end;
+  };
+  for (std::size_t colon = text.find(':'); colon != std::string::npos;
+       colon = text.find(':', colon + 1)) {
+    const std::size_t line_end = digits(colon + 1);
+    if (line_end == colon + 1 || line_end >= text.size() || text[line_end] != ':') continue;
+    const std::size_t column_end = digits(line_end + 1);
+    if (column_end == line_end + 1 || text.compare(column_end, 2, ": ") != 0) continue;
+    model::SourceLocation where{
+        text.substr(0, colon),
+        static_cast<std::uint32_t>(std::stoul(text.substr(colon + 1, line_end - colon - 1))),
+        static_cast<std::uint32_t>(
+            std::stoul(text.substr(line_end + 1, column_end - line_end - 1)))};
+    return std::pair{where, text.substr(column_end + 2)};
+  }
+  return std::nullopt;
 }
 
 model::SourceLocation sweep_location(const scenario::Scenario& s) {
@@ -161,16 +189,9 @@ void check_models(const Plan& plan, const ModelFactory& factory) {
     try {
       factory(plan.specs[p]);
     } catch (const std::invalid_argument& e) {
-      // The model's messages start with "file:line:col: " where it knows the place.
       std::string message = e.what();
       model::SourceLocation where{plan.base.file, 1, 1};
-      static const std::regex located(R"(^(.+?):(\d+):(\d+): (.*)$)");
-      std::smatch parts;
-      if (std::regex_match(message, parts, located)) {
-        where = {parts[1], static_cast<std::uint32_t>(std::stoul(parts[2])),
-                 static_cast<std::uint32_t>(std::stoul(parts[3]))};
-        message = parts[4];
-      }
+      if (auto located = located_message(message)) std::tie(where, message) = *located;
       if (plan.design.size() > 1 || !plan.design.assignments[p].empty())
         message = fmt::format("sweep point {} ({}): {}", p, plan.design.point_labels[p], message);
       errors.push_back(error_at(plan.base, where, message));
