@@ -45,9 +45,17 @@ std::optional<runner::Plan> plan_of(const output::ResultFile& file, const std::s
   }
   const auto loaded =
       scenario::load_string(text.empty() ? "" : text.front(), scenario_file, overrides);
+  // The fault is in the text the shard recorded, not in the file on disk by that name,
+  // which may well be fine: the places name the shard's copy.
+  const auto recorded = [&](scenario::Diagnostic d) {
+    if (d.where.file == scenario_file) d.where.file = path + ":/scenario/text";
+    return scenario::format(d);
+  };
   if (!loaded.ok()) {
-    fmt::print(stderr, "stsim merge: error: {}: the scenario it records no longer loads:\n", path);
-    for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", scenario::format(d));
+    fmt::print(stderr,
+               "stsim merge: error: {}: the scenario text it records (from {}) no longer loads:\n",
+               path, scenario_file);
+    for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", recorded(d));
     return std::nullopt;
   }
   runner::RunOptions options;
@@ -58,7 +66,7 @@ std::optional<runner::Plan> plan_of(const output::ResultFile& file, const std::s
     return runner::make_plan(*loaded.scenario, options);
   } catch (const runner::InvalidSweep& e) {
     fmt::print(stderr, "stsim merge: error: {}: the sweep it records no longer plans:\n", path);
-    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", scenario::format(d));
+    for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", recorded(d));
     return std::nullopt;
   }
 }

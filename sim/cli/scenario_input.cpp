@@ -34,13 +34,15 @@ std::optional<scenario::Scenario> load_scenario(const std::string& file,
     if (auto assignment = scenario::parse_assignment(text, error)) {
       overrides.push_back(std::move(*assignment));
     } else {
-      messages.push_back(fmt::format("<command line>:1:1: error: --set '{}': {}", text, error));
+      messages.push_back(fmt::format("<command line>:1:1: error: --set '{}': {}",
+                                     scenario::printable(text), scenario::printable(error)));
       bad = true;
     }
   }
   if (bad) return std::nullopt;
   if (const std::string why = why_unreadable(file); !why.empty()) {
-    messages.push_back(fmt::format("{}: error: cannot read the file: {}", file, why));
+    messages.push_back(
+        fmt::format("{}: error: cannot read the file: {}", scenario::printable(file), why));
     return std::nullopt;
   }
   auto loaded = structure::load_checked(file, overrides);

@@ -176,7 +176,10 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
                        : static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
                              (std::uint64_t{r.max_replications} + 15) / 16, 1, 64));
   }
-  if (!errors.empty()) throw InvalidSweep(std::move(errors));
+  if (!errors.empty()) {
+    scenario::limit_repeats(errors);
+    throw InvalidSweep(std::move(errors));
+  }
 
   for (auto& spec : plan.specs) spec.seed = r.seed;
   for (const auto& spec : plan.specs) plan.resolved.push_back(resolved_parameters(spec));
@@ -197,7 +200,10 @@ void check_models(const Plan& plan, const ModelFactory& factory) {
       errors.push_back(error_at(plan.base, where, message));
     }
   }
-  if (!errors.empty()) throw InvalidSweep(std::move(errors));
+  if (!errors.empty()) {
+    scenario::limit_repeats(errors);
+    throw InvalidSweep(std::move(errors));
+  }
 }
 
 RunResult run_sweep(const scenario::Scenario& scenario, const RunOptions& options) {

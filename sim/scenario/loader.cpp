@@ -832,9 +832,12 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
 std::string format(const Diagnostic& diagnostic) {
   const char* severity = diagnostic.severity == Diagnostic::Severity::error ? "error" : "warning";
   const auto& where = diagnostic.where;
-  if (where.line == 0) return fmt::format("{}: {}: {}", where.file, severity, diagnostic.message);
-  return fmt::format("{}:{}:{}: {}: {}", where.file, where.line, where.column, severity,
-                     diagnostic.message);
+  if (where.line == 0) {
+    return fmt::format("{}: {}: {}", printable(where.file), severity,
+                       printable(diagnostic.message));
+  }
+  return fmt::format("{}:{}:{}: {}: {}", printable(where.file), where.line, where.column, severity,
+                     printable(diagnostic.message));
 }
 
 LoadResult load_string(std::string_view text, const std::string& file_name,
@@ -843,6 +846,7 @@ LoadResult load_string(std::string_view text, const std::string& file_name,
   Loader loader(file_name, result.diagnostics);
   result.scenario = loader.load(text, overrides);
   sort_diagnostics(result.diagnostics);
+  limit_repeats(result.diagnostics);
   return result;
 }
 

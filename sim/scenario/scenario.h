@@ -19,8 +19,18 @@ struct Diagnostic {
   model::SourceLocation where;
   std::string message;  // "what is wrong; what was expected"
 };
-// "file:line:col: error: message" (or "warning:"), the form compilers use.
+// "file:line:col: error: message" (or "warning:"), the form compilers use, always one
+// line: control characters in the file name or message are escaped (printable()).
 std::string format(const Diagnostic& diagnostic);
+
+// `text` with newlines, tabs and other control characters as \n, \t, \xNN.
+std::string printable(std::string_view text);
+
+// Errors of one kind (the same message but for numbers and quoted values) beyond the
+// first max_errors_of_a_kind are dropped, and one error after the last shown says how
+// many more there were. Warnings are kept. Order is kept.
+inline constexpr std::size_t max_errors_of_a_kind = 20;
+void limit_repeats(std::vector<Diagnostic>& diagnostics);
 
 // A value for a dotted parameter path, from a sweep or a --set override. Numbers given
 // for duration keys are hours; for rate keys, per hour.

@@ -246,7 +246,8 @@ TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cl
   const auto text = run_stsim({"merge", broken, two, "-o", out});
   CHECK(text.exit_code == exit_invalid_input);
   CHECK_THAT(text.err, Catch::StartsWith("stsim merge: error: " + broken +
-                                         ": the scenario it records no longer loads:\n"));
+                                         ": the scenario text it records (from " + scenario_file() +
+                                         ") no longer loads:\n" + broken + ":/scenario/text:1:"));
   CHECK_FALSE(fs::exists(out));
 
   // Loads, but its points would differ in time_bins, which a sweep cannot vary.
@@ -263,7 +264,8 @@ TEST_CASE("merging shards whose recorded scenario no longer loads says so", "[cl
   const auto sweep = run_stsim({"merge", unplannable, two, "-o", out});
   CHECK(sweep.exit_code == exit_invalid_input);
   CHECK_THAT(sweep.err, Catch::StartsWith("stsim merge: error: " + unplannable +
-                                          ": the sweep it records no longer plans:\n"));
+                                          ": the sweep it records no longer plans:\n" +
+                                          unplannable + ":/scenario/text:"));
   CHECK_FALSE(fs::exists(out));
 
   const auto bad_set = edit("overrides", "nonsense");
