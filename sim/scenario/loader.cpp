@@ -913,8 +913,14 @@ std::optional<Assignment> parse_assignment(std::string_view text, std::string& e
     return std::nullopt;
   }
   Assignment assignment{std::string(path), std::string(value)};
+  const std::string toml_text = "v = " + std::string(value);
+  // The parser recurses per level of nesting: a value nested too deeply is refused first.
+  if (auto fault = prescan(toml_text, "<command line>")) {
+    error = fault->message;
+    return std::nullopt;
+  }
   try {
-    const auto parsed = toml::parse(std::string_view("v = " + std::string(value)));
+    const auto parsed = toml::parse(std::string_view(toml_text));
     const Input in = detail::input_of(*parsed.get("v"));
     if (auto scalar = scalar_of(in)) assignment.value = std::move(*scalar);
   } catch (const toml::parse_error&) {

@@ -2,11 +2,19 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
 #include <vector>
 
 namespace stsim::scenario {
 
 namespace {
+
+std::string too_deep_message() {
+  return fmt::format(
+      "tables nested more than {} levels deep (table headers, dotted keys and inline tables "
+      "together); a scenario needs a few levels: is the file what you meant to load?",
+      max_table_depth);
+}
 
 // A small TOML lexer that knows just enough to count table levels: strings (four kinds)
 // and comments are skipped, dots count only in keys, and inline tables open a level.
@@ -147,10 +155,7 @@ class Scanner {
     if (header_levels_ + inline_levels_ + key_levels_ <= max_table_depth) return std::nullopt;
     Diagnostic d;
     d.where = {file_, line_, column_};
-    d.message = fmt::format(
-        "tables nested more than {} levels deep (table headers, dotted keys and inline tables "
-        "together); a scenario needs a few levels: is the file what you meant to load?",
-        max_table_depth);
+    d.message = too_deep_message();
     return d;
   }
 
@@ -167,6 +172,31 @@ class Scanner {
   std::vector<Open> brackets_;
 };
 
+// The longest run of dot-separated key-like segments anywhere in the text, strings and
+// comments included: whatever state a mangled file leaves a lexer in, no chain of more
+// levels than the limit reaches the parser.
+std::optional<model::SourceLocation> longest_chain_beyond(std::string_view text,
+                                                          std::size_t limit) {
+  std::size_t dots = 0;
+  std::uint32_t line = 1, column = 1;
+  for (const char c : text) {
+    const bool key_like = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+                          c == '"' || c == '\'' || c == ' ' || c == '\t';
+    if (c == '.') {
+      if (++dots >= limit) return model::SourceLocation{"", line, column};
+    } else if (!key_like) {
+      dots = 0;
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Diagnostic> prescan(std::string_view text, const std::string& file) {
@@ -178,7 +208,14 @@ std::optional<Diagnostic> prescan(std::string_view text, const std::string& file
         text.size(), max_scenario_bytes >> 20);
     return d;
   }
-  return Scanner(text, file).run();
+  if (auto fault = Scanner(text, file).run()) return fault;
+  if (const auto where = longest_chain_beyond(text, max_table_depth)) {
+    Diagnostic d;
+    d.where = {file, where->line, where->column};
+    d.message = too_deep_message();
+    return d;
+  }
+  return std::nullopt;
 }
 
 }  // namespace stsim::scenario
