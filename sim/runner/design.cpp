@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <boost/random/sobol.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -31,7 +32,48 @@ std::string to_text(const ParameterValue& value) {
       value);
 }
 
+std::string short_number(double value) {
+  std::string exact = fmt::format("{}", value);
+  std::size_t digits = 0;
+  for (char c : exact.substr(0, exact.find_first_of("eE"))) digits += (c >= '0' && c <= '9');
+  // Leading zeros of a fraction are not significant ("0.000123": three digits).
+  for (char c : exact) {
+    if (c >= '1' && c <= '9') break;
+    if (c == '0') --digits;
+  }
+  return digits <= 15 ? exact : fmt::format("{:.15g}", value);
+}
+
+std::string words(std::string_view name) {
+  std::string out(name);
+  for (char& c : out) {
+    if (c == '_' || c == '-') c = ' ';
+  }
+  return out;
+}
+
+std::string dimension_words(std::string_view path) {
+  std::string out;
+  std::size_t start = 0;
+  // The run settings' prefix says nothing to a reader: "scenario.horizon" is "horizon".
+  if (path.rfind("scenario.", 0) == 0) start = std::string_view("scenario.").size();
+  if (path.rfind("contexts.", 0) == 0) start = std::string_view("contexts.").size();
+  while (start <= path.size()) {
+    const auto end = std::min(path.find('.', start), path.size());
+    if (!out.empty()) out += ' ';
+    out += words(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 namespace {
+
+// A value as a label shows it: numbers short, strings as they are.
+std::string label_text(const ParameterValue& value) {
+  if (const auto* d = std::get_if<double>(&value)) return short_number(*d);
+  return to_text(value);
+}
 
 bool is_string(const ParameterValue& v) { return std::holds_alternative<std::string>(v); }
 
@@ -59,7 +101,7 @@ std::string label_of(const std::vector<DesignColumn>& columns,
     if (!columns[d].labels.empty()) {
       label += columns[d].labels[point];
     } else {
-      label += assignments[d].path + "=" + to_text(assignments[d].value);
+      label += assignments[d].path + "=" + label_text(assignments[d].value);
     }
   }
   return label;
@@ -97,6 +139,7 @@ Design listed(const scenario::SweepSpec& sweep) {
   for (const auto& d : sweep.dimensions) {
     DesignColumn column;
     column.path = d.path;
+    column.label = dimension_words(d.path);
     column.numeric = true;
     for (const auto& v : d.values) column.numeric = column.numeric && !is_string(v);
     design.columns.push_back(std::move(column));
@@ -171,7 +214,9 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
                         : latin_hypercube(sweep.points, dims, sweep.design_seed);
   Design design;
   design.kind = sweep.design;
-  for (const auto& d : sweep.dimensions) design.columns.push_back({d.path, true, {}, {}, {}});
+  for (const auto& d : sweep.dimensions) {
+    design.columns.push_back({d.path, true, {}, {}, {}, dimension_words(d.path), {}});
+  }
   for (std::uint32_t p = 0; p < sweep.points; ++p) {
     std::vector<Assignment> assignments;
     for (std::uint32_t d = 0; d < dims; ++d) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/scenario/scenario.h"
@@ -15,10 +16,14 @@ namespace stsim::runner {
 // One swept dimension, one entry per point.
 struct DesignColumn {
   std::string path;
-  bool numeric = true;               // numbers (and booleans as 0/1) or strings
+  // Numbers (booleans as 0/1; durations in hours and rates per hour, however they were
+  // written) or strings (component ids, distributions).
+  bool numeric = true;
   std::vector<double> numbers;       // when numeric
   std::vector<std::string> strings;  // when not numeric
   std::vector<std::string> labels;   // empty when the dimension has no labels
+  std::string label;                 // the dimension in words, for legends and axes
+  std::string unit;                  // "hours", "per hour" or "" (a plain number)
 };
 
 struct Design {
@@ -50,8 +55,17 @@ std::vector<std::vector<double>> latin_hypercube(std::uint32_t points, std::uint
 // Sobol sequence with Joe-Kuo direction numbers, the origin skipped.
 std::vector<std::vector<double>> sobol(std::uint32_t points, std::uint32_t dimensions);
 
-// "value" as written in labels and resolved parameters: numbers in shortest round-trip
-// form, strings bare.
+// "value" as written in resolved parameters: numbers in shortest round-trip form (exact),
+// strings bare.
 std::string to_text(const scenario::ParameterValue& value);
+// A number as a reader writes it: the shortest decimal of at most 15 significant digits
+// that reads back as itself, so 0.99 + 0.0045 shows as 0.9945 rather than as the
+// exact 0.9944999999999999. For labels; the values run and recorded stay exact.
+std::string short_number(double value);
+// An id or a path part in words: "dose_check" -> "dose check".
+std::string words(std::string_view name);
+// The default words for a swept dimension, when the scenario gives it no label:
+// "dose_check.test_interval" -> "dose check test interval".
+std::string dimension_words(std::string_view path);
 
 }  // namespace stsim::runner

@@ -64,6 +64,47 @@ model::SourceLocation sweep_location(const scenario::Scenario& s) {
   return {s.file, 1, 1};
 }
 
+// The unit of a parameter's numbers, from the documented key table: durations are in
+// hours and rates per hour, whatever unit the file wrote them in.
+std::string unit_of(const model::ScenarioSpec& spec, const std::string& path) {
+  const auto dot = path.find('.');
+  if (dot == std::string::npos) return "";
+  const std::string head = path.substr(0, dot), rest = path.substr(dot + 1);
+  std::string generic = path;
+  if (head == "contexts") {
+    generic = "contexts.<context>" + rest.substr(std::min(rest.find('.'), rest.size()));
+  } else if (head != "scenario") {
+    for (const auto& c : spec.components) {
+      if (c.id == head) generic = fmt::format("<{}>.{}", model::to_string(c.kind), rest);
+    }
+  }
+  for (const auto& key : scenario::known_keys()) {
+    if (key.path != generic) continue;
+    if (key.type.rfind("duration", 0) == 0) return "hours";
+    if (key.type.rfind("rate", 0) == 0) return "per hour";
+  }
+  return "";
+}
+
+// Durations and rates swept as text ("7d", "12/h") become numbers in hours and per hour,
+// read back from each point's resolved spec, so that tables and figures get numbers.
+void resolve_columns(Plan& plan) {
+  for (auto& column : plan.design.columns) {
+    column.unit = unit_of(plan.specs.front(), column.path);
+    if (column.numeric) continue;
+    std::vector<double> numbers;
+    for (const auto& spec : plan.specs) {
+      const auto value = scenario::get_parameter(spec, column.path);
+      if (!value || !std::holds_alternative<double>(*value)) break;
+      numbers.push_back(std::get<double>(*value));
+    }
+    if (numbers.size() != plan.specs.size()) continue;
+    column.numeric = true;
+    column.numbers = std::move(numbers);
+    column.strings.clear();
+  }
+}
+
 }  // namespace
 
 InvalidSweep::InvalidSweep(std::vector<scenario::Diagnostic> diagnostics)
@@ -183,6 +224,7 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
 
   for (auto& spec : plan.specs) spec.seed = r.seed;
   for (const auto& spec : plan.specs) plan.resolved.push_back(resolved_parameters(spec));
+  resolve_columns(plan);
   return plan;
 }
 

@@ -239,6 +239,7 @@ void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult
   for (const auto& c : spec.components) {
     result.components.push_back(c.id);
     result.component_kinds.emplace_back(model::to_string(c.kind));
+    result.component_labels.push_back(words(c.id));
   }
   for (std::uint32_t b = 0; b <= bins; ++b) {
     result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) /
@@ -283,6 +284,9 @@ void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult
     r.events = t.events;
     r.tasks = t.tasks;
     r.wall_seconds = t.seconds;
+    const auto& rp = plan.replications;
+    r.precision_target_met = rp.precision && t.replications >= rp.min_replications &&
+                             relative_error(t, rp.metric) <= rp.relative_error;
     result.points.push_back(std::move(r));
   }
 }

@@ -237,6 +237,9 @@ struct PointResult {
   std::uint64_t events = 0;
   std::uint64_t tasks = 0;
   double wall_seconds = 0.0;  // worker time spent on this point (not reproducible)
+  // Precision stopping only: whether the point met its target, rather than stopping at
+  // max_replications with a larger relative error (or none, with no events at all).
+  bool precision_target_met = false;
 };
 
 struct RunResult {
@@ -244,7 +247,8 @@ struct RunResult {
   std::vector<PointResult> points;
   std::vector<std::string> components;  // ids, scenario order
   std::vector<std::string> component_kinds;
-  std::vector<double> bin_edges_hours;  // time_bins + 1
+  std::vector<std::string> component_labels;  // in words, for figures
+  std::vector<double> bin_edges_hours;        // time_bins + 1
   std::uint64_t seed = 0;
   std::uint32_t threads = 0;    // worker threads per process
   std::uint32_t processes = 1;  // MPI ranks that ran blocks

@@ -137,3 +137,35 @@ TEST_CASE("Sobol points follow the Joe-Kuo sequence without the origin", "[desig
   CHECK(three[1] == std::vector<double>{0.75, 0.25, 0.25});
   CHECK(three[2] == std::vector<double>{0.25, 0.75, 0.75});
 }
+
+TEST_CASE("labels show numbers short, without float noise, while the values stay exact",
+          "[design]") {
+  // Sobol's first point is the middle of the range: 0.99 + 0.5 * 0.009 is the double
+  // 0.9944999999999999, which a reader knows as 0.9945.
+  scenario::SweepSpec sweep;
+  sweep.design = SweepDesign::sobol;
+  sweep.points = 1;
+  sweep.dimensions = {range("model.reliability", 0.99, 0.999)};
+  const auto design = runner::make_design(sweep);
+  REQUIRE(design.columns[0].numbers[0] == 0.99 + 0.5 * (0.999 - 0.99));
+  CHECK(design.columns[0].numbers[0] != 0.9945);
+  CHECK(design.point_labels[0] == "model.reliability=0.9945");
+  CHECK(runner::short_number(0.9944999999999999) == "0.9945");
+  CHECK(runner::short_number(0.1) == "0.1");
+  CHECK(runner::short_number(0.000123) == "0.000123");
+  CHECK(runner::short_number(1e-300) == "1e-300");
+  CHECK(runner::short_number(123456789.0) == "123456789");
+  // The resolved value keeps every digit: it is what the point ran.
+  CHECK(runner::to_text(design.assignments[0][0].value) == "0.9944999999999999");
+}
+
+TEST_CASE("a swept dimension gets a label in words from its path", "[design]") {
+  CHECK(runner::dimension_words("dose_check.test_interval") == "dose check test interval");
+  CHECK(runner::dimension_words("scenario.horizon") == "horizon");
+  CHECK(runner::dimension_words("contexts.high-risk.weight") == "high risk weight");
+  CHECK(runner::dimension_words("model.next.pass") == "model next pass");
+  scenario::SweepSpec sweep;
+  sweep.design = SweepDesign::grid;
+  sweep.dimensions = {dim("red_flags.false_alarm", {0.1, 0.3})};
+  CHECK(runner::make_design(sweep).columns[0].label == "red flags false alarm");
+}

@@ -98,6 +98,7 @@ TEST_CASE("the precision rule stops at a block boundary independent of threads",
     CHECK(harm.n >= 16);
     CHECK(harm.n < 4000);
     CHECK(harm.standard_error / harm.mean <= 0.05);
+    CHECK(one.points[p].precision_target_met);
     // The known answer, 1 - reliability, lies in the Clopper-Pearson interval.
     const double exact = p == 0 ? 0.01 : 0.1;
     CHECK(harm.ci_low <= exact);
@@ -122,6 +123,8 @@ TEST_CASE("the precision rule stops at the maximum when the target is out of rea
   r.block_size = 8;
   const auto result = runner::run_plan(plan, with_threads(2), test::fake_factory(tasks));
   CHECK(result.points[0].replications == 20);  // 8 + 8 + a last block of 4
+  // No harm at all: no relative error can be computed, and the point says so.
+  CHECK_FALSE(result.points[0].precision_target_met);
 }
 
 TEST_CASE("a block size near 2^32 is one block, not a count wrapped to zero", "[runner]") {
