@@ -1,6 +1,7 @@
 // The figure script on every shipped scenario's output (small runs of the real `stsim`):
-// every expected figure exists as a valid PNG and PDF with a caption, and a second run
-// of the script (in one process instead of several) gives byte-identical files.
+// every expected figure exists as a valid PNG, within the page's size, and PDF with a
+// caption, and a second run of the script (in one process instead of several) gives
+// byte-identical files. tests/python/test_figures.py covers an awkward scenario.
 
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -29,6 +31,16 @@ int run(const std::string& command, const fs::path& log) {
   const int status = std::system((command + " > " + log.string() + " 2>&1").c_str());
   if (status != 0) UNSCOPED_INFO(command << "\n" << read_bytes(log));
   return status;
+}
+
+// A PNG's width and height in pixels, from its header.
+std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& bytes) {
+  auto big_endian = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  return {big_endian(16), big_endian(20)};
 }
 
 // Every regular file under root, relative to it, with its bytes.
@@ -81,7 +93,7 @@ TEST_CASE("figures: the output of every shipped scenario gives every figure repr
   const std::string script = "/usr/bin/python3 " + source + "/analysis-scripts/make_figures.py " +
                              (work / "results").string() + " ";
   REQUIRE(run(script + (work / "first").string(), work / "log.txt") == 0);
-  REQUIRE(run(script + (work / "second").string() + " --jobs=1", work / "log.txt") == 0);
+  REQUIRE(run(script + (work / "second").string() + " --jobs 1", work / "log.txt") == 0);
 
   const auto first = snapshot(work / "first");
   const auto second = snapshot(work / "second");
@@ -100,6 +112,10 @@ TEST_CASE("figures: the output of every shipped scenario gives every figure repr
     const fs::path path(file);
     if (path.extension() == ".png") {
       CHECK(bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0);
+      // At most 7.5 x 9 inches at 300 dpi (analysis-scripts/stsim_analysis/figures/layout.py).
+      const auto [width, height] = png_size(bytes);
+      CHECK(width <= 2250);
+      CHECK(height <= 2700);
     } else if (path.extension() == ".pdf") {
       CHECK(bytes.rfind("%PDF-", 0) == 0);
       CHECK(bytes.find("%%EOF") != std::string::npos);

@@ -5,6 +5,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.lines  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -59,7 +60,7 @@ def save(fig, stem):
     plt.close(fig)
 
 
-def band(ax, x, low, high, i, log=True):
+def band(ax, x, low, high, colour, log=True):
     """An interval band; where the axis is logarithmic, non-positive ends are dropped."""
     x, low, high = map(np.asarray, (x, low, high))
     ok = np.isfinite(low) & np.isfinite(high)
@@ -74,12 +75,45 @@ def band(ax, x, low, high, i, log=True):
         elif start is not None:
             s = slice(start, k)
             if k - start == 1:
-                ax.plot([x[start]] * 2, [low[start], high[start]], color=colour(i), alpha=0.5,
+                ax.plot([x[start]] * 2, [low[start], high[start]], color=colour, alpha=0.5,
                         linewidth=3, solid_capstyle="butt")
             else:
-                ax.fill_between(x[s], low[s], high[s], color=colour(i), alpha=0.2, linewidth=0)
+                ax.fill_between(x[s], low[s], high[s], color=colour, alpha=0.2, linewidth=0)
             start = None
 
 
-def bound_note():
-    return "open caret: no harm observed; 95% upper bound"
+def estimates(ax, x, metric, idx, colour, marker, label=None, line=True, bands=True):
+    """A metric's estimates at points `idx` against x: a line (or markers) with a 95%
+    band where events were seen, and open carets at the 95% upper bound where none were.
+    Returns whether any caret was drawn."""
+    idx = np.asarray(idx, dtype=int)
+    x = np.asarray(x, dtype=float)
+    seen = metric.count[idx] > 0 if metric.count is not None else np.isfinite(metric.mean[idx])
+    ax.plot(x[seen], metric.mean[idx][seen], color=colour, marker=marker,
+            linestyle="-" if line else "none", label=label if label is not None else "_nolegend_")
+    if bands:
+        band(ax, x[seen], metric.ci_low[idx][seen], metric.ci_high[idx][seen], colour)
+    unseen = ~seen & np.isfinite(metric.upper_bound[idx]) if metric.upper_bound is not None \
+        else np.zeros(idx.size, dtype=bool)
+    if np.any(unseen):
+        ax.plot(x[unseen], metric.upper_bound[idx][unseen], linestyle="none", marker=BOUND_MARKER,
+                markersize=7, markerfacecolor="none", markeredgecolor=colour)
+    return bool(np.any(unseen))
+
+
+def bounds(ax, x, y, colours):
+    """Open carets at zero-event upper bounds, each in its point's colour."""
+    for xi, yi, c in zip(x, y, colours):
+        ax.plot([xi], [yi], linestyle="none", marker=BOUND_MARKER, markersize=6,
+                markerfacecolor="none", markeredgecolor=c)
+
+
+def bound_handle():
+    """The legend entry explaining open carets."""
+    return matplotlib.lines.Line2D([], [], linestyle="none", marker=BOUND_MARKER, markersize=7,
+                                   markerfacecolor="none", markeredgecolor=REFERENCE,
+                                   label="no harm seen: 95% upper bound")
+
+
+def series_handle(colour, marker, label):
+    return matplotlib.lines.Line2D([], [], color=colour, marker=marker, label=label)

@@ -2,10 +2,10 @@
 confidence, that the harm rate is below a bound, set beside how long the simulated
 deployments actually went before their first harm."""
 
-import matplotlib.pyplot as plt
+import matplotlib.lines
 import numpy as np
 
-from . import style
+from . import layout, style
 
 NAME = "evidence"
 LN20 = -np.log(0.05)
@@ -43,49 +43,71 @@ def draw(r):
     harm = r.metric("harm_rate")
     tasks_per_hour = float(np.median(r.tasks / r.replications)) / r.horizon_hours
     horizon_days = r.horizon_hours / 24.0
-    fig, ax = plt.subplots(figsize=(style.WIDTH, style.WIDTH * 0.5), layout="constrained")
+    fig, axes, side = layout.figure(1, legend=True, panel_width=4.2, panel_height=3.0)
+    ax = axes[0]
     seen = harm.count > 0
     rates = harm.mean[seen]
     # From the rate whose claim needs ten horizons of failure-free operation up.
     lo = min(rates.min(), LN20 / (tasks_per_hour * 24.0 * horizon_days * 10)) / 2
     hi = rates.max() * 2
     bound = np.geomspace(lo, hi, 200)
-    ax.plot(bound, LN20 / (bound * tasks_per_hour) / 24.0, color=style.REFERENCE,
-            label="failure-free time needed to claim rate < bound (95%)")
-    ax.axhline(horizon_days, color=style.REFERENCE, linestyle=":", linewidth=1.0,
-               label=f"one deployment's horizon ({horizon_days:g} days)")
-    along = r.columns[-1] if r.columns else None
+    references = [ax.plot(bound, LN20 / (bound * tasks_per_hour) / 24.0, color=style.REFERENCE,
+                          label="failure-free time needed to claim rate < bound (95%)")[0],
+                  ax.axhline(horizon_days, color=style.REFERENCE, linestyle=":", linewidth=1.0,
+                             label=f"one deployment's horizon ({horizon_days:g} days)")]
+    handles = []
+    # One colour per value of a swept parameter when the points fit a legend, else a
+    # colour scale over the parameter most associated with the harm rate.
+    grid = layout.lines(r, None)
+    scale = None
+    if grid is None or grid.facets or grid.colour_scale is not None:
+        by = layout.most_associated(r, np.log(np.where(seen, harm.mean, np.nan)))
+        scale = layout.colour_scale(by) if by is not None else None
+        series = layout.sampled_series(r, by, scale)
+    else:
+        by, series = grid.by, grid.panels[0].series
     kinds = {"late": (6, "median beyond the horizon"), "early": (7, "median within the first bin (at most)")}
     used = set()
-    for i, (name, members) in enumerate(r.groups(along)):
+    for s in series:
         drawn = {"exact": ([], []), "late": ([], []), "early": ([], [])}
-        for p in members:
+        for p in s.points:
             if harm.count[p] == 0:
                 continue
             m, kind = median_days(r, p)
             drawn[kind][0].append(harm.mean[p])
             drawn[kind][1].append(m if m is not None else horizon_days)
-        ax.plot(*drawn["exact"], linestyle="none", color=style.colour(i), marker=style.marker(i),
-                label=f"median time to first harm{', ' + name if name else ''}")
+        ax.plot(*drawn["exact"], linestyle="none", color=s.colour, marker=s.marker,
+                markersize=4 if scale is None else 3)
+        if s.label is not None:
+            handles.append(style.series_handle(s.colour, s.marker, s.label))
         for kind, (symbol, _) in kinds.items():
             if drawn[kind][0]:
                 used.add(kind)
                 ax.plot(*drawn[kind], linestyle="none", marker=symbol, markersize=7,
-                        markerfacecolor="none", markeredgecolor=style.colour(i))
+                        markerfacecolor="none", markeredgecolor=s.colour)
+    handles += references
     for kind in sorted(used):
         symbol, text = kinds[kind]
-        ax.plot([], [], linestyle="none", marker=symbol, markersize=7, markerfacecolor="none",
-                markeredgecolor=style.REFERENCE, label=text)
+        handles.append(matplotlib.lines.Line2D([], [], linestyle="none", marker=symbol,
+                                               markersize=7, markerfacecolor="none",
+                                               markeredgecolor=style.REFERENCE, label=text))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("harm rate (harms per task)")
     ax.set_ylabel("operating time (days)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    if scale is not None:
+        layout.colour_bar(fig, side, scale, by.axis_label())
+    title = f"median time to first harm, by {by.label}" if by is not None and scale is None \
+        else None
+    layout.legend(side, handles, title, below=scale is not None)
+    markers = ("median time to first harm of each sweep point" + (
+        f", coloured by {by.label}" if by is not None else ""))
     text = (f"Red lines need evidence. Line: the failure-free operation needed to claim with 95% "
             f"confidence that the harm rate is below a bound (x axis), -ln(0.05)/(bound x tasks per hour) "
             f"at {tasks_per_hour:.3g} tasks per hour, "
-            f"about 3 / bound tasks. Dotted line: the simulated horizon. Markers (x: the simulated harm rate): each sweep point's median "
-            f"time its deployments ran before the first harm. Markers fall below the line by a factor "
+            f"about 3 / bound tasks. Dotted line: the simulated horizon. Markers (x: the simulated "
+            f"harm rate): the {markers}, the time its deployments ran before the first harm. "
+            f"Markers fall below the line by a factor "
             f"of about ln(20)/ln(2) = 4.3 (medians from the binned first-harm times, assuming a constant "
             f"hazard within a bin): a system whose true rate equals a bound usually fails "
             f"before it has run long enough to earn the claim.")

@@ -1,0 +1,9 @@
+"""The figures of a result file, one module per kind of figure. Each has NAME,
+``applies(results)`` and ``draw(results)``, the latter returning a matplotlib figure and
+the caption's description. Each chooses its form from the sweep's design (layout.py)."""
+
+from . import (coupling, evidence, first_harm, flagship, frontier, mechanisms,  # noqa: F401
+               paired, sweep, timeseries)
+
+FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence]
+NAMES = [m.NAME for m in FIGURES]

@@ -1,0 +1,427 @@
+"""Reading an stsim result file (docs/output.md) into plain numpy arrays.
+
+Reads format "stsim-results" versions 1 to 3. Version 2 added a checksum header (an HDF5
+user block, which h5py skips); version 3 adds dimension scales, labels in words for
+swept dimensions and components, and swept durations and rates as numbers (hours, per
+hour). Older files get the same labels derived from their paths, and keep their swept
+durations as the text they were written as.
+"""
+
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+
+FORMAT = "stsim-results"
+FORMAT_VERSIONS = (1, 2, 3)
+SAMPLED_DESIGNS = ("latin_hypercube", "sobol", "saltelli", "morris")
+
+# The datasets that make a group of a statistics group one metric's estimates.
+ESTIMATES = ("n", "mean", "stderr", "ci_low", "ci_high")
+POOLED = ("count", "exposure", "upper_bound")
+
+
+class ResultFileError(Exception):
+    """A file that is not a complete stsim result of a version we can read."""
+
+
+class ShardFileError(ResultFileError):
+    """One slice of a sharded run (stsim run --shard): only its merged file has results
+    for every point."""
+
+
+def _text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return _text(value[()])
+    return str(value)
+
+
+def _strings(dataset):
+    return [_text(v) for v in dataset.asstr()[()]]
+
+
+def words(name):
+    """An id or a path part in words, as stsim writes default labels: dose_check -> dose check."""
+    return name.replace("_", " ").replace("-", " ")
+
+
+def dimension_words(path):
+    """stsim's default label of a swept dimension (version 1 files have none stored)."""
+    for prefix in ("scenario.", "contexts."):
+        if path.startswith(prefix):
+            path = path[len(prefix):]
+    return " ".join(words(part) for part in path.split("."))
+
+
+def short_number(x):
+    """A number as a reader writes it: at most 4 significant digits, no float noise."""
+    if not np.isfinite(x):
+        return "inf" if x > 0 else ("-inf" if x < 0 else "none")
+    return f"{x:.4g}"
+
+
+def duration_text(hours):
+    """A duration in hours in the unit a reader would use: 0.5 h -> 30 minutes, 168 -> 7 days."""
+    if hours == 0:
+        return "0"
+    for size, unit in ((8760, "year"), (24 * 7, "week"), (24, "day"), (1, "hour"),
+                       (1 / 60, "minute"), (1 / 3600, "second")):
+        if hours >= size or unit == "second":
+            count = hours / size
+            text = short_number(count)
+            return f"{text} {unit}" + ("" if text == "1" else "s")
+    return short_number(hours)
+
+
+@dataclass
+class Metric:
+    name: str
+    kind: str
+    unit: str
+    description: str
+    n: np.ndarray
+    mean: np.ndarray
+    stderr: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    count: np.ndarray = None        # proportions and rates only
+    exposure: np.ndarray = None
+    upper_bound: np.ndarray = None
+    dims: tuple = ("point",)        # the axes of each array (dimension scales' names)
+
+
+@dataclass
+class Column:
+    """One swept dimension: its values at every point, and how to name them."""
+    path: str
+    label: str                      # the dimension in words ("pharmacist detection")
+    unit: str = ""                  # "hours", "per hour" or "" (version 3 files)
+    numbers: np.ndarray = None      # numeric dimensions
+    strings: list = None            # string dimensions
+    labels: list = None             # per point, where the dimension has value labels
+
+    @property
+    def numeric(self):
+        return self.numbers is not None
+
+    def distinct(self):
+        """Point indices of the first point with each value, in order of first appearance."""
+        seen, first = set(), []
+        for p in range(len(self.numbers) if self.numeric else len(self.strings)):
+            key = self.key(p)
+            if key not in seen:
+                seen.add(key)
+                first.append(p)
+        return first
+
+    def key(self, point):
+        """A value that tells points apart along this dimension."""
+        if self.labels is not None:
+            return self.labels[point]
+        return self.numbers[point] if self.numeric else self.strings[point]
+
+    def value_text(self, point):
+        """The value alone, for a legend or axis that names the dimension."""
+        if self.labels is not None:
+            return self.labels[point]
+        if not self.numeric:
+            return self.strings[point]
+        return self.format(self.numbers[point])
+
+    def format(self, x):
+        """A number of this dimension as a reader reads it, in its unit."""
+        if self.unit == "hours":
+            return duration_text(x)
+        if self.unit == "per hour":
+            return f"{short_number(x)} per hour"
+        return short_number(x)
+
+    def text(self, point):
+        """The dimension and its value, for a title: "pharmacist detection 0.9"."""
+        if self.labels is not None:
+            return self.labels[point]
+        return f"{self.label} {self.value_text(point)}"
+
+    def scale(self):
+        """(factor, unit) for drawing this dimension's numbers: durations in the unit
+        that suits their range (minutes, hours or days), rates per hour."""
+        if self.unit == "hours" and self.numeric:
+            finite = self.numbers[np.isfinite(self.numbers) & (self.numbers > 0)]
+            top = finite.max() if finite.size else 1.0
+            if top < 2:
+                return 60.0, "minutes"
+            if top >= 96:
+                return 1 / 24, "days"
+            return 1.0, "hours"
+        return 1.0, self.unit
+
+    def plot_values(self):
+        """The numbers as drawn, in the unit of scale()."""
+        return self.numbers * self.scale()[0]
+
+    def axis_label(self):
+        """The dimension's name with the unit of plot_values(); value labels stand alone."""
+        unit = self.scale()[1]
+        return f"{self.label} ({unit})" if unit and self.labels is None else self.label
+
+
+@dataclass
+class Results:
+    path: str
+    attrs: dict
+    format_version: int
+    points: int
+    design: str
+    point_labels: list
+    columns: list
+    baseline: int
+    statistics: dict                # group name -> {metric name -> Metric}
+    resolved: list
+    components: list
+    component_kinds: list
+    component_labels: list
+    harms_by_origin: np.ndarray
+    origin_names: list
+    near_misses_by_layer: np.ndarray
+    harms_by_last_layer: np.ndarray
+    harms_latent_involved: np.ndarray
+    harms_common_cause: np.ndarray
+    timeseries_edges: np.ndarray
+    harms_mean: np.ndarray
+    harms_stderr: np.ndarray
+    first_harm_edges: np.ndarray
+    first_harm_counts: np.ndarray
+    first_harm_censored: np.ndarray
+    tasks: np.ndarray
+    replications: np.ndarray
+    precision_target_met: np.ndarray = None   # precision stopping only
+    axes: dict = field(default_factory=dict)  # dimension scale name -> values
+
+    @property
+    def metrics(self):
+        return self.statistics.get("results", {})
+
+    @property
+    def paired(self):
+        return self.statistics.get("paired", {})
+
+    @property
+    def scenario_name(self):
+        return self.attrs["scenario_name"]
+
+    @property
+    def horizon_hours(self):
+        return float(self.attrs["horizon_hours"])
+
+    @property
+    def sampled(self):
+        """Whether the points are samples of a continuous design rather than named values."""
+        return self.design in SAMPLED_DESIGNS
+
+    def point_text(self, point):
+        """A point in words: each swept dimension's value label, or its name and value."""
+        if not self.columns:
+            return self.scenario_name
+        return ", ".join(c.text(point) for c in self.columns)
+
+    def metric(self, name):
+        return self.metrics[name]
+
+    def resolved_value(self, point, path):
+        """A parameter's resolved value at a point, as text (None if absent)."""
+        prefix = path + " = "
+        for line in self.resolved[point].splitlines():
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+        return None
+
+    def column(self, predicate):
+        """The first dimension whose path satisfies predicate, or None."""
+        for c in self.columns:
+            if predicate(c.path):
+                return c
+        return None
+
+    def component_label(self, index):
+        return self.component_labels[index]
+
+    def relabel(self, labels, strict=True):
+        """Replaces labels without re-running: `labels` maps a component id or a swept
+        dimension's path to its new label, and "PATH=VALUE" (VALUE as the value's current
+        text or label) to a new label for that value. Returns the keys that name nothing
+        in this file; with `strict`, raises ResultFileError for them instead."""
+        unknown = []
+        for key, text in labels.items():
+            if "=" in key:
+                path, value = key.split("=", 1)
+                column = self.column(lambda p, path=path: p == path)
+                if column is None:
+                    unknown.append(key)
+                    continue
+                texts = [column.value_text(p) for p in range(self.points)]
+                if value not in texts:
+                    unknown.append(key)
+                    continue
+                column.labels = [text if t == value else t for t in texts]
+                self.point_labels = [", ".join(c.value_text(p) if c.labels is not None
+                                               else f"{c.path}={c.value_text(p)}"
+                                               for c in self.columns)
+                                     for p in range(self.points)]
+            elif key in self.components:
+                self.component_labels[self.components.index(key)] = text
+            elif self.column(lambda p, key=key: p == key) is not None:
+                self.column(lambda p, key=key: p == key).label = text
+            else:
+                unknown.append(key)
+        if unknown and strict:
+            raise ResultFileError(f"{self.path}: nothing to relabel for {', '.join(unknown)}: "
+                                  f"expected a component id ({', '.join(self.components)}), a "
+                                  f"swept path ({', '.join(c.path for c in self.columns) or 'none'}) "
+                                  f"or PATH=VALUE")
+        return unknown
+
+    def to_dataframe(self, metrics=None):
+        """The tidy table `stsim export` prints, as a pandas DataFrame (see tables.py)."""
+        from . import tables
+        return tables.dataframe(self, metrics)
+
+    def to_xarray(self):
+        """Every statistic as an xarray Dataset along `point` (see tables.py)."""
+        from . import tables
+        return tables.dataset(self)
+
+
+def _metric_group(group, name):
+    attrs = group.attrs
+    m = Metric(
+        name=name,
+        kind=_text(attrs.get("kind", "mean")),
+        unit=_text(attrs.get("unit", "")),
+        description=_text(attrs.get("description", "")),
+        n=group["n"][()].astype(np.float64),
+        mean=group["mean"][()],
+        stderr=group["stderr"][()],
+        ci_low=group["ci_low"][()],
+        ci_high=group["ci_high"][()],
+        dims=_dims(group["mean"]),
+    )
+    if "count" in group:
+        m.count = group["count"][()].astype(np.float64)
+    if "exposure" in group:
+        m.exposure = group["exposure"][()]
+    if "upper_bound" in group:
+        m.upper_bound = group["upper_bound"][()]
+    return m
+
+
+def _dims(dataset):
+    """The names of a dataset's dimension scales; a version 1 file's are one per point."""
+    names = []
+    for axis, dim in enumerate(dataset.dims):
+        names.append(dim[0].name.rsplit("/", 1)[-1] if len(dim) else
+                     ("point" if axis == 0 else f"axis{axis}"))
+    return tuple(names)
+
+
+def _statistics(f):
+    """Every statistics group: a root group whose subgroups hold the estimates. Groups a
+    later version adds in the same shape are read without change here."""
+    groups = {}
+    for name, group in f.items():
+        if not isinstance(group, h5py.Group):
+            continue
+        found = {m: _metric_group(g, m) for m, g in group.items()
+                 if isinstance(g, h5py.Group) and all(k in g for k in ESTIMATES)}
+        if found:
+            groups[name] = found
+    return dict(sorted(groups.items(), key=lambda item: item[0] != "results"))
+
+
+def _columns(f):
+    columns = []
+    if "design/columns" not in f:
+        return columns
+    for n in sorted(f["design/columns"].keys(), key=int):
+        ds = f["design/columns"][n]
+        path = _text(ds.attrs["path"])
+        c = Column(path=path, label=_text(ds.attrs.get("label", dimension_words(path))),
+                   unit=_text(ds.attrs.get("unit", "")))
+        if ds.dtype.kind in "fiu":
+            c.numbers = ds[()].astype(np.float64)
+        else:
+            c.strings = _strings(ds)
+        if "design/labels" in f and n in f["design/labels"]:
+            c.labels = _strings(f["design/labels"][n])
+        columns.append(c)
+    return columns
+
+
+def load(path):
+    """Reads a complete result file; raises ResultFileError otherwise."""
+    try:
+        f = h5py.File(path, "r")
+    except OSError as error:
+        raise ResultFileError(f"{path}: cannot open as HDF5 ({error})") from error
+    with f:
+        attrs = {k: (_text(v) if isinstance(v, (bytes, str)) else v) for k, v in f.attrs.items()}
+        if attrs.get("format") != FORMAT:
+            raise ResultFileError(f"{path}: not an stsim result file (format attribute "
+                                  f"{attrs.get('format')!r}, expected {FORMAT!r})")
+        version = int(attrs.get("format_version", -1))
+        if version not in FORMAT_VERSIONS:
+            newer = ("; a newer stsim wrote it: use the analysis-scripts of that stsim"
+                     if version > max(FORMAT_VERSIONS) else "")
+            raise ResultFileError(
+                f"{path}: result file format version {attrs.get('format_version')}; this script "
+                f"reads versions {min(FORMAT_VERSIONS)} to {max(FORMAT_VERSIONS)}{newer}")
+        if attrs.get("status") != "complete":
+            raise ResultFileError(f"{path}: status is {attrs.get('status')!r}, not 'complete'")
+        if "shard_count" in attrs:
+            raise ShardFileError(f"{path}: slice {attrs['shard_index']}/{attrs['shard_count']} of a sharded "
+                                 f"run; merge the slices with `stsim merge` and draw the merged file")
+        points = int(attrs["points"])
+        baseline = int(f["design/baseline"][()]) if "design/baseline" in f else None
+
+        a = f["attribution"]
+        origin = a["harms_by_origin"]
+        components = _strings(a["components"])
+        axes = {}
+        for name, ds in f.items():
+            if isinstance(ds, h5py.Dataset) and ds.attrs.get("CLASS") == b"DIMENSION_SCALE":
+                axes[name] = _strings(ds) if ds.dtype.kind == "O" else ds[()]
+        met = f["runtime/precision_target_met"][()].astype(bool) \
+            if "runtime/precision_target_met" in f else None
+        return Results(
+            path=str(path),
+            attrs=attrs,
+            format_version=version,
+            points=points,
+            design=attrs.get("design", "none"),
+            point_labels=_strings(f["design/point_label"]),
+            columns=_columns(f),
+            baseline=baseline,
+            statistics=_statistics(f),
+            resolved=_strings(f["scenario/resolved"]),
+            components=components,
+            component_kinds=_strings(a["component_kinds"]),
+            component_labels=(_strings(a["component_labels"]) if "component_labels" in a
+                              else [words(c) for c in components]),
+            harms_by_origin=origin[()].astype(np.float64).reshape(points, -1),
+            origin_names=[_text(v) for v in origin.attrs["names"]],
+            near_misses_by_layer=a["near_misses_by_layer"][()].astype(np.float64).reshape(points, -1),
+            harms_by_last_layer=a["harms_by_last_layer"][()].astype(np.float64).reshape(points, -1),
+            harms_latent_involved=a["harms_latent_involved"][()].astype(np.float64),
+            harms_common_cause=a["harms_common_cause"][()].astype(np.float64),
+            timeseries_edges=f["timeseries/bin_edges_hours"][()],
+            harms_mean=f["timeseries/harms_mean"][()].reshape(points, -1),
+            harms_stderr=f["timeseries/harms_stderr"][()].reshape(points, -1),
+            first_harm_edges=f["first_harm/bin_edges_hours"][()],
+            first_harm_counts=f["first_harm/counts"][()].astype(np.float64).reshape(points, -1),
+            first_harm_censored=f["first_harm/censored"][()].astype(np.float64),
+            tasks=f["runtime/tasks"][()].astype(np.float64),
+            replications=f["runtime/replications"][()].astype(np.float64),
+            precision_target_met=met,
+            axes=axes,
+        )

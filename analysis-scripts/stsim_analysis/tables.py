@@ -1,0 +1,111 @@
+"""Result files as tables: the tidy table of `stsim export` as a pandas DataFrame, and
+every array as an xarray Dataset with named dimensions. pandas and xarray are imported
+only here, so drawing figures needs neither."""
+
+import numpy as np
+
+from .results import POOLED
+
+
+def _key_values(r, dim, size):
+    values = r.axes.get(dim)
+    if values is not None and len(values) == size:
+        return list(values)
+    return list(range(size))
+
+
+def _point_columns(r):
+    """Column name -> per-point values: the point, its label and every swept parameter."""
+    columns = {"point": np.arange(r.points), "point_label": r.point_labels}
+    for c in r.columns:
+        columns[c.path] = c.numbers if c.numeric else c.strings
+    return columns
+
+
+def dataframe(r, metrics=None):
+    """One row per (statistics group, point, metric, further axes), as `stsim export`."""
+    import pandas as pd
+
+    wanted = set(metrics) if metrics else None
+    known = {m for group in r.statistics.values() for m in group}
+    if wanted and wanted - known:
+        raise KeyError(f"{r.path}: no metric {', '.join(sorted(wanted - known))}; "
+                       f"the file has {', '.join(sorted(known))}")
+    points = _point_columns(r)
+    frames = []
+    for group_name, group in r.statistics.items():
+        for name in sorted(group):
+            if wanted and name not in wanted:
+                continue
+            m = group[name]
+            shape = np.shape(m.mean)
+            index = np.indices(shape).reshape(len(shape), -1)
+            along = m.dims.index("point") if "point" in m.dims else None
+            frame = {key: (np.asarray(values, dtype=object if isinstance(values, list) else None)
+                           [index[along]] if along is not None else [None] * index.shape[1])
+                     for key, values in points.items()}
+            frame["group"] = group_name
+            frame["metric"] = name
+            for axis, dim in enumerate(m.dims):
+                if axis != along:
+                    frame[dim] = np.asarray(_key_values(r, dim, shape[axis]),
+                                            dtype=object)[index[axis]]
+            frame["kind"] = m.kind
+            frame["unit"] = m.unit
+            frame["n"] = np.asarray(m.n).reshape(-1).astype(np.uint64)
+            frame["estimate"] = np.asarray(m.mean).reshape(-1)
+            for stat in ("stderr", "ci_low", "ci_high"):
+                frame[stat] = np.asarray(getattr(m, stat)).reshape(-1)
+            for stat in POOLED:
+                values = getattr(m, stat)
+                frame[stat] = (np.full(index.shape[1], np.nan) if values is None
+                               else np.asarray(values, dtype=np.float64).reshape(-1))
+            frames.append(pd.DataFrame(frame))
+    table = pd.concat(frames, ignore_index=True)
+    # Further axes go after the metric, as in `stsim export`.
+    fixed = list(points) + ["group", "metric"]
+    tail = ["kind", "unit", "n", "estimate", "stderr", "ci_low", "ci_high", *POOLED]
+    extra = [c for c in table.columns if c not in fixed and c not in tail]
+    return table[fixed + extra + tail]
+
+
+def dataset(r):
+    """Every statistic, attribution count and time series as an xarray Dataset.
+
+    Dimensions: point, component, origin and time_bin. The swept parameters and the point
+    labels are coordinates along `point`; for a grid, `ds.set_index(point=[paths])
+    .unstack("point")` turns the points into one dimension per parameter.
+    """
+    import xarray as xr
+
+    coords = {"point": np.arange(r.points), "point_label": ("point", r.point_labels),
+              "component": r.components,
+              "component_label": ("component", r.component_labels),
+              "component_kind": ("component", r.component_kinds),
+              "origin": r.origin_names,
+              "time_bin": (r.timeseries_edges[:-1] + r.timeseries_edges[1:]) / 2}
+    for c in r.columns:
+        coords[c.path] = ("point", c.numbers if c.numeric else np.asarray(c.strings, dtype=object),
+                          {"label": c.label, "unit": c.unit})
+    data = {}
+    for group_name, group in r.statistics.items():
+        prefix = "" if group_name == "results" else f"{group_name}_"
+        for name, m in group.items():
+            attrs = {"kind": m.kind, "unit": m.unit, "description": m.description}
+            dims = tuple(m.dims)
+            data[f"{prefix}{name}"] = (dims, m.mean, attrs)
+            for stat in ("stderr", "ci_low", "ci_high", "n", *POOLED):
+                values = getattr(m, stat)
+                if values is not None:
+                    data[f"{prefix}{name}_{stat}"] = (dims, values)
+    data["harms_by_origin"] = (("point", "origin"), r.harms_by_origin)
+    data["near_misses_by_layer"] = (("point", "component"), r.near_misses_by_layer)
+    data["harms_by_last_layer"] = (("point", "component"), r.harms_by_last_layer)
+    data["harms_mean"] = (("point", "time_bin"), r.harms_mean)
+    data["harms_stderr"] = (("point", "time_bin"), r.harms_stderr)
+    data["first_harm_counts"] = (("point", "time_bin"), r.first_harm_counts)
+    data["first_harm_censored"] = ("point", r.first_harm_censored)
+    data["replications"] = ("point", r.replications)
+    data["tasks"] = ("point", r.tasks)
+    attrs = {k: v for k, v in r.attrs.items() if isinstance(v, (str, int, float, np.number))}
+    return xr.Dataset(data, coords=coords, attrs=attrs)

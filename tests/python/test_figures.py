@@ -1,0 +1,199 @@
+"""The figures on a deliberately awkward scenario (data/awkward.toml: two operator pools
+with equal parameter names, 200 sampled points, a very long name), and the command line
+of make_figures.py: every figure within its size, no legend above eight entries, labels
+in words, relabelling without re-running.
+
+Run by CTest (tests/CMakeLists.txt) with STSIM_BINARY set to the built `stsim`.
+"""
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parents[1]
+STSIM = os.environ["STSIM_BINARY"]
+SCRIPT = SOURCE / "analysis-scripts" / "make_figures.py"
+PYTHON = "/usr/bin/python3"
+sys.path.insert(0, str(SOURCE / "analysis-scripts"))
+
+import matplotlib.text  # noqa: E402
+
+import stsim_analysis  # noqa: E402
+from stsim_analysis.figures import FIGURES, layout, style  # noqa: E402
+
+MAX_PIXELS = (2250, 2700)  # layout.MAX_WIDTH x layout.MAX_HEIGHT inches at 300 dpi
+MAX_LEGEND = 8
+work = None
+
+
+def setUpModule():
+    global work
+    work = Path(tempfile.mkdtemp(prefix="stsim-python-figures-"))
+    for name in ("awkward", "small-sweep"):
+        run([STSIM, "run", str(HERE / "data" / f"{name}.toml"), "-o", str(work / f"{name}.h5"),
+             "--progress", "none"])
+
+
+def tearDownModule():
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def run(command, expect=0):
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != expect:
+        raise AssertionError(f"{' '.join(map(str, command))} exited {done.returncode}, not "
+                             f"{expect}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", head[16:24])
+
+
+def legends(fig):
+    found = list(fig.legends)
+    for ax in fig.axes:
+        if ax.get_legend() is not None:
+            found.append(ax.get_legend())
+    return found
+
+
+def texts(fig):
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+class AwkwardScenario(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.figures = work / "awkward-figures"
+        run([PYTHON, SCRIPT, work / "awkward.h5", cls.figures, "--jobs", "2"])
+        cls.results = stsim_analysis.load(work / "awkward.h5")
+
+    def test_every_figure_is_drawn_within_its_size(self):
+        drawn = sorted(p.stem for p in (self.figures / "awkward").glob("*.png"))
+        self.assertEqual(drawn, ["flagship", "harm_by_parameter", "harm_over_time", "mechanisms",
+                                 "time_to_first_harm"])
+        for name in drawn:
+            with self.subTest(figure=name):
+                width, height = png_size(self.figures / "awkward" / f"{name}.png")
+                self.assertLessEqual(width, MAX_PIXELS[0])
+                self.assertLessEqual(height, MAX_PIXELS[1])
+                self.assertGreater(width, 900)  # a figure, not a thumbnail
+                self.assertTrue((self.figures / "awkward" / f"{name}.pdf").exists())
+                caption = (self.figures / "awkward" / f"{name}.txt").read_text()
+                self.assertIn("Replications: 2 per point", caption)
+
+    def test_legends_are_short_and_labels_in_words(self):
+        r = self.results
+        style.setup()
+        for module in FIGURES:
+            if not module.applies(r):
+                continue
+            with self.subTest(figure=module.NAME):
+                fig, caption = module.draw(r)
+                width, height = fig.get_size_inches()
+                self.assertLessEqual(width, layout.MAX_WIDTH)
+                self.assertLessEqual(height, layout.MAX_HEIGHT)
+                for legend in legends(fig):
+                    self.assertLessEqual(len(legend.get_texts()), MAX_LEGEND)
+                words = texts(fig)
+                # Ids and paths never reach the reader: the long component is named in
+                # words, and shortened where it has no room.
+                for text in words:
+                    self.assertNotIn("the_overnight", text)
+                    self.assertNotIn(".detect", text)
+                    for line in text.splitlines():
+                        self.assertLessEqual(len(line), 48, line)
+                self.assertNotIn("the_overnight", caption)
+                style.plt.close(fig)
+
+    def test_the_two_pools_are_told_apart(self):
+        r = self.results
+        labels = [c.label for c in r.columns]
+        self.assertEqual(len(set(labels)), 4)
+        self.assertIn("nurses detect", labels)
+        self.assertIn("the overnight clinical pharmacists who double check every high risk "
+                      "prescription detect", labels)
+
+    def test_sampled_figures_use_a_colour_scale_or_pooled_groups(self):
+        r = self.results
+        style.setup()
+        for module in FIGURES:
+            if not module.applies(r):
+                continue
+            with self.subTest(figure=module.NAME):
+                fig, caption = module.draw(r)
+                every = fig.axes + [child for ax in fig.axes for child in ax.child_axes]
+                bars = [ax for ax in every if getattr(ax, "_colorbar", None) is not None]
+                pooled = "pooled" in caption
+                self.assertTrue(bars or pooled, caption)
+                style.plt.close(fig)
+
+
+class CommandLine(unittest.TestCase):
+    def test_help_exits_0_and_shows_every_option(self):
+        done = run([PYTHON, SCRIPT, "--help"])
+        for option in ("--jobs", "--only", "--label", "--labels", "results", "figures"):
+            self.assertIn(option, done.stdout)
+        self.assertIn("flagship", done.stdout)
+
+    def test_only_draws_the_figures_asked_for(self):
+        out = work / "only"
+        run([PYTHON, SCRIPT, work / "small-sweep.h5", out, "--only", "mechanisms",
+             "--only", "flagship", "--jobs", "1"])
+        self.assertEqual(sorted(p.name for p in (out / "small-sweep").iterdir()),
+                         ["flagship.pdf", "flagship.png", "flagship.txt", "mechanisms.pdf",
+                          "mechanisms.png", "mechanisms.txt"])
+
+    def test_bad_options_exit_2_with_a_message(self):
+        done = run([PYTHON, SCRIPT, work / "small-sweep.h5", "--jobs", "0"], expect=2)
+        self.assertIn("--jobs must be at least 1, not 0", done.stderr)
+        done = run([PYTHON, SCRIPT, work / "small-sweep.h5", "--only", "flagshp"], expect=2)
+        self.assertIn("argument --only: invalid choice: 'flagshp'", done.stderr)
+        done = run([PYTHON, SCRIPT, work / "nothing-here.h5"], expect=2)
+        self.assertIn("no such file or folder", done.stderr)
+        done = run([PYTHON, SCRIPT, work / "small-sweep.h5", work / "x", "--label",
+                    "nobody=someone"], expect=2)
+        self.assertIn("--label nobody: names no component, swept dimension or value",
+                      done.stderr)
+
+    def test_labels_change_without_running_again(self):
+        out = work / "relabelled"
+        run([PYTHON, SCRIPT, work / "small-sweep.h5", out, "--only", "flagship", "--jobs", "1",
+             "--label", "model.reliability=AI reliability",
+             "--label", "model.next.pass=system design",
+             "--label", "model.next.pass=bare=the bare model"])
+        caption = (out / "small-sweep" / "flagship.txt").read_text()
+        self.assertIn("(AI reliability swept, model.reliability)", caption)
+        self.assertIn("one curve per system design", caption)
+        r = stsim_analysis.load(work / "small-sweep.h5")
+        r.relabel({"model.next.pass": "system design", "model.next.pass=bare": "the bare model",
+                   "review": "night nurses"})
+        self.assertEqual(r.columns[0].value_text(0), "the bare model")
+        self.assertEqual(r.component_labels[2], "night nurses")
+        self.assertEqual(r.point_text(0),
+                         "the bare model, model reliability 0.9, review review time 2 minutes")
+
+    def test_labels_from_an_edited_scenario_file(self):
+        scenario = work / "labels.toml"
+        scenario.write_text('[review]\nlabel = "night nurses"\n\n'
+                            '[[sweep.dimensions]]\npath = "model.next.pass"\n'
+                            'label = "system design"\nlabels = ["no review", "with review"]\n')
+        out = work / "from-file"
+        run([PYTHON, SCRIPT, work / "small-sweep.h5", out, "--only", "flagship",
+             "--only", "mechanisms", "--jobs", "1", "--labels", scenario])
+        self.assertIn("one curve per system design",
+                      (out / "small-sweep" / "flagship.txt").read_text())
+
+
+if __name__ == "__main__":
+    unittest.main()
