@@ -33,6 +33,7 @@ Command add_graph(CLI::App& app);
 Command add_run(CLI::App& app, const mpi::Job& job);
 Command add_merge(CLI::App& app);
 Command add_inspect(CLI::App& app);
+Command add_export(CLI::App& app);
 Command add_analytic(CLI::App& app);
 Command add_fingerprint(CLI::App& app);
 

@@ -1,13 +1,9 @@
 // `stsim graph FILE [-o out.dot]`: the scenario's control structure as Graphviz DOT.
 
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +11,7 @@
 
 #include "sim/cli/commands.h"
 #include "sim/cli/scenario_input.h"
+#include "sim/cli/write_whole.h"
 #include "sim/structure/dot.h"
 
 namespace stsim::cli {
@@ -26,28 +23,6 @@ struct GraphOptions {
   std::string output;
   std::vector<std::string> sets;
 };
-
-// Writes next to the target and renames, so that the target is either the old file or
-// the whole new one, never a part.
-bool write_whole(const std::string& path, const std::string& text) {
-  const std::string temporary = fmt::format("{}.tmp-{}", path, ::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (out) out << text;
-    if (out) out.close();
-    if (!out) {
-      fmt::print(stderr, "stsim graph: error: cannot write '{}': {}\n", path, std::strerror(errno));
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    fmt::print(stderr, "stsim graph: error: cannot write '{}': {}\n", path, std::strerror(errno));
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -78,7 +53,7 @@ Command add_graph(CLI::App& app) {
       fmt::print("{}", dot);
       return std::fflush(stdout) == 0 ? exit_ok : exit_failure;
     }
-    return write_whole(options->output, dot) ? exit_ok : exit_failure;
+    return write_whole(options->output, dot, "graph") ? exit_ok : exit_failure;
   };
 }
 

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/cli/commands.h"
 #include "sim/output/hdf5_file.h"
@@ -12,14 +13,38 @@
 
 namespace stsim::cli {
 
+namespace {
+
+struct InspectOptions {
+  std::string file;
+  std::vector<std::string> metrics;
+  bool all_metrics = false;
+};
+
+}  // namespace
+
 Command add_inspect(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Summarise an stsim HDF5 result file");
-  auto file = std::make_shared<std::string>();
-  cmd->add_option("file", *file, "Result file (.h5)")->required();
-  return [file] {
+  cmd->footer(
+      "Prints the run facts, then one table per point: the headline (model error rate and harm "
+      "rate), or each metric asked for. Labels are printed whole, last on each line. For a "
+      "table to load elsewhere, see stsim export.");
+  auto options = std::make_shared<InspectOptions>();
+  cmd->add_option("file", options->file, "Result file (.h5)")->required();
+  auto* metric =
+      cmd->add_option("--metric", options->metrics, "Show this metric (repeatable), e.g. harm_rate")
+          ->allow_extra_args(false);
+  cmd->add_flag("--all-metrics", options->all_metrics, "Show every metric, one table each")
+      ->excludes(metric);
+  return [options] {
     try {
-      const output::ResultFile results(*file);
-      fmt::print("{}\n{}", output::describe(results), output::headline_table(results));
+      const output::ResultFile results(options->file);
+      std::vector<std::string> metrics = options->metrics;
+      if (options->all_metrics) metrics = output::metric_names(results);
+      std::string tables;
+      for (const auto& m : metrics) tables += "\n" + output::metric_table(results, m);
+      if (metrics.empty()) tables = output::headline_table(results);
+      fmt::print("{}\n{}", output::describe(results), tables);
       return exit_ok;
     } catch (const output::FileError& e) {
       fmt::print(stderr, "stsim inspect: error: {}\n", e.what());

@@ -1,5 +1,5 @@
 // The `stsim` command: one subcommand per job (validate, graph, run, merge, inspect,
-// analytic, fingerprint).
+// export, analytic, fingerprint).
 
 #include <fmt/core.h>
 
@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add([&job](CLI::App& a) { return stsim::cli::add_run(a, *job); });
   add(stsim::cli::add_merge);
   add(stsim::cli::add_inspect);
+  add(stsim::cli::add_export);
   add(stsim::cli::add_analytic);
   add(stsim::cli::add_fingerprint);
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <atomic>
 #include <cmath>
@@ -147,9 +148,10 @@ class Writer {
   }
 
   // Numeric column (or matrix) datasets: chunked and deflated beyond a trivial size.
+  // `axes` names the dimension scale of each axis (see scale()), e.g. {"/point"}.
   template <typename T>
   void numbers(const std::string& name, const std::vector<T>& data,
-               std::vector<hsize_t> dims = {}) {
+               const std::vector<std::string>& axes, std::vector<hsize_t> dims = {}) {
     if (dims.empty()) dims = {data.size()};
     Handle space = dataspace(dims);
     Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
@@ -168,6 +170,7 @@ class Writer {
       check(H5Dwrite(set.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
             "write " + name);
     }
+    attach(set, name, axes);
   }
 
   template <typename T>
@@ -180,8 +183,9 @@ class Writer {
           "write " + name);
   }
 
+  // A string column attached to `axes` (none for a dimension scale itself), or a scalar.
   void strings(const std::string& name, const std::vector<std::string>& values,
-               bool scalar = false) {
+               const std::vector<std::string>& axes, bool scalar = false) {
     Handle type = string_type();
     Handle space = dataspace(scalar ? std::vector<hsize_t>{} : std::vector<hsize_t>{values.size()});
     Handle set(H5Dcreate2(file_.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT,
@@ -192,6 +196,15 @@ class Writer {
       check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
             "write " + name);
     }
+    attach(set, name, axes);
+  }
+
+  // Makes an existing 1-D dataset a dimension scale: the axis that datasets attached to
+  // it run along, named after the dataset's own name (netCDF-4 and xarray read it so).
+  void scale(const std::string& name) {
+    Handle set(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+    check(H5DSset_scale(set.get(), name.substr(name.rfind('/') + 1).c_str()),
+          "make " + name + " a dimension scale");
   }
 
   void attribute(const std::string& object, const std::string& name, const std::string& value) {
@@ -223,6 +236,15 @@ class Writer {
 
  private:
   static constexpr std::size_t compress_from = 64;
+
+  void attach(const Handle& set, const std::string& name, const std::vector<std::string>& axes) {
+    for (std::size_t axis = 0; axis < axes.size(); ++axis) {
+      Handle scale(H5Dopen2(file_.get(), axes[axis].c_str(), H5P_DEFAULT), H5Dclose,
+                   "open dimension scale " + axes[axis]);
+      check(H5DSattach_scale(set.get(), scale.get(), static_cast<unsigned>(axis)),
+            "attach " + axes[axis] + " to " + name);
+    }
+  }
 
   static std::vector<const char*> c_strings(const std::vector<std::string>& values) {
     std::vector<const char*> pointers;
@@ -262,8 +284,18 @@ const char* design_name(scenario::SweepDesign d) {
   return "?";
 }
 
+// The dimension scales at the root: every per-point, per-component and per-bin dataset
+// is attached to these, so netCDF-4 readers (xarray, h5netcdf) see named dimensions.
+constexpr const char* point_axis = "/point";
+constexpr const char* component_axis = "/component";
+constexpr const char* time_bin_axis = "/time_bin";
+constexpr const char* bin_edge_axis = "/bin_edge";
+constexpr const char* origin_axis = "/origin";
+constexpr const char* override_axis = "/override";
+
 void write_statistics(Writer& w, const runner::RunResult& r, const std::string& root, bool paired) {
   w.group(root);
+  const std::vector<std::string> along = {point_axis};
   for (const auto& m : runner::metric_table()) {
     const auto k = static_cast<std::size_t>(m.id);
     const std::string g = root + "/" + m.name;
@@ -271,12 +303,14 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
     auto stat = [&](const runner::PointResult& p) -> const runner::Statistic& {
       return paired ? p.paired[k] : p.metrics[k];
     };
-    w.numbers(g + "/n", per_point_uint(r, [&](const auto& p) { return stat(p).n; }));
-    w.numbers(g + "/mean", per_point_double(r, [&](const auto& p) { return stat(p).mean; }));
+    w.numbers(g + "/n", per_point_uint(r, [&](const auto& p) { return stat(p).n; }), along);
+    w.numbers(g + "/mean", per_point_double(r, [&](const auto& p) { return stat(p).mean; }), along);
     w.numbers(g + "/stderr",
-              per_point_double(r, [&](const auto& p) { return stat(p).standard_error; }));
-    w.numbers(g + "/ci_low", per_point_double(r, [&](const auto& p) { return stat(p).ci_low; }));
-    w.numbers(g + "/ci_high", per_point_double(r, [&](const auto& p) { return stat(p).ci_high; }));
+              per_point_double(r, [&](const auto& p) { return stat(p).standard_error; }), along);
+    w.numbers(g + "/ci_low", per_point_double(r, [&](const auto& p) { return stat(p).ci_low; }),
+              along);
+    w.numbers(g + "/ci_high", per_point_double(r, [&](const auto& p) { return stat(p).ci_high; }),
+              along);
     if (paired) {
       w.attribute(g, "kind", std::string("mean"));
       w.attribute(g, "interval", std::string("student-t"));
@@ -287,11 +321,12 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
       continue;
     }
     if (m.kind != runner::MetricKind::mean) {
-      w.numbers(g + "/count", per_point_uint(r, [&](const auto& p) { return stat(p).count; }));
+      w.numbers(g + "/count", per_point_uint(r, [&](const auto& p) { return stat(p).count; }),
+                along);
       w.numbers(g + "/exposure",
-                per_point_double(r, [&](const auto& p) { return stat(p).exposure; }));
+                per_point_double(r, [&](const auto& p) { return stat(p).exposure; }), along);
       w.numbers(g + "/upper_bound",
-                per_point_double(r, [&](const auto& p) { return stat(p).upper_bound; }));
+                per_point_double(r, [&](const auto& p) { return stat(p).upper_bound; }), along);
     }
     w.attribute(g, "kind", std::string(runner::to_string(m.kind)));
     w.attribute(g, "interval", std::string(runner::to_string(m.interval)));
@@ -301,9 +336,38 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
     // than 8,192 points could not be written.
     if (m.id == runner::MetricId::time_to_first_harm) {
       w.numbers(g + "/censored",
-                per_point_uint(r, [](const auto& p) { return p.time_to_first_harm_censored; }));
+                per_point_uint(r, [](const auto& p) { return p.time_to_first_harm_censored; }),
+                along);
     }
   }
+}
+
+// The axes every other dataset is attached to. Written first: a dataset can only be
+// attached to a scale that exists.
+void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::string>& overrides) {
+  std::vector<std::uint32_t> points(r.points.size());
+  for (std::uint32_t p = 0; p < points.size(); ++p) points[p] = p;
+  w.numbers(point_axis, points, {});
+  w.attribute(point_axis, "description", std::string("sweep point index, in sweep order"));
+  w.scale(point_axis);
+  w.strings(component_axis, r.components, {});
+  w.scale(component_axis);
+  std::vector<double> centres;
+  for (std::size_t b = 0; b + 1 < r.bin_edges_hours.size(); ++b) {
+    centres.push_back((r.bin_edges_hours[b] + r.bin_edges_hours[b + 1]) / 2.0);
+  }
+  w.numbers(time_bin_axis, centres, {});
+  w.attribute(time_bin_axis, "unit", std::string("hours"));
+  w.attribute(time_bin_axis, "description", std::string("centre of each time bin"));
+  w.scale(time_bin_axis);
+  w.numbers(bin_edge_axis, r.bin_edges_hours, {});
+  w.attribute(bin_edge_axis, "unit", std::string("hours"));
+  w.attribute(bin_edge_axis, "description", std::string("edges of the time bins"));
+  w.scale(bin_edge_axis);
+  w.strings(origin_axis, {"model_error", "misuse", "operator_induced"}, {});
+  w.scale(origin_axis);
+  w.strings(override_axis, overrides, {});
+  w.scale(override_axis);
 }
 
 void write_all(Writer& w, const runner::RunResult& r) {
@@ -313,6 +377,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   const auto components = static_cast<hsize_t>(r.components.size());
   const auto bins = static_cast<hsize_t>(spec.time_bins);
   const auto& rp = plan.replications;
+  const std::vector<std::string> along = {point_axis};
 
   w.attribute("/", "format", std::string(format_name));
   w.attribute("/", "format_version", format_version);
@@ -342,16 +407,18 @@ void write_all(Writer& w, const runner::RunResult& r) {
   }
   w.attribute("/", "block_size", rp.block_size);
 
-  w.group("/scenario");
-  w.strings("/scenario/text", {plan.base.text}, true);
   std::vector<std::string> overrides;
   for (const auto& a : plan.base.overrides)
     overrides.push_back(a.path + "=" + runner::to_text(a.value));
-  w.strings("/scenario/overrides", overrides);
-  w.strings("/scenario/resolved", plan.resolved);
+  write_axes(w, r, overrides);
+
+  w.group("/scenario");
+  w.strings("/scenario/text", {plan.base.text}, {}, true);
+  w.strings("/scenario/overrides", overrides, {override_axis});
+  w.strings("/scenario/resolved", plan.resolved, {point_axis});
 
   w.group("/design");
-  w.strings("/design/point_label", plan.design.point_labels);
+  w.strings("/design/point_label", plan.design.point_labels, {point_axis});
   w.group("/design/columns");
   bool any_labels = false;
   for (const auto& c : plan.design.columns) any_labels = any_labels || !c.labels.empty();
@@ -360,12 +427,16 @@ void write_all(Writer& w, const runner::RunResult& r) {
     const auto& c = plan.design.columns[d];
     const auto name = "/design/columns/" + std::to_string(d);
     if (c.numeric) {
-      w.numbers(name, c.numbers);
+      w.numbers(name, c.numbers, along);
     } else {
-      w.strings(name, c.strings);
+      w.strings(name, c.strings, {point_axis});
     }
     w.attribute(name, "path", c.path);
-    if (!c.labels.empty()) w.strings("/design/labels/" + std::to_string(d), c.labels);
+    w.attribute(name, "label", c.label.empty() ? runner::dimension_words(c.path) : c.label);
+    w.attribute(name, "unit", c.unit);
+    if (!c.labels.empty()) {
+      w.strings("/design/labels/" + std::to_string(d), c.labels, {point_axis});
+    }
   }
   if (plan.design.baseline) w.scalar("/design/baseline", *plan.design.baseline);
 
@@ -379,19 +450,27 @@ void write_all(Writer& w, const runner::RunResult& r) {
     nm.insert(nm.end(), p.near_misses_by_layer.begin(), p.near_misses_by_layer.end());
     last.insert(last.end(), p.harms_by_last_layer.begin(), p.harms_by_last_layer.end());
   }
-  w.numbers("/attribution/harms_by_origin", origin, {points, model::harm_origin_count});
+  const std::vector<std::string> by_component = {point_axis, component_axis};
+  w.numbers("/attribution/harms_by_origin", origin, {point_axis, origin_axis},
+            {points, model::harm_origin_count});
   w.attribute_strings("/attribution/harms_by_origin", "names",
                       {"model_error", "misuse", "operator_induced"});
   w.numbers("/attribution/harms_latent_involved",
-            per_point_uint(r, [](const auto& p) { return p.harms_latent_involved; }));
+            per_point_uint(r, [](const auto& p) { return p.harms_latent_involved; }), along);
   w.numbers("/attribution/harms_common_cause",
-            per_point_uint(r, [](const auto& p) { return p.harms_common_cause; }));
+            per_point_uint(r, [](const auto& p) { return p.harms_common_cause; }), along);
   w.numbers("/attribution/model_errors_no_harm",
-            per_point_uint(r, [](const auto& p) { return p.model_errors_no_harm; }));
-  w.numbers("/attribution/near_misses_by_layer", nm, {points, components});
-  w.numbers("/attribution/harms_by_last_layer", last, {points, components});
-  w.strings("/attribution/components", r.components);
-  w.strings("/attribution/component_kinds", r.component_kinds);
+            per_point_uint(r, [](const auto& p) { return p.model_errors_no_harm; }), along);
+  w.numbers("/attribution/near_misses_by_layer", nm, by_component, {points, components});
+  w.numbers("/attribution/harms_by_last_layer", last, by_component, {points, components});
+  w.strings("/attribution/components", r.components, {component_axis});
+  w.strings("/attribution/component_kinds", r.component_kinds, {component_axis});
+  std::vector<std::string> component_labels = r.component_labels;
+  if (component_labels.size() != r.components.size()) {
+    component_labels.clear();
+    for (const auto& id : r.components) component_labels.push_back(runner::words(id));
+  }
+  w.strings("/attribution/component_labels", component_labels, {component_axis});
 
   std::vector<double> harms_mean, harms_stderr;
   std::vector<std::uint64_t> first;
@@ -400,23 +479,29 @@ void write_all(Writer& w, const runner::RunResult& r) {
     harms_stderr.insert(harms_stderr.end(), p.harms_stderr.begin(), p.harms_stderr.end());
     first.insert(first.end(), p.first_harm_counts.begin(), p.first_harm_counts.end());
   }
+  const std::vector<std::string> by_bin = {point_axis, time_bin_axis};
   w.group("/timeseries");
-  w.numbers("/timeseries/bin_edges_hours", r.bin_edges_hours);
-  w.numbers("/timeseries/harms_mean", harms_mean, {points, bins});
-  w.numbers("/timeseries/harms_stderr", harms_stderr, {points, bins});
+  w.numbers("/timeseries/bin_edges_hours", r.bin_edges_hours, {bin_edge_axis});
+  w.numbers("/timeseries/harms_mean", harms_mean, by_bin, {points, bins});
+  w.numbers("/timeseries/harms_stderr", harms_stderr, by_bin, {points, bins});
   w.group("/first_harm");
-  w.numbers("/first_harm/bin_edges_hours", r.bin_edges_hours);
-  w.numbers("/first_harm/counts", first, {points, bins});
+  w.numbers("/first_harm/bin_edges_hours", r.bin_edges_hours, {bin_edge_axis});
+  w.numbers("/first_harm/counts", first, by_bin, {points, bins});
   w.numbers("/first_harm/censored",
-            per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }));
+            per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }), along);
 
   w.group("/runtime");
   w.numbers("/runtime/wall_seconds",
-            per_point_double(r, [](const auto& p) { return p.wall_seconds; }));
-  w.numbers("/runtime/events", per_point_uint(r, [](const auto& p) { return p.events; }));
-  w.numbers("/runtime/tasks", per_point_uint(r, [](const auto& p) { return p.tasks; }));
+            per_point_double(r, [](const auto& p) { return p.wall_seconds; }), along);
+  w.numbers("/runtime/events", per_point_uint(r, [](const auto& p) { return p.events; }), along);
+  w.numbers("/runtime/tasks", per_point_uint(r, [](const auto& p) { return p.tasks; }), along);
   w.numbers("/runtime/replications",
-            per_point_uint(r, [](const auto& p) { return p.replications; }));
+            per_point_uint(r, [](const auto& p) { return p.replications; }), along);
+  if (rp.precision) {
+    std::vector<std::uint8_t> met;
+    for (const auto& p : r.points) met.push_back(p.precision_target_met ? 1 : 0);
+    w.numbers("/runtime/precision_target_met", met, along);
+  }
   std::uint64_t tasks = 0;
   for (const auto& p : r.points) tasks += p.tasks;
   w.attribute("/runtime", "total_wall_seconds", r.total_wall_seconds);
@@ -428,7 +513,8 @@ void write_all(Writer& w, const runner::RunResult& r) {
     // exact folded statistics let `stsim merge` rebuild the unsharded file.
     w.attribute("/", "shard_index", r.shard.index + 1);
     w.attribute("/", "shard_count", r.shard.count);
-    w.numbers("/shard_state", runner::encode_state(r.state));
+    w.numbers("/shard_state", runner::encode_state(r.state), {});
+    w.scale("/shard_state");
   }
 
   // Last: a file without this attribute was not finished.
@@ -570,6 +656,15 @@ bool ResultFile::exists(const std::string& object) const {
   return H5Lexists(file_, object.c_str(), H5P_DEFAULT) > 0;
 }
 
+bool ResultFile::is_group(const std::string& object) const {
+  if (!exists(object)) return false;
+  const hid_t id = H5Oopen(file_, object.c_str(), H5P_DEFAULT);
+  if (id < 0) return false;
+  const bool group = H5Iget_type(id) == H5I_GROUP;
+  H5Oclose(id);
+  return group;
+}
+
 std::vector<std::string> ResultFile::children(const std::string& group) const {
   Handle g(H5Gopen2(file_, group.c_str(), H5P_DEFAULT), H5Gclose, "open group " + group);
   H5G_info_t info;
@@ -688,6 +783,52 @@ void ResultFile::require_shape(const std::string& dataset,
     throw FileError(fmt::format("{}: damaged: {} has shape {}, expected {}", path_, dataset,
                                 dims(actual), dims(expected)));
   }
+}
+
+ResultFile::DataType ResultFile::data_type(const std::string& dataset) const {
+  Handle set = open_dataset(file_, dataset);
+  Handle type(H5Dget_type(set.get()), H5Tclose, "read the type of " + dataset);
+  switch (H5Tget_class(type.get())) {
+    case H5T_INTEGER:
+      return DataType::integer;
+    case H5T_FLOAT:
+      return DataType::floating;
+    case H5T_STRING:
+      return DataType::text;
+    default:
+      return DataType::other;
+  }
+}
+
+std::vector<std::string> ResultFile::dimensions(const std::string& dataset) const {
+  Handle set = open_dataset(file_, dataset);
+  Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of " + dataset);
+  std::vector<std::string> names(dims_of(space.get()).size());
+  // A dimension scale is the axis it runs along.
+  if (names.size() == 1 && H5DSis_scale(set.get()) > 0) {
+    const ssize_t size = H5DSget_scale_name(set.get(), nullptr, 0);
+    if (size < 0) throw FileError("HDF5: cannot read the name of the scale " + dataset);
+    names[0].resize(static_cast<std::size_t>(size));
+    H5DSget_scale_name(set.get(), names[0].data(), static_cast<std::size_t>(size) + 1);
+    return names;
+  }
+  for (unsigned axis = 0; axis < names.size(); ++axis) {
+    if (H5DSget_num_scales(set.get(), axis) <= 0) continue;
+    // The first scale attached to the axis names it (stsim attaches exactly one).
+    H5DS_iterate_t visit = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+      const ssize_t size = H5DSget_scale_name(scale, nullptr, 0);
+      if (size < 0) return -1;
+      std::string name(static_cast<std::size_t>(size), '\0');
+      H5DSget_scale_name(scale, name.data(), static_cast<std::size_t>(size) + 1);
+      *static_cast<std::string*>(out) = name;
+      return 1;
+    };
+    int index = 0;
+    if (H5DSiterate_scales(set.get(), axis, &index, visit, &names[axis]) < 0) {
+      throw FileError("HDF5: cannot read the dimension scales of " + dataset);
+    }
+  }
+  return names;
 }
 
 std::vector<double> ResultFile::doubles(const std::string& dataset) const {

@@ -13,8 +13,9 @@
 namespace stsim::output {
 
 inline constexpr const char* format_name = "stsim-results";
-// 2: a user block with a checksum of the rest of the file (see docs/output.md).
-inline constexpr std::uint32_t format_version = 2;
+// 2: a user block with a checksum of the rest of the file; 3: dimension scales, labels
+// in words, swept durations and rates as numbers (see docs/output.md).
+inline constexpr std::uint32_t format_version = 3;
 
 // An I/O failure, or a file that is missing or not an stsim result file.
 class FileError : public std::runtime_error {
@@ -42,11 +43,19 @@ class ResultFile {
   ResultFile(const ResultFile&) = delete;
   ResultFile& operator=(const ResultFile&) = delete;
 
+  const std::string& path() const { return path_; }
   bool exists(const std::string& object) const;
+  bool is_group(const std::string& object) const;
+  enum class DataType : std::uint8_t { integer, floating, text, other };
+  DataType data_type(const std::string& dataset) const;
   std::vector<std::string> children(const std::string& group) const;  // in name order
   std::vector<std::uint64_t> shape(const std::string& dataset) const;
   // Throws FileError naming the file and the dataset unless it exists with this shape.
   void require_shape(const std::string& dataset, const std::vector<std::uint64_t>& expected) const;
+  // The name of the dimension scale on each axis of a dataset ("point", "component"...),
+  // its own name for a scale, "" for an axis without one (every axis of a file of format
+  // 1 or 2).
+  std::vector<std::string> dimensions(const std::string& dataset) const;
 
   // Whole datasets, flattened row-major; a scalar reads as one element. Integer data
   // converts to double and to uint64 on request; strings must be strings.

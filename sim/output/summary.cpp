@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/scenario/suggest.h"
+
 namespace stsim::output {
 
 namespace {
@@ -64,6 +66,19 @@ std::string describe(const ResultFile& f) {
   return out;
 }
 
+namespace {
+
+// The 95% interval as shown: "[low, high]", the zero-event bound, or why there is none.
+std::string interval_text(std::uint64_t n, bool pooled, std::uint64_t count, double low,
+                          double high, double upper) {
+  // n = 0: a point this file did not run (another slice of a sharded run).
+  if (n == 0) return "(not run here)";
+  if (pooled && count == 0) return fmt::format("< {} (none seen)", number(upper));
+  return fmt::format("[{}, {}]", number(low), number(high));
+}
+
+}  // namespace
+
 std::string headline_table(const ResultFile& f) {
   // Every column is checked against the points before any is read: a short one would be
   // read past its end.
@@ -94,34 +109,85 @@ std::string headline_table(const ResultFile& f) {
     diff_low = f.doubles("/paired/harm_rate/ci_low");
     diff_high = f.doubles("/paired/harm_rate/ci_high");
   }
-  std::size_t width = 5;
-  for (const auto& l : labels) width = std::max(width, l.size());
-  width = std::min<std::size_t>(width, 60);
-
-  std::string out = fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "label",
-                                width, "reps", "model error rate", "harm rate", "harm rate 95% CI");
+  // The label comes last, whole: sweep labels differ anywhere, often at the end.
+  std::string out = fmt::format("{:>5}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "reps",
+                                "model error rate", "harm rate", "harm rate 95% CI");
   if (paired) out += fmt::format("  {:>34}", "harm rate vs baseline [95% CI]");
-  out += "\n";
+  out += "  label\n";
   for (std::size_t p = 0; p < labels.size(); ++p) {
-    std::string label = labels[p];
-    // Long labels lose their middle: sweep labels differ mostly at the end.
-    if (label.size() > width) {
-      const std::size_t head = (width - 3) / 2;
-      label = fmt::format("{}...{}", label.substr(0, head),
-                          label.substr(label.size() - (width - 3 - head)));
-    }
-    // n = 0: a point this file did not run (another slice of a sharded run).
-    const std::string interval = n[p] == 0 ? std::string("(not run here)")
-                                 : count[p] == 0
-                                     ? fmt::format("< {} (no harm)", number(upper[p]))
-                                     : fmt::format("[{}, {}]", number(low[p]), number(high[p]));
-    out += fmt::format("{:>5}  {:<{}}  {:>8}  {:>16}  {:>10}  {:>25}", p, label, width, n[p],
-                       number(error[p]), number(harm[p]), interval);
+    out += fmt::format("{:>5}  {:>8}  {:>16}  {:>10}  {:>25}", p, n[p], number(error[p]),
+                       number(harm[p]),
+                       interval_text(n[p], true, count[p], low[p], high[p], upper[p]));
     if (paired) {
       out += fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(diff[p]),
                                                  number(diff_low[p]), number(diff_high[p])));
     }
-    out += "\n";
+    out += fmt::format("  {}\n", labels[p]);
+  }
+  return out;
+}
+
+std::vector<std::string> metric_names(const ResultFile& f) { return f.children("/results"); }
+
+FileError unknown_metric(const ResultFile& file, const std::string& metric,
+                         const std::vector<std::string>& known) {
+  const std::string near = scenario::closest(metric, known);
+  return FileError(fmt::format("{}: the file has no metric '{}'{}", file.path(), metric,
+                               near.empty() ? "; see docs/output.md for the metrics"
+                                            : fmt::format("; did you mean '{}'?", near)));
+}
+
+std::string metric_table(const ResultFile& f, const std::string& metric) {
+  const std::string g = "/results/" + metric;
+  if (!f.exists(g + "/mean")) throw unknown_metric(f, metric, metric_names(f));
+  const std::string pg = "/paired/" + metric;
+  const bool paired = f.exists(pg + "/mean");
+  const bool pooled = f.exists(g + "/count");
+  // Every column is checked against the points before any is read (see headline_table).
+  const std::uint64_t points = f.attribute_integer("/", "points");
+  f.require_shape("/design/point_label", {points});
+  for (const char* name : {"n", "mean", "stderr", "ci_low", "ci_high"}) {
+    f.require_shape(g + "/" + name, {points});
+  }
+  if (pooled) {
+    for (const char* name : {"count", "upper_bound"}) f.require_shape(g + "/" + name, {points});
+  }
+  if (paired) {
+    for (const char* name : {"mean", "ci_low", "ci_high"}) {
+      f.require_shape(pg + "/" + name, {points});
+    }
+  }
+  const auto labels = f.strings("/design/point_label");
+  const auto n = f.integers(g + "/n");
+  const auto mean = f.doubles(g + "/mean");
+  const auto se = f.doubles(g + "/stderr");
+  const auto low = f.doubles(g + "/ci_low");
+  const auto high = f.doubles(g + "/ci_high");
+  const auto count = pooled ? f.integers(g + "/count") : std::vector<std::uint64_t>(n.size());
+  const auto upper = pooled ? f.doubles(g + "/upper_bound") : std::vector<double>(n.size());
+  std::vector<double> diff, diff_low, diff_high;
+  if (paired) {
+    diff = f.doubles(pg + "/mean");
+    diff_low = f.doubles(pg + "/ci_low");
+    diff_high = f.doubles(pg + "/ci_high");
+  }
+  std::string out =
+      fmt::format("{} ({}, {}; 95% interval {}): {}\n", metric, f.attribute_string(g, "kind"),
+                  f.attribute_string(g, "unit"), f.attribute_string(g, "interval"),
+                  f.attribute_string(g, "description"));
+  out += fmt::format("{:>5}  {:>8}  {:>10}  {:>10}  {:>25}", "point", "reps", "estimate", "stderr",
+                     "95% interval");
+  if (paired) out += fmt::format("  {:>34}", "vs baseline [95% interval]");
+  out += "  label\n";
+  for (std::size_t p = 0; p < labels.size(); ++p) {
+    out +=
+        fmt::format("{:>5}  {:>8}  {:>10}  {:>10}  {:>25}", p, n[p], number(mean[p]), number(se[p]),
+                    interval_text(n[p], pooled, count[p], low[p], high[p], upper[p]));
+    if (paired) {
+      out += fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(diff[p]),
+                                                 number(diff_low[p]), number(diff_high[p])));
+    }
+    out += fmt::format("  {}\n", labels[p]);
   }
   return out;
 }

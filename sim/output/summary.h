@@ -3,6 +3,7 @@
 // what `stsim inspect` prints.
 
 #include <string>
+#include <vector>
 
 #include "sim/output/hdf5_file.h"
 
@@ -11,9 +12,21 @@ namespace stsim::output {
 // Run facts (scenario, status, seed, design, stopping rule, times), one "key: value" per line.
 std::string describe(const ResultFile& file);
 
-// One row per point: label, replications, model error rate, harm rate with its 95%
-// interval (or the zero-event upper bound), and paired differences in harm rate against
-// the baseline when there is one.
+// One row per point: replications, model error rate, harm rate with its 95% interval
+// (or the zero-event upper bound), the paired difference in harm rate against the
+// baseline when there is one, and the point's whole label last.
 std::string headline_table(const ResultFile& file);
+
+// The metrics of /results, in name order.
+std::vector<std::string> metric_names(const ResultFile& file);
+
+// "out.h5: the file has no metric 'harm_rat'; did you mean 'harm_rate'?"
+FileError unknown_metric(const ResultFile& file, const std::string& metric,
+                         const std::vector<std::string>& known);
+
+// The same table for one metric: a line naming it (kind, unit, interval, description),
+// then per point replications, estimate, standard error, 95% interval, the paired
+// difference when there is one, and the label. Throws FileError for an unknown metric.
+std::string metric_table(const ResultFile& file, const std::string& metric);
 
 }  // namespace stsim::output

@@ -129,7 +129,7 @@ std::string template_text(const std::string& name) { return read_text(scripts_di
 
 // The per-point table `stsim inspect` prints after the run facts (which hold provenance).
 std::string point_table(const std::string& inspect_output) {
-  const auto at = inspect_output.find("\npoint  label");
+  const auto at = inspect_output.find("\npoint  ");
   return at == std::string::npos ? std::string() : inspect_output.substr(at);
 }
 

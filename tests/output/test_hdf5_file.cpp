@@ -58,7 +58,7 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
 
   const output::ResultFile file(path);
   CHECK(file.attribute_string("/", "format") == "stsim-results");
-  CHECK(file.attribute_integer("/", "format_version") == 2);
+  CHECK(file.attribute_integer("/", "format_version") == 3);
   CHECK(file.attribute_string("/", "status") == "complete");
   CHECK(file.attribute_integer("/", "seed") == 7);
   CHECK(file.attribute_integer("/", "threads") == 2);
@@ -183,6 +183,82 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
   CHECK(file.doubles("/runtime/wall_seconds").size() == 3);
   CHECK(file.attribute_double("/runtime", "total_wall_seconds") == result.total_wall_seconds);
   CHECK(file.attribute_double("/runtime", "tasks_per_second") >= 0.0);
+}
+
+TEST_CASE("every dataset names its axes with dimension scales, for netCDF readers", "[output]") {
+  TempDir dir;
+  const auto result = sample_result();
+  const auto path = (dir.path / "axes.h5").string();
+  output::write_results(result, path);
+  const output::ResultFile file(path);
+  using Axes = std::vector<std::string>;
+  CHECK(file.integers("/point") == std::vector<std::uint64_t>{0, 1, 2});
+  CHECK(file.strings("/component") == result.components);
+  CHECK(file.strings("/origin") ==
+        std::vector<std::string>{"model_error", "misuse", "operator_induced"});
+  CHECK(file.strings("/override") == file.strings("/scenario/overrides"));
+  CHECK(file.doubles("/bin_edge") == result.bin_edges_hours);
+  const auto centres = file.doubles("/time_bin");
+  REQUIRE(centres.size() == 4);
+  CHECK(centres[0] == 12.5);  // horizon 100 h in 4 bins
+  CHECK(file.attribute_string("/time_bin", "unit") == "hours");
+  for (const char* name : {"/point", "/component", "/time_bin", "/bin_edge", "/origin"}) {
+    INFO(name);
+    CHECK(file.dimensions(name) == Axes{std::string(name).substr(1)});  // a scale names itself
+  }
+  for (const char* root : {"/results", "/paired"}) {
+    for (const auto& metric : file.children(root)) {
+      for (const auto& dataset : file.children(std::string(root) + "/" + metric)) {
+        const std::string name = std::string(root) + "/" + metric + "/" + dataset;
+        INFO(name);
+        CHECK(file.dimensions(name) == Axes{"point"});
+      }
+    }
+  }
+  CHECK(file.dimensions("/design/point_label") == Axes{"point"});
+  CHECK(file.dimensions("/design/columns/0") == Axes{"point"});
+  CHECK(file.dimensions("/design/labels/0") == Axes{"point"});
+  CHECK(file.dimensions("/scenario/resolved") == Axes{"point"});
+  CHECK(file.dimensions("/scenario/overrides") == Axes{"override"});
+  CHECK(file.dimensions("/scenario/text").empty());
+  CHECK(file.dimensions("/attribution/harms_by_origin") == Axes{"point", "origin"});
+  CHECK(file.dimensions("/attribution/near_misses_by_layer") == Axes{"point", "component"});
+  CHECK(file.dimensions("/attribution/harms_by_last_layer") == Axes{"point", "component"});
+  CHECK(file.dimensions("/attribution/component_labels") == Axes{"component"});
+  CHECK(file.dimensions("/timeseries/harms_mean") == Axes{"point", "time_bin"});
+  CHECK(file.dimensions("/timeseries/bin_edges_hours") == Axes{"bin_edge"});
+  CHECK(file.dimensions("/first_harm/counts") == Axes{"point", "time_bin"});
+  CHECK(file.dimensions("/runtime/wall_seconds") == Axes{"point"});
+  // Labels in words, for figures and tables.
+  CHECK(file.attribute_string("/design/columns/0", "label") == "model reliability");
+  CHECK(file.attribute_string("/design/columns/0", "unit").empty());
+  CHECK(file.strings("/attribution/component_labels") ==
+        std::vector<std::string>{"users", "model", "world"});
+  // A fixed count records no precision outcome.
+  CHECK_FALSE(file.exists("/runtime/precision_target_met"));
+}
+
+TEST_CASE("a precision run records per point whether it met its target", "[output]") {
+  TempDir dir;
+  auto plan = test::reliability_plan({0.9, 1.0});
+  auto& r = plan.replications;
+  r.precision = true;
+  r.metric = runner::MetricId::harm_rate;
+  r.relative_error = 0.2;
+  r.min_replications = 8;
+  r.max_replications = 24;
+  r.block_size = 8;
+  runner::RunOptions options;
+  options.threads = 1;
+  const auto result = runner::run_plan(plan, options, test::fake_factory(100));
+  const auto path = (dir.path / "precision.h5").string();
+  output::write_results(result, path);
+  const output::ResultFile file(path);
+  // Reliability 0.9 reaches 20% relative error at once; the perfect model never has a harm
+  // to estimate a relative error from, and stops at the maximum.
+  CHECK(file.integers("/runtime/precision_target_met") == std::vector<std::uint64_t>{1, 0});
+  CHECK(file.integers("/runtime/replications") == std::vector<std::uint64_t>{8, 24});
+  CHECK(file.dimensions("/runtime/precision_target_met") == std::vector<std::string>{"point"});
 }
 
 TEST_CASE("large column datasets are chunked and still read back", "[output]") {
