@@ -302,7 +302,8 @@ void check_shape(const Plan& plan, const std::vector<PointState>& states) {
     const auto& t = s.total;
     fits = fits && t.near_misses.size() == components && t.harms_last.size() == components &&
            t.bin_sum.size() == bins && t.bin_squares.size() == bins &&
-           t.first_harm.size() == bins && s.merged <= max_blocks && s.paired <= max_blocks;
+           t.first_harm.size() == bins && s.merged <= max_blocks && s.paired <= s.merged &&
+           (!s.done || s.stop_blocks == s.merged);
   }
   if (!fits)
     throw std::invalid_argument("the saved statistics do not fit the plan (corrupt file?)");
@@ -336,6 +337,24 @@ class Engine final : public WorkQueue {
         slots_[p].state = std::move(states[p]);
         slots_[p].issued = slots_[p].state.merged;
         resumed_replications_ += slots_[p].state.total.replications;
+      }
+      // Decisions the saved state leaves pending (a point whose rule is met but not yet
+      // applied, a baseline waiting at a boundary every other point has passed) are taken
+      // now, as the next fold would take them: with every block already in, no fold
+      // comes, and the run would wait forever.
+      for (std::uint32_t p = 0; p < points_; ++p) {
+        auto& slot = slots_[p];
+        const bool is_baseline = baseline_ && *baseline_ == p;
+        if (!slot.state.done && !is_baseline && slot.state.merged > 0 && own_rule(slot.state))
+          finish_point(slot);
+      }
+      settle();
+      for (std::uint32_t p = 0; p < points_; ++p) {
+        const auto& slot = slots_[p];
+        if (!slot.state.done && slot.state.merged >= max_blocks_ && !slot.state.awaiting_decision)
+          throw std::invalid_argument(
+              "the saved statistics do not fit the plan (corrupt file?): a point is neither "
+              "finished nor has blocks left to run");
       }
     }
     finished_ = all_finished();
@@ -555,13 +574,18 @@ class Engine final : public WorkQueue {
     auto& slot = slots_[block.point];
     if (slot.state.done || block.block < slot.state.merged) return;  // beyond the stopping boundary
     slot.pending.emplace(block.block, std::move(block));
+    settle();
+    finished_ = all_finished();
+  }
+
+  // Folds, decides and pairs until nothing more can be done with what is in.
+  void settle() {
     bool progress = true;
     while (progress) {
       progress = false;
       for (std::uint32_t p = 0; p < points_; ++p) progress = advance(p) || progress;
       progress = pair_all() || progress;
     }
-    finished_ = all_finished();
   }
 
   // Folds what can be folded at point p, in block order.

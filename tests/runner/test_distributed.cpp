@@ -8,6 +8,7 @@
 
 #include "compare.h"
 #include "fake_model.h"
+#include "sim/runner/block.h"
 #include "sim/runner/runner.h"
 
 using namespace stsim;
@@ -264,6 +265,34 @@ TEST_CASE("a run stopped part-way and resumed from its state equals an uninterru
   // Resuming from a finished state runs nothing more and gives the same result.
   resume.resume = &resumed.state;
   test::require_identical(uninterrupted, runner::run_plan(plan, resume, test::fake_factory(tasks)));
+}
+
+TEST_CASE(
+    "a saved state with a decision pending resumes to the end, an inconsistent one is refused",
+    "[distributed]") {
+  // A fixed count: the last block of each point folded, but point 1 not marked finished,
+  // as a state saved between a fold and its decision would be. Before, nothing was left
+  // to run and nothing decided it: the resumed run reached 100% and waited forever.
+  auto plan = test::reliability_plan({0.9, 0.99});
+  const auto uninterrupted = runner::run_plan(plan, threads(2), test::fake_factory(tasks));
+  auto points = runner::detail::decode_points(uninterrupted.state.points);
+  points[1].done = false;
+  auto pending = uninterrupted.state;
+  pending.points = runner::detail::encode_points(points);
+  auto resume = threads(2);
+  resume.resume = &pending;
+  const auto resumed = runner::run_plan(plan, resume, test::fake_factory(tasks));
+  CHECK(resumed.complete);
+  test::require_identical(uninterrupted, resumed);
+
+  // Finished, yet at another block than it folded: no run could have saved that.
+  points = runner::detail::decode_points(uninterrupted.state.points);
+  points[0].stop_blocks = points[0].merged - 1;
+  auto inconsistent = uninterrupted.state;
+  inconsistent.points = runner::detail::encode_points(points);
+  resume.resume = &inconsistent;
+  CHECK_THROWS_WITH(runner::run_plan(plan, resume, test::fake_factory(tasks)),
+                    Catch::Contains("the saved statistics do not fit the plan"));
 }
 
 TEST_CASE("a state from another configuration, seed or slice is not resumed", "[distributed]") {
