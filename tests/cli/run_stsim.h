@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/sweep_scenario.h"
+
 namespace stsim::cli::testing {
 
 inline std::string read_text(const std::filesystem::path& path) {
@@ -44,6 +46,20 @@ class Scratch {
 inline Scratch& scratch() {
   static Scratch instance;
   return instance;
+}
+
+// A file of the scratch directory, by name.
+inline std::string scratch_path(const std::string& name) { return (scratch() / name).string(); }
+
+// The end-to-end sweep scenario (tests/support/sweep_scenario.h) as a scratch file,
+// written once per test program.
+inline const std::string& sweep_scenario_file() {
+  static const std::string path = [] {
+    const auto p = scratch_path("sweep-scenario.toml");
+    std::ofstream(p) << stsim::test::sweep_scenario;
+    return p;
+  }();
+  return path;
 }
 
 // Single-quoted for the shell.

@@ -33,16 +33,9 @@ using stsim::cli::exit_ok;
 
 namespace {
 
-std::string path_of(const std::string& name) { return (scratch() / name).string(); }
+std::string path_of(const std::string& name) { return scratch_path(name); }
 
-std::string scenario_file() {
-  static const std::string path = [] {
-    const auto p = path_of("lost-work.toml");
-    std::ofstream(p) << stsim::test::sweep_scenario;
-    return p;
-  }();
-  return path;
-}
+const std::string& scenario_file() { return sweep_scenario_file(); }
 
 std::vector<std::string> run_args(const std::string& out,
                                   const std::vector<std::string>& extra = {}) {

@@ -22,27 +22,13 @@
 #include "sim/runner/runner.h"
 #include "sim/structure/check.h"
 #include "tests/support/mutator.h"
+#include "tests/support/shipped_scenarios.h"
 
 using namespace stsim;
 
 namespace {
 
 constexpr std::uint64_t short_run_events = 200000;
-
-std::vector<std::string> shipped_texts() {
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(STSIM_SOURCE_DIR "/scenarios"))
-    if (entry.path().extension() == ".toml") files.push_back(entry.path());
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> texts;
-  for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    texts.push_back(text.str());
-  }
-  return texts;
-}
 
 // What `validate` would say: the plan with every check run makes before it starts.
 std::optional<runner::Plan> validated(const std::string& text,
@@ -69,7 +55,7 @@ std::optional<runner::Plan> validated(const std::string& text,
 
 TEST_CASE("mutants that validate run to finite, non-negative rates or to the event limit",
           "[fuzz][slow]") {
-  const auto seeds = shipped_texts();
+  const auto seeds = test::shipped_scenario_texts();
   REQUIRE(seeds.size() >= 5);
   test::Mutator mutator(20261201);
   const auto out = std::filesystem::temp_directory_path() /

@@ -261,20 +261,29 @@ TEST_CASE("a precision run records per point whether it met its target", "[outpu
   CHECK(file.dimensions("/runtime/precision_target_met") == std::vector<std::string>{"point"});
 }
 
-TEST_CASE("large column datasets are chunked and still read back", "[output]") {
-  TempDir dir;
+namespace {
+
+// A fake-model sweep over `points` reliabilities from `first` by `step`.
+runner::RunResult sweep_result(int points, double first, double step, std::uint32_t replications) {
   std::vector<double> reliabilities;
-  for (int i = 0; i < 70; ++i) reliabilities.push_back(0.9 + 0.001 * i);
+  for (int i = 0; i < points; ++i) reliabilities.push_back(first + step * i);
   auto plan = test::reliability_plan(reliabilities);
-  plan.replications.max_replications = 2;
-  plan.replications.block_size = 2;
+  plan.replications.max_replications = replications;
+  plan.replications.block_size = replications;
   runner::RunOptions options;
   options.threads = 1;
-  const auto result = runner::run_plan(plan, options, test::fake_factory(10));
+  return runner::run_plan(plan, options, test::fake_factory(10));
+}
+
+}  // namespace
+
+TEST_CASE("large column datasets are chunked and still read back", "[output]") {
+  TempDir dir;
+  const auto result = sweep_result(70, 0.9, 0.001, 2);
   const auto path = (dir.path / "big.h5").string();
   output::write_results(result, path);
   const output::ResultFile file(path);
-  CHECK(file.doubles("/design/columns/0") == reliabilities);
+  CHECK(file.doubles("/design/columns/0") == result.plan.design.columns[0].numbers);
   const auto mean = file.doubles("/results/harm_rate/mean");
   REQUIRE(mean.size() == 70);
   for (std::size_t p = 0; p < 70; ++p) CHECK(same(mean[p], result.points[p].metrics[0].mean));
@@ -284,16 +293,8 @@ TEST_CASE("a sweep of more points than an HDF5 attribute can hold writes and rea
           "[output]") {
   // 10,000 points: a per-point attribute (8 bytes each) would pass HDF5's 64 kB limit.
   TempDir dir;
-  std::vector<double> reliabilities;
-  for (int i = 0; i < 10000; ++i) reliabilities.push_back(0.5 + 0.00004 * i);
-  auto plan = test::reliability_plan(reliabilities);
-  plan.replications.max_replications = 1;
-  plan.replications.block_size = 1;
-  runner::RunOptions options;
-  options.threads = 1;
-  const auto result = runner::run_plan(plan, options, test::fake_factory(2));
   const auto path = (dir.path / "wide.h5").string();
-  output::write_results(result, path);
+  output::write_results(sweep_result(10000, 0.5, 0.00004, 1), path);
   const output::ResultFile file(path);
   CHECK(file.integers("/results/time_to_first_harm/censored").size() == 10000);
   CHECK(file.attribute_integer("/", "points") == 10000);

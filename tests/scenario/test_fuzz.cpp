@@ -13,6 +13,7 @@
 #include "sim/scenario/scenario.h"
 #include "tests/scenario/texts.h"
 #include "tests/support/mutator.h"
+#include "tests/support/shipped_scenarios.h"
 
 using namespace stsim;
 using namespace stsim::scenario;
@@ -23,19 +24,7 @@ std::vector<std::string> seed_texts() {
   std::vector<std::string> texts = {std::string(testing::full_text),
                                     std::string(testing::minimal_text),
                                     std::string(testing::sampled_text)};
-  const std::filesystem::path dir = STSIM_SOURCE_DIR "/scenarios";
-  if (std::filesystem::is_directory(dir)) {
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(dir))
-      if (entry.path().extension() == ".toml") files.push_back(entry.path());
-    std::sort(files.begin(), files.end());  // directory order is not stable
-    for (const auto& file : files) {
-      std::ifstream in(file, std::ios::binary);
-      std::ostringstream text;
-      text << in.rdbuf();
-      texts.push_back(text.str());
-    }
-  }
+  for (auto& text : test::shipped_scenario_texts()) texts.push_back(std::move(text));
   return texts;
 }
 
