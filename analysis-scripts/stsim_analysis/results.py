@@ -62,17 +62,31 @@ def short_number(x):
     return f"{x:.4g}"
 
 
+# (hours, name, a whole count is said below this many, said as a fraction too)
+UNITS = ((8760, "year", 1e9, True), (24 * 7, "week", 52, False), (24, "day", 365, True),
+         (1, "hour", 24, True), (1 / 60, "minute", 60, True), (1 / 3600, "second", 60, True))
+
+
 def duration_text(hours):
-    """A duration in hours in the unit a reader would use: 0.5 h -> 30 minutes, 168 -> 7 days."""
+    """A duration in hours as stsim says it (scenario::duration_words in sim/scenario/units):
+    336 h: 2 weeks, 720 h: 30 days, 0.05 h: 3 minutes, 1.5 h: 1.5 hours, 1000 h: 41.7 days."""
     if hours == 0:
         return "0"
-    for size, unit in ((8760, "year"), (24 * 7, "week"), (24, "day"), (1, "hour"),
-                       (1 / 60, "minute"), (1 / 3600, "second")):
-        if hours >= size or unit == "second":
-            count = hours / size
-            text = short_number(count)
-            return f"{text} {unit}" + ("" if text == "1" else "s")
-    return short_number(hours)
+    if not np.isfinite(hours):
+        return short_number(hours)
+
+    def words(count, unit):
+        text = f"{count:.3g}"
+        return f"{text} {unit}" + ("" if text == "1" else "s")
+
+    for size, unit, below, _ in UNITS:
+        count = abs(hours) / size
+        if 1 <= count < below and abs(count - round(count)) <= 1e-9 * count:
+            return words(round(count) * np.sign(hours), unit)
+    for size, unit, _, fraction in UNITS:
+        if fraction and abs(hours) / size >= 1:
+            return words(hours / size, unit)
+    return words(hours * 3600, "second")
 
 
 @dataclass

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_input.h"
 #include "sim/runner/runner.h"
 
@@ -109,7 +110,7 @@ Command add_analytic(CLI::App& app) {
       "analytic", "Exact values beside simulated estimates, for scenarios in the analytic subset");
   sub->add_option("file", args->file, "scenario TOML file")->required();
   sub->add_option("--reps", args->reps, "replications per point (default: the scenario's)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from_1("the number of replications per point"));
   sub->add_option("--threads", args->threads, "worker threads (0 = all cores)");
   sub->add_option("--seed", args->seed, "replaces scenario.seed");
   sub->add_option("--set", args->sets, "override a parameter: path=value (repeatable)");

@@ -28,6 +28,9 @@ using Command = std::function<int()>;
 // files a command writes.
 std::string own_command_line();
 
+// The version and the features of this build (MPI, HDF5, compiler), for --version.
+std::string version_text();
+
 Command add_validate(CLI::App& app);
 Command add_graph(CLI::App& app);
 Command add_run(CLI::App& app, const mpi::Job& job);

@@ -56,7 +56,8 @@ Command add_fingerprint(CLI::App& app) {
       "component) and final counters, and the point's label. The same scenario and seed give the "
       "same values with any compiler; tests/golden/fingerprints.tsv holds the stored ones.");
   auto args = std::make_shared<FingerprintArguments>();
-  cmd->add_option("file", args->file, "Scenario TOML file")->required();
+  cmd->add_option("file", args->file, "Scenario TOML file, or a shipped scenario by name")
+      ->required();
   cmd->add_option("--seed", args->seed, "Seed instead of scenario.seed");
   cmd->add_option("--replications", args->replications, "Replications folded into each point")
       ->check(CLI::Range(1u, 1000000u));

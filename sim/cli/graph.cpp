@@ -36,14 +36,16 @@ Command add_graph(CLI::App& app) {
       "scenario is invalid; "
       "with -o, the file is written whole or not at all.");
   auto options = std::make_shared<GraphOptions>();
-  command->add_option("file", options->file, "Scenario TOML file")->required();
+  command->add_option("file", options->file, "Scenario TOML file, or a shipped scenario by name")
+      ->required();
   command->add_option("-o,--output", options->output,
                       "Write the DOT to this file instead of standard output");
   command->add_option(
       "--set", options->sets,
       "Set a parameter first, e.g. --set model.next.pass=review to draw one design of a sweep");
   return [options] {
-    const auto loaded = load_scenario(options->file, options->sets);
+    // The scenario as set is what is drawn: a --set of a swept path draws that design.
+    const auto loaded = load_scenario(options->file, options->sets, SweepUse::ignored);
     if (!loaded) return exit_invalid_input;
     std::string subtitle;
     for (const std::string& text : options->sets)

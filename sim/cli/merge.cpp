@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/verbosity.h"
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
 #include "sim/output/summary.h"
@@ -117,9 +118,8 @@ int merge(const MergeArguments& args) {
     fmt::print(stderr, "stsim merge: error: {}\n", e.what());
     return exit_failure;
   }
-  fmt::print("{}\n", args.output);
-  const output::ResultFile written(args.output);
-  fmt::print("{}", output::headline_table(written));
+  report("{}\n", args.output);
+  if (!quiet()) report("{}", output::headline_table(output::ResultFile(args.output)));
   return exit_ok;
 }
 

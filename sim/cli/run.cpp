@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,12 +16,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/option_checks.h"
+#include "sim/cli/plan_summary.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/run_checks.h"
 #include "sim/cli/scenario_input.h"
+#include "sim/cli/verbosity.h"
 #include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
@@ -146,6 +151,42 @@ std::optional<std::string> finished_result(const std::string& path,
   return std::nullopt;
 }
 
+// The points of a precision run that stopped at max_replications without meeting their
+// target, in words ("" when every point met it); the file records them per point.
+std::string missed_targets(const runner::RunResult& result) {
+  const auto& r = result.plan.replications;
+  if (!r.precision) return "";
+  const auto k = static_cast<std::size_t>(r.metric);
+  std::vector<std::string> missed;
+  std::size_t run_here = 0;
+  for (std::size_t p = 0; p < result.points.size(); ++p) {
+    const auto& point = result.points[p];
+    if (point.replications == 0) continue;  // another slice's point
+    ++run_here;
+    if (point.precision_target_met) continue;
+    const auto& s = point.metrics[k];
+    const double relative = s.standard_error / std::abs(s.mean);
+    missed.push_back(fmt::format(
+        "point {} ({}): {}", p, point.label,
+        std::isfinite(relative) && s.mean != 0.0
+            ? fmt::format("relative error {:.3g} after {} replications", relative,
+                          point.replications)
+            : fmt::format("no event in {} replications to estimate it from", point.replications)));
+  }
+  if (missed.empty()) return "";
+  constexpr std::size_t shown = 5;
+  std::string list;
+  for (std::size_t i = 0; i < missed.size() && i < shown; ++i) {
+    list += (i ? "; " : "") + missed[i];
+  }
+  if (missed.size() > shown) list += fmt::format("; and {} more", missed.size() - shown);
+  return fmt::format(
+      "{} of {} point(s) stopped at max_replications ({}) without meeting the target relative "
+      "error {} of {} (recorded per point in /runtime/precision_target_met): {}",
+      missed.size(), run_here, r.max_replications, r.relative_error, runner::info(r.metric).name,
+      list);
+}
+
 int run(const RunArguments& args, const mpi::Job& job) {
   // From the start: a signal while loading stops the run before its first replication.
   install_signal_handlers();
@@ -176,6 +217,11 @@ int run(const RunArguments& args, const mpi::Job& job) {
   for (const auto& fault : faults) fmt::print(stderr, "{}\n", fault);
   if (!checked) return exit_invalid_input;
   const runner::Plan plan = std::move(*checked);
+  if (verbose()) {
+    note("{}",
+         plan_summary(plan, runner::estimate_run(plan),
+                      args.threads ? args.threads : std::thread::hardware_concurrency(), true));
+  }
 
   const std::string path =
       args.output.empty() ? "results/" + plan.specs.front().name + ".h5" : args.output;
@@ -221,9 +267,9 @@ int run(const RunArguments& args, const mpi::Job& job) {
   if (!saved && args.resume) {
     // A requeued array task that had finished: its result stands, there is nothing to redo.
     if (const auto done = finished_result(path, runner::run_identity(plan, options), options)) {
-      fmt::print(stderr, "stsim: {}; nothing to do\n", *done);
-      fmt::print("{}\n", path);
-      fmt::print("{}", output::headline_table(output::ResultFile(path)));
+      note("stsim: {}; nothing to do\n", *done);
+      report("{}\n", path);
+      report("{}", output::headline_table(output::ResultFile(path)));
       return exit_ok;
     }
   }
@@ -246,14 +292,14 @@ int run(const RunArguments& args, const mpi::Job& job) {
     }
     options.resume = &*saved;
   } else if (args.resume) {
-    fmt::print(stderr, "stsim: no checkpoint at {}; starting from the beginning\n", checkpoint);
+    note("stsim: no checkpoint at {}; starting from the beginning\n", checkpoint);
   }
   CheckpointWriter checkpoints(checkpoint);
   options.on_checkpoint = [&checkpoints](const runner::RunState& state) { checkpoints(state); };
 
   const bool bar = args.progress == "bar" || (args.progress == "auto" && ::isatty(STDERR_FILENO));
   ProgressPrinter printer(bar, stderr);
-  if (args.progress != "none")
+  if (args.progress != "none" && !quiet())
     options.on_progress = [&printer](const runner::Progress& p) { printer(p); };
   options.progress_interval_seconds = bar ? 0.25 : 1.0;
 
@@ -262,18 +308,17 @@ int run(const RunArguments& args, const mpi::Job& job) {
           ? fmt::format(", slice {}/{}", options.shard.index + 1, options.shard.count)
           : "";
   const std::string ranks = job.size() > 1 ? fmt::format(", {} MPI ranks", job.size()) : "";
-  fmt::print(stderr, "stsim: {} {} ({} point(s){}{}, {})\n", saved ? "resuming" : "running",
-             plan.specs.front().name, plan.design.size(), slice, ranks,
-             plan.replications.precision
-                 ? fmt::format("until the relative error of {} is <= {}",
-                               runner::info(plan.replications.metric).name,
-                               plan.replications.relative_error)
-                 : fmt::format("{} replications each", plan.replications.max_replications));
+  note("stsim: {} {} ({} point(s){}{}, {})\n", saved ? "resuming" : "running",
+       plan.specs.front().name, plan.design.size(), slice, ranks,
+       plan.replications.precision
+           ? fmt::format("until the relative error of {} is <= {}",
+                         runner::info(plan.replications.metric).name,
+                         plan.replications.relative_error)
+           : fmt::format("{} replications each", plan.replications.max_replications));
   auto result = job.run_plan(plan, options);
   printer.finish();
   if (saved) {
-    fmt::print(stderr, "stsim: resumed with {} replication(s) already done\n",
-               runner::replications_in(*saved));
+    note("stsim: resumed with {} replication(s) already done\n", runner::replications_in(*saved));
   }
   if (!result.complete || stop_requested.load()) {
     // A signal after the last block: the complete state is saved, so a resume just writes.
@@ -314,9 +359,11 @@ int run(const RunArguments& args, const mpi::Job& job) {
   }
   std::error_code ignored;
   std::filesystem::remove(checkpoint, ignored);
-  fmt::print("{}\n", path);
-  const output::ResultFile file(path);
-  fmt::print("{}", output::headline_table(file));
+  if (const auto missed = missed_targets(result); !missed.empty()) {
+    fmt::print(stderr, "stsim: warning: {}\n", missed);
+  }
+  report("{}\n", path);
+  if (!quiet()) report("{}", output::headline_table(output::ResultFile(path)));
   return exit_ok;
 }
 
@@ -342,10 +389,11 @@ std::string own_command_line() {
 Command add_run(CLI::App& app, const mpi::Job& job) {
   auto* cmd = app.add_subcommand("run", "Run a scenario (and its sweep) and write HDF5 results");
   auto args = std::make_shared<RunArguments>();
-  cmd->add_option("file", args->file, "Scenario TOML file")->required();
+  cmd->add_option("file", args->file, "Scenario TOML file, or a shipped scenario by name")
+      ->required();
   cmd->add_option("-o,--output", args->output, "Result file (default: results/<scenario name>.h5)");
   cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number_from_1("the number of worker threads"));
   cmd->add_option("--seed", args->seed, "Seed (replaces scenario.seed)");
   add_plan_options(*cmd, args->plan);
   cmd->add_option("--progress", args->progress, "Progress display: auto, bar, log or none")
@@ -357,7 +405,7 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
                   "Checkpoint file (default: <output>.checkpoint)");
   cmd->add_option("--checkpoint-interval", args->checkpoint_interval,
                   "Seconds between checkpoints (default 60; a signal always saves one)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_from_0("seconds between checkpoints"));
   return [args, &job] { return run(*args, job); };
 }
 

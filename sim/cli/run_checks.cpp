@@ -5,17 +5,21 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "sim/cli/option_checks.h"
+#include "sim/runner/slips.h"
+
 namespace stsim::cli {
 
 void add_plan_options(CLI::App& command, PlanArguments& args) {
   command.add_option("--set", args.sets, "Override a parameter: path=value (repeatable)")
       ->allow_extra_args(false);
   auto* reps = command.add_option("--reps", args.reps, "Replications per point (fixed count)")
-                   ->check(CLI::PositiveNumber);
-  auto* rel = command
-                  .add_option("--until-rel-error", args.until_rel_error,
-                              "Replicate until this relative error of the precision metric")
-                  ->check(CLI::PositiveNumber);
+                   ->check(whole_number_from_1("the number of replications per point"));
+  auto* rel =
+      command
+          .add_option("--until-rel-error", args.until_rel_error,
+                      "Replicate until this relative error of the precision metric (0.05: 5%)")
+          ->check(number_above_0("a relative error (0.05 for 5%)"));
   reps->excludes(rel);
   command
       .add_option(
@@ -26,7 +30,7 @@ void add_plan_options(CLI::App& command, PlanArguments& args) {
   command
       .add_option("--memory-limit", args.memory_limit_gb,
                   "Refuse a run whose estimated memory exceeds this many GB (default 8)")
-      ->check(CLI::PositiveNumber);
+      ->check(number_above_0("a memory budget in GB"));
 }
 
 std::optional<runner::Shard> parse_shard(const std::string& text) {
@@ -122,6 +126,7 @@ std::optional<runner::Plan> checked_plan(const scenario::Scenario& scenario,
     report(e);
     return std::nullopt;
   }
+  for (const auto& d : runner::likely_slips(plan, options)) errors.push_back(scenario::format(d));
   return plan;
 }
 

@@ -34,7 +34,8 @@ std::optional<runner::RunOptions> plan_options(const PlanArguments& args);
 // The plan with every check before the first replication: the sweep's points, the
 // replication rule and precision metric, the memory estimate against the budget, the
 // slice count against the points, and the model built for every point. Every fault
-// goes to `errors` as a diagnostic line; nothing is returned when there is one.
+// goes to `errors` as a diagnostic line; nothing is returned when there is one. The
+// warnings of likely unit slips (runner/slips.h) go there too, after a valid plan.
 std::optional<runner::Plan> checked_plan(const scenario::Scenario& scenario,
                                          const runner::RunOptions& options,
                                          std::vector<std::string>& errors);

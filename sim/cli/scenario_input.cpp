@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sim/cli/verbosity.h"
 #include "sim/structure/check.h"
+#include "sim/version.h"
 
 namespace stsim::cli {
 
@@ -24,9 +26,29 @@ std::string why_unreadable(const std::string& path) {
   return "";
 }
 
-std::optional<scenario::Scenario> load_scenario(const std::string& file,
+std::string scenario_path(const std::string& file) {
+  std::error_code ec;
+  if (file.empty() || file.find('/') != std::string::npos || std::filesystem::exists(file, ec)) {
+    return file;
+  }
+  // Relative to the program, so that an installed tree can be moved as a whole.
+  const auto program = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return file;
+  const auto shipped = (program.parent_path() / stsim::scenarios_from_program).lexically_normal();
+  for (const auto& name : {file, file + ".toml"}) {
+    if (std::filesystem::is_regular_file(shipped / name, ec)) {
+      note("stsim: {} is the installed scenario {}\n", file, (shipped / name).string());
+      return (shipped / name).string();
+    }
+  }
+  return file;
+}
+
+std::optional<scenario::Scenario> load_scenario(const std::string& given,
                                                 const std::vector<std::string>& sets,
-                                                std::vector<std::string>& messages) {
+                                                std::vector<std::string>& messages,
+                                                SweepUse sweep) {
+  const std::string file = scenario_path(given);
   std::vector<scenario::Assignment> overrides;
   bool bad = false;
   for (const auto& text : sets) {
@@ -46,14 +68,22 @@ std::optional<scenario::Scenario> load_scenario(const std::string& file,
     return std::nullopt;
   }
   auto loaded = structure::load_checked(file, overrides);
-  for (const auto& d : loaded.diagnostics) messages.push_back(scenario::format(d));
+  for (const auto& d : loaded.diagnostics) {
+    // The loader's one warning at the command line: a --set the sweep overrides at every
+    // point. A command that ignores the sweep uses the value as set.
+    const bool swept_override =
+        d.severity == scenario::Diagnostic::Severity::warning && d.where.file == "<command line>";
+    if (swept_override && sweep == SweepUse::ignored) continue;
+    messages.push_back(scenario::format(d));
+  }
   return std::move(loaded.scenario);
 }
 
 std::optional<scenario::Scenario> load_scenario(const std::string& file,
-                                                const std::vector<std::string>& sets) {
+                                                const std::vector<std::string>& sets,
+                                                SweepUse sweep) {
   std::vector<std::string> messages;
-  auto scenario = load_scenario(file, sets, messages);
+  auto scenario = load_scenario(file, sets, messages, sweep);
   for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
   return scenario;
 }

@@ -15,13 +15,26 @@ namespace stsim::cli {
 // loader's view of an empty file.
 std::string why_unreadable(const std::string& path);
 
-// Parses the --set assignments, then loads `file` with every check (structure::load_checked).
-// Prints every fault and warning to stderr; no scenario when there was an error.
+// The file a command reads for `file`: `file` itself, or when there is no such file and
+// it names no folder, the shipped scenario of that name installed beside the program
+// (<prefix>/share/stsim/scenarios/NAME or NAME.toml), so that `stsim run misuse` works
+// from any directory.
+std::string scenario_path(const std::string& file);
+
+// What a command does with the scenario's sweep: runs it, so that a --set of a swept
+// path has no effect (a warning says so), or draws the scenario as set (graph).
+enum class SweepUse : bool { runs, ignored };
+
+// Parses the --set assignments, then loads `file` (see scenario_path) with every check
+// (structure::load_checked). Prints every fault and warning to stderr; no scenario when
+// there was an error.
 std::optional<scenario::Scenario> load_scenario(const std::string& file,
-                                                const std::vector<std::string>& sets);
+                                                const std::vector<std::string>& sets,
+                                                SweepUse sweep = SweepUse::runs);
 // The same, collecting the messages instead of printing them.
 std::optional<scenario::Scenario> load_scenario(const std::string& file,
                                                 const std::vector<std::string>& sets,
-                                                std::vector<std::string>& messages);
+                                                std::vector<std::string>& messages,
+                                                SweepUse sweep = SweepUse::runs);
 
 }  // namespace stsim::cli

@@ -6,11 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/cli/commands.h"
+#include "sim/cli/plan_summary.h"
 #include "sim/cli/run_checks.h"
 #include "sim/cli/scenario_input.h"
+#include "sim/cli/verbosity.h"
 #include "sim/structure/check.h"
 #include "sim/structure/graph.h"
 
@@ -53,12 +56,16 @@ Command add_validate(CLI::App& app) {
       "protective layers "
       "whose joint failure lets a model error reach an acted outcome, with a path where that "
       "happens). Exit 0 if "
-      "every file is valid (warnings do not fail), 2 if not. Every check `run` makes before its "
+      "every file is valid (warnings do not fail), 2 if not. Under each valid file, its plan: "
+      "points, replications, tasks expected per replication, horizon, and an estimate of the "
+      "CPU time from a short calibration run (--verbose: every point; --quiet: nothing on "
+      "success). Every check `run` makes before its "
       "first replication is made here too, with the same message: give validate the same "
       "--set, --reps, --until-rel-error, --shard and --memory-limit. See docs/structure.md.");
   auto files = std::make_shared<std::vector<std::string>>();
   auto plan = std::make_shared<PlanArguments>();
-  command->add_option("files", *files, "Scenario TOML files")->required();
+  command->add_option("files", *files, "Scenario TOML files, or shipped scenarios by name")
+      ->required();
   add_plan_options(*command, *plan);
   return [files, plan] {
     const auto options = plan_options(*plan);
@@ -75,7 +82,12 @@ Command add_validate(CLI::App& app) {
         all_valid = false;
         continue;
       }
-      fmt::print("{}: ok: {}\n", file, summary(loaded->spec));
+      report("{}: ok: {}\n", file, summary(loaded->spec));
+      if (!quiet()) {
+        const auto estimate = runner::estimate_run(*checked);
+        report("{}",
+               plan_summary(*checked, estimate, std::thread::hardware_concurrency(), verbose()));
+      }
     }
     std::fflush(stdout);
     return all_valid ? exit_ok : exit_invalid_input;

@@ -348,4 +348,16 @@ std::unique_ptr<Job> join(int& argc, char**& argv) {
   return std::make_unique<MpiJob>(rank, size);
 }
 
+std::string library_version() {
+  // Allowed before MPI_Init (MPI 3.0), so --version works outside a launcher.
+  char text[MPI_MAX_LIBRARY_VERSION_STRING] = {};
+  int length = 0;
+  if (MPI_Get_library_version(text, &length) != MPI_SUCCESS) return "unknown";
+  std::string version(text, static_cast<std::size_t>(length));
+  // The first line is the name and version; the rest are build details.
+  version = version.substr(0, version.find_first_of("\n,"));
+  while (!version.empty() && (version.back() == ' ' || version.back() == '\0')) version.pop_back();
+  return version;
+}
+
 }  // namespace stsim::mpi

@@ -51,6 +51,9 @@ inline int launcher_ranks() {
 // Joins the MPI job when the process was started by an MPI launcher (mpirun, srun);
 // otherwise a single process, without initialising MPI. Call once, from main.
 std::unique_ptr<Job> join(int& argc, char**& argv);
+
+// The MPI library this stsim runs with, as it names itself ("Open MPI v4.1.4, ...").
+std::string library_version();
 #endif
 
 }  // namespace stsim::mpi

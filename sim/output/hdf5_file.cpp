@@ -525,6 +525,12 @@ void write_all(Writer& w, const runner::RunResult& r) {
 
 std::string partial_path(const std::string& path) { return path + ".partial"; }
 
+std::string hdf5_version() {
+  unsigned major = 0, minor = 0, release = 0;
+  if (H5get_libversion(&major, &minor, &release) < 0) return "unknown";
+  return fmt::format("{}.{}.{}", major, minor, release);
+}
+
 void write_results(const runner::RunResult& result, const std::string& path) {
   if (!result.complete) throw FileError("refusing to write an incomplete run to " + path);
   if (result.points.empty() || result.plan.specs.empty()) throw FileError("no results to write");

@@ -29,6 +29,9 @@ class FileError : public std::runtime_error {
 // FileError like any other.
 void write_results(const runner::RunResult& result, const std::string& path);
 
+// The HDF5 library this stsim runs with, "1.10.8".
+std::string hdf5_version();
+
 // "<path>.partial": where write_results writes before the rename.
 std::string partial_path(const std::string& path);
 

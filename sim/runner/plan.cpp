@@ -190,10 +190,10 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
                                             metric)));
     }
     r.min_replications =
-        sweep.min_replications > 0 ? sweep.min_replications : default_min_replications;
+        sweep.min_replications > 0 ? sweep.min_replications : scenario::default_min_replications;
     r.max_replications =
-        sweep.max_replications > 0 ? sweep.max_replications : default_max_replications;
-    r.block_size = sweep.block_size > 0 ? sweep.block_size : default_precision_block_size;
+        sweep.max_replications > 0 ? sweep.max_replications : scenario::default_max_replications;
+    r.block_size = sweep.block_size > 0 ? sweep.block_size : scenario::default_precision_block_size;
     if (!(r.relative_error > 0.0)) {
       errors.push_back(
           error_at(scenario, sweep_location(scenario), "the target relative error must be > 0"));

@@ -140,10 +140,7 @@ struct RunOptions {
   std::uint64_t memory_limit = 0;
 };
 
-// Defaults of the precision rule when the sweep section leaves them out.
-inline constexpr std::uint32_t default_min_replications = 100;
-inline constexpr std::uint32_t default_max_replications = 1000000;
-inline constexpr std::uint32_t default_precision_block_size = 50;
+// The precision rule's defaults are scenario::default_min_replications and its peers.
 
 // The budget `stsim run` and `stsim validate` hold a run to unless --memory-limit says
 // otherwise (docs/output.md, "Memory").

@@ -134,6 +134,7 @@ class Loader {
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
   template <class T>
   bool read_setting(const std::string& path, const toml::node& node, Rule rule, T& out) {
+    locations_[path] = at(node);
     Resolved target;
     target.rule = rule;
     target.field = &out;
@@ -149,6 +150,7 @@ class Loader {
   std::vector<Diagnostic>& diagnostics_;
   model::ScenarioSpec spec_;
   SweepSpec sweep_;
+  std::map<std::string, SourceLocation> locations_;  // Scenario::locations
   // Components whose kind is missing or wrong: kept while the file is read, as an ai (which
   // may be the target of any edge or coupling), so that references to them add no errors of
   // their own; removed afterwards.
@@ -281,6 +283,7 @@ void Loader::walk(const std::string& path, const toml::key& key, const toml::nod
   }
   const Resolved& target = std::get<Resolved>(resolved);
   if (!target.is_table) {
+    locations_[path] = at(node, &key);
     detail::apply(spec_, target, path, detail::input_of(node), at(node, &key), diagnostics_);
     return;
   }
@@ -348,10 +351,13 @@ std::optional<Scenario> Loader::load(std::string_view text,
   for (const auto& assignment : overrides) {
     const SourceLocation where{command_line, 1,
                                static_cast<std::uint32_t>(assignment.path.size() + 2)};
+    locations_[assignment.path] = where;
     apply_assignment(spec_, assignment, where, diagnostics_);
   }
   if (sweep_table_) read_sweep(*sweep_table_);
-  // The sweep sets its paths at every point, after --set: such an override would do nothing.
+  // The sweep sets its paths at every point, after --set: such an override would do nothing
+  // in a run. (The only warning at the command line: cli/scenario_input drops it for
+  // commands that ignore the sweep.)
   for (const auto& assignment : overrides) {
     for (const auto& dimension : sweep_.dimensions) {
       if (dimension.path == assignment.path) {
@@ -381,6 +387,7 @@ std::optional<Scenario> Loader::load(std::string_view text,
   scenario.spec = std::move(spec_);
   scenario.sweep = std::move(sweep_);
   scenario.overrides = overrides;
+  scenario.locations = std::move(locations_);
   return scenario;
 }
 
@@ -757,9 +764,7 @@ void Loader::read_baseline(const toml::array& array) {
 }
 
 void Loader::read_precision(const toml::table& table) {
-  sweep_.min_replications = 100;
-  sweep_.max_replications = 10000;
-  sweep_.block_size = 50;
+  // Unset counts stay 0: the runner applies the one set of defaults (scenario.h).
   const toml::node* metric = nullptr;
   const toml::node* relative_error = nullptr;
   const toml::node* min_node = nullptr;
@@ -807,14 +812,16 @@ void Loader::read_precision(const toml::table& table) {
     error(at(table),
           "[sweep.precision] has no 'relative_error'; expected relative_error = 0.05 or another "
           "number > 0");
-  if (sweep_.min_replications > sweep_.max_replications)
+  const auto least = sweep_.min_replications ? sweep_.min_replications : default_min_replications;
+  const auto most = sweep_.max_replications ? sweep_.max_replications : default_max_replications;
+  if (least > most)
     error(max_node   ? at(*max_node)
           : min_node ? at(*min_node)
                      : at(table),
           fmt::format("'sweep.precision.min_replications' ({}) is greater than "
                       "'sweep.precision.max_replications' ({}); expected min_replications <= "
                       "max_replications",
-                      sweep_.min_replications, sweep_.max_replications));
+                      least, most));
 }
 
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
@@ -828,6 +835,11 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
 }
 
 }  // namespace
+
+model::SourceLocation Scenario::location_of(const std::string& path) const {
+  const auto found = locations.find(path);
+  return found != locations.end() ? found->second : model::SourceLocation{file, 1, 1};
+}
 
 std::string format(const Diagnostic& diagnostic) {
   const char* severity = diagnostic.severity == Diagnostic::Severity::error ? "error" : "warning";

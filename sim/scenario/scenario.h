@@ -3,6 +3,7 @@
 // once, each with file:line:col, before any simulation starts.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,7 +63,8 @@ struct SweepSpec {
   std::vector<ParameterValue> baseline;
   bool common_random_numbers = true;
   // Precision stopping: replicate until the relative error of `metric` is below
-  // `relative_error` at every point, in blocks, between min and max replications.
+  // `relative_error` at every point, in blocks, between min and max replications
+  // (0: the defaults below, which also apply to `stsim run --until-rel-error`).
   std::string metric;
   double relative_error = 0.0;  // 0 = fixed count (scenario.replications)
   std::uint32_t min_replications = 0;
@@ -70,12 +72,25 @@ struct SweepSpec {
   std::uint32_t block_size = 0;
 };
 
+// The precision rule's defaults, wherever the rule comes from ([sweep.precision] or
+// --until-rel-error). 10,000 replications bound what a target that cannot be met costs:
+// that many replications of the default sweep take minutes, a million took hours.
+inline constexpr std::uint32_t default_min_replications = 100;
+inline constexpr std::uint32_t default_max_replications = 10000;
+inline constexpr std::uint32_t default_precision_block_size = 50;
+
 struct Scenario {
   std::string file;          // as given by the user
   std::string text;          // the file's text, stored in results for provenance
   model::ScenarioSpec spec;  // with --set overrides applied, before any sweep
   SweepSpec sweep;
   std::vector<Assignment> overrides;
+  // Where each value set by the file or by --set was written, by its path
+  // ("scenario.horizon", "users.profile", "sweep.precision.relative_error"), for
+  // diagnostics made after loading; the last setting of a path wins.
+  std::map<std::string, model::SourceLocation> locations;
+  // The location of `path`'s value, or the start of the file.
+  model::SourceLocation location_of(const std::string& path) const;
 };
 
 struct LoadResult {

@@ -1,5 +1,7 @@
 #include "sim/scenario/units.h"
 
+#include <fmt/core.h>
+
 #include <charconv>
 #include <cmath>
 
@@ -47,6 +49,41 @@ std::optional<double> parse_duration(std::string_view text) {
   const auto hours = unit_hours(unit);
   if (!hours) return std::nullopt;
   return *number * *hours;
+}
+
+std::string duration_words(double hours) {
+  if (!std::isfinite(hours)) return hours > 0 ? "forever" : "no time";
+  if (hours == 0.0) return "0 hours";
+  // A whole count is said in its unit below `whole_below` of it (90 minutes is 1.5 hours);
+  // weeks are for whole weeks only.
+  struct Unit {
+    double hours;
+    const char* name;
+    double whole_below;
+    bool fraction;
+  };
+  constexpr Unit units[] = {
+      {365.0 * 24.0, "year", 1e9, true},  {7.0 * 24.0, "week", 52.0, false},
+      {24.0, "day", 365.0, true},         {1.0, "hour", 24.0, true},
+      {1.0 / 60.0, "minute", 60.0, true}, {1.0 / 3600.0, "second", 60.0, true}};
+  const auto words = [](double count, const char* name) {
+    const std::string number = fmt::format("{:.3g}", count);
+    return fmt::format("{} {}{}", number, name, number == "1" ? "" : "s");
+  };
+  const double magnitude = std::abs(hours);
+  for (const Unit& unit : units) {
+    const double count = magnitude / unit.hours;
+    if (count >= 1.0 && count < unit.whole_below &&
+        std::abs(count - std::round(count)) <= 1e-9 * count) {
+      return words(std::copysign(std::round(count), hours), unit.name);
+    }
+  }
+  for (const Unit& unit : units) {
+    if (unit.fraction && magnitude / unit.hours >= 1.0) {
+      return words(hours / unit.hours, unit.name);
+    }
+  }
+  return words(hours * 3600.0, "second");
 }
 
 std::optional<double> parse_rate(std::string_view text) {

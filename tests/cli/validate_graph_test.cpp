@@ -41,9 +41,12 @@ TEST_CASE("validate prints a one-line summary of a valid file and exits 0", "[va
   const auto run = run_stsim({"validate", fixture("layered.toml")});
   CHECK(run.exit_code == stsim::cli::exit_ok);
   CHECK(run.err.empty());
-  CHECK(run.out ==
-        fixture("layered.toml") +
-            ": ok: 6 components, 8 paths, smallest cut set 1 (model -> filter -> world)\n");
+  // Then the plan, indented (tests/cli/conventions_test.cpp).
+  const auto out = lines_of(run.out);
+  REQUIRE(out.size() == 4);
+  CHECK(out[0] == fixture("layered.toml") +
+                      ": ok: 6 components, 8 paths, smallest cut set 1 (model -> filter -> world)");
+  CHECK(out[1].rfind("  plan: ", 0) == 0);
 }
 
 TEST_CASE("validate reports a loop at its edge, with the loop as a path, and exits 2",
@@ -75,8 +78,8 @@ TEST_CASE("warnings alone do not fail validation", "[validate]") {
                        ":13:1: warning: component 'audit' cannot be reached by any task; no edge "
                        "on a path from a "
                        "source leads to it\n");
-  CHECK(run.out == fixture("spare.toml") +
-                       ": ok: 4 components, 1 path, smallest cut set 0 (model -> world)\n");
+  CHECK(lines_of(run.out).at(0) ==
+        fixture("spare.toml") + ": ok: 4 components, 1 path, smallest cut set 0 (model -> world)");
 }
 
 TEST_CASE("validate checks every file given and fails if any is invalid or missing", "[validate]") {
@@ -84,10 +87,11 @@ TEST_CASE("validate checks every file given and fails if any is invalid or missi
   const auto run = run_stsim(
       {"validate", fixture("layered.toml"), missing, fixture("loop.toml"), fixture("spare.toml")});
   CHECK(run.exit_code == stsim::cli::exit_invalid_input);
+  // One line per valid file, each followed by its three lines of plan.
   const auto out = lines_of(run.out);
-  REQUIRE(out.size() == 2);
+  REQUIRE(out.size() == 8);
   CHECK(out[0].rfind(fixture("layered.toml") + ": ok: ", 0) == 0);
-  CHECK(out[1].rfind(fixture("spare.toml") + ": ok: ", 0) == 0);
+  CHECK(out[4].rfind(fixture("spare.toml") + ": ok: ", 0) == 0);
   const auto err = lines_of(run.err);
   REQUIRE(err.size() == 3);
   CHECK(err[0] == missing + ": error: cannot read the file: No such file or directory");

@@ -88,3 +88,34 @@ TEST_CASE("swept durations and rates are numbers in hours and per hour, ids stay
   CHECK(plan.design.point_labels[0] ==
         "review.review_time=30s, users.rate=12/h, model.next.pass=world, review.shift_length=8");
 }
+
+TEST_CASE("the precision rule has one default maximum, from the file or the command line",
+          "[plan]") {
+  const std::string base = R"(
+[users]
+kind = "source"
+next = "model"
+
+[model]
+kind = "ai"
+next = "world"
+
+[world]
+kind = "outcome"
+)";
+  const auto fixed = scenario::load_string(base, "fixed.toml");
+  REQUIRE(fixed.ok());
+  runner::RunOptions options;
+  options.until_relative_error = 0.05;
+  const auto from_command_line = runner::make_plan(*fixed.scenario, options).replications;
+  const auto in_file = scenario::load_string(
+      base + "\n[sweep.precision]\nmetric = \"harm_rate\"\nrelative_error = 0.05\n", "file.toml");
+  REQUIRE(in_file.ok());
+  const auto from_file = runner::make_plan(*in_file.scenario, {}).replications;
+  for (const auto& r : {from_command_line, from_file}) {
+    CHECK(r.precision);
+    CHECK(r.min_replications == 100);
+    CHECK(r.max_replications == 10000);
+    CHECK(r.block_size == 50);
+  }
+}

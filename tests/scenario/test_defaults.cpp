@@ -136,9 +136,14 @@ relative_error = 0.1
   CHECK(sweep.dimensions[0].labels.empty());
   CHECK_FALSE(sweep.dimensions[0].log_scale);
   CHECK(sweep.dimensions[0].where.line == 8);  // minimal_text has 6 lines, then a blank one
-  CHECK(sweep.min_replications == 100);
-  CHECK(sweep.max_replications == 10000);
-  CHECK(sweep.block_size == 50);
+  // Unset counts stay 0: the runner applies one set of defaults, the same for
+  // [sweep.precision] and for --until-rel-error.
+  CHECK(sweep.min_replications == 0);
+  CHECK(sweep.max_replications == 0);
+  CHECK(sweep.block_size == 0);
+  CHECK(stsim::scenario::default_min_replications == 100);
+  CHECK(stsim::scenario::default_max_replications == 10000);
+  CHECK(stsim::scenario::default_precision_block_size == 50);
 }
 
 TEST_CASE("a sampled sweep keeps its bounds", "[defaults]") {

@@ -65,3 +65,20 @@ kind = "outcome"
   CHECK(spec.pause_after_harm == 0.5);
   CHECK(std::get<model::SourceSpec>(spec.components[0].parameters).rate == 12.0);
 }
+
+TEST_CASE("durations are said in words, in the unit a reader would use", "[units]") {
+  CHECK(duration_words(365 * 24.0) == "1 year");
+  CHECK(duration_words(14 * 24.0) == "2 weeks");
+  CHECK(duration_words(30 * 24.0) == "30 days");
+  CHECK(duration_words(90 * 24.0) == "90 days");
+  CHECK(duration_words(1.0) == "1 hour");
+  CHECK(duration_words(1.5) == "1.5 hours");
+  CHECK(duration_words(*parse_duration("3m")) == "3 minutes");
+  CHECK(duration_words(*parse_duration("30s")) == "30 seconds");
+  CHECK(duration_words(*parse_duration("10d")) == "10 days");
+  CHECK(duration_words(1000.0) == "41.7 days");
+  CHECK(duration_words(36.0) == "1.5 days");
+  CHECK(duration_words(100.0 / 3600.0) == "1.67 minutes");
+  CHECK(duration_words(48.0) == "2 days");
+  CHECK(duration_words(0.0) == "0 hours");
+}
