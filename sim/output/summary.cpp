@@ -77,24 +77,49 @@ std::string interval_text(std::uint64_t n, bool pooled, std::uint64_t count, dou
   return fmt::format("[{}, {}]", number(low), number(high));
 }
 
+// The paired differences of one metric against the baseline, when the file has them:
+// the column both tables end with, before the label.
+class Paired {
+ public:
+  Paired(const ResultFile& f, const std::string& metric, std::uint64_t points) {
+    const std::string g = "/paired/" + metric;
+    if (!f.exists(g + "/mean")) return;
+    for (const char* name : {"mean", "ci_low", "ci_high"})
+      f.require_shape(g + "/" + name, {points});
+    mean_ = f.doubles(g + "/mean");
+    low_ = f.doubles(g + "/ci_low");
+    high_ = f.doubles(g + "/ci_high");
+  }
+  std::string header(const char* title) const {
+    return mean_.empty() ? "" : fmt::format("  {:>34}", title);
+  }
+  // The difference at point p with its interval, then the label: the end of a row.
+  std::string row_end(std::size_t p, const std::string& label) const {
+    std::string out;
+    if (!mean_.empty()) {
+      out = fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(mean_[p]), number(low_[p]),
+                                                number(high_[p])));
+    }
+    return out + fmt::format("  {}\n", label);
+  }
+
+ private:
+  std::vector<double> mean_, low_, high_;
+};
+
 }  // namespace
 
 std::string headline_table(const ResultFile& f) {
   // Every column is checked against the points before any is read: a short one would be
   // read past its end.
   const std::uint64_t points = f.attribute_integer("/", "points");
-  const bool paired = f.exists("/paired/harm_rate/mean");
   for (const char* name :
        {"/design/point_label", "/results/harm_rate/n", "/results/model_error_rate/mean",
         "/results/harm_rate/mean", "/results/harm_rate/ci_low", "/results/harm_rate/ci_high",
         "/results/harm_rate/upper_bound", "/results/harm_rate/count"}) {
     f.require_shape(name, {points});
   }
-  if (paired) {
-    for (const char* name :
-         {"/paired/harm_rate/mean", "/paired/harm_rate/ci_low", "/paired/harm_rate/ci_high"})
-      f.require_shape(name, {points});
-  }
+  const Paired paired(f, "harm_rate", points);
   const auto labels = f.strings("/design/point_label");
   const auto n = f.integers("/results/harm_rate/n");
   const auto error = f.doubles("/results/model_error_rate/mean");
@@ -103,26 +128,15 @@ std::string headline_table(const ResultFile& f) {
   const auto high = f.doubles("/results/harm_rate/ci_high");
   const auto upper = f.doubles("/results/harm_rate/upper_bound");
   const auto count = f.integers("/results/harm_rate/count");
-  std::vector<double> diff, diff_low, diff_high;
-  if (paired) {
-    diff = f.doubles("/paired/harm_rate/mean");
-    diff_low = f.doubles("/paired/harm_rate/ci_low");
-    diff_high = f.doubles("/paired/harm_rate/ci_high");
-  }
   // The label comes last, whole: sweep labels differ anywhere, often at the end.
   std::string out = fmt::format("{:>5}  {:>8}  {:>16}  {:>10}  {:>25}", "point", "reps",
                                 "model error rate", "harm rate", "harm rate 95% CI");
-  if (paired) out += fmt::format("  {:>34}", "harm rate vs baseline [95% CI]");
-  out += "  label\n";
+  out += paired.header("harm rate vs baseline [95% CI]") + "  label\n";
   for (std::size_t p = 0; p < labels.size(); ++p) {
     out += fmt::format("{:>5}  {:>8}  {:>16}  {:>10}  {:>25}", p, n[p], number(error[p]),
                        number(harm[p]),
                        interval_text(n[p], true, count[p], low[p], high[p], upper[p]));
-    if (paired) {
-      out += fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(diff[p]),
-                                                 number(diff_low[p]), number(diff_high[p])));
-    }
-    out += fmt::format("  {}\n", labels[p]);
+    out += paired.row_end(p, labels[p]);
   }
   return out;
 }
@@ -140,8 +154,6 @@ FileError unknown_metric(const ResultFile& file, const std::string& metric,
 std::string metric_table(const ResultFile& f, const std::string& metric) {
   const std::string g = "/results/" + metric;
   if (!f.exists(g + "/mean")) throw unknown_metric(f, metric, metric_names(f));
-  const std::string pg = "/paired/" + metric;
-  const bool paired = f.exists(pg + "/mean");
   const bool pooled = f.exists(g + "/count");
   // Every column is checked against the points before any is read (see headline_table).
   const std::uint64_t points = f.attribute_integer("/", "points");
@@ -152,11 +164,7 @@ std::string metric_table(const ResultFile& f, const std::string& metric) {
   if (pooled) {
     for (const char* name : {"count", "upper_bound"}) f.require_shape(g + "/" + name, {points});
   }
-  if (paired) {
-    for (const char* name : {"mean", "ci_low", "ci_high"}) {
-      f.require_shape(pg + "/" + name, {points});
-    }
-  }
+  const Paired paired(f, metric, points);
   const auto labels = f.strings("/design/point_label");
   const auto n = f.integers(g + "/n");
   const auto mean = f.doubles(g + "/mean");
@@ -165,29 +173,18 @@ std::string metric_table(const ResultFile& f, const std::string& metric) {
   const auto high = f.doubles(g + "/ci_high");
   const auto count = pooled ? f.integers(g + "/count") : std::vector<std::uint64_t>(n.size());
   const auto upper = pooled ? f.doubles(g + "/upper_bound") : std::vector<double>(n.size());
-  std::vector<double> diff, diff_low, diff_high;
-  if (paired) {
-    diff = f.doubles(pg + "/mean");
-    diff_low = f.doubles(pg + "/ci_low");
-    diff_high = f.doubles(pg + "/ci_high");
-  }
   std::string out =
       fmt::format("{} ({}, {}; 95% interval {}): {}\n", metric, f.attribute_string(g, "kind"),
                   f.attribute_string(g, "unit"), f.attribute_string(g, "interval"),
                   f.attribute_string(g, "description"));
   out += fmt::format("{:>5}  {:>8}  {:>10}  {:>10}  {:>25}", "point", "reps", "estimate", "stderr",
                      "95% interval");
-  if (paired) out += fmt::format("  {:>34}", "vs baseline [95% interval]");
-  out += "  label\n";
+  out += paired.header("vs baseline [95% interval]") + "  label\n";
   for (std::size_t p = 0; p < labels.size(); ++p) {
     out +=
         fmt::format("{:>5}  {:>8}  {:>10}  {:>10}  {:>25}", p, n[p], number(mean[p]), number(se[p]),
                     interval_text(n[p], pooled, count[p], low[p], high[p], upper[p]));
-    if (paired) {
-      out += fmt::format("  {:>34}", fmt::format("{} [{}, {}]", number(diff[p]),
-                                                 number(diff_low[p]), number(diff_high[p])));
-    }
-    out += fmt::format("  {}\n", labels[p]);
+    out += paired.row_end(p, labels[p]);
   }
   return out;
 }

@@ -62,6 +62,11 @@ inline const std::string& sweep_scenario_file() {
   return path;
 }
 
+// A scenario of tests/cli/fixtures.
+inline std::string fixture(const std::string& name) {
+  return std::string(STSIM_SOURCE_DIR) + "/tests/cli/fixtures/" + name;
+}
+
 // Single-quoted for the shell.
 inline std::string quote(const std::string& text) {
   std::string out = "'";

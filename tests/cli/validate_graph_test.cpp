@@ -7,6 +7,7 @@
 #include "sim/cli/commands.h"
 #include "tests/cli/run_stsim.h"
 
+using stsim::cli::testing::fixture;
 using stsim::cli::testing::lines_of;
 using stsim::cli::testing::quote;
 using stsim::cli::testing::read_text;
@@ -15,10 +16,6 @@ using stsim::cli::testing::scratch;
 using stsim::cli::testing::shell;
 
 namespace {
-
-std::string fixture(const std::string& name) {
-  return std::string(STSIM_SOURCE_DIR) + "/tests/cli/fixtures/" + name;
-}
 
 // The fixtures that are valid scenarios, and every shipped scenario.
 std::vector<std::string> valid_scenarios() {

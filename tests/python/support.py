@@ -1,6 +1,16 @@
 """Helpers of the Python tests."""
 
+import subprocess
 from pathlib import Path
+
+
+def run(command, expect=0, cwd=None):
+    """Runs a command; fails the test with its output unless it exits `expect`."""
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, cwd=cwd)
+    if done.returncode != expect:
+        raise AssertionError(f"{' '.join(map(str, command))} exited {done.returncode}, not "
+                             f"{expect}:\n{done.stdout}\n{done.stderr}")
+    return done
 
 BLOCK = 512  # the user block holding a result file's checksum header (docs/output.md)
 MAGIC = b"stsim-results checksum"

@@ -9,7 +9,6 @@ Run by CTest (tests/CMakeLists.txt) with STSIM_BINARY set to the built `stsim`.
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -26,6 +25,7 @@ import matplotlib.text  # noqa: E402
 
 import stsim_analysis  # noqa: E402
 from stsim_analysis.figures import FIGURES, layout, style  # noqa: E402
+from support import run  # noqa: E402
 
 MAX_PIXELS = (2250, 2700)  # layout.MAX_WIDTH x layout.MAX_HEIGHT inches at 300 dpi
 MAX_LEGEND = 8
@@ -44,14 +44,6 @@ def tearDownModule():
     shutil.rmtree(work, ignore_errors=True)
 
 
-def run(command, expect=0):
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != expect:
-        raise AssertionError(f"{' '.join(map(str, command))} exited {done.returncode}, not "
-                             f"{expect}:\n{done.stdout}\n{done.stderr}")
-    return done
-
-
 def png_size(path):
     with open(path, "rb") as f:
         head = f.read(24)
@@ -65,6 +57,18 @@ def legends(fig):
         if ax.get_legend() is not None:
             found.append(ax.get_legend())
     return found
+
+
+def drawn(test, r):
+    """Every figure that applies to r, drawn: (module, figure, caption), each in a subTest
+    and closed afterwards."""
+    style.setup()
+    for module in FIGURES:
+        if module.applies(r):
+            with test.subTest(figure=module.NAME):
+                fig, caption = module.draw(r)
+                yield module, fig, caption
+                style.plt.close(fig)
 
 
 def texts(fig):
@@ -93,28 +97,20 @@ class AwkwardScenario(unittest.TestCase):
                 self.assertIn("Replications: 2 per point", caption)
 
     def test_legends_are_short_and_labels_in_words(self):
-        r = self.results
-        style.setup()
-        for module in FIGURES:
-            if not module.applies(r):
-                continue
-            with self.subTest(figure=module.NAME):
-                fig, caption = module.draw(r)
-                width, height = fig.get_size_inches()
-                self.assertLessEqual(width, layout.MAX_WIDTH)
-                self.assertLessEqual(height, layout.MAX_HEIGHT)
-                for legend in legends(fig):
-                    self.assertLessEqual(len(legend.get_texts()), MAX_LEGEND)
-                words = texts(fig)
-                # Ids and paths never reach the reader: the long component is named in
-                # words, and shortened where it has no room.
-                for text in words:
-                    self.assertNotIn("the_overnight", text)
-                    self.assertNotIn(".detect", text)
-                    for line in text.splitlines():
-                        self.assertLessEqual(len(line), 48, line)
-                self.assertNotIn("the_overnight", caption)
-                style.plt.close(fig)
+        for module, fig, caption in drawn(self, self.results):
+            width, height = fig.get_size_inches()
+            self.assertLessEqual(width, layout.MAX_WIDTH)
+            self.assertLessEqual(height, layout.MAX_HEIGHT)
+            for legend in legends(fig):
+                self.assertLessEqual(len(legend.get_texts()), MAX_LEGEND)
+            # Ids and paths never reach the reader: the long component is named in words,
+            # and shortened where it has no room.
+            for text in texts(fig):
+                self.assertNotIn("the_overnight", text)
+                self.assertNotIn(".detect", text)
+                for line in text.splitlines():
+                    self.assertLessEqual(len(line), 48, line)
+            self.assertNotIn("the_overnight", caption)
 
     def test_the_two_pools_are_told_apart(self):
         r = self.results
@@ -125,18 +121,10 @@ class AwkwardScenario(unittest.TestCase):
                       "prescription detect", labels)
 
     def test_sampled_figures_use_a_colour_scale_or_pooled_groups(self):
-        r = self.results
-        style.setup()
-        for module in FIGURES:
-            if not module.applies(r):
-                continue
-            with self.subTest(figure=module.NAME):
-                fig, caption = module.draw(r)
-                every = fig.axes + [child for ax in fig.axes for child in ax.child_axes]
-                bars = [ax for ax in every if getattr(ax, "_colorbar", None) is not None]
-                pooled = "pooled" in caption
-                self.assertTrue(bars or pooled, caption)
-                style.plt.close(fig)
+        for module, fig, caption in drawn(self, self.results):
+            every = fig.axes + [child for ax in fig.axes for child in ax.child_axes]
+            bars = [ax for ax in every if getattr(ax, "_colorbar", None) is not None]
+            self.assertTrue(bars or "pooled" in caption, caption)
 
 
 class CommandLine(unittest.TestCase):

@@ -8,10 +8,11 @@ Run by CTest (tests/CMakeLists.txt) with STSIM_BINARY and STSIM_BUILD_DIR set.
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import unittest
 from pathlib import Path
+
+from support import run
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[1]
@@ -28,14 +29,6 @@ def setUpModule():
 
 def tearDownModule():
     shutil.rmtree(prefix, ignore_errors=True)
-
-
-def run(command, cwd=None, expect=0):
-    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
-    if done.returncode != expect:
-        raise AssertionError(f"{' '.join(map(str, command))} exited {done.returncode}, not "
-                             f"{expect}:\n{done.stdout}\n{done.stderr}")
-    return done
 
 
 def subcommands():

@@ -10,7 +10,6 @@ import json
 import math
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
@@ -25,7 +24,7 @@ STSIM = os.environ["STSIM_BINARY"]
 sys.path.insert(0, str(SOURCE / "analysis-scripts"))
 
 import stsim_analysis  # noqa: E402
-from support import crc64_header  # noqa: E402
+from support import crc64_header, run  # noqa: E402
 
 ESTIMATES = {"n": "n", "estimate": "mean", "stderr": "stderr", "ci_low": "ci_low",
              "ci_high": "ci_high", "count": "count", "exposure": "exposure",
@@ -42,14 +41,6 @@ def setUpModule():
 
 def tearDownModule():
     shutil.rmtree(work, ignore_errors=True)
-
-
-def run(command, expect=0):
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != expect:
-        raise AssertionError(f"{' '.join(command)} exited {done.returncode}, not {expect}:\n"
-                             f"{done.stdout}\n{done.stderr}")
-    return done
 
 
 def same(text_or_value, stored):
