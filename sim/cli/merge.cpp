@@ -79,6 +79,11 @@ int merge(const MergeArguments& args) {
     for (const auto& path : args.shards) {
       files.push_back(std::make_unique<output::ResultFile>(path));
       shards.push_back({path, output::read_shard_state(*files.back(), path)});
+      if (verbose()) {
+        const auto& state = shards.back().state;
+        note("stsim merge: {}: slice {} of {}, {} replication(s)\n", path, state.shard.index + 1,
+             state.shard.count, runner::replications_in(state));
+      }
     }
   } catch (const output::FileError& e) {
     fmt::print(stderr, "stsim merge: error: {}\n", e.what());

@@ -278,3 +278,35 @@ TEST_CASE("graph draws a --set of a swept path without a warning, validate still
                            "the sweep sets it at every point",
                            0) == 0);
 }
+
+TEST_CASE("verbose names each shard merge reads, and run's plan before it starts",
+          "[conventions]") {
+  const auto file = write("shards.toml", small + R"(
+[sweep]
+[[sweep.dimensions]]
+path = "model.reliability"
+values = [0.9, 0.99, 0.999]
+)");
+  std::vector<std::string> slices;
+  for (const char* k : {"1", "2"}) {
+    slices.push_back((scratch() / (std::string("slice-") + k + ".h5")).string());
+    REQUIRE(run_stsim({"-q", "run", file, "--shard", std::string(k) + "/2", "-o", slices.back()})
+                .exit_code == stsim::cli::exit_ok);
+  }
+  const auto out = (scratch() / "merged.h5").string();
+  const auto merged = run_stsim({"merge", slices[0], slices[1], "-o", out, "-v"});
+  CHECK(merged.exit_code == stsim::cli::exit_ok);
+  // Points 0 and 2 are slice 1's, point 1 is slice 2's, 4 replications each.
+  CHECK(merged.err == "stsim merge: " + slices[0] + ": slice 1 of 2, 8 replication(s)\n" +
+                          "stsim merge: " + slices[1] + ": slice 2 of 2, 4 replication(s)\n");
+  CHECK(run_stsim({"merge", slices[0], slices[1], "-o", out}).err.empty());
+
+  const auto run = run_stsim(
+      {"-v", "run", file, "-o", (scratch() / "verbose.h5").string(), "--progress", "none"});
+  CHECK(run.exit_code == stsim::cli::exit_ok);
+  CHECK(run.err.rfind("  plan: 3 points x 4 replications = 12 replications, about 120 tasks "
+                      "each\n",
+                      0) == 0);
+  CHECK(run.err.find("  point 2: about 120 tasks per replication: model.reliability=0.999\n"
+                     "stsim: running") != std::string::npos);
+}
