@@ -59,9 +59,18 @@ def draw(r):
     fig, axes, side = layout.figure(len(grid.panels), legend=True, panel_width=2.6,
                                     panel_height=2.2)
     any_bound = False
+    lost, harm = r.metric("benign_lost_share"), r.metric("harm_rate")
     for ax, panel in zip(axes, grid.panels):
         for s in panel.series:
             any_bound |= _points(ax, r, s.points, s.colour, s.marker, line=not sampled)
+        if not sampled and along is not None and panel.series:
+            # Which way the line runs: its two ends named by their value of `along`.
+            first = panel.series[0].points
+            for p in (first[0], first[-1]) if len(first) > 1 else ():
+                y = harm.mean[p] if harm.count[p] > 0 else harm.upper_bound[p]
+                ax.annotate(layout.wrap(along.text(p), 22, 2), (lost.mean[p], y),
+                            xytext=(4, 4), textcoords="offset points", fontsize=6,
+                            color=style.REFERENCE)
         ax.set_yscale("log")
         ax.set_xlim(left=0)
         if panel.title:

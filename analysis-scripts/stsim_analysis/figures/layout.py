@@ -173,7 +173,9 @@ def lines(r, along, max_series=MAX_SERIES, max_panels=MAX_PANELS):
     for k, by_series in order.items():
         panel = panels[panel_of[k]]
         for i, members in enumerate(by_series.values()):
-            if along is not None and along.numeric:
+            # Numbers in increasing order; labelled values (tested weekly, ..., never
+            # tested) in the order the sweep lists them, which is the order meant.
+            if along is not None and along.numeric and along.labels is None:
                 members = sorted(members, key=lambda p: along.numbers[p])
             first = members[0]
             if scale is not None:

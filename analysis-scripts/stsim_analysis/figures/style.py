@@ -6,6 +6,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.lines  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -52,8 +53,19 @@ def setup():
     })
 
 
+def readable_log_axes(fig):
+    """Labels the minor ticks of a logarithmic axis that spans two decades or less (2e-4,
+    5e-4...), so that a reader can read a value off it, not only the powers of ten."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_minor_formatter(matplotlib.ticker.LogFormatterSciNotation(
+                    labelOnlyBase=False, minor_thresholds=(2, 0.5)))
+
+
 def save(fig, stem):
     """Writes stem.png (300 dpi) and stem.pdf (fonts embedded), free of dates."""
+    readable_log_axes(fig)
     fig.savefig(f"{stem}.png", dpi=300, metadata={"Software": None})
     fig.savefig(f"{stem}.pdf", metadata={"CreationDate": None, "ModDate": None,
                                           "Producer": None, "Creator": None})
