@@ -2,7 +2,10 @@
 // structure is enumerated branch by branch with its probability (the event tree a fault
 // tree is the dual of), given which safeguards are down; the down states are a
 // continuous-time Markov chain between proof tests, solved with matrix exponentials.
-// The semantics follow sim/model/simulation.cpp (docs/model.md) exactly.
+// Each kind's branching is in its own module (model::KindInfo::branch, next to its
+// step), with the semantics of docs/model.md; this file drives it through the structure
+// and solves what is not per task: the latent-failure chain of the safeguards and the
+// queues of the operator pools.
 
 #include "sim/analytic/analytic.h"
 
@@ -18,41 +21,33 @@
 #include <unsupported/Eigen/MatrixFunctions>
 
 #include "sim/analytic/closed_forms.h"
+#include "sim/model/branching.h"
 
 namespace stsim::analytic {
 namespace {
 
+using model::Branch;
 using model::ComponentSpec;
-using model::Kind;
-using model::Port;
+using model::PortIndex;
 using model::ScenarioSpec;
+using model::Terminal;
 
 constexpr std::uint32_t none = UINT32_MAX;
 constexpr std::uint32_t unbounded = std::numeric_limits<std::uint32_t>::max();
 
-enum class Output : std::uint8_t { correct, commission, omission, refused };
-enum class Origin : std::uint8_t { model_error, misuse, operator_induced };
-
-std::string fmt_number(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", x);
-  return buffer;
-}
+using model::format_number;
 
 std::string who(const ComponentSpec& c) {
-  return "component '" + c.id + "' (" + model::to_string(c.kind) + ")";
+  return "component '" + c.id + "' (" + std::string(model::kind_name(c)) + ")";
 }
 
-double normal_cdf(double x) {
-  if (x == std::numeric_limits<double>::infinity()) return 1.0;
-  if (x == -std::numeric_limits<double>::infinity()) return 0.0;
-  return 0.5 * std::erfc(-x / std::sqrt(2.0));
-}
+bool is_safeguard(const ComponentSpec& c) { return model::is<model::Safeguard>(c); }
+bool is_operators(const ComponentSpec& c) { return model::is<model::Operators>(c); }
 
 // The structure with ids resolved to indices.
 struct Graph {
   const ScenarioSpec* spec = nullptr;
-  std::vector<std::array<std::uint32_t, model::port_count>> next;
+  std::vector<std::array<std::uint32_t, model::max_ports>> next;
   std::vector<std::uint32_t> partner;  // coupling.with of safeguards, else none
   std::uint32_t ai = none;
 
@@ -67,13 +62,15 @@ struct Graph {
     partner.assign(s.components.size(), none);
     for (std::uint32_t i = 0; i < s.components.size(); ++i) {
       const auto& c = s.components[i];
-      for (std::size_t p = 0; p < model::port_count; ++p)
-        next[i][p] = c.next[p].empty() ? none : find(c.next[p]);
-      if (c.kind == Kind::safeguard) {
-        const auto& g = std::get<model::SafeguardSpec>(c.parameters);
-        if (!g.coupling.with.empty()) partner[i] = find(g.coupling.with);
+      next[i].fill(none);
+      const auto ports = model::info_of(c).ports;
+      for (std::size_t p = 0; p < ports.size(); ++p) {
+        const std::string_view target = c.target(ports[p].name);
+        if (!target.empty()) next[i][p] = find(std::string(target));
       }
-      if (c.kind == Kind::ai) ai = i;
+      if (const auto* g = std::get_if<model::SafeguardSpec>(&c.parameters))
+        if (!g->coupling.with.empty()) partner[i] = find(g->coupling.with);
+      if (model::is<model::Ai>(c)) ai = i;
     }
   }
 
@@ -99,8 +96,8 @@ struct Graph {
 };
 
 bool latent(const ComponentSpec& c) {
-  return c.kind == Kind::safeguard &&
-         std::get<model::SafeguardSpec>(c.parameters).latent_failure_rate > 0.0;
+  const auto* g = std::get_if<model::SafeguardSpec>(&c.parameters);
+  return g != nullptr && g->latent_failure_rate > 0.0;
 }
 
 // Safeguards whose down state is random: those that fail latently, and the safeguards a
@@ -112,7 +109,7 @@ std::vector<std::uint32_t> chain_components(const Graph& g) {
     in[i] = true;
     const auto& s = std::get<model::SafeguardSpec>(g.at(i).parameters);
     const std::uint32_t p = g.partner[i];
-    if (p != none && g.at(p).kind == Kind::safeguard && s.coupling.beta > 0.0) in[p] = true;
+    if (p != none && is_safeguard(g.at(p)) && s.coupling.beta > 0.0) in[p] = true;
   }
   std::vector<std::uint32_t> out;
   for (std::uint32_t i = 0; i < g.size(); ++i)
@@ -122,14 +119,14 @@ std::vector<std::uint32_t> chain_components(const Graph& g) {
 
 std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g) {
   if (spec.pause_after_harm > 0.0)
-    return "scenario: pause_after_harm = " + fmt_number(spec.pause_after_harm) +
+    return "scenario: pause_after_harm = " + format_number(spec.pause_after_harm) +
            " h > 0: suspending service after a harm makes tasks dependent";
   if (spec.components.size() > 64)
     return "scenario: " + std::to_string(spec.components.size()) +
            " components; the enumeration tracks at most 64";
   std::uint32_t ais = 0;
   for (const auto& c : spec.components)
-    if (c.kind == Kind::ai) ++ais;
+    if (model::is<model::Ai>(c)) ++ais;
   if (ais != 1)
     return "scenario: " + std::to_string(ais) + " ai components; the subset has exactly one";
 
@@ -137,57 +134,14 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
   bool any_operators = false;
   for (std::uint32_t i = 0; i < g.size(); ++i) {
     const auto& c = g.at(i);
-    switch (c.kind) {
-      case Kind::source: {
-        const auto& s = std::get<model::SourceSpec>(c.parameters);
-        if (!s.profile.empty())
-          return who(c) + ": profile: a time-varying rate is not a homogeneous Poisson source";
-        if (g.next[i][0] != g.ai)
-          return who(c) + ": next = '" + c.next[0] + "': the subset's sources feed the ai directly";
-        break;
-      }
-      case Kind::safeguard: {
-        const auto& s = std::get<model::SafeguardSpec>(c.parameters);
-        if (s.latent_failure_rate > 0.0 && s.test_interval > 0.0 &&
-            s.test_interval < spec.horizon && !(s.repair_time < s.test_interval))
-          return who(c) + ": repair_time = " + fmt_number(s.repair_time) +
-                 " h >= test_interval = " + fmt_number(s.test_interval) +
-                 " h: overlapping repairs are not modelled";
-        break;
-      }
-      case Kind::operators: {
-        any_operators = true;
-        const auto& o = std::get<model::OperatorSpec>(c.parameters);
-        if (o.vigilance_floor < 1.0)
-          return who(c) + ": vigilance_floor = " + fmt_number(o.vigilance_floor) +
-                 " < 1: vigilance decay over a shift has no closed form here";
-        if (o.automation_bias > 0.0 && (o.trust_gain > 0.0 || o.trust_loss > 0.0))
-          return who(c) + ": automation_bias = " + fmt_number(o.automation_bias) +
-                 " with trust_gain/trust_loss > 0: trust that moves with experience";
-        if (std::isfinite(o.workload_scale))
-          return who(c) + ": workload_scale = " + fmt_number(o.workload_scale) +
-                 ": thoroughness that depends on the queue length";
-        if (o.drift.enabled) return who(c) + ": drift.enabled = true: organisational drift";
-        if (o.review_distribution != model::ServiceDistribution::exponential &&
-            o.max_queue != unbounded)
-          return who(c) + ": max_queue = " + std::to_string(o.max_queue) +
-                 " with non-exponential reviews: the overflow of an M/G/c/K queue has no closed "
-                 "form";
-        break;
-      }
-      case Kind::audit: {
-        const auto& a = std::get<model::AuditSpec>(c.parameters);
-        if (a.drift.enabled) return who(c) + ": drift.enabled = true: organisational drift";
-        if (!chain.empty())
-          return who(c) + ": an audit that reveals latent safeguard failures (here '" +
-                 g.at(chain.front()).id + "') couples tasks with the failure process";
-        break;
-      }
-      case Kind::ai:
-      case Kind::defence:
-      case Kind::outcome:
-        break;
-    }
+    const auto& kind = model::info_of(c);
+    if (kind.role != model::Role::entry && kind.branch == nullptr)
+      return who(c) + ": a " + std::string(kind.name) + " has no closed form";
+    if (auto reason = kind.outside_analytic(c, spec)) return who(c) + ": " + *reason;
+    any_operators = any_operators || is_operators(c);
+    if (model::is<model::Audit>(c) && !chain.empty())
+      return who(c) + ": an audit that reveals latent safeguard failures (here '" +
+             g.at(chain.front()).id + "') couples tasks with the failure process";
   }
   if (chain.size() > max_latent_safeguards)
     return "scenario: " + std::to_string(chain.size()) +
@@ -199,27 +153,27 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
 
   for (std::uint32_t i = 0; i < g.size(); ++i) {
     const auto& c = g.at(i);
-    if (c.kind == Kind::safeguard) {
-      const auto& s = std::get<model::SafeguardSpec>(c.parameters);
+    if (const auto* sg = std::get_if<model::SafeguardSpec>(&c.parameters)) {
+      const auto& s = *sg;
       const bool can_flag = s.detect_error > 0.0 || s.detect_misuse > 0.0 || s.false_alarm > 0.0;
       if (!s.blocks && can_flag) {
         const auto after = g.reachable_from(i);
         for (std::uint32_t j = 0; j < g.size(); ++j) {
-          if (after[j] && g.at(j).kind == Kind::operators)
+          if (after[j] && is_operators(g.at(j)))
             return who(c) + ": blocks = false passes alarms to operators '" + g.at(j).id +
                    "', whose alarm fatigue depends on the alarm history";
         }
       }
     }
-    if (c.kind == Kind::operators) {
+    if (const auto* op = std::get_if<model::OperatorSpec>(&c.parameters)) {
       // Burke's theorem keeps the departures of an M/M/c queue Poisson; nothing else does.
-      const auto& o = std::get<model::OperatorSpec>(c.parameters);
+      const auto& o = *op;
       const bool poisson_out = o.max_queue == unbounded &&
                                o.review_distribution == model::ServiceDistribution::exponential;
       if (!poisson_out) {
         const auto after = g.reachable_from(i);
         for (std::uint32_t j = 0; j < g.size(); ++j) {
-          if (after[j] && g.at(j).kind == Kind::operators)
+          if (after[j] && is_operators(g.at(j)))
             return who(c) + ": feeds operators '" + g.at(j).id +
                    "' but is not M/M/c with an unbounded queue, so its departures are not Poisson";
         }
@@ -230,12 +184,11 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
 }
 
 // Expected values per task born, given which safeguards are down.
-struct TaskTotals {
+// (What the kinds' branches count is in model::BranchCounts.)
+struct TaskTotals : model::BranchCounts {
   double harm = 0.0, harm_severity = 0.0, harm_correct = 0.0;
-  double model_error = 0.0, hazardous_output = 0.0, near_miss = 0.0, model_error_no_harm = 0.0;
-  double false_alarms = 0.0;
-  double benign = 0.0, malicious = 0.0, refused_benign = 0.0, refused_malicious = 0.0,
-         benign_lost = 0.0;
+  double near_miss = 0.0, model_error_no_harm = 0.0;
+  double benign = 0.0, malicious = 0.0, benign_lost = 0.0;
   std::vector<double> arrivals;  // per component: probability the task reaches it
 
   void add(const TaskTotals& o, double w) {
@@ -257,22 +210,7 @@ struct TaskTotals {
   }
 };
 
-// One branch of a task's path: everything the model carries on a task that later
-// components act on. The difficulty is uniform on [lo, hi) given the branch.
-struct Branch {
-  double p = 1.0;
-  std::uint32_t context = 0;
-  bool malicious = false;
-  bool hazardous = false;
-  bool erred = false;
-  bool alarm = false;
-  Output output = Output::correct;
-  Origin origin = Origin::model_error;
-  std::uint64_t failed = 0;  // components that failed on this task (bit = component index)
-  double lo = 0.0, hi = 1.0;
-};
-
-class Enumerator {
+class Enumerator final : public model::Branching {
  public:
   Enumerator(const Graph& g, std::uint64_t down, const std::vector<double>& overflow)
       : g_(g), down_(down), overflow_(overflow) {
@@ -298,12 +236,9 @@ class Enumerator {
     return totals_;
   }
 
- private:
-  static std::uint64_t bit(std::uint32_t i) { return std::uint64_t{1} << i; }
-
-  void leave(std::uint32_t node, Port port, const Branch& b) {
+  void leave(std::uint32_t node, PortIndex port, const Branch& b) override {
     if (b.p <= 0.0) return;
-    const std::uint32_t to = g_.next[node][static_cast<std::size_t>(port)];
+    const std::uint32_t to = g_.next[node][port];
     if (to == none) {
       end(b, b.hazardous ? Terminal::near_miss : Terminal::lost);
       return;
@@ -311,14 +246,12 @@ class Enumerator {
     visit(to, b);
   }
 
-  enum class Terminal { harm, served, near_miss, lost };
-
-  void end(const Branch& b, Terminal t) {
+  void end(const Branch& b, Terminal t) override {
     switch (t) {
       case Terminal::harm:
         totals_.harm += b.p;
         totals_.harm_severity += b.p * g_.spec->contexts[b.context].severity;
-        if (b.origin != Origin::model_error) totals_.harm_correct += b.p;
+        if (b.origin != model::HarmOrigin::model_error) totals_.harm_correct += b.p;
         break;
       case Terminal::near_miss:
         totals_.near_miss += b.p;
@@ -327,204 +260,30 @@ class Enumerator {
         if (!b.malicious) totals_.benign_lost += b.p;
         break;
       case Terminal::served:
+      case Terminal::paused:
         break;
     }
     if (b.erred && t != Terminal::harm) totals_.model_error_no_harm += b.p;
   }
 
-  void visit(std::uint32_t node, Branch b) {
+  model::BranchCounts& counts() override { return totals_; }
+  const model::ContextSpec& context(std::uint32_t index) const override {
+    return g_.spec->contexts[index];
+  }
+  bool down(std::uint32_t node) const override { return (down_ & bit(node)) != 0; }
+  std::uint32_t node_of(std::string_view id) const override {
+    for (std::uint32_t i = 0; i < g_.size(); ++i)
+      if (g_.at(i).id == id) return i;
+    return none;
+  }
+  double overflow(std::uint32_t node) const override { return overflow_[node]; }
+
+ private:
+  void visit(std::uint32_t node, const Branch& b) {
     if (b.p <= 0.0) return;
     totals_.arrivals[node] += b.p;
     const auto& c = g_.at(node);
-    switch (c.kind) {
-      case Kind::ai:
-        return ai(node, std::get<model::AiSpec>(c.parameters), b);
-      case Kind::safeguard:
-        return safeguard(node, std::get<model::SafeguardSpec>(c.parameters), b);
-      case Kind::audit:
-        return audit(node, std::get<model::AuditSpec>(c.parameters), b);
-      case Kind::defence:
-        return defence(node, std::get<model::DefenceSpec>(c.parameters), b);
-      case Kind::operators:
-        return operators(node, std::get<model::OperatorSpec>(c.parameters), b);
-      case Kind::outcome:
-        if (std::get<model::OutcomeSpec>(c.parameters).acted) {
-          if (b.hazardous)
-            end(b, Terminal::harm);
-          else
-            end(b, b.output == Output::refused ? Terminal::lost : Terminal::served);
-        } else {
-          end(b, b.hazardous ? Terminal::near_miss : Terminal::lost);
-        }
-        return;
-      case Kind::source:
-        return;
-    }
-  }
-
-  void ai(std::uint32_t node, const model::AiSpec& a, Branch b) {
-    const auto& ctx = g_.spec->contexts[b.context];
-    // Refusal on the observable score: benign ~ N(0,1), malicious ~ N(observability, 1).
-    const double shift = b.malicious ? ctx.observability : 0.0;
-    const double p_refuse = 1.0 - normal_cdf(a.refusal_threshold - shift);
-    {
-      Branch r = b;
-      r.p *= p_refuse;
-      r.output = Output::refused;
-      r.hazardous = false;
-      (r.malicious ? totals_.refused_malicious : totals_.refused_benign) += r.p;
-      leave(node, Port::refuse, r);
-    }
-    b.p *= 1.0 - p_refuse;
-    auto it = a.reliability_by_context.find(ctx.name);
-    const double rel = it == a.reliability_by_context.end() ? a.reliability : it->second;
-    // The hardest (1 - reliability) of tasks are wrong; failure modes by commission_share.
-    for (int mode = 0; mode < 3; ++mode) {
-      Branch o = b;
-      if (mode == 0) {
-        o.p *= rel;
-        o.output = Output::correct;
-        o.hi = rel;
-      } else {
-        o.p *= (1.0 - rel) * (mode == 1 ? a.commission_share : 1.0 - a.commission_share);
-        o.output = mode == 1 ? Output::commission : Output::omission;
-        o.erred = true;
-        o.failed |= bit(node);
-        o.lo = rel;
-      }
-      if (o.p <= 0.0) continue;
-      if (o.erred) totals_.model_error += o.p;
-      o.hazardous = ctx.hazardous && (o.output == Output::commission ||
-                                      (o.output == Output::correct && o.malicious));
-      if (o.hazardous) {
-        o.origin = o.output == Output::commission ? Origin::model_error : Origin::misuse;
-        totals_.hazardous_output += o.p;
-      }
-      // Deferral on confidence: correct ~ N(separation, 1), wrong ~ N(0, 1).
-      const double p_defer =
-          normal_cdf(a.defer_threshold - (o.erred ? 0.0 : a.confidence_separation));
-      Branch d = o;
-      d.p *= p_defer;
-      leave(node, Port::defer, d);
-      o.p *= 1.0 - p_defer;
-      leave(node, Port::pass, o);
-    }
-  }
-
-  // A flag: blocked, or passed on with an alarm.
-  void flagged(std::uint32_t node, bool blocks, Branch b) {
-    if (blocks) return leave(node, Port::block, b);
-    b.alarm = true;
-    leave(node, Port::pass, b);
-  }
-
-  void safeguard(std::uint32_t node, const model::SafeguardSpec& s, Branch b) {
-    if (down_ & bit(node)) {
-      if (b.hazardous) b.failed |= bit(node);
-      return leave(node, Port::pass, b);
-    }
-    if (!b.hazardous) {
-      Branch f = b;
-      f.p *= s.false_alarm;
-      totals_.false_alarms += f.p;
-      flagged(node, s.blocks, f);
-      b.p *= 1.0 - s.false_alarm;
-      return leave(node, Port::pass, b);
-    }
-    const double p = b.origin == Origin::misuse ? s.detect_misuse : s.detect_error;
-    const std::uint32_t partner = g_.partner[node];
-    const double beta = (partner != none && (b.failed & bit(partner))) ? s.coupling.beta : 0.0;
-    // Shared cause: defeated with the partner.
-    Branch miss = b;
-    miss.p *= beta;
-    miss.failed |= bit(node);
-    leave(node, Port::pass, miss);
-    b.p *= 1.0 - beta;
-    if (b.origin == Origin::model_error && s.coupling.difficulty_correlation > 0.0) {
-      // Judged by the model's own difficulty: flags iff difficulty <= p.
-      const double rho = s.coupling.difficulty_correlation;
-      const double width = b.hi - b.lo;
-      const double cut = std::clamp(p, b.lo, b.hi);
-      Branch yes = b, no = b;
-      yes.p *= rho * (width > 0.0 ? (cut - b.lo) / width : 0.0);
-      yes.hi = cut;
-      no.p *= rho * (width > 0.0 ? (b.hi - cut) / width : 1.0);
-      no.lo = cut;
-      no.failed |= bit(node);
-      flagged(node, s.blocks, yes);
-      leave(node, Port::pass, no);
-      b.p *= 1.0 - rho;
-    }
-    Branch yes = b;
-    yes.p *= p;
-    flagged(node, s.blocks, yes);
-    b.p *= 1.0 - p;
-    b.failed |= bit(node);
-    leave(node, Port::pass, b);
-  }
-
-  void audit(std::uint32_t node, const model::AuditSpec& a, Branch b) {
-    if (!b.hazardous) return leave(node, Port::pass, b);
-    Branch caught = b;
-    caught.p *= a.sample * a.detect;
-    leave(node, Port::block, caught);
-    Branch missed = b;
-    missed.p *= a.sample * (1.0 - a.detect);
-    missed.failed |= bit(node);
-    leave(node, Port::pass, missed);
-    b.p *= 1.0 - a.sample;
-    leave(node, Port::pass, b);
-  }
-
-  void defence(std::uint32_t node, const model::DefenceSpec& d, Branch b) {
-    if (b.hazardous) {
-      const double p = b.origin == Origin::misuse ? d.detect_misuse : d.detect_error;
-      Branch caught = b;
-      caught.p *= p;
-      leave(node, Port::block, caught);
-      b.p *= 1.0 - p;
-      b.failed |= bit(node);
-      return leave(node, Port::pass, b);
-    }
-    Branch f = b;
-    f.p *= d.false_alarm;
-    totals_.false_alarms += f.p;
-    leave(node, Port::block, f);
-    b.p *= 1.0 - d.false_alarm;
-    leave(node, Port::pass, b);
-  }
-
-  void operators(std::uint32_t node, const model::OperatorSpec& o, Branch b) {
-    Branch over = b;
-    over.p *= overflow_[node];
-    leave(node, Port::overflow, over);
-    b.p *= 1.0 - overflow_[node];
-    // The subset has no alarms here and constant trust, vigilance 1 and no workload effect.
-    const double check = 1.0 - o.automation_bias * o.trust_initial;
-    if (b.hazardous) {
-      Branch caught = b;
-      caught.p *= check * o.detect;
-      leave(node, Port::block, caught);
-      b.p *= 1.0 - check * o.detect;
-      b.failed |= bit(node);
-      return leave(node, Port::pass, b);
-    }
-    Branch reject = b;
-    reject.p *= check * o.false_reject;
-    leave(node, Port::block, reject);
-    b.p *= 1.0 - check * o.false_reject;
-    const auto& ctx = g_.spec->contexts[b.context];
-    if (b.output == Output::correct && ctx.hazardous && o.slip > 0.0) {
-      // Interaction: a correct output turned into a hazardous action.
-      Branch slip = b;
-      slip.p *= o.slip;
-      slip.hazardous = true;
-      slip.origin = Origin::operator_induced;
-      totals_.hazardous_output += slip.p;
-      leave(node, Port::pass, slip);
-      b.p *= 1.0 - o.slip;
-    }
-    leave(node, Port::pass, b);
+    model::info_of(c).branch(c, *this, node, b);
   }
 
   const Graph& g_;
@@ -644,7 +403,7 @@ class LatentChain {
   }
   std::size_t partner_member(std::size_t i) const {
     const std::uint32_t p = g_.partner[members_[i]];
-    if (p == none || g_.at(p).kind != Kind::safeguard) return npos;
+    if (p == none || !is_safeguard(g_.at(p))) return npos;
     for (std::size_t j = 0; j < members_.size(); ++j)
       if (members_[j] == p) return j;
     return npos;
@@ -723,7 +482,8 @@ Analysis analyse(const ScenarioSpec& spec) {
   if (auto reason = check_subset(spec, g)) throw std::invalid_argument(*reason);
   Analysis out;
   for (const auto& c : spec.components)
-    if (c.kind == Kind::source) out.task_rate += std::get<model::SourceSpec>(c.parameters).rate;
+    if (const auto* source = std::get_if<model::SourceSpec>(&c.parameters))
+      out.task_rate += source->rate;
   const double horizon = spec.horizon;
 
   // Operator pools: the overflow probability of each depends on the traffic that
@@ -731,7 +491,7 @@ Analysis analyse(const ScenarioSpec& spec) {
   // iterating as many times as there are pools settles every one.
   std::vector<std::uint32_t> pools;
   for (std::uint32_t i = 0; i < g.size(); ++i)
-    if (g.at(i).kind == Kind::operators) pools.push_back(i);
+    if (is_operators(g.at(i))) pools.push_back(i);
   std::vector<double> overflow(g.size(), 0.0);
   std::vector<QueueResult> queues(g.size());
   for (std::size_t iteration = 0; iteration <= pools.size() && !pools.empty(); ++iteration) {
@@ -745,7 +505,7 @@ Analysis analyse(const ScenarioSpec& spec) {
   for (std::uint32_t k : pools) {
     if (!queues[k].stable)
       throw std::invalid_argument(
-          who(g.at(k)) + ": offered load " + fmt_number(queues[k].offered_load) +
+          who(g.at(k)) + ": offered load " + format_number(queues[k].offered_load) +
           " Erlangs >= count = " +
           std::to_string(std::get<model::OperatorSpec>(g.at(k).parameters).count) +
           ": the queue grows without bound");

@@ -75,7 +75,7 @@ std::string unit_of(const model::ScenarioSpec& spec, const std::string& path) {
     generic = "contexts.<context>" + rest.substr(std::min(rest.find('.'), rest.size()));
   } else if (head != "scenario") {
     for (const auto& c : spec.components) {
-      if (c.id == head) generic = fmt::format("<{}>.{}", model::to_string(c.kind), rest);
+      if (c.id == head) generic = fmt::format("<{}>.{}", model::kind_name(c), rest);
     }
   }
   for (const auto& key : scenario::known_keys()) {

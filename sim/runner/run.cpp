@@ -238,7 +238,7 @@ void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult
   result.fingerprint = fingerprint(plan);
   for (const auto& c : spec.components) {
     result.components.push_back(c.id);
-    result.component_kinds.emplace_back(model::to_string(c.kind));
+    result.component_kinds.emplace_back(model::kind_name(c));
     result.component_labels.push_back(words(c.id));
   }
   for (std::uint32_t b = 0; b <= bins; ++b) {

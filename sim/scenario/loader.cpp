@@ -45,6 +45,15 @@ std::vector<Entry> in_file_order(const toml::table& table) {
   return entries;
 }
 
+// A kind any edge may lead to and any coupling may name.
+const model::KindInfo& placeholder_kind() {
+  for (std::size_t k = 0; k < model::kind_count; ++k) {
+    const auto& kind = model::kind_info(k);
+    if (kind.role == model::Role::stage && kind.can_fail) return kind;
+  }
+  return model::kind_info(0);
+}
+
 bool is_number(const Input& in) {
   return in.type == Input::Type::integer || in.type == Input::Type::floating;
 }
@@ -151,9 +160,9 @@ class Loader {
   model::ScenarioSpec spec_;
   SweepSpec sweep_;
   std::map<std::string, SourceLocation> locations_;  // Scenario::locations
-  // Components whose kind is missing or wrong: kept while the file is read, as an ai (which
-  // may be the target of any edge or coupling), so that references to them add no errors of
-  // their own; removed afterwards.
+  // Components whose kind is missing or wrong: kept while the file is read, as a kind that
+  // may be the target of any edge or coupling (placeholder_kind), so that references to them
+  // add no errors of their own; removed afterwards.
   std::vector<std::string> placeholders_;
   std::vector<std::pair<std::string, const toml::table*>> tables_;  // component id -> table
   std::vector<std::pair<std::string, const toml::table*>> context_tables_;
@@ -246,17 +255,17 @@ void Loader::declare(const toml::table& root) {
     }
     model::ComponentSpec component;
     component.id = name;
-    component.kind = model::Kind::ai;
-    component.parameters = model::AiSpec{};
+    placeholder_kind().set_defaults(component);
     component.where = at(node, entry.key);
     spec_.components.push_back(component);
     const toml::node* kind = table->get("kind");
     bool ok = false;
     if (!kind) {
-      error(component.where,
-            fmt::format("component '{}' has no 'kind'; expected kind = one of \"source\", \"ai\", "
-                        "\"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\"",
-                        name));
+      std::vector<std::string> kinds;
+      for (std::size_t k = 0; k < model::kind_count; ++k)
+        kinds.emplace_back(model::kind_info(k).name);
+      error(component.where, fmt::format("component '{}' has no 'kind'; expected kind = one of {}",
+                                         name, detail::join_quoted(kinds, "\"", "or")));
     } else {
       auto resolved = detail::resolve(spec_, name + ".kind");
       ok = detail::apply(spec_, std::get<Resolved>(resolved), name + ".kind",
@@ -289,9 +298,9 @@ void Loader::walk(const std::string& path, const toml::key& key, const toml::nod
   }
   if (const auto* table = node.as_table()) {
     walk_table(path + ".", *table);
-  } else if (target.string_is_pass && node.is_string()) {
-    apply_assignment(spec_, {path + ".pass", node.as_string()->get()}, at(node, &key),
-                     diagnostics_);
+  } else if (!target.string_is.empty() && node.is_string()) {
+    apply_assignment(spec_, {path + "." + target.string_is, node.as_string()->get()},
+                     at(node, &key), diagnostics_);
   } else {
     error(at(node, &key), fmt::format("'{}' expects {}; got {}", path, target.table_expectation,
                                       detail::describe(detail::input_of(node))));
@@ -534,7 +543,7 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
     if (auto* message = std::get_if<std::string>(&resolved)) {
       error(at(*nodes.path), std::move(*message));
     } else if (const auto& target = std::get<Resolved>(resolved);
-               target.is_table && !target.string_is_pass) {
+               target.is_table && target.string_is.empty()) {
       error(at(*nodes.path),
             fmt::format(
                 "'{}' is a table, not a single parameter; expected the path of one of its keys",

@@ -1,7 +1,7 @@
 #pragma once
-// Internal to the scenario module: the catalogue of keys and the resolution of a dotted
-// path to the field it names, shared by the TOML walk (loader.cpp) and assignments
-// (parameters.cpp).
+// Internal to the scenario module: the resolution of a dotted path to the field it names
+// (the keys and their rules are the model's: sim/model/keys.h and each kind's table),
+// shared by the TOML walk (loader.cpp) and assignments (parameters.cpp).
 
 #include <toml++/toml.h>
 
@@ -17,51 +17,28 @@
 
 namespace stsim::scenario::detail {
 
-enum class ValueType : std::uint8_t {
-  probability,  // number in [0, 1]
-  number,       // number >= min (or > min); "inf" too when allow_infinity
-  threshold,    // any number, "inf" or "-inf"
-  duration,     // "4h" or a number of hours, >= min (or > min)
-  rate,         // "12/h" or a number per hour, >= min (or > min)
-  integer,      // int_min..int_max
-  boolean,
-  text,
-  distribution,   // model::ServiceDistribution by name
-  kind,           // model::Kind by name
-  component_ref,  // a component id ("" = no edge)
-  number_list,    // array of numbers >= 0 (source profile)
-};
-
-struct Rule {
-  ValueType type = ValueType::number;
-  double min = -std::numeric_limits<double>::infinity();
-  bool min_inclusive = true;
-  bool allow_infinity = false;
-  std::int64_t int_min = 0;
-  std::int64_t int_max = std::numeric_limits<std::uint32_t>::max();
-};
+using model::FieldRef;
+using model::Rule;
+using model::ValueType;
 
 // "probability", "duration > 0", ...: the type column of docs/scenarios.md.
 std::string type_name(const Rule& rule);
 // "a probability in [0, 1]", ...: what an error message says was expected.
 std::string expectation(const Rule& rule);
 
-using FieldRef = std::variant<std::monostate, double*, bool*, std::uint32_t*, std::uint64_t*,
-                              std::string*, std::vector<double>*, model::ServiceDistribution*>;
-
 enum class Special : std::uint8_t { none, kind, next_port, by_context };
 
 struct Resolved {
   bool is_table = false;
-  // For tables: what they should look like, and whether a string stands for the table's
-  // `pass` key (next = "review").
-  std::string_view table_expectation;
-  bool string_is_pass = false;
+  // For tables: what they should look like, and whether a string stands for one of its
+  // keys: `next = "review"` is next.<the kind's main port>.
+  std::string table_expectation;
+  std::string string_is;
   Rule rule;
   FieldRef field;
   Special special = Special::none;
   model::ComponentSpec* component = nullptr;
-  model::Port port = model::Port::pass;
+  std::string port;     // next_port: the port named
   std::string context;  // by_context: the context named
 };
 

@@ -4,6 +4,7 @@
 #include <boost/graph/strong_components.hpp>
 #include <deque>
 #include <limits>
+#include <string>
 #include <tuple>
 
 #include "sim/structure/graph.h"
@@ -11,8 +12,6 @@
 namespace stsim::structure {
 
 namespace {
-
-using model::Kind;
 
 constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
 
@@ -26,10 +25,10 @@ scenario::Diagnostic make(scenario::Diagnostic::Severity severity,
 Path shortest_cycle(const Graph& graph, std::size_t start, const std::vector<int>& scc) {
   const std::size_t n = boost::num_vertices(graph);
   std::vector<std::size_t> parent(n, none);
-  std::vector<model::Port> parent_port(n, model::Port::pass);
+  std::vector<model::PortIndex> parent_port(n, 0);
   std::deque<std::size_t> queue{start};
   std::size_t closing = none;  // the vertex whose edge returns to start
-  model::Port closing_port = model::Port::pass;
+  model::PortIndex closing_port = 0;
   while (!queue.empty() && closing == none) {
     const std::size_t vertex = queue.front();
     queue.pop_front();
@@ -78,9 +77,10 @@ std::vector<bool> reachable_from(const Graph& graph, std::size_t start) {
 }
 
 bool acted(const model::ComponentSpec& component) {
-  const auto* outcome = std::get_if<model::OutcomeSpec>(&component.parameters);
-  return outcome != nullptr && outcome->acted;
+  return model::info_of(component).acts(component);
 }
+
+model::Role role(const model::ComponentSpec& component) { return model::info_of(component).role; }
 
 }  // namespace
 
@@ -114,23 +114,23 @@ Findings analyse(const model::ScenarioSpec& spec) {
     reported[component_id] = true;
     const Path cycle = shortest_cycle(graph, vertex, scc);
     const model::ComponentSpec& first = spec.components[vertex];
-    const model::SourceLocation& edge_where =
-        first.next_where[static_cast<std::size_t>(cycle.ports.front())];
+    const model::Edge* edge = first.edge(model::info_of(first).ports[cycle.ports.front()].name);
+    const bool edge_placed = edge != nullptr && edge->where.line > 0;
     findings.errors.push_back(
-        make(Severity::error, edge_where.line > 0 ? edge_where : first.where,
+        make(Severity::error, edge_placed ? edge->where : first.where,
              "tasks can loop forever: " + describe(spec, cycle) +
                  "; every path must end at an outcome (redirect an edge of the loop)"));
   }
 
   // Sources that cannot deliver.
   for (std::size_t source = 0; source < n; ++source) {
-    if (spec.components[source].kind != Kind::source) continue;
+    if (role(spec.components[source]) != model::Role::entry) continue;
     const std::vector<bool> seen = reachable_from(graph, source);
     bool any_outcome = false, any_acted = false;
     for (std::size_t vertex = 0; vertex < n; ++vertex) {
       if (!seen[vertex]) continue;
       findings.reached[vertex] = true;
-      if (spec.components[vertex].kind == Kind::outcome) {
+      if (role(spec.components[vertex]) == model::Role::terminal) {
         any_outcome = true;
         any_acted = any_acted || acted(spec.components[vertex]);
       }
@@ -155,7 +155,7 @@ void add_unreachable(const model::ScenarioSpec& spec, const std::vector<bool>& r
                      std::vector<scenario::Diagnostic>& diagnostics) {
   for (std::size_t vertex = 0; vertex < spec.components.size(); ++vertex) {
     const model::ComponentSpec& component = spec.components[vertex];
-    if (reached[vertex] || component.kind == Kind::source) continue;
+    if (reached[vertex] || role(component) == model::Role::entry) continue;
     diagnostics.push_back(
         make(scenario::Diagnostic::Severity::warning, component.where,
              "component '" + component.id +
@@ -175,7 +175,7 @@ void sort_by_location(std::vector<scenario::Diagnostic>& diagnostics) {
 struct EdgeDimension {
   const scenario::SweepDimension* dimension;
   std::size_t component;
-  std::size_t port;
+  std::string port;
 };
 
 std::vector<EdgeDimension> edge_dimensions(const model::ScenarioSpec& spec,
@@ -187,20 +187,20 @@ std::vector<EdgeDimension> edge_dimensions(const model::ScenarioSpec& spec,
     const std::size_t dot = dimension.path.find(".next");
     if (dot == std::string::npos || dimension.values.empty()) continue;
     const std::string id = dimension.path.substr(0, dot), rest = dimension.path.substr(dot + 5);
-    std::size_t port = model::port_count;
-    if (rest.empty()) {
-      port = static_cast<std::size_t>(model::Port::pass);
-    } else {
-      for (std::size_t p = 0; p < model::port_count; ++p) {
-        if (rest == std::string(".") + model::to_string(static_cast<model::Port>(p))) port = p;
-      }
-    }
     const auto component = std::find_if(spec.components.begin(), spec.components.end(),
                                         [&](const model::ComponentSpec& c) { return c.id == id; });
     const bool all_ids =
         std::all_of(dimension.values.begin(), dimension.values.end(),
                     [](const auto& value) { return std::holds_alternative<std::string>(value); });
-    if (port == model::port_count || component == spec.components.end() || !all_ids) continue;
+    if (component == spec.components.end() || !all_ids) continue;
+    // "<id>.next" is the main port; "<id>.next.<port>" a port of the component's kind.
+    const auto ports = model::info_of(*component).ports;
+    if (ports.empty()) continue;
+    std::string port(ports.front().name);
+    if (!rest.empty()) {
+      port = rest.substr(1);
+      if (rest.front() != '.' || !model::port_of(*component, port)) continue;
+    }
     found.push_back(
         {&dimension, static_cast<std::size_t>(component - spec.components.begin()), port});
   }
@@ -243,7 +243,9 @@ std::vector<scenario::Diagnostic> check(const model::ScenarioSpec& spec,
       for (std::size_t i = 0; i < dimensions.size(); ++i) {
         const std::string& target =
             std::get<std::string>(dimensions[i].dimension->values[index[i]]);
-        design.components[dimensions[i].component].next[dimensions[i].port] = target;
+        model::ComponentSpec& component = design.components[dimensions[i].component];
+        const model::Edge* old = component.edge(dimensions[i].port);
+        component.connect(dimensions[i].port, target, old ? old->where : model::SourceLocation{});
         name += (i > 0 ? ", " : "") + dimensions[i].dimension->path + " = " + target;
       }
       Findings found = analyse(design);

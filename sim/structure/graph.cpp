@@ -8,12 +8,8 @@ namespace stsim::structure {
 
 namespace {
 
-using model::Kind;
-using model::Port;
-
-bool uses_port(Kind kind, Port port) {
-  return model::ports_of(kind)[static_cast<std::size_t>(port)];
-}
+using model::HazardFlow;
+using model::PortIndex;
 
 // Depth-first walk over simple paths from one start vertex. `follow` says whether a
 // port of a component is taken; `arrive` is called at each outcome reached.
@@ -41,7 +37,7 @@ class Walker {
  private:
   void visit(std::size_t vertex) {
     const model::ComponentSpec& component = spec_.components[vertex];
-    if (component.kind == Kind::outcome && path_.components.size() > 1) {
+    if (model::info_of(component).role == model::Role::terminal && path_.components.size() > 1) {
       if (arrivals_ == limit_) {
         stopped_ = true;
         return;
@@ -52,7 +48,7 @@ class Walker {
     }
     bool went_on = false;
     for (auto [edge, end] = boost::out_edges(vertex, graph_); edge != end && !stopped_; ++edge) {
-      const Port port = graph_[*edge].port;
+      const PortIndex port = graph_[*edge].port;
       const std::size_t next = boost::target(*edge, graph_);
       if (on_path_[next] || !follow_(component, port)) continue;
       went_on = true;
@@ -87,22 +83,8 @@ class Walker {
 };
 
 // The ports a hazard can leave a component by (see the definition in graph.h).
-bool hazard_follows(const model::ComponentSpec& component, Port port) {
-  switch (component.kind) {
-    case Kind::ai:
-      return port == Port::pass || port == Port::defer;
-    case Kind::safeguard:
-      return is_layer(component) ? uses_port(component.kind, port) : port == Port::pass;
-    case Kind::source:
-      return port == Port::pass;
-    case Kind::operators:
-    case Kind::audit:
-    case Kind::defence:
-      return uses_port(component.kind, port);
-    case Kind::outcome:
-      return false;
-  }
-  return false;
+bool hazard_follows(const model::ComponentSpec& component, PortIndex port) {
+  return model::info_of(component).hazard_flow(component, port) != HazardFlow::never;
 }
 
 bool is_subset(const std::vector<std::size_t>& small, const std::vector<std::size_t>& large) {
@@ -117,12 +99,13 @@ Graph build_graph(const model::ScenarioSpec& spec) {
   for (std::size_t i = 0; i < spec.components.size(); ++i) index.emplace(spec.components[i].id, i);
   for (std::size_t i = 0; i < spec.components.size(); ++i) {
     const model::ComponentSpec& component = spec.components[i];
-    for (std::size_t p = 0; p < model::port_count; ++p) {
-      const Port port = static_cast<Port>(p);
-      if (!uses_port(component.kind, port) || component.next[p].empty()) continue;
-      const auto target = index.find(component.next[p]);
+    const auto ports = model::info_of(component).ports;
+    for (std::size_t p = 0; p < ports.size(); ++p) {
+      const std::string_view next = component.target(ports[p].name);
+      if (next.empty()) continue;
+      const auto target = index.find(next);
       if (target == index.end()) continue;
-      boost::add_edge(i, target->second, EdgeLabel{port}, graph);
+      boost::add_edge(i, target->second, EdgeLabel{static_cast<PortIndex>(p)}, graph);
     }
   }
   return graph;
@@ -132,8 +115,10 @@ std::string describe(const model::ScenarioSpec& spec, const Path& path) {
   std::string text;
   for (std::size_t i = 0; i < path.components.size(); ++i) {
     if (i > 0) {
-      const Port port = path.ports[i - 1];
-      text += port == Port::pass ? " -> " : std::string(" -[") + model::to_string(port) + "]-> ";
+      const PortIndex port = path.ports[i - 1];
+      const auto& from = spec.components[path.components[i - 1]];
+      text +=
+          port == 0 ? " -> " : " -[" + std::string(model::info_of(from).ports[port].name) + "]-> ";
     }
     text += spec.components[path.components[i]].id;
   }
@@ -143,32 +128,18 @@ std::string describe(const model::ScenarioSpec& spec, const Path& path) {
 PathEnumeration enumerate_paths(const model::ScenarioSpec& spec, std::size_t limit) {
   const Graph graph = build_graph(spec);
   PathEnumeration result;
-  auto follow = [](const model::ComponentSpec&, Port) { return true; };
+  auto follow = [](const model::ComponentSpec&, PortIndex) { return true; };
   auto arrive = [&](const Path& path) { result.paths.push_back(path); };
   Walker walker(spec, graph, limit, follow, arrive);
   for (std::size_t i = 0; i < spec.components.size() && result.complete; ++i) {
-    if (spec.components[i].kind != Kind::source) continue;
+    if (model::info_of(spec.components[i]).role != model::Role::entry) continue;
     result.complete = walker.walk(i);
   }
   return result;
 }
 
 bool is_layer(const model::ComponentSpec& component) {
-  switch (component.kind) {
-    case Kind::safeguard: {
-      const auto* safeguard = std::get_if<model::SafeguardSpec>(&component.parameters);
-      return safeguard != nullptr && safeguard->blocks;
-    }
-    case Kind::operators:
-    case Kind::audit:
-    case Kind::defence:
-      return true;
-    case Kind::source:
-    case Kind::ai:
-    case Kind::outcome:
-      return false;
-  }
-  return false;
+  return model::info_of(component).is_layer(component);
 }
 
 std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec,
@@ -176,17 +147,17 @@ std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec,
   const Graph graph = build_graph(spec);
   std::vector<CutSetAnalysis> analyses;
   for (std::size_t origin = 0; origin < spec.components.size(); ++origin) {
-    if (spec.components[origin].kind != Kind::ai) continue;
+    if (!model::info_of(spec.components[origin]).originates_hazards) continue;
     std::vector<CutSet> failure_sets;  // one per hazard path reaching an acted outcome
     auto arrive = [&](const Path& path) {
-      const auto* outcome =
-          std::get_if<model::OutcomeSpec>(&spec.components[path.components.back()].parameters);
-      if (outcome == nullptr || !outcome->acted) return;
+      const auto& end = spec.components[path.components.back()];
+      if (!model::info_of(end).acts(end)) return;
       CutSet cut{{}, path};
       for (std::size_t i = 0; i + 1 < path.components.size(); ++i) {
-        const std::size_t component = path.components[i];
-        if (is_layer(spec.components[component]) && path.ports[i] != Port::block)
-          cut.layers.push_back(component);
+        const auto& component = spec.components[path.components[i]];
+        if (is_layer(component) &&
+            model::info_of(component).hazard_flow(component, path.ports[i]) == HazardFlow::carried)
+          cut.layers.push_back(path.components[i]);
       }
       std::sort(cut.layers.begin(), cut.layers.end());
       failure_sets.push_back(std::move(cut));

@@ -11,6 +11,8 @@
 // failed one by its failure ports, `pass` (and `overflow` for operators: an unreviewed
 // task). Every other component passes a hazard on: an ai by `pass` or `defer`, a
 // safeguard with blocks = false by `pass` (its alarm is heeded, or not, downstream).
+// Each kind declares these facts (model::KindInfo: originates_hazards, is_layer, and
+// the HazardFlow of each port: never taken, carried, or stopped).
 // Each hazard path, from the ai to an outcome with acted = true, needs exactly the
 // layers it leaves by a failure port to fail. A CUT SET of the ai is a set of layers
 // whose joint failure lets a hazard reach an acted outcome, whatever the other layers
@@ -29,24 +31,25 @@
 namespace stsim::structure {
 
 struct EdgeLabel {
-  model::Port port = model::Port::pass;
+  model::PortIndex port = 0;  // among the ports of the edge's source component's kind
 };
 
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                     boost::no_property, EdgeLabel>;
 
-// Edges of the ports each kind uses (model::ports_of) whose target names a component;
-// empty or unresolved targets are left out (the loader reports those).
+// Edges of the ports each kind has (model::KindInfo::ports) whose target names a
+// component; empty or unresolved targets are left out (the loader reports those).
 Graph build_graph(const model::ScenarioSpec& spec);
 
 // A walk through the structure: components[0] -> components[1] -> ..., where
 // components[i] is left by ports[i] (ports.size() == components.size() - 1).
 struct Path {
   std::vector<std::size_t> components;
-  std::vector<model::Port> ports;
+  std::vector<model::PortIndex> ports;
 };
 
-// "users -> model -[defer]-> review -> world": the port is shown when it is not `pass`.
+// "users -> model -[defer]-> review -> world": the port is shown when it is not the
+// component's main port (its kind's first, `pass`).
 std::string describe(const model::ScenarioSpec& spec, const Path& path);
 
 struct PathEnumeration {
@@ -59,7 +62,8 @@ struct PathEnumeration {
 // dead end, or every next component already on the path).
 PathEnumeration enumerate_paths(const model::ScenarioSpec& spec, std::size_t limit = 100000);
 
-// Safeguards with blocks = true, operators, audits and defences (see above).
+// Safeguards with blocks = true, operators, audits and defences (see above): each kind
+// says (model::KindInfo::is_layer).
 bool is_layer(const model::ComponentSpec& component);
 
 struct CutSet {

@@ -8,14 +8,13 @@
 
 namespace stsim::testing {
 
-inline model::ComponentSpec component(std::string id, model::Kind kind, model::Parameters p,
-                                      std::string pass = "", std::string block = "") {
+inline model::ComponentSpec component(std::string id, model::Parameters p, std::string pass = "",
+                                      std::string block = "") {
   model::ComponentSpec c;
   c.id = std::move(id);
-  c.kind = kind;
   c.parameters = std::move(p);
-  c.next[static_cast<std::size_t>(model::Port::pass)] = std::move(pass);
-  c.next[static_cast<std::size_t>(model::Port::block)] = std::move(block);
+  c.connect("pass", std::move(pass));
+  c.connect("block", std::move(block));
   return c;
 }
 
@@ -27,28 +26,23 @@ inline model::ScenarioSpec chain_spec(double rate, double reliability, double ho
   s.contexts.push_back(model::ContextSpec{"default", 1.0, true, 1.0, 0.0, 1.0});
   model::SourceSpec src;
   src.rate = rate;
-  s.components.push_back(component("users", model::Kind::source, src, "model"));
+  s.components.push_back(component("users", src, "model"));
   model::AiSpec ai;
   ai.reliability = reliability;
-  s.components.push_back(component("model", model::Kind::ai, ai, "world"));
-  s.components.push_back(component("world", model::Kind::outcome, model::OutcomeSpec{true}));
-  s.components.push_back(component("stopped", model::Kind::outcome, model::OutcomeSpec{false}));
+  s.components.push_back(component("model", ai, "world"));
+  s.components.push_back(component("world", model::OutcomeSpec{true}));
+  s.components.push_back(component("stopped", model::OutcomeSpec{false}));
   return s;
 }
 
 // Inserts a layer just before "world": the previous last layer now passes to it.
-inline void append_layer(model::ScenarioSpec& s, std::string id, model::Kind kind,
-                         model::Parameters p) {
-  const auto pass = static_cast<std::size_t>(model::Port::pass);
+inline void append_layer(model::ScenarioSpec& s, std::string id, model::Parameters p) {
   for (auto& c : s.components) {
-    if (c.next[pass] == "world" && c.kind != model::Kind::source) c.next[pass] = id;
+    if (c.target("pass") == "world" && !model::is<model::Source>(c)) c.connect("pass", id);
   }
-  const std::string block = kind == model::Kind::operators || kind == model::Kind::safeguard ||
-                                    kind == model::Kind::audit || kind == model::Kind::defence
-                                ? "stopped"
-                                : "";
-  s.components.insert(s.components.end() - 2,
-                      component(std::move(id), kind, std::move(p), "world", block));
+  model::ComponentSpec layer = component(std::move(id), std::move(p), "world");
+  if (model::port_of(layer, "block")) layer.connect("block", "stopped");
+  s.components.insert(s.components.end() - 2, std::move(layer));
 }
 
 inline model::SafeguardSpec safeguard(double detect_error, double false_alarm = 0.0) {

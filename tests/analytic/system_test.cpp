@@ -33,8 +33,8 @@ double phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 TEST_CASE("layered defences: independence, beta factor, multiple Greek letters",
           "[analytic][layers]") {
   auto s = chain_spec(10.0, 0.99, 1000.0);
-  append_layer(s, "a", model::Kind::safeguard, safeguard(0.9));
-  append_layer(s, "b", model::Kind::safeguard, safeguard(0.8));
+  append_layer(s, "a", safeguard(0.9));
+  append_layer(s, "b", safeguard(0.8));
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.01 * 0.1 * 0.2, 1e-12));
 
   auto beta = s;
@@ -43,13 +43,13 @@ TEST_CASE("layered defences: independence, beta factor, multiple Greek letters",
              WithinRel(0.01 * analytic::beta_factor_both_miss(0.1, 0.2, 0.1), 1e-12));
 
   auto mgl = beta;
-  append_layer(mgl, "c", model::Kind::safeguard, coupled(0.7, "b", 0.3));
+  append_layer(mgl, "c", coupled(0.7, "b", 0.3));
   CHECK_THAT(value(analytic::analyse(mgl), "harm_rate"),
              WithinRel(0.01 * analytic::mgl_all_three_miss(0.1, 0.2, 0.3, 0.1, 0.3), 1e-12));
 
   // Coupled with the model itself: a shared cause with the error it should catch.
   auto with_model = chain_spec(10.0, 0.99, 1000.0);
-  append_layer(with_model, "a", model::Kind::safeguard, coupled(0.9, "model", 0.2));
+  append_layer(with_model, "a", coupled(0.9, "model", 0.2));
   const auto a = analytic::analyse(with_model);
   CHECK_THAT(value(a, "harm_rate"), WithinRel(0.01 * (0.2 + 0.8 * 0.1), 1e-12));
   CHECK_THAT(value(a, "near_miss_rate"), WithinRel(0.01 * 0.8 * 0.9, 1e-12));
@@ -61,7 +61,7 @@ TEST_CASE("difficulty correlation: the monitor misses where the model errs", "[a
   // Errors have difficulty in (0.9, 1); a fully correlated monitor flags iff difficulty
   // <= 0.95, so it catches half of them, not 95%.
   auto s = chain_spec(10.0, 0.9, 1000.0);
-  append_layer(s, "m", model::Kind::safeguard, coupled(0.95, "model", 0.0, 1.0));
+  append_layer(s, "m", coupled(0.95, "model", 0.0, 1.0));
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * 0.5, 1e-12));
   std::get<model::SafeguardSpec>(s.components[2].parameters).coupling.difficulty_correlation = 0.5;
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"),
@@ -70,7 +70,7 @@ TEST_CASE("difficulty correlation: the monitor misses where the model errs", "[a
   std::get<model::SafeguardSpec>(s.components[2].parameters) = coupled(0.85, "model", 0.0, 1.0);
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1, 1e-12));
   // Two correlated monitors share one difficulty: the second adds nothing below the first.
-  append_layer(s, "m2", model::Kind::safeguard, coupled(0.95, "model", 0.0, 1.0));
+  append_layer(s, "m2", coupled(0.95, "model", 0.0, 1.0));
   std::get<model::SafeguardSpec>(s.components[2].parameters) = coupled(0.97, "model", 0.0, 1.0);
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * 0.3, 1e-12));
 }
@@ -81,7 +81,7 @@ TEST_CASE("refusal on observables and misuse of a perfect model", "[analytic][ai
   s.contexts[0].observability = 2.0;
   auto& ai = std::get<model::AiSpec>(s.components[1].parameters);
   ai.refusal_threshold = 1.0;
-  s.components[1].next[static_cast<std::size_t>(model::Port::refuse)] = "stopped";
+  s.components[1].connect("refuse", "stopped");
   const auto a = analytic::analyse(s);
   CHECK_THAT(value(a, "refused_benign_share"), WithinRel(1.0 - phi(1.0), 1e-12));
   CHECK_THAT(value(a, "refused_malicious_share"), WithinRel(1.0 - phi(-1.0), 1e-12));
@@ -93,7 +93,7 @@ TEST_CASE("refusal on observables and misuse of a perfect model", "[analytic][ai
 
 TEST_CASE("counting: Poisson tasks and harms over the horizon", "[analytic][counting]") {
   auto s = chain_spec(2.0, 0.999, 500.0);
-  append_layer(s, "a", model::Kind::safeguard, safeguard(0.5));
+  append_layer(s, "a", safeguard(0.5));
   const auto a = analytic::analyse(s);
   const double mu = 2.0 * 0.001 * 0.5;  // harms per hour
   CHECK_THAT(value(a, "tasks_per_replication"), WithinRel(1000.0, 1e-12));
@@ -111,7 +111,7 @@ TEST_CASE("latent failures and proof tests: PFD avg from the chain", "[analytic]
   auto g = safeguard(1.0);
   g.latent_failure_rate = lambda;
   g.test_interval = t;
-  append_layer(s, "a", model::Kind::safeguard, g);
+  append_layer(s, "a", g);
   auto a = analytic::analyse(s);
   REQUIRE(a.safeguards.size() == 1);
   const double pfd = analytic::pfd_avg_1oo1(lambda, t, 0.0);
@@ -146,8 +146,8 @@ TEST_CASE("redundant safeguards with a common-cause latent failure", "[analytic]
   ga.test_interval = t;
   auto gb = ga;
   gb.coupling = {"a", beta, 0.0};
-  append_layer(s, "a", model::Kind::safeguard, ga);
-  append_layer(s, "b", model::Kind::safeguard, gb);
+  append_layer(s, "a", ga);
+  append_layer(s, "b", gb);
   const auto a = analytic::analyse(s);
   auto mean_exp = [&](double rate) {
     return -std::expm1(-rate * t) / (rate * t);
@@ -171,7 +171,7 @@ TEST_CASE("operator review as M/M/c", "[analytic][queue]") {
   o.count = 2;
   o.review_time = 0.1;
   o.detect = 0.8;
-  append_layer(s, "review", model::Kind::operators, o);
+  append_layer(s, "review", o);
   const auto a = analytic::analyse(s);
   REQUIRE(a.pools.size() == 1);
   // a = 1.5 Erlangs on 2 servers: C = 0.642857, Wq = C / (2 * 10 - 15) h.
@@ -187,7 +187,7 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   auto base = chain_spec(15.0, 0.9, 1000.0);
   model::OperatorSpec o;
   o.review_time = 0.01;
-  append_layer(base, "review", model::Kind::operators, o);
+  append_layer(base, "review", o);
   REQUIRE_FALSE(analytic::outside_subset(base).has_value());
 
   auto vigilance = base;
@@ -209,9 +209,8 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   auto alarms = base;
   auto g = safeguard(0.9, 0.01);
   g.blocks = false;
-  alarms.components.insert(alarms.components.begin() + 2,
-                           component("flag", model::Kind::safeguard, g, "review"));
-  alarms.components[1].next[0] = "flag";
+  alarms.components.insert(alarms.components.begin() + 2, component("flag", g, "review"));
+  alarms.components[1].connect("pass", "flag");
   CHECK_THAT(analytic::outside_subset(alarms).value_or(""),
              Catch::Contains("'flag'") && Catch::Contains("alarm"));
 

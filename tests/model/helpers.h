@@ -16,12 +16,15 @@ struct Edges {
   std::string pass = {}, block = {}, refuse = {}, defer = {}, overflow = {};
 };
 
-inline ComponentSpec component(std::string id, Kind kind, Parameters parameters, Edges edges = {}) {
+// The kind is the one whose parameters are given; edges by port name.
+inline ComponentSpec component(std::string id, Parameters parameters, Edges edges = {}) {
   ComponentSpec c;
   c.id = std::move(id);
-  c.kind = kind;
   c.parameters = std::move(parameters);
-  c.next = {edges.pass, edges.block, edges.refuse, edges.defer, edges.overflow};
+  for (auto [port, target] : {std::pair{"pass", edges.pass}, std::pair{"block", edges.block},
+                              std::pair{"refuse", edges.refuse}, std::pair{"defer", edges.defer},
+                              std::pair{"overflow", edges.overflow}})
+    c.connect(port, target);
   return c;
 }
 
@@ -124,17 +127,15 @@ inline ScenarioSpec every_kind() {
 
   auto s = scenario(
       500.0, {context("general", 3.0, true, 0.1, 1.5), context("harmless", 1.0, false, 0.05)},
-      {component("users", Kind::source, users, {.pass = "model"}),
-       component("model", Kind::ai, model,
-                 {.pass = "filter", .refuse = "archive", .defer = "reviewers"}),
-       component("filter", Kind::safeguard, filter, {.pass = "monitor"}),
-       component("monitor", Kind::safeguard, monitor, {.pass = "reviewers"}),
-       component("reviewers", Kind::operators, reviewers, {.pass = "audit", .block = "appeal"}),
-       component("appeal", Kind::operators, appeal, {.pass = "audit"}),
-       component("audit", Kind::audit, audit, {.pass = "shield"}),
-       component("shield", Kind::defence, shield, {.pass = "world"}),
-       component("world", Kind::outcome, OutcomeSpec{true}),
-       component("archive", Kind::outcome, OutcomeSpec{false})});
+      {component("users", users, {.pass = "model"}),
+       component("model", model, {.pass = "filter", .refuse = "archive", .defer = "reviewers"}),
+       component("filter", filter, {.pass = "monitor"}),
+       component("monitor", monitor, {.pass = "reviewers"}),
+       component("reviewers", reviewers, {.pass = "audit", .block = "appeal"}),
+       component("appeal", appeal, {.pass = "audit"}),
+       component("audit", audit, {.pass = "shield"}),
+       component("shield", shield, {.pass = "world"}), component("world", OutcomeSpec{true}),
+       component("archive", OutcomeSpec{false})});
   s.pause_after_harm = 0.2;
   return s;
 }

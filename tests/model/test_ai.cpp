@@ -12,11 +12,11 @@ namespace {
 
 ScenarioSpec bare(AiSpec model, std::vector<ContextSpec> contexts, double rate = 1000.0,
                   Time horizon = 100.0) {
-  return scenario(horizon, std::move(contexts),
-                  {component("src", Kind::source, source(rate), {.pass = "ai"}),
-                   component("ai", Kind::ai, std::move(model),
-                             {.pass = "out", .refuse = "out", .defer = "out"}),
-                   component("out", Kind::outcome, OutcomeSpec{})});
+  return scenario(
+      horizon, std::move(contexts),
+      {component("src", source(rate), {.pass = "ai"}),
+       component("ai", std::move(model), {.pass = "out", .refuse = "out", .defer = "out"}),
+       component("out", OutcomeSpec{})});
 }
 
 }  // namespace
@@ -113,11 +113,11 @@ TEST_CASE("a defence at the attack surface stops misuse the refusal policy canno
   const double share = 0.05, stop = 0.7;
   DefenceSpec shield;
   shield.detect_misuse = stop;
-  auto s = scenario(100.0, {context("c", 1.0, true, share, 0.0)},
-                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(1.0), {.pass = "shield"}),
-                     component("shield", Kind::defence, shield, {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+  auto s =
+      scenario(100.0, {context("c", 1.0, true, share, 0.0)},
+               {component("src", source(1000.0), {.pass = "ai"}),
+                component("ai", ai(1.0), {.pass = "shield"}),
+                component("shield", shield, {.pass = "out"}), component("out", OutcomeSpec{})});
   const auto t = run(s, 2);
   const double p = share * (1 - stop);
   CHECK(std::abs(ratio(t.harms, t.tasks) - p) < 4 * binomial_se(p, t.tasks));
@@ -134,10 +134,9 @@ TEST_CASE("deferral on confidence sends more wrong than correct outputs to human
   model.defer_threshold = tau;
   model.confidence_separation = sep;
   auto s = scenario(100.0, {context("c")},
-                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
-                     component("ai", Kind::ai, model, {.pass = "out", .defer = "held"}),
-                     component("out", Kind::outcome, OutcomeSpec{}),
-                     component("held", Kind::outcome, OutcomeSpec{false})});
+                    {component("src", source(1000.0), {.pass = "ai"}),
+                     component("ai", model, {.pass = "out", .defer = "held"}),
+                     component("out", OutcomeSpec{}), component("held", OutcomeSpec{false})});
   const auto t = run(s, 2);
   const double p_defer = r * phi(tau - sep) + (1 - r) * phi(tau);
   CHECK(std::abs(ratio(t.deferred, t.tasks) - p_defer) < 4 * binomial_se(p_defer, t.tasks));

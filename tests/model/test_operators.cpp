@@ -16,11 +16,11 @@ ScenarioSpec reviewed(AiSpec model, OperatorSpec ops, double rate, Time horizon,
                       const SafeguardSpec* guard = nullptr,
                       std::vector<ContextSpec> contexts = {context("c")}) {
   std::vector<ComponentSpec> comps;
-  comps.push_back(component("src", Kind::source, source(rate), {.pass = "ai"}));
-  comps.push_back(component("ai", Kind::ai, std::move(model), {.pass = guard ? "guard" : "ops"}));
-  if (guard) comps.push_back(component("guard", Kind::safeguard, *guard, {.pass = "ops"}));
-  comps.push_back(component("ops", Kind::operators, std::move(ops), {.pass = "out"}));
-  comps.push_back(component("out", Kind::outcome, OutcomeSpec{}));
+  comps.push_back(component("src", source(rate), {.pass = "ai"}));
+  comps.push_back(component("ai", std::move(model), {.pass = guard ? "guard" : "ops"}));
+  if (guard) comps.push_back(component("guard", *guard, {.pass = "ops"}));
+  comps.push_back(component("ops", std::move(ops), {.pass = "out"}));
+  comps.push_back(component("out", OutcomeSpec{}));
   return scenario(horizon, std::move(contexts), std::move(comps));
 }
 
@@ -235,12 +235,12 @@ TEST_CASE("operators reject some correct outputs", "[model][operators][statistic
 TEST_CASE("a second reviewer after the first multiplies the misses",
           "[model][operators][statistical]") {
   const double d1 = 0.7, d2 = 0.6;
-  auto s = scenario(100.0, {context("c")},
-                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(0.5), {.pass = "first"}),
-                     component("first", Kind::operators, plenty(d1), {.pass = "second"}),
-                     component("second", Kind::operators, plenty(d2), {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+  auto s =
+      scenario(100.0, {context("c")},
+               {component("src", source(1000.0), {.pass = "ai"}),
+                component("ai", ai(0.5), {.pass = "first"}),
+                component("first", plenty(d1), {.pass = "second"}),
+                component("second", plenty(d2), {.pass = "out"}), component("out", OutcomeSpec{})});
   const auto t = run(s, 1);
   const double p = 0.5 * (1 - d1) * (1 - d2);
   CHECK(std::abs(ratio(t.harms, t.tasks) - p) < 4 * binomial_se(p, t.tasks));
@@ -257,12 +257,12 @@ TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer"
   first.false_reject = reject1;
   OperatorSpec senior = plenty(d2);
   senior.false_reject = reject2;
-  auto s = scenario(100.0, {context("c")},
-                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(1 - h), {.pass = "first"}),
-                     component("first", Kind::operators, first, {.pass = "out", .block = "senior"}),
-                     component("senior", Kind::operators, senior, {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+  auto s =
+      scenario(100.0, {context("c")},
+               {component("src", source(1000.0), {.pass = "ai"}),
+                component("ai", ai(1 - h), {.pass = "first"}),
+                component("first", first, {.pass = "out", .block = "senior"}),
+                component("senior", senior, {.pass = "out"}), component("out", OutcomeSpec{})});
   const auto t = run(s, 1);
   const double harm = h * ((1 - d1) + d1 * (1 - d2));
   const double lost = (1 - h) * reject1 * reject2;

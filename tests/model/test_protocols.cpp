@@ -14,10 +14,10 @@ namespace {
 // src -> ai -> audit -> out
 ScenarioSpec audited(AiSpec model, AuditSpec audit, bool acted, double rate, Time horizon) {
   return scenario(horizon, {context("c")},
-                  {component("src", Kind::source, source(rate), {.pass = "ai"}),
-                   component("ai", Kind::ai, std::move(model), {.pass = "audit"}),
-                   component("audit", Kind::audit, std::move(audit), {.pass = "out"}),
-                   component("out", Kind::outcome, OutcomeSpec{acted})});
+                  {component("src", source(rate), {.pass = "ai"}),
+                   component("ai", std::move(model), {.pass = "audit"}),
+                   component("audit", std::move(audit), {.pass = "out"}),
+                   component("out", OutcomeSpec{acted})});
 }
 
 // Mean over [0, horizon] of max(floor, exp(-t / tau)): drift with no harm.
@@ -75,11 +75,10 @@ TEST_CASE("drift erodes review thoroughness too", "[model][protocol][statistical
   o.drift.enabled = true;
   o.drift.floor = floor;
   o.drift.time_constant = tau;
-  auto s = scenario(horizon, {context("c")},
-                    {component("src", Kind::source, source(1000.0), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(0.5), {.pass = "ops"}),
-                     component("ops", Kind::operators, o, {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{false})});
+  auto s = scenario(
+      horizon, {context("c")},
+      {component("src", source(1000.0), {.pass = "ai"}), component("ai", ai(0.5), {.pass = "ops"}),
+       component("ops", o, {.pass = "out"}), component("out", OutcomeSpec{false})});
   const auto t = run(s, 1);
   const double expected = d * mean_drift(floor, tau, horizon);
   const auto& pm = t.operators[0];
@@ -94,9 +93,8 @@ TEST_CASE("pause after harm: service is suspended after each harm",
   const double lambda = 10.0, p = 0.01, pause = 5.0;
   const Time horizon = 2000.0;
   auto s = scenario(horizon, {context("c")},
-                    {component("src", Kind::source, source(lambda), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(1 - p), {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+                    {component("src", source(lambda), {.pass = "ai"}),
+                     component("ai", ai(1 - p), {.pass = "out"}), component("out", OutcomeSpec{})});
   s.pause_after_harm = pause;
   const auto t = run(s, 10);
   const double expected = pause / (pause + 1 / (lambda * p));
@@ -117,9 +115,8 @@ TEST_CASE("time to first harm is exponential, censored at the horizon",
   const double lambda = 10.0, p = 0.001, h = lambda * p;
   const Time horizon = 100.0;
   auto s = scenario(horizon, {context("c")},
-                    {component("src", Kind::source, source(lambda), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(1 - p), {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+                    {component("src", source(lambda), {.pass = "ai"}),
+                     component("ai", ai(1 - p), {.pass = "out"}), component("out", OutcomeSpec{})});
   const auto t = run(s, 400);
   std::vector<double> first;
   std::uint64_t censored = 0;
@@ -143,9 +140,8 @@ TEST_CASE("the harm series bins harms over the horizon, following the arrival pr
   src.profile = {1.0, 0.0};
   src.profile_period = 10.0;
   auto s = scenario(100.0, {context("c")},
-                    {component("src", Kind::source, src, {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(0.9), {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+                    {component("src", src, {.pass = "ai"}),
+                     component("ai", ai(0.9), {.pass = "out"}), component("out", OutcomeSpec{})});
   s.time_bins = 20;
   const auto t = run(s, 4);
   const double expected_tasks = 4 * 100.0 * 50.0;

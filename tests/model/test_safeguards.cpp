@@ -15,14 +15,13 @@ namespace {
 ScenarioSpec chain(AiSpec model, std::vector<SafeguardSpec> guards, double rate = 1000.0,
                    Time horizon = 100.0, std::vector<ContextSpec> contexts = {context("c")}) {
   std::vector<ComponentSpec> comps;
-  comps.push_back(component("src", Kind::source, source(rate), {.pass = "ai"}));
-  comps.push_back(
-      component("ai", Kind::ai, std::move(model), {.pass = guards.empty() ? "out" : "g0"}));
+  comps.push_back(component("src", source(rate), {.pass = "ai"}));
+  comps.push_back(component("ai", std::move(model), {.pass = guards.empty() ? "out" : "g0"}));
   for (std::size_t i = 0; i < guards.size(); ++i) {
     const std::string next = i + 1 < guards.size() ? "g" + std::to_string(i + 1) : "out";
-    comps.push_back(component("g" + std::to_string(i), Kind::safeguard, guards[i], {.pass = next}));
+    comps.push_back(component("g" + std::to_string(i), guards[i], {.pass = next}));
   }
-  comps.push_back(component("out", Kind::outcome, OutcomeSpec{}));
+  comps.push_back(component("out", OutcomeSpec{}));
   return scenario(horizon, std::move(contexts), std::move(comps));
 }
 
@@ -162,12 +161,11 @@ TEST_CASE("audits reveal latent failures of the safeguards a sampled task passed
   AuditSpec audit;
   audit.sample = sample;
   audit.detect = 0.0;
-  auto s = scenario(2000.0, {context("c")},
-                    {component("src", Kind::source, source(rate), {.pass = "ai"}),
-                     component("ai", Kind::ai, ai(0.0), {.pass = "g"}),
-                     component("g", Kind::safeguard, latent(lambda, 0.0), {.pass = "audit"}),
-                     component("audit", Kind::audit, audit, {.pass = "out"}),
-                     component("out", Kind::outcome, OutcomeSpec{})});
+  auto s = scenario(
+      2000.0, {context("c")},
+      {component("src", source(rate), {.pass = "ai"}), component("ai", ai(0.0), {.pass = "g"}),
+       component("g", latent(lambda, 0.0), {.pass = "audit"}),
+       component("audit", audit, {.pass = "out"}), component("out", OutcomeSpec{})});
   const auto t = run(s, 10);
   const auto u = mean_se(t.harm_fraction);
   const double expected = lambda / (lambda + rate * sample);

@@ -74,8 +74,8 @@ TEST_CASE("overrides are applied after the file and reported at the command line
   const auto& spec = ok.scenario->spec;
   CHECK(std::get<model::AiSpec>(spec.components[1].parameters).reliability == 0.5);
   CHECK(spec.horizon == 48.0);
-  CHECK(spec.components[0].next[0] == "world");
-  CHECK(spec.components[0].next_where[0].file == "<command line>");
+  CHECK(spec.components[0].target("pass") == "world");
+  CHECK(spec.components[0].edge("pass")->where.file == "<command line>");
   CHECK(ok.scenario->overrides.size() == 3);
   // model.reliability is also swept: the sweep would set it at every point after --set.
   const auto swept_line =
@@ -111,12 +111,12 @@ TEST_CASE("with_assignments sets one sweep point and leaves the base alone", "[a
   REQUIRE(point.ok());
   CHECK(point.diagnostics.empty());
   const auto& spec = point.scenario->spec;
-  CHECK(spec.components[0].next[0] == "world");
+  CHECK(spec.components[0].target("pass") == "world");
   CHECK(std::get<model::AiSpec>(spec.components[1].parameters).reliability == 0.999);
   CHECK(std::get<model::OperatorSpec>(spec.components[3].parameters).review_time ==
         Approx(10.0 / 60));
   CHECK(std::get<model::SafeguardSpec>(spec.components[2].parameters).latent_failure_rate == 1.0);
-  CHECK(base.spec.components[0].next[0] == "model");
+  CHECK(base.spec.components[0].target("pass") == "model");
   CHECK(std::get<model::AiSpec>(base.spec.components[1].parameters).reliability == 0.99);
   CHECK(point.scenario->sweep.dimensions.size() == base.sweep.dimensions.size());
 }
@@ -167,7 +167,7 @@ TEST_CASE("a change of kind resets the parameters and checks the edges again", "
                                              {"model.detect_error", 0.5}});
   REQUIRE(fixed.ok());
   const auto& component = fixed.scenario->spec.components[1];
-  CHECK(component.kind == model::Kind::safeguard);
+  CHECK(model::kind_name(component) == "safeguard");
   CHECK(std::get<model::SafeguardSpec>(component.parameters).detect_error == 0.5);
   // Without its only outcome the scenario is rejected.
   CHECK(messages(with_assignments(base, {{"world.kind", std::string("defence")},
@@ -206,7 +206,7 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
   for (const auto& c : spec.components) {
     if (c.id != head) continue;
     if (rest.starts_with("reliability_by_context.")) return "<ai>.reliability_by_context.<context>";
-    return std::string("<") + model::to_string(c.kind) + ">." + rest;
+    return std::string("<").append(model::kind_name(c)).append(">.").append(rest);
   }
   return "?";
 }

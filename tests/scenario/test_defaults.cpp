@@ -58,7 +58,7 @@ kind = "defence"
   CHECK(ai.refusal_threshold == model::infinity);
   CHECK(ai.defer_threshold == -model::infinity);
   CHECK(ai.confidence_separation == 2.0);
-  for (const auto& next : spec.components[2].next) CHECK(next.empty());
+  CHECK(spec.components[2].next.empty());
 
   const auto& safeguard = std::get<model::SafeguardSpec>(spec.components[3].parameters);
   CHECK(safeguard.detect_error == 0.9);

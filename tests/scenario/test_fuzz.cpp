@@ -72,7 +72,7 @@ TEST_CASE("random mutations of scenarios end in a scenario or a located error", 
         ++loaded;
         const auto& components = result.scenario->spec.components;
         CHECK(std::any_of(components.begin(), components.end(), [](const model::ComponentSpec& c) {
-          return c.kind == model::Kind::source;
+          return model::is<model::Source>(c);
         }));
         CHECK_FALSE(result.scenario->spec.contexts.empty());
       } else {

@@ -52,17 +52,17 @@ TEST_CASE("a complete scenario loads with every value as written", "[load]") {
   const auto& users = std::get<model::SourceSpec>(component(spec, "users").parameters);
   CHECK(users.rate == 12.0);
   CHECK(users.profile == std::vector<double>{0.5, 1.5});
-  CHECK(component(spec, "users").next[0] == "model");
+  CHECK(component(spec, "users").target("pass") == "model");
 
   const auto& model_component = component(spec, "model");
-  CHECK(model_component.kind == model::Kind::ai);
+  CHECK(model::kind_name(model_component) == "ai");
   const auto& ai = std::get<model::AiSpec>(model_component.parameters);
   CHECK(ai.reliability == 0.99);
   CHECK(ai.reliability_by_context.at("triage") == 0.95);
   CHECK(ai.refusal_threshold == 2.0);
   CHECK(ai.defer_threshold == -model::infinity);
-  CHECK(model_component.next[static_cast<std::size_t>(model::Port::refuse)] == "refused");
-  CHECK(model_component.next[static_cast<std::size_t>(model::Port::defer)] == "review");
+  CHECK(model_component.target("refuse") == "refused");
+  CHECK(model_component.target("defer") == "review");
 
   const auto& filter = std::get<model::SafeguardSpec>(component(spec, "filter").parameters);
   CHECK(filter.latent_failure_rate == Approx(2.0 / (365 * 24)));
@@ -79,7 +79,7 @@ TEST_CASE("a complete scenario loads with every value as written", "[load]") {
   CHECK(review.drift.time_constant == 90 * 24.0);
 
   const auto& audit = component(spec, "audit");
-  CHECK(audit.next[static_cast<std::size_t>(model::Port::block)] == "blocked");
+  CHECK(audit.target("block") == "blocked");
   CHECK_FALSE(std::get<model::OutcomeSpec>(component(spec, "refused").parameters).acted);
 
   const auto& sweep = result.scenario->sweep;

@@ -5,8 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/parameters.h"
 #include "sim/scenario/scenario.h"
+#include "tests/scenario/texts.h"
 
+using namespace stsim;
 using namespace stsim::scenario;
 
 namespace {
@@ -233,7 +236,29 @@ TEST_CASE("unit strings that are not durations or rates", "[validation]") {
        "[more]\nkind = \"source\"\nrate = \"12h\"\nnext = \"world\"\n" + tail,
        {"bad.toml:3:8: error: 'more.rate' has an invalid rate \"12h\"; expected a number, '/' and "
         "a unit s, m, h, d, w or y, such as \"12/h\" or \"2/y\""}},
+      // Only a duration whose rule allows it (shift_length: no shift changes) takes "inf".
+      {"an infinite duration where none is allowed",
+       "[scenario]\nhorizon = \"inf\"\n" + tail,
+       {"bad.toml:2:11: error: 'scenario.horizon' has an invalid duration \"inf\"; expected a "
+        "number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or \"30s\""}},
+      {"a negative infinite shift",
+       "[more]\nkind = \"operators\"\nshift_length = \"-inf\"\nnext = \"world\"\n" + tail,
+       {"bad.toml:3:16: error: 'more.shift_length' has an invalid duration \"-inf\"; expected a "
+        "number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or \"30s\""}},
   });
+}
+
+TEST_CASE("shift_length = \"inf\" means no shift changes", "[validation]") {
+  const auto result = load_string(std::string(testing::minimal_text) +
+                                      "[review]\nkind = \"operators\"\nshift_length = \"inf\"\n"
+                                      "next = \"world\"\n",
+                                  "ok.toml");
+  REQUIRE(result.ok());
+  const auto& review = result.scenario->spec.components.back();
+  CHECK(std::get<model::OperatorSpec>(review.parameters).shift_length == model::infinity);
+  // And it reads back as a parameter, as a result file records it.
+  CHECK(get_parameter(result.scenario->spec, "review.shift_length") ==
+        std::optional<ParameterValue>(model::infinity));
 }
 
 TEST_CASE("component kinds, ids and reserved names", "[validation]") {

@@ -4,8 +4,6 @@
 
 #include "tests/structure/build_spec.h"
 
-using stsim::model::Kind;
-using stsim::model::Port;
 using stsim::scenario::Diagnostic;
 using stsim::structure::check;
 using stsim::structure::testing::SpecBuilder;
@@ -28,12 +26,11 @@ std::vector<std::string> show_all(const std::vector<Diagnostic>& diagnostics) {
 
 TEST_CASE("a well-formed structure has no graph faults", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai,
-           {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "review"}})
-      .add("review", Kind::operators,
-           {{Port::pass, "world"}, {Port::block, "refused"}, {Port::overflow, "refused"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"refuse", "refused"}, {"defer", "review"}})
+      .add("filter", "safeguard", {{"pass", "world"}, {"block", "review"}})
+      .add("review", "operators",
+           {{"pass", "world"}, {"block", "refused"}, {"overflow", "refused"}})
       .outcome("world", true)
       .outcome("refused", false);
   CHECK(check(b.spec()).empty());
@@ -41,10 +38,10 @@ TEST_CASE("a well-formed structure has no graph faults", "[check]") {
 
 TEST_CASE("a loop is an error at its first edge, printed as a path", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})  // line 1
-      .add("model", Kind::ai, {{Port::pass, "filter"}})  // line 11, pass edge at 12:5
-      .add("filter", Kind::safeguard, {{Port::pass, "model"}, {Port::block, "world"}})  // line 21
-      .outcome("world", true);                                                          // line 31
+  b.add("users", "source", {{"pass", "model"}})  // line 1
+      .add("model", "ai", {{"pass", "filter"}})  // line 11, pass edge at 12:5
+      .add("filter", "safeguard", {{"pass", "model"}, {"block", "world"}})  // line 21
+      .outcome("world", true);                                              // line 31
   CHECK(
       show_all(check(b.spec())) ==
       std::vector<std::string>{"12:5: error: tasks can loop forever: model -> filter -> model; "
@@ -53,12 +50,10 @@ TEST_CASE("a loop is an error at its first edge, printed as a path", "[check]") 
 
 TEST_CASE("a loop through a non-pass port names the port; a self-loop is a loop", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})  // line 1
-      .add("model", Kind::ai, {{Port::pass, "review"}})  // line 11
-      .add("review", Kind::operators,
-           {{Port::pass, "world"}, {Port::block, "model"}, {Port::overflow, "queue"}})
-      .add("queue", Kind::safeguard,
-           {{Port::pass, "world"}, {Port::block, "queue"}})  // line 31, block at 33:5
+  b.add("users", "source", {{"pass", "model"}})  // line 1
+      .add("model", "ai", {{"pass", "review"}})  // line 11
+      .add("review", "operators", {{"pass", "world"}, {"block", "model"}, {"overflow", "queue"}})
+      .add("queue", "safeguard", {{"pass", "world"}, {"block", "queue"}})  // line 31, block at 33:5
       .outcome("world", true);
   CHECK(show_all(check(b.spec())) ==
         std::vector<std::string>{
@@ -72,10 +67,10 @@ TEST_CASE("one loop is reported once and as a shortest cycle through its first c
           "[check]") {
   // a -> b -> c -> a and b -> a: one strongly connected set, reported once, at a's edge.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "a"}})
-      .add("a", Kind::safeguard, {{Port::pass, "b"}, {Port::block, "world"}})
-      .add("b", Kind::safeguard, {{Port::pass, "c"}, {Port::block, "a"}})
-      .add("c", Kind::safeguard, {{Port::pass, "a"}, {Port::block, "world"}})
+  b.add("users", "source", {{"pass", "a"}})
+      .add("a", "safeguard", {{"pass", "b"}, {"block", "world"}})
+      .add("b", "safeguard", {{"pass", "c"}, {"block", "a"}})
+      .add("c", "safeguard", {{"pass", "a"}, {"block", "world"}})
       .outcome("world", true);
   const auto found = check(b.spec());
   REQUIRE(found.size() == 1);
@@ -87,9 +82,9 @@ TEST_CASE("one loop is reported once and as a shortest cycle through its first c
 
 TEST_CASE("a source with no path to any outcome is an error at its table", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai)  // a dead end
-      .add("other", Kind::source, {{Port::pass, "world"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai")  // a dead end
+      .add("other", "source", {{"pass", "world"}})
       .outcome("world", true);
   CHECK(show_all(check(b.spec())) ==
         std::vector<std::string>{
@@ -99,8 +94,8 @@ TEST_CASE("a source with no path to any outcome is an error at its table", "[che
 
 TEST_CASE("a source whose tasks are all stopped is an error", "[check]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "refused"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "refused"}})
       .outcome("refused", false);
   CHECK(show_all(check(b.spec())) ==
         std::vector<std::string>{
@@ -110,11 +105,11 @@ TEST_CASE("a source whose tasks are all stopped is an error", "[check]") {
 
 TEST_CASE("components no task can reach are warnings, in file order with the errors", "[check]") {
   SpecBuilder b;
-  b.add("spare", Kind::safeguard, {{Port::pass, "world"}})  // line 1: unreachable
-      .add("users", Kind::source, {{Port::pass, "model"}})  // line 11: no path
-      .add("model", Kind::ai)
-      .outcome("world", true)                           // line 31: reached only from spare
-      .add("ok", Kind::source, {{Port::pass, "sink"}})  // line 41: reaches a stopped outcome only
+  b.add("spare", "safeguard", {{"pass", "world"}})  // line 1: unreachable
+      .add("users", "source", {{"pass", "model"}})  // line 11: no path
+      .add("model", "ai")
+      .outcome("world", true)                   // line 31: reached only from spare
+      .add("ok", "source", {{"pass", "sink"}})  // line 41: reaches a stopped outcome only
       .outcome("sink", false);
   CHECK(show_all(check(b.spec())) ==
         std::vector<std::string>{"1:1: warning: component 'spare' cannot be reached by any task; "
@@ -133,8 +128,7 @@ TEST_CASE("components no task can reach are warnings, in file order with the err
 TEST_CASE("edges on ports a kind does not use are not part of the structure", "[check]") {
   // An outcome has no ports: its `pass` entry cannot create a loop.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "world"}})
-      .add("world", Kind::outcome, {{Port::pass, "users"}});
+  b.add("users", "source", {{"pass", "world"}}).add("world", "outcome", {{"pass", "users"}});
   CHECK(check(b.spec()).empty());
 }
 
@@ -155,11 +149,11 @@ stsim::scenario::SweepDimension edge_dimension(const std::string& path,
 TEST_CASE("a sweep that switches edges: components reached in some design are not unreachable",
           "[check][sweep]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "world"}})
-      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "stopped"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "review"}, {Port::block, "stopped"}})
-      .add("spare", Kind::audit, {{Port::pass, "world"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "world"}})
+      .add("review", "operators", {{"pass", "world"}, {"block", "stopped"}})
+      .add("filter", "safeguard", {{"pass", "review"}, {"block", "stopped"}})
+      .add("spare", "audit", {{"pass", "world"}})
       .outcome("world", true)
       .outcome("stopped", false);
   stsim::scenario::SweepSpec sweep;
@@ -175,10 +169,10 @@ TEST_CASE("a sweep that switches edges: components reached in some design are no
 TEST_CASE("every design of a grid is checked; a zip checks only its lockstep designs",
           "[check][sweep]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "a"}})
-      .add("a", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "world"}})
-      .add("b", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "world"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "a"}})
+      .add("a", "safeguard", {{"pass", "world"}, {"block", "world"}})
+      .add("b", "safeguard", {{"pass", "world"}, {"block", "world"}})
       .outcome("world", true);
   stsim::scenario::SweepSpec sweep;
   sweep.dimensions.push_back(edge_dimension("model.next.pass", {"a", "b"}, 100));
@@ -197,11 +191,11 @@ TEST_CASE("every design of a grid is checked; a zip checks only its lockstep des
 
 TEST_CASE("an error of the scenario as written is not repeated for each design", "[check][sweep]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "world"}})
-      .add("idle", Kind::source, {{Port::pass, "nowhere"}})
-      .add("nowhere", Kind::safeguard)
-      .add("other", Kind::defence, {{Port::pass, "world"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "world"}})
+      .add("idle", "source", {{"pass", "nowhere"}})
+      .add("nowhere", "safeguard")
+      .add("other", "defence", {{"pass", "world"}})
       .outcome("world", true);
   stsim::scenario::SweepSpec sweep;
   sweep.design = stsim::scenario::SweepDesign::grid;

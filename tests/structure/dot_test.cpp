@@ -14,8 +14,6 @@
 
 #include "tests/structure/build_spec.h"
 
-using stsim::model::Kind;
-using stsim::model::Port;
 using stsim::structure::node_style;
 using stsim::structure::to_dot;
 using stsim::structure::testing::SpecBuilder;
@@ -24,15 +22,14 @@ namespace {
 
 stsim::model::ScenarioSpec every_kind() {
   SpecBuilder b("layered \"demo\"");
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai,
-           {{Port::pass, "filter"}, {Port::refuse, "refused"}, {Port::defer, "review"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "monitor"}, {Port::block, "refused"}})
-      .alarm_only("monitor", {{Port::pass, "review"}, {Port::block, "refused"}})
-      .add("review", Kind::operators,
-           {{Port::pass, "audit"}, {Port::block, "refused"}, {Port::overflow, "dropped"}})
-      .add("audit", Kind::audit, {{Port::pass, "defence"}, {Port::block, "refused"}})
-      .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "refused"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"refuse", "refused"}, {"defer", "review"}})
+      .add("filter", "safeguard", {{"pass", "monitor"}, {"block", "refused"}})
+      .alarm_only("monitor", {{"pass", "review"}, {"block", "refused"}})
+      .add("review", "operators",
+           {{"pass", "audit"}, {"block", "refused"}, {"overflow", "dropped"}})
+      .add("audit", "audit", {{"pass", "defence"}, {"block", "refused"}})
+      .add("defence", "defence", {{"pass", "world"}, {"block", "refused"}})
       .outcome("world", true)
       .outcome("refused", false)
       .outcome("dropped", false);
@@ -62,16 +59,14 @@ int run(const std::string& command) {
 }  // namespace
 
 TEST_CASE("every kind has its own shape and fill; acted and stopped outcomes differ", "[dot]") {
-  const Kind kinds[] = {Kind::source,    Kind::ai,    Kind::safeguard,
-                        Kind::operators, Kind::audit, Kind::defence};
+  SpecBuilder b;
+  for (const char* kind : {"source", "ai", "safeguard", "operators", "audit", "defence"})
+    b.add(kind, kind);
+  b.outcome("acted", true).outcome("stopped", false);
   std::vector<std::string> shapes, fills;
-  for (const Kind kind : kinds) {
-    shapes.emplace_back(node_style(kind, false).shape);
-    fills.emplace_back(node_style(kind, false).fill);
-  }
-  for (const bool acted : {true, false}) {
-    shapes.emplace_back(node_style(Kind::outcome, acted).shape);
-    fills.emplace_back(node_style(Kind::outcome, acted).fill);
+  for (const auto& component : b.spec().components) {
+    shapes.emplace_back(node_style(component).shape);
+    fills.emplace_back(node_style(component).fill);
   }
   for (std::size_t i = 0; i < shapes.size(); ++i) {
     for (std::size_t j = i + 1; j < shapes.size(); ++j) {
@@ -115,12 +110,11 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
     INFO(component.id);
     REQUIRE(nodes.count(component.id) == 1);
     auto& attributes = nodes[component.id];
-    const bool acted = component.kind == Kind::outcome &&
-                       std::get<stsim::model::OutcomeSpec>(component.parameters).acted;
-    CHECK(attributes["shape"] == node_style(component.kind, acted).shape);
-    CHECK(attributes["fillcolor"] == node_style(component.kind, acted).fill);
-    CHECK(attributes["style"] ==
-          (component.kind == Kind::outcome && !acted ? "filled,dashed" : "filled"));
+    const auto* outcome = std::get_if<stsim::model::OutcomeSpec>(&component.parameters);
+    const bool stopped = outcome != nullptr && !outcome->acted;
+    CHECK(attributes["shape"] == node_style(component).shape);
+    CHECK(attributes["fillcolor"] == node_style(component).fill);
+    CHECK(attributes["style"] == (stopped ? "filled,dashed" : "filled"));
   }
   CHECK(nodes["world"]["label"] == "world\\n(acted)");
   CHECK(nodes["refused"]["label"] == "refused\\n(stopped)");

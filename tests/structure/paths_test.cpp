@@ -6,8 +6,6 @@
 #include "sim/structure/graph.h"
 #include "tests/structure/build_spec.h"
 
-using stsim::model::Kind;
-using stsim::model::Port;
 using stsim::structure::CutSetAnalysis;
 using stsim::structure::describe;
 using stsim::structure::enumerate_paths;
@@ -43,13 +41,12 @@ std::vector<std::string> cut_sets(const stsim::model::ScenarioSpec& spec,
 
 TEST_CASE("paths from every source to every outcome, with their ports", "[paths]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai,
-           {{Port::pass, "filter"}, {Port::refuse, "stopped"}, {Port::defer, "review"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "stopped"}})
-      .add("review", Kind::operators,
-           {{Port::pass, "world"}, {Port::block, "stopped"}, {Port::overflow, "dropped"}})
-      .add("staff", Kind::source, {{Port::pass, "review"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"refuse", "stopped"}, {"defer", "review"}})
+      .add("filter", "safeguard", {{"pass", "world"}, {"block", "stopped"}})
+      .add("review", "operators",
+           {{"pass", "world"}, {"block", "stopped"}, {"overflow", "dropped"}})
+      .add("staff", "source", {{"pass", "review"}})
       .outcome("world", true)
       .outcome("stopped", false)
       .outcome("dropped", false);
@@ -76,15 +73,15 @@ TEST_CASE("paths from every source to every outcome, with their ports", "[paths]
 TEST_CASE("paths count every route through a diamond once", "[paths]") {
   // Three stacked diamonds: 2^3 routes.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "s0"}});
+  b.add("users", "source", {{"pass", "s0"}});
   for (int i = 0; i < 3; ++i) {
     const std::string names[] = {"s0", "s1", "s2", "world"};
     const std::string& s = names[i];
     const std::string& next = names[i + 1];
     const std::string a = s + 'a', c = s + 'b';
-    b.add(s, Kind::safeguard, {{Port::pass, a}, {Port::block, c}})
-        .add(a, Kind::defence, {{Port::pass, next}, {Port::block, next}})
-        .add(c, Kind::audit, {{Port::pass, next}});
+    b.add(s, "safeguard", {{"pass", a}, {"block", c}})
+        .add(a, "defence", {{"pass", next}, {"block", next}})
+        .add(c, "audit", {{"pass", next}});
   }
   b.outcome("world", true);
   // s_i -> s_ia has two parallel edges (pass and block), so 3 routes per diamond.
@@ -93,12 +90,12 @@ TEST_CASE("paths count every route through a diamond once", "[paths]") {
 
 TEST_CASE("cut sets of a series chain: every layer must fail", "[cutsets]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::refuse, "stopped"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "review"}, {Port::block, "stopped"}})
-      .add("review", Kind::operators,
-           {{Port::pass, "audit"}, {Port::block, "stopped"}, {Port::overflow, "stopped"}})
-      .add("audit", Kind::audit, {{Port::pass, "world"}, {Port::block, "stopped"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"refuse", "stopped"}})
+      .add("filter", "safeguard", {{"pass", "review"}, {"block", "stopped"}})
+      .add("review", "operators",
+           {{"pass", "audit"}, {"block", "stopped"}, {"overflow", "stopped"}})
+      .add("audit", "audit", {{"pass", "world"}, {"block", "stopped"}})
       .outcome("world", true)
       .outcome("stopped", false);
   const auto analyses = minimal_cut_sets(b.spec());
@@ -111,10 +108,10 @@ TEST_CASE("cut sets of a series chain: every layer must fail", "[cutsets]") {
 
 TEST_CASE("cut sets of parallel branches: one layer each", "[cutsets]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::defer, "review"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "world"}, {Port::block, "stopped"}})
-      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "stopped"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"defer", "review"}})
+      .add("filter", "safeguard", {{"pass", "world"}, {"block", "stopped"}})
+      .add("review", "operators", {{"pass", "world"}, {"block", "stopped"}})
       .outcome("world", true)
       .outcome("stopped", false);
   const auto analyses = minimal_cut_sets(b.spec());
@@ -128,12 +125,12 @@ TEST_CASE("cut sets with a defer path to operators and a defence shared by two p
   // filter escalates what it flags to review; the model defers to review; both reach
   // the shared defence. A review overflow bypasses the defence.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::defer, "review"}})
-      .add("filter", Kind::safeguard, {{Port::pass, "defence"}, {Port::block, "review"}})
-      .add("review", Kind::operators,
-           {{Port::pass, "defence"}, {Port::block, "stopped"}, {Port::overflow, "world"}})
-      .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "stopped"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"defer", "review"}})
+      .add("filter", "safeguard", {{"pass", "defence"}, {"block", "review"}})
+      .add("review", "operators",
+           {{"pass", "defence"}, {"block", "stopped"}, {"overflow", "world"}})
+      .add("defence", "defence", {{"pass", "world"}, {"block", "stopped"}})
       .outcome("world", true)
       .outcome("stopped", false);
   const auto analyses = minimal_cut_sets(b.spec());
@@ -147,12 +144,12 @@ TEST_CASE("cut sets with a defer path to operators and a defence shared by two p
 
   SECTION("without the bypass, the shared defence is in every cut set") {
     SpecBuilder c;
-    c.add("users", Kind::source, {{Port::pass, "model"}})
-        .add("model", Kind::ai, {{Port::pass, "filter"}, {Port::defer, "review"}})
-        .add("filter", Kind::safeguard, {{Port::pass, "defence"}, {Port::block, "review"}})
-        .add("review", Kind::operators,
-             {{Port::pass, "defence"}, {Port::block, "stopped"}, {Port::overflow, "defence"}})
-        .add("defence", Kind::defence, {{Port::pass, "world"}, {Port::block, "stopped"}})
+    c.add("users", "source", {{"pass", "model"}})
+        .add("model", "ai", {{"pass", "filter"}, {"defer", "review"}})
+        .add("filter", "safeguard", {{"pass", "defence"}, {"block", "review"}})
+        .add("review", "operators",
+             {{"pass", "defence"}, {"block", "stopped"}, {"overflow", "defence"}})
+        .add("defence", "defence", {{"pass", "world"}, {"block", "stopped"}})
         .outcome("world", true)
         .outcome("stopped", false);
     const auto shared = minimal_cut_sets(c.spec());
@@ -164,12 +161,12 @@ TEST_CASE("cut sets with a defer path to operators and a defence shared by two p
 
 TEST_CASE("alarm-only safeguards are not layers; refusals are not hazards", "[cutsets]") {
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "monitor"}, {Port::refuse, "world"}})
-      .alarm_only("monitor", {{Port::pass, "review"}, {Port::block, "world"}})
-      .add("review", Kind::operators, {{Port::pass, "world"}, {Port::block, "stopped"}})
-      .add("bare", Kind::ai, {{Port::pass, "world"}})
-      .add("nowhere", Kind::ai, {{Port::pass, "stopped"}})
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "monitor"}, {"refuse", "world"}})
+      .alarm_only("monitor", {{"pass", "review"}, {"block", "world"}})
+      .add("review", "operators", {{"pass", "world"}, {"block", "stopped"}})
+      .add("bare", "ai", {{"pass", "world"}})
+      .add("nowhere", "ai", {{"pass", "stopped"}})
       .outcome("world", true)
       .outcome("stopped", false);
   const auto analyses = minimal_cut_sets(b.spec());
@@ -212,25 +209,23 @@ bool reaches_harm(const stsim::model::ScenarioSpec& spec, std::size_t origin,
     const auto& c = spec.components[stack.back()];
     const bool layer_failed = failed[stack.back()];
     stack.pop_back();
-    if (c.kind == Kind::outcome) {
-      if (std::get<stsim::model::OutcomeSpec>(c.parameters).acted) return true;
+    if (const auto* outcome = std::get_if<stsim::model::OutcomeSpec>(&c.parameters)) {
+      if (outcome->acted) return true;
       continue;
     }
-    const auto ports = stsim::model::ports_of(c.kind);
-    for (std::size_t p = 0; p < stsim::model::port_count; ++p) {
-      const auto port = static_cast<Port>(p);
-      if (!ports[p] || c.next[p].empty()) continue;
+    for (const auto& edge : c.next) {
+      const std::string& port = edge.port;
       bool follow = false;
       if (stsim::structure::is_layer(c)) {
-        follow = layer_failed ? port != Port::block : port == Port::block;
-      } else if (c.kind == Kind::ai) {
-        follow = port != Port::refuse;
+        follow = layer_failed ? port != "block" : port == "block";
+      } else if (std::holds_alternative<stsim::model::AiSpec>(c.parameters)) {
+        follow = port != "refuse";
       } else {
-        follow = port == Port::pass;
+        follow = port == "pass";
       }
       if (!follow) continue;
       for (std::size_t t = 0; t < spec.components.size(); ++t) {
-        if (spec.components[t].id == c.next[p] && !seen[t]) {
+        if (spec.components[t].id == edge.target && !seen[t]) {
           seen[t] = true;
           stack.push_back(t);
         }
@@ -245,7 +240,7 @@ bool reaches_harm(const stsim::model::ScenarioSpec& spec, std::size_t origin,
 TEST_CASE("cut sets agree with brute force over every failure combination on random structures",
           "[cutsets]") {
   Mix mix(20261125);
-  const Kind middle[] = {Kind::safeguard, Kind::operators, Kind::audit, Kind::defence, Kind::ai};
+  const char* const middle[] = {"safeguard", "operators", "audit", "defence", "ai"};
   for (int trial = 0; trial < 300; ++trial) {
     // Components 0 = model, 1..6 random kinds, then two acted and one stopped outcome;
     // every edge points forward, so the structure has no loop.
@@ -256,14 +251,13 @@ TEST_CASE("cut sets agree with brute force over every failure combination on ran
       ids.push_back(std::string(1, 'c').append(std::to_string(i)));
     ids.insert(ids.end(), {"harm1", "harm2", "stop"});
     for (std::size_t i = 0; i <= inner; ++i) {
-      const Kind kind = i == 0 ? Kind::ai : middle[mix.below(5)];
-      std::vector<std::pair<Port, std::string>> next;
-      const auto ports = stsim::model::ports_of(kind);
-      for (std::size_t p = 0; p < stsim::model::port_count; ++p) {
-        if (ports[p] && mix.below(4) != 0)
-          next.emplace_back(static_cast<Port>(p), ids[i + 1 + mix.below(ids.size() - i - 1)]);
+      const std::string kind = i == 0 ? "ai" : middle[mix.below(5)];
+      std::vector<std::pair<std::string, std::string>> next;
+      for (const auto& port : stsim::model::kind_info(*stsim::model::kind_named(kind)).ports) {
+        if (mix.below(4) != 0)
+          next.emplace_back(port.name, ids[i + 1 + mix.below(ids.size() - i - 1)]);
       }
-      if (kind == Kind::safeguard && mix.below(3) == 0) {
+      if (kind == "safeguard" && mix.below(3) == 0) {
         b.alarm_only(ids[i], next);
       } else {
         b.add(ids[i], kind, next);
@@ -315,15 +309,14 @@ TEST_CASE("path and cut set walks are bounded even where no walk arrives", "[pat
   // 60 safeguards, each passing to the next and blocking to the one after: about 1e12
   // walks, all ending at the last safeguard, a dead end with no outcome.
   SpecBuilder b;
-  b.add("users", Kind::source, {{Port::pass, "model"}})
-      .add("model", Kind::ai, {{Port::pass, "g0"}});
+  b.add("users", "source", {{"pass", "model"}}).add("model", "ai", {{"pass", "g0"}});
   for (int i = 0; i < 60; ++i) {
     const std::string next = std::string(1, 'g').append(std::to_string(i + 1));
     const std::string after = std::string(1, 'g').append(std::to_string(i + 2));
-    std::vector<std::pair<Port, std::string>> edges;
-    if (i + 1 < 60) edges.emplace_back(Port::pass, next);
-    if (i + 2 < 60) edges.emplace_back(Port::block, after);
-    b.add(std::string(1, 'g').append(std::to_string(i)), Kind::safeguard, edges);
+    std::vector<std::pair<std::string, std::string>> edges;
+    if (i + 1 < 60) edges.emplace_back("pass", next);
+    if (i + 2 < 60) edges.emplace_back("block", after);
+    b.add(std::string(1, 'g').append(std::to_string(i)), "safeguard", edges);
   }
   const auto paths = enumerate_paths(b.spec(), 1000);
   CHECK_FALSE(paths.complete);

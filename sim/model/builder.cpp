@@ -1,0 +1,99 @@
+#include "sim/model/builder.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace stsim::model {
+
+namespace {
+constexpr std::size_t max_bits = 64;
+}
+
+Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates& kinds)
+    : spec_(spec), r_(replication) {
+  r_.kinds_ = &kinds;
+  std::vector<double> weights;
+  for (std::uint32_t k = 0; k < spec.contexts.size(); ++k) {
+    const ContextSpec& c = spec.contexts[k];
+    contexts_by_name_.emplace(c.name, k);
+    weights.push_back(c.weight);
+    r_.context_hazardous_.push_back(c.hazardous ? 1 : 0);
+    r_.context_severity_.push_back(c.severity);
+    r_.context_malicious_.push_back(c.malicious_share);
+  }
+  r_.context_table_ = random::AliasTable(weights);
+
+  const auto& components = spec.components;
+  r_.nodes_.resize(components.size());
+  r_.stable_ids_.resize(components.size());
+  std::array<std::uint32_t, kind_count> per_kind{};
+  for (std::uint32_t i = 0; i < components.size(); ++i) {
+    Node& n = r_.nodes_[i];
+    n.kind = static_cast<std::uint8_t>(model::kind_of(components[i]));
+    n.index = per_kind[n.kind]++;
+    n.next.fill(none);
+    r_.stable_ids_[i] = random::stable_id(components[i].id);
+    nodes_by_id_.emplace(components[i].id, i);
+  }
+  for (std::uint32_t i = 0; i < components.size(); ++i)
+    for (const Edge& e : components[i].next)
+      r_.nodes_[i].next[*port_of(components[i], e.port)] = node_of(e.target);
+
+  r_.horizon_ = spec.horizon;
+  r_.time_bins_ = spec.time_bins;
+  r_.pause_after_harm_ = spec.pause_after_harm;
+}
+
+std::uint32_t Builder::node_of(std::string_view id) const {
+  const auto found = nodes_by_id_.find(id);
+  return found == nodes_by_id_.end() ? none : found->second;
+}
+
+std::uint32_t Builder::context_of(std::string_view name) const {
+  const auto found = contexts_by_name_.find(name);
+  return found == contexts_by_name_.end() ? none : found->second;
+}
+
+std::uint64_t Builder::fail_bit(std::uint32_t node) {
+  Node& n = r_.nodes_[node];
+  if (n.fail_bit == 0) {
+    if (fail_bits_ == max_bits) fail(node, "more than 64 components are coupling partners");
+    n.fail_bit = std::uint64_t{1} << fail_bits_++;
+  }
+  return n.fail_bit;
+}
+
+std::uint64_t Builder::down_bit(std::uint32_t node) {
+  Node& n = r_.nodes_[node];
+  if (n.down_bit == 0) {
+    if (r_.down_owners_.size() == max_bits) fail(node, "more than 64 components can fail latently");
+    n.down_bit = std::uint64_t{1} << r_.down_owners_.size();
+    r_.down_owners_.push_back(node);
+  }
+  return n.down_bit;
+}
+
+void Builder::finish() {
+  if (spec_.event_limit == 0) {
+    // Arrivals plus one event per task per component that makes one (a review's end), with
+    // a wide margin: exceeding this means the scenario is far from what its parameters
+    // predict.
+    const double expected =
+        expected_tasks_ * (1.0 + static_cast<double>(events_per_task_)) + expected_events_;
+    r_.event_limit_ = static_cast<std::uint64_t>(std::min(20.0 * expected + 100000.0, 1e18));
+    r_.event_limit_derived_ = true;
+  } else {
+    r_.event_limit_ = spec_.event_limit;
+  }
+}
+
+void Builder::fail(std::uint32_t node, const std::string& problem) const {
+  const ComponentSpec& c = spec_.components[node];
+  std::string where;
+  if (!c.where.file.empty())
+    where = c.where.file + ":" + std::to_string(c.where.line) + ":" +
+            std::to_string(c.where.column) + ": ";
+  throw std::invalid_argument(where + "component '" + c.id + "': " + problem);
+}
+
+}  // namespace stsim::model

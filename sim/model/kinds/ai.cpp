@@ -1,0 +1,99 @@
+#include "sim/model/kinds/ai.h"
+
+#include "sim/model/branching.h"
+#include "sim/model/builder.h"
+#include "sim/model/key_fields.h"
+#include "sim/random/distributions.h"
+
+namespace stsim::model {
+
+std::span<const ComponentKey> Ai::keys() {
+  static const std::vector<ComponentKey> keys = {
+      {"reliability", probability(), "0.99", "Probability that an output is correct",
+       field<&AiSpec::reliability>},
+      {"commission_share", probability(), "1",
+       "Share of failures that are unsafe commissions (the rest are omissions)",
+       field<&AiSpec::commission_share>},
+      {"refusal_threshold", threshold(), "inf (never refuse)",
+       "Refuse a task when its observable score is above this", field<&AiSpec::refusal_threshold>},
+      {"defer_threshold", threshold(), "-inf (never defer)",
+       "Defer a task to the defer port when the model's confidence is below this",
+       field<&AiSpec::defer_threshold>},
+      {"confidence_separation", number_at_least(0.0), "2",
+       "Mean confidence of correct outputs (wrong ones have mean 0, both with unit variance)",
+       field<&AiSpec::confidence_separation>},
+      {"reliability_by_context", probability(), "reliability",
+       "Reliability in this context, instead of reliability",
+       field<&AiSpec::reliability_by_context>, true},
+  };
+  return keys;
+}
+
+Ai::State Ai::build(const Spec& spec, std::uint32_t, Builder& builder) {
+  const auto& contexts = builder.spec().contexts;
+  State a;
+  a.spec = spec;
+  a.reliability.assign(contexts.size(), spec.reliability);
+  for (const auto& context : contexts) {
+    a.refuse_above.push_back(random::normal_cdf(spec.refusal_threshold));
+    a.refuse_above.push_back(random::normal_cdf(spec.refusal_threshold - context.observability));
+  }
+  a.defer_below_correct = random::normal_cdf(spec.defer_threshold - spec.confidence_separation);
+  a.defer_below_wrong = random::normal_cdf(spec.defer_threshold);
+  for (const auto& [context, value] : spec.reliability_by_context)
+    a.reliability[builder.context_of(context)] = value;
+  return a;
+}
+
+void Ai::branch(const Spec& a, Branching& b, std::uint32_t node, const Branch& in) {
+  const auto& ctx = b.context(in.context);
+  BranchCounts& counts = b.counts();
+  // Refusal on the observable score: benign ~ N(0,1), malicious ~ N(observability, 1).
+  const double shift = in.malicious ? ctx.observability : 0.0;
+  const double p_refuse = 1.0 - random::normal_cdf(a.refusal_threshold - shift);
+  {
+    Branch r = in;
+    r.p *= p_refuse;
+    r.output = Output::refused;
+    r.hazardous = false;
+    (r.malicious ? counts.refused_malicious : counts.refused_benign) += r.p;
+    b.leave(node, refuse, r);
+  }
+  Branch rest = in;
+  rest.p *= 1.0 - p_refuse;
+  auto it = a.reliability_by_context.find(ctx.name);
+  const double rel = it == a.reliability_by_context.end() ? a.reliability : it->second;
+  // The hardest (1 - reliability) of tasks are wrong; failure modes by commission_share.
+  for (int mode = 0; mode < 3; ++mode) {
+    Branch o = rest;
+    if (mode == 0) {
+      o.p *= rel;
+      o.output = Output::correct;
+      o.hi = rel;
+    } else {
+      o.p *= (1.0 - rel) * (mode == 1 ? a.commission_share : 1.0 - a.commission_share);
+      o.output = mode == 1 ? Output::commission : Output::omission;
+      o.erred = true;
+      o.failed |= Branching::bit(node);
+      o.lo = rel;
+    }
+    if (o.p <= 0.0) continue;
+    if (o.erred) counts.model_error += o.p;
+    o.hazardous = ctx.hazardous &&
+                  (o.output == Output::commission || (o.output == Output::correct && o.malicious));
+    if (o.hazardous) {
+      o.origin = o.output == Output::commission ? HarmOrigin::model_error : HarmOrigin::misuse;
+      counts.hazardous_output += o.p;
+    }
+    // Deferral on confidence: correct ~ N(separation, 1), wrong ~ N(0, 1).
+    const double p_defer =
+        random::normal_cdf(a.defer_threshold - (o.erred ? 0.0 : a.confidence_separation));
+    Branch d = o;
+    d.p *= p_defer;
+    b.leave(node, defer, d);
+    o.p *= 1.0 - p_defer;
+    b.leave(node, pass, o);
+  }
+}
+
+}  // namespace stsim::model

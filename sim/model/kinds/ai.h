@@ -1,0 +1,111 @@
+#pragma once
+// The AI: produces an output for each task. It refuses on the observable score of
+// intent, errs on the hardest tasks (correct with probability `reliability`), and defers
+// to humans on its own confidence (docs/model.md, AI).
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sim/model/kind.h"
+#include "sim/model/replication.h"
+
+namespace stsim::model {
+
+class Builder;
+
+struct AiSpec {
+  double reliability = 0.99;         // probability the output is correct
+  ByContext reliability_by_context;  // overrides by context name
+  double commission_share = 1.0;  // share of failures that are unsafe commissions (rest: omissions)
+  // Refusal policy on the observable score: refuse when score > refusal_threshold.
+  double refusal_threshold = infinity;
+  // Deferral to humans on the model's own confidence: correct outputs have confidence
+  // ~ N(confidence_separation, 1), wrong ones ~ N(0, 1); defer when below defer_threshold.
+  double defer_threshold = -infinity;
+  double confidence_separation = 2.0;
+};
+
+struct Ai {
+  using Spec = AiSpec;
+  static constexpr std::string_view name = "ai";
+  enum Port : PortIndex { pass, refuse, defer };
+  static constexpr std::array<PortInfo, 3> ports = {{{"pass", HazardFlow::carried},
+                                                     {"refuse", HazardFlow::never},
+                                                     {"defer", HazardFlow::carried}}};
+  static constexpr bool can_fail = true;
+  static constexpr bool originates_hazards = true;
+
+  struct State {
+    AiSpec spec;
+    std::vector<double> reliability;  // per context
+    // P(score <= refusal_threshold) per (context, malicious): refuse when the task's
+    // observable uniform is above it.
+    std::vector<double> refuse_above;
+    // P(confidence < defer_threshold) for correct and wrong outputs.
+    double defer_below_correct = 0.0, defer_below_wrong = 0.0;
+    random::Stream failure_mode, decision;
+  };
+
+  static std::span<const ComponentKey> keys();
+  static State build(const Spec& spec, std::uint32_t node, Builder& builder);
+  static void reset(State& a, std::uint32_t node, Replication& r) {
+    a.failure_mode = r.stream(node, random::Purpose::failure_mode);
+    a.decision = r.stream(node, random::Purpose::decision);
+  }
+
+  // Every draw of a task here, made whether used or not (common random numbers).
+  struct Draws {
+    double mode, confidence;
+  };
+  static Draws draws(State& a) { return {task_uniform(a.failure_mode), task_uniform(a.decision)}; }
+
+  static PortIndex step(Replication& r, State& a, Task& t, std::uint32_t, std::uint32_t node) {
+    const Draws u = draws(a);
+    ReplicationMetrics& m = r.metrics();
+    // 1. Refusal, on the observable score only: score > threshold.
+    if (t.observable > a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)]) {
+      t.output = Output::refused;
+      t.hazardous = false;
+      ++(t.malicious ? m.refused_malicious : m.refused_benign);
+      return refuse;
+    }
+    // 2. Correctness by difficulty: the hardest (1 - reliability) of tasks are wrong.
+    const bool wrong = t.difficulty > a.reliability[t.context];
+    if (wrong) {
+      t.erred = true;
+      t.failed |= r.node(node).fail_bit;
+      ++m.model_errors;
+      if (u.mode < a.spec.commission_share) {
+        t.output = Output::commission;
+        ++m.commission_errors;
+      } else {
+        t.output = Output::omission;
+        ++m.omission_errors;
+      }
+    } else {
+      t.output = Output::correct;
+    }
+    // 3. Hazard: an unsafe commission, or compliance with malicious intent.
+    t.hazardous = r.hazardous(t.context) &&
+                  (t.output == Output::commission || (t.output == Output::correct && t.malicious));
+    if (t.hazardous) {
+      t.origin = t.output == Output::commission ? HarmOrigin::model_error : HarmOrigin::misuse;
+      t.last_layer = node;
+      ++m.hazardous_outputs;
+    }
+    // 4. Deferral on the model's own confidence.
+    if (u.confidence < (wrong ? a.defer_below_wrong : a.defer_below_correct)) {
+      ++m.deferred;
+      return defer;
+    }
+    return pass;
+  }
+
+  static NodeStyle style(const Spec&) { return {"box", "#EE8866"}; }
+  static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
+};
+
+}  // namespace stsim::model

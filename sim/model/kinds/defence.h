@@ -1,0 +1,70 @@
+#pragma once
+// The defence: downstream, at the attack surface, independent of the model; it acts on
+// the use of outputs (docs/model.md, Defence).
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "sim/model/kind.h"
+#include "sim/model/replication.h"
+
+namespace stsim::model {
+
+class Builder;
+
+struct DefenceSpec {
+  double detect_misuse = 0.5;
+  double detect_error = 0.0;
+  double false_alarm = 0.0;
+};
+
+struct Defence {
+  using Spec = DefenceSpec;
+  static constexpr std::string_view name = "defence";
+  enum Port : PortIndex { pass, block };
+  static constexpr std::array<PortInfo, 2> ports = {
+      {{"pass", HazardFlow::carried}, {"block", HazardFlow::stopped}}};
+  static constexpr bool can_fail = true;
+
+  struct State {
+    DefenceSpec spec;
+    random::Stream detection, false_alarm;
+  };
+
+  static std::span<const ComponentKey> keys();
+  static State build(const Spec& spec, std::uint32_t, Builder&) { return {spec, {}, {}}; }
+  static void reset(State& d, std::uint32_t node, Replication& r) {
+    d.detection = r.stream(node, random::Purpose::detection);
+    d.false_alarm = r.stream(node, random::Purpose::false_alarm);
+  }
+
+  // Every draw of a task here, made whether used or not (common random numbers).
+  struct Draws {
+    double detect, false_alarm;
+  };
+  static Draws draws(State& d) { return {task_uniform(d.detection), task_uniform(d.false_alarm)}; }
+
+  static PortIndex step(Replication& r, State& d, Task& t, std::uint32_t, std::uint32_t node) {
+    const Draws u = draws(d);
+    if (t.hazardous) {
+      const double p = t.origin == HarmOrigin::misuse ? d.spec.detect_misuse : d.spec.detect_error;
+      if (u.detect < p) return block;
+      t.failed |= r.node(node).fail_bit;
+      if (p > 0.0) t.last_layer = node;
+      return pass;
+    }
+    if (u.false_alarm < d.spec.false_alarm) {
+      ++r.metrics().false_alarms;
+      return block;
+    }
+    return pass;
+  }
+
+  static bool is_layer(const Spec&) { return true; }
+  static NodeStyle style(const Spec&) { return {"octagon", "#77AADD"}; }
+  static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
+};
+
+}  // namespace stsim::model

@@ -1,0 +1,248 @@
+#include "sim/model/kinds/operators.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "sim/model/branching.h"
+#include "sim/model/builder.h"
+#include "sim/model/key_fields.h"
+#include "sim/random/distributions.h"
+
+namespace stsim::model {
+
+namespace {
+
+constexpr std::int64_t u32_max = std::numeric_limits<std::uint32_t>::max();
+constexpr std::array<std::string_view, 3> distribution_names = {"exponential", "lognormal",
+                                                                "fixed"};
+
+}  // namespace
+
+std::span<const ComponentKey> Operators::keys() {
+  static const std::vector<ComponentKey> keys = [] {
+    std::vector<ComponentKey> k = {
+        {"count", integer(1, u32_max), "1", "Number of people reviewing in parallel",
+         field<&OperatorSpec::count>},
+        {"review_time", duration(true), "3m", "Mean time of one review",
+         field<&OperatorSpec::review_time>},
+        {"review_distribution", choice(distribution_names), "\"exponential\"",
+         "Distribution of review times", field<&OperatorSpec::review_distribution>},
+        {"review_cv", number_at_least(0.0), "1",
+         "Coefficient of variation of review times (lognormal)", field<&OperatorSpec::review_cv>},
+        {"max_queue", integer(0, u32_max), "unbounded",
+         "Longest queue; tasks arriving at a full queue leave by overflow",
+         field<&OperatorSpec::max_queue>},
+        {"shift_length", duration(true, true), "8h",
+         "Length of a shift; vigilance recovers at each shift change (\"inf\": never)",
+         field<&OperatorSpec::shift_length>},
+        {"detect", probability(), "0.9",
+         "Probability of catching a hazard when fresh, checking and unloaded",
+         field<&OperatorSpec::detect>},
+        {"vigilance_floor", probability(), "1",
+         "Level vigilance decays towards during a shift (1 = no decay)",
+         field<&OperatorSpec::vigilance_floor>},
+        {"vigilance_time_constant", duration(true), "2h", "Time constant of the decay of vigilance",
+         field<&OperatorSpec::vigilance_time_constant>},
+        {"trust_initial", probability(), "0.5", "Trust in the AI at the start",
+         field<&OperatorSpec::trust_initial>},
+        {"trust_gain", probability(), "0",
+         "Share of the remaining distrust lost per output seen correct",
+         field<&OperatorSpec::trust_gain>},
+        {"trust_loss", probability(), "0", "Share of trust lost per error caught",
+         field<&OperatorSpec::trust_loss>},
+        {"automation_bias", probability(), "0",
+         "The chance of checking an unflagged output is 1 - automation_bias * trust",
+         field<&OperatorSpec::automation_bias>},
+        {"alarm_memory", number_at_least(1.0), "20",
+         "Memory, in alarms, of the credibility of past flags", field<&OperatorSpec::alarm_memory>},
+        {"alarm_credibility_initial", probability(), "1", "Credibility of flags at the start",
+         field<&OperatorSpec::alarm_credibility_initial>},
+        {"workload_scale", number_above(0.0, true), "inf (no workload effect)",
+         "Queue length at which thoroughness halves", field<&OperatorSpec::workload_scale>},
+        {"false_reject", probability(), "0", "Probability of rejecting a non-hazardous output",
+         field<&OperatorSpec::false_reject>},
+        {"slip", probability(), "0", "Probability of turning a correct output into a hazardous one",
+         field<&OperatorSpec::slip>},
+    };
+    add_drift_keys<&OperatorSpec::drift>(k);
+    return k;
+  }();
+  return keys;
+}
+
+std::span<const KeyGroup> Operators::groups() {
+  static constexpr std::array<KeyGroup, 1> groups = {drift_group};
+  return groups;
+}
+
+Operators::State Operators::build(const Spec& spec, std::uint32_t node, Builder& builder) {
+  State op;
+  op.spec = spec;
+  op.node = node;
+  op.pool = builder.add_pool();
+  op.review_sigma = std::sqrt(std::log1p(spec.review_cv * spec.review_cv));
+  op.review_mu = std::log(spec.review_time) - 0.5 * op.review_sigma * op.review_sigma;
+  op.ring.resize(64);
+  builder.expect_event_per_task();  // the end of its review
+  return op;
+}
+
+void Operators::reset(State& op, std::uint32_t node, Replication& r) {
+  op.service = r.stream(node, random::Purpose::service_time);
+  op.decision = r.stream(node, random::Purpose::decision);
+  op.detection = r.stream(node, random::Purpose::detection);
+  op.false_reject = r.stream(node, random::Purpose::false_alarm);
+  op.human_error = r.stream(node, random::Purpose::human_error);
+  op.busy = 0;
+  op.head = 0;
+  op.waiting = 0;
+  op.trust = op.spec.trust_initial;
+  op.credibility = op.spec.alarm_credibility_initial;
+  r.metrics().operators[op.pool].capacity_time = static_cast<double>(op.spec.count) * r.horizon();
+}
+
+void Operators::grow(State& op) {
+  // Only while warming up: the ring doubles, unrolled so that its head is at 0.
+  std::vector<std::uint32_t> bigger(op.ring.size() * 2);
+  for (std::size_t i = 0; i < op.waiting; ++i)
+    bigger[i] = op.ring[(op.head + i) & (op.ring.size() - 1)];
+  op.ring = std::move(bigger);
+  op.head = 0;
+}
+
+void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
+  Task& t = r.task(id);
+  const OperatorSpec& s = op.spec;
+  OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
+  const Time now = r.now();
+  const Draws u = draws(op);
+
+  // Workload: a longer queue shortens reviews and makes them less thorough.
+  const double thoroughness = std::isfinite(s.workload_scale)
+                                  ? 1.0 / (1.0 + static_cast<double>(op.waiting) / s.workload_scale)
+                                  : 1.0;
+  // Vigilance decays with time since the start of the current shift.
+  double vigilance = 1.0;
+  if (s.vigilance_floor < 1.0) {
+    const Time on_shift = std::isfinite(s.shift_length) ? std::fmod(now, s.shift_length) : now;
+    vigilance = s.vigilance_floor +
+                (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
+  }
+  const double p_detect = std::min(1.0, s.detect * vigilance * thoroughness * r.drift(s.drift));
+
+  double review = s.review_time;
+  switch (s.review_distribution) {
+    case ServiceDistribution::exponential:
+      review = -s.review_time * std::log(u.service);
+      break;
+    case ServiceDistribution::lognormal:
+      review = std::exp(op.review_mu + op.review_sigma * random::normal_quantile(u.service));
+      break;
+    case ServiceDistribution::fixed:
+      break;
+  }
+  review *= thoroughness;
+
+  ++pm.reviews;
+  if (t.enqueued < now) {
+    ++pm.waited;
+    pm.total_wait += now - t.enqueued;
+  }
+  pm.busy_time += std::min(now + review, r.horizon()) - now;
+  if (t.hazardous) ++pm.hazards_seen;
+
+  bool blocked = false;
+  bool caught = false;
+  if (t.alarm) {
+    // Alarm fatigue: a flag is heeded as often as past flags were true.
+    if (u.heed < op.credibility) {
+      blocked = true;
+      caught = t.hazardous;
+    }
+    op.credibility += ((t.hazardous ? 1.0 : 0.0) - op.credibility) / s.alarm_memory;
+  }
+  if (!blocked && u.check < 1.0 - s.automation_bias * op.trust) {
+    if (t.hazardous && u.detect < p_detect) {
+      blocked = true;
+      caught = true;
+    } else {
+      // Seen as correct (including a hazard that was missed).
+      op.trust += s.trust_gain * (1.0 - op.trust);
+      if (!t.hazardous && u.reject < s.false_reject) blocked = true;
+    }
+  }
+  if (caught) {
+    ++pm.caught;
+    op.trust -= s.trust_loss * op.trust;
+  }
+  if (!blocked) {
+    if (t.hazardous) {
+      t.failed |= r.node(op.node).fail_bit;
+      t.last_layer = op.node;
+    } else if (t.output == Output::correct && r.hazardous(t.context) && u.slip < s.slip) {
+      // Interaction: the operator turns a correct output into a hazardous action.
+      t.hazardous = true;
+      t.origin = HarmOrigin::operator_induced;
+      t.last_layer = op.node;
+      ++r.metrics().hazardous_outputs;
+    }
+  }
+  t.decided = blocked ? block : pass;
+  ++op.busy;
+  r.schedule(now + review, Priority::work_done, op.node, review_done, id);
+}
+
+std::optional<std::string> Operators::outside_analytic(const Spec& o, const ComponentSpec&,
+                                                       const ScenarioSpec&) {
+  if (o.vigilance_floor < 1.0)
+    return "vigilance_floor = " + format_number(o.vigilance_floor) +
+           " < 1: vigilance decay over a shift has no closed form here";
+  if (o.automation_bias > 0.0 && (o.trust_gain > 0.0 || o.trust_loss > 0.0))
+    return "automation_bias = " + format_number(o.automation_bias) +
+           " with trust_gain/trust_loss > 0: trust that moves with experience";
+  if (std::isfinite(o.workload_scale))
+    return "workload_scale = " + format_number(o.workload_scale) +
+           ": thoroughness that depends on the queue length";
+  if (o.drift.enabled) return std::string("drift.enabled = true: organisational drift");
+  if (o.review_distribution != ServiceDistribution::exponential &&
+      o.max_queue != std::numeric_limits<std::uint32_t>::max())
+    return "max_queue = " + std::to_string(o.max_queue) +
+           " with non-exponential reviews: the overflow of an M/G/c/K queue has no closed form";
+  return std::nullopt;
+}
+
+void Operators::branch(const Spec& o, Branching& b, std::uint32_t node, const Branch& in) {
+  Branch over = in;
+  over.p *= b.overflow(node);
+  b.leave(node, overflow, over);
+  Branch rest = in;
+  rest.p *= 1.0 - b.overflow(node);
+  // The subset has no alarms here and constant trust, vigilance 1 and no workload effect.
+  const double check = 1.0 - o.automation_bias * o.trust_initial;
+  if (rest.hazardous) {
+    Branch caught = rest;
+    caught.p *= check * o.detect;
+    b.leave(node, block, caught);
+    rest.p *= 1.0 - check * o.detect;
+    rest.failed |= Branching::bit(node);
+    return b.leave(node, pass, rest);
+  }
+  Branch reject = rest;
+  reject.p *= check * o.false_reject;
+  b.leave(node, block, reject);
+  rest.p *= 1.0 - check * o.false_reject;
+  if (rest.output == Output::correct && b.context(rest.context).hazardous && o.slip > 0.0) {
+    // Interaction: a correct output turned into a hazardous action.
+    Branch slip = rest;
+    slip.p *= o.slip;
+    slip.hazardous = true;
+    slip.origin = HarmOrigin::operator_induced;
+    b.counts().hazardous_output += slip.p;
+    b.leave(node, pass, slip);
+    rest.p *= 1.0 - o.slip;
+  }
+  b.leave(node, pass, rest);
+}
+
+}  // namespace stsim::model

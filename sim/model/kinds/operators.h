@@ -1,0 +1,137 @@
+#pragma once
+// Operators: a pool of human reviewers with one FIFO queue. A review takes time; its
+// outcome depends on vigilance over the shift, trust in the AI, alarm fatigue, workload
+// and drift (docs/model.md, Operators).
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/model/drift.h"
+#include "sim/model/kind.h"
+#include "sim/model/replication.h"
+
+namespace stsim::model {
+
+class Builder;
+
+enum class ServiceDistribution : std::uint8_t { exponential, lognormal, fixed };
+
+struct OperatorSpec {
+  std::uint32_t count = 1;
+  Time review_time = 0.05;  // mean hours per review
+  ServiceDistribution review_distribution = ServiceDistribution::exponential;
+  double review_cv = 1.0;  // coefficient of variation (lognormal)
+  std::uint32_t max_queue = std::numeric_limits<std::uint32_t>::max();  // else "overflow"
+  Time shift_length = 8.0;  // vigilance recovers at each shift change (infinity: never)
+  double detect = 0.9;      // P(catch a hazard) when fresh, checking and unloaded
+  // Vigilance: 1 at shift start, decays towards vigilance_floor with this time constant.
+  double vigilance_floor = 1.0;
+  Time vigilance_time_constant = 2.0;
+  // Trust in the AI: rises by trust_gain * (1 - trust) per output seen correct, falls
+  // by trust_loss * trust per error caught. The chance of checking an unflagged output
+  // is 1 - automation_bias * trust.
+  double trust_initial = 0.5;
+  double trust_gain = 0.0;
+  double trust_loss = 0.0;
+  double automation_bias = 0.0;
+  // Alarm fatigue: the chance of heeding a flag is the credibility of past flags, an
+  // exponentially weighted share of true alarms with this memory (in alarms).
+  double alarm_memory = 20.0;
+  double alarm_credibility_initial = 1.0;
+  // Workload: thoroughness (review time and detection) scales by 1 / (1 + queue / workload_scale).
+  double workload_scale = infinity;
+  double false_reject = 0.0;  // P(reject a non-hazardous output)
+  double slip = 0.0;          // P(turn a correct output into a hazardous one)
+  DriftSpec drift;
+};
+
+struct Operators {
+  using Spec = OperatorSpec;
+  static constexpr std::string_view name = "operators";
+  enum Port : PortIndex { pass, block, overflow };
+  static constexpr std::array<PortInfo, 3> ports = {{{"pass", HazardFlow::carried},
+                                                     {"block", HazardFlow::stopped},
+                                                     {"overflow", HazardFlow::carried}}};
+  enum Event : std::uint8_t { review_done };
+  static constexpr std::array<std::string_view, 1> events = {"review_done"};
+  static constexpr bool can_fail = true;
+
+  struct State {
+    OperatorSpec spec;
+    std::uint32_t node = 0;
+    std::uint32_t pool = 0;                      // index into ReplicationMetrics::operators
+    double review_mu = 0.0, review_sigma = 0.0;  // lognormal parameters
+    std::uint32_t busy = 0;
+    std::vector<std::uint32_t> ring;  // FIFO of waiting task ids, capacity a power of two
+    std::size_t head = 0, waiting = 0;
+    double trust = 0.0;
+    double credibility = 1.0;
+    random::Stream service, decision, detection, false_reject, human_error;
+  };
+
+  static std::span<const ComponentKey> keys();
+  static std::span<const KeyGroup> groups();
+  static State build(const Spec& spec, std::uint32_t node, Builder& builder);
+  static void reset(State& op, std::uint32_t node, Replication& r);
+  // A review ends: the next waiting task starts its review, and the task leaves by the
+  // port the review chose.
+  static bool handle(Replication& r, std::vector<State>& states, KindEvent e) {
+    if (e.event != review_done) return false;
+    State& op = states[e.index];
+    --op.busy;
+    if (op.waiting > 0) {
+      const std::uint32_t next = op.ring[op.head];
+      op.head = (op.head + 1) & (op.ring.size() - 1);
+      --op.waiting;
+      start_review(r, op, next);
+    }
+    r.leave(e.payload, e.node, r.task(e.payload).decided);
+    return true;
+  }
+
+  // Every draw of a review, made whether used or not (common random numbers).
+  struct Draws {
+    double service, heed, check, detect, reject, slip;
+  };
+  static Draws draws(State& op) {
+    return {task_uniform(op.service),      task_uniform(op.decision),
+            task_uniform(op.decision),     task_uniform(op.detection),
+            task_uniform(op.false_reject), task_uniform(op.human_error)};
+  }
+
+  // A task offered to the pool: reviewed now, queued, or turned away by a full queue.
+  static PortIndex step(Replication& r, State& op, Task& t, std::uint32_t id, std::uint32_t) {
+    t.enqueued = r.now();
+    if (op.busy < op.spec.count) {
+      start_review(r, op, id);
+      return kept;
+    }
+    if (op.waiting >= op.spec.max_queue) {
+      ++r.metrics().operators[op.pool].overflowed;
+      return overflow;
+    }
+    if (op.waiting == op.ring.size()) grow(op);
+    op.ring[(op.head + op.waiting) & (op.ring.size() - 1)] = id;
+    ++op.waiting;
+    return kept;
+  }
+
+  static bool is_layer(const Spec&) { return true; }
+  static NodeStyle style(const Spec&) { return {"ellipse", "#FFAABB"}; }
+  static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
+                                                     const ScenarioSpec&);
+  static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
+
+ private:
+  // Everything about a review is decided when it starts; the task leaves when it ends.
+  static void start_review(Replication& r, State& op, std::uint32_t id);
+  static void grow(State& op);
+};
+
+}  // namespace stsim::model

@@ -1,0 +1,144 @@
+#pragma once
+// The safeguard: a filter or monitor that flags outputs, with a detection rate for
+// hazards and a false-alarm rate for the rest. It can fail latently (silently, until a
+// proof test or an audit finds it) and share causes of failure with another component
+// (docs/model.md, Safeguards).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/model/kind.h"
+#include "sim/model/replication.h"
+
+namespace stsim::model {
+
+class Builder;
+
+// Shared causes with another component ("with"), two ways:
+//  - beta: on a task where "with" failed (the AI erred, or a safeguard missed), this
+//    component fails too with probability beta (beta-factor). For latent failures:
+//    common-cause events at rate beta * latent_failure_rate fail both at once, and this
+//    component's independent failures occur at (1 - beta) * latent_failure_rate.
+//  - difficulty_correlation: with this probability the component judges the task by the
+//    same difficulty the AI's correctness was drawn from, so it misses most exactly
+//    where the model errs.
+struct CouplingSpec {
+  std::string with;
+  double beta = 0.0;
+  double difficulty_correlation = 0.0;
+};
+
+struct SafeguardSpec {
+  double detect_error = 0.9;   // P(flag | hazardous output from a model error)
+  double detect_misuse = 0.0;  // P(flag | hazardous output serving malicious intent)
+  double false_alarm = 0.01;   // P(flag | non-hazardous output)
+  // true: flagged tasks leave by "block"; false: they continue by "pass" carrying an
+  // alarm that operators downstream may heed.
+  bool blocks = true;
+  double latent_failure_rate = 0.0;  // per hour; a failed safeguard flags nothing, silently
+  Time test_interval = 0.0;          // proof test period (0 = never tested)
+  Time repair_time = 0.0;
+  CouplingSpec coupling;
+};
+
+struct Safeguard {
+  using Spec = SafeguardSpec;
+  static constexpr std::string_view name = "safeguard";
+  enum Port : PortIndex { pass, block };
+  static constexpr std::array<PortInfo, 2> ports = {
+      {{"pass", HazardFlow::carried}, {"block", HazardFlow::stopped}}};
+  enum Event : std::uint8_t { latent_failure, common_cause_failure, proof_test, repair_done };
+  static constexpr std::array<std::string_view, 4> events = {
+      "latent_failure",        // an independent latent failure
+      "common_cause_failure",  // fails the safeguard and its coupling partner at once
+      "proof_test", "repair_done"};
+  static constexpr bool can_fail = true;
+
+  struct State {
+    SafeguardSpec spec;
+    std::uint32_t node = 0;
+    std::uint64_t partner_bit = 0;       // the fail bit of coupling.with
+    std::uint32_t partner_guard = none;  // the partner's index among safeguards, if it is one
+    bool down = false;
+    bool found = false;        // down and known (under repair)
+    bool down_common = false;  // down through a common-cause event
+    random::Stream coupling, detection, false_alarm, latent_failure;
+  };
+
+  static std::span<const ComponentKey> keys();
+  static std::span<const KeyGroup> groups();
+  static void validate(const Spec& spec, const ComponentSpec& component, const ScenarioSpec&,
+                       std::vector<std::string>& faults);
+  static State build(const Spec& spec, std::uint32_t node, Builder& builder);
+  static void reset(State& g, std::uint32_t node, Replication& r);
+  static void start(State& g, std::uint32_t node, Replication& r);
+  static bool handle(Replication& r, std::vector<State>& states, KindEvent e);
+  // Found down (by a proof test, or an audit of a task that passed it): repaired.
+  static void reveal(Replication& r, State& g);
+
+  // Every draw of a task here, made whether used or not (common random numbers).
+  struct Draws {
+    double beta, correlation, detect, false_alarm;
+  };
+  static Draws draws(State& g) {
+    return {task_uniform(g.coupling), task_uniform(g.coupling), task_uniform(g.detection),
+            task_uniform(g.false_alarm)};
+  }
+
+  static PortIndex step(Replication& r, State& g, Task& t, std::uint32_t, std::uint32_t node) {
+    const Draws u = draws(g);
+    const double p = t.origin == HarmOrigin::misuse ? g.spec.detect_misuse : g.spec.detect_error;
+    bool flag = false;
+    if (g.down) {
+      t.down_passed |= r.node(node).down_bit;
+      if (t.hazardous && g.down_common) t.common_cause = true;
+    } else if (t.hazardous) {
+      if (g.partner_bit != 0 && (t.failed & g.partner_bit) != 0 && u.beta < g.spec.coupling.beta) {
+        t.common_cause = true;  // the shared cause that defeated the partner defeats this too
+      } else if (t.origin == HarmOrigin::model_error &&
+                 u.correlation < g.spec.coupling.difficulty_correlation) {
+        flag = t.difficulty <= p;  // judged by the model's own difficulty: misses the hardest
+        if (!flag) t.common_cause = true;
+      } else {
+        flag = u.detect < p;
+      }
+    } else if (u.false_alarm < g.spec.false_alarm) {
+      flag = true;
+      ++r.metrics().false_alarms;
+    }
+
+    if (t.hazardous && !flag) {
+      t.failed |= r.node(node).fail_bit;
+      if (p > 0.0) t.last_layer = node;
+    }
+    if (!flag) return pass;
+    if (g.spec.blocks) return block;
+    t.alarm = true;
+    return pass;
+  }
+
+  static bool is_layer(const Spec& spec) { return spec.blocks; }
+  static HazardFlow hazard_flow(const Spec& spec, PortIndex port) {
+    if (port == block) return spec.blocks ? HazardFlow::stopped : HazardFlow::never;
+    return HazardFlow::carried;
+  }
+  // An alarm-only safeguard never sends a task out by block.
+  static bool port_used(const Spec& spec, PortIndex port) { return port != block || spec.blocks; }
+  static NodeStyle style(const Spec&) { return {"hexagon", "#EEDD88"}; }
+  static std::string label(const Spec& spec) {
+    return spec.blocks ? "safeguard" : "safeguard, alarm only";
+  }
+  static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
+                                                     const ScenarioSpec& scenario);
+  static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
+
+ private:
+  static void fail_latently(Replication& r, State& g, bool common);
+};
+
+}  // namespace stsim::model

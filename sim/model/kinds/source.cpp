@@ -1,0 +1,101 @@
+#include "sim/model/kinds/source.h"
+
+#include <cmath>
+
+#include "sim/model/builder.h"
+#include "sim/model/key_fields.h"
+
+namespace stsim::model {
+
+std::span<const ComponentKey> Source::keys() {
+  static const std::vector<ComponentKey> keys = {
+      {"rate", rate(true), "10/h", "Mean arrival rate of tasks", field<&SourceSpec::rate>},
+      {"profile", of_type(ValueType::number_list), "[] (constant rate)",
+       "Multipliers of the rate over equal slices of profile_period", field<&SourceSpec::profile>},
+      {"profile_period", duration(true), "24h", "Period over which the profile repeats",
+       field<&SourceSpec::profile_period>},
+  };
+  return keys;
+}
+
+Source::State Source::build(const Spec& spec, std::uint32_t, Builder& builder) {
+  double mean_profile = 1.0;
+  if (!spec.profile.empty()) {
+    double sum = 0.0;
+    for (double x : spec.profile) sum += x;
+    mean_profile = sum / static_cast<double>(spec.profile.size());
+  }
+  builder.expect_tasks(spec.rate * mean_profile * builder.spec().horizon);
+  return {spec, {}, {}, {}, {}, {}};
+}
+
+void Source::reset(State& s, std::uint32_t node, Replication& r) {
+  s.arrivals = r.stream(node, random::Purpose::arrivals);
+  s.context = r.stream(node, random::Purpose::context);
+  s.intent = r.stream(node, random::Purpose::intent);
+  s.observable = r.stream(node, random::Purpose::observable);
+  s.difficulty = r.stream(node, random::Purpose::difficulty);
+}
+
+void Source::start(State& s, std::uint32_t node, Replication& r) {
+  const Time t = next_arrival(s, 0.0, r.horizon());
+  if (t < r.horizon()) r.schedule(t, Priority::arrival, node, arrival);
+}
+
+Time Source::next_arrival(State& s, Time now, Time horizon) {
+  double e = -std::log(s.arrivals.uniform01());
+  if (s.spec.profile.empty()) return now + e / s.spec.rate;
+  // Invert the piecewise-constant cumulative intensity, slice by slice.
+  const auto n = static_cast<std::uint64_t>(s.spec.profile.size());
+  const double slice = s.spec.profile_period / static_cast<double>(n);
+  auto j = static_cast<std::uint64_t>(std::floor(now / slice));
+  Time t = now;
+  while (t < horizon) {
+    const double rate = s.spec.rate * s.spec.profile[j % n];
+    const Time end = static_cast<double>(j + 1) * slice;
+    if (rate * (end - t) >= e) return t + e / rate;
+    e -= rate * (end - t);
+    t = end;
+    ++j;
+  }
+  return infinity;
+}
+
+bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
+  if (e.event != arrival) return false;
+  State& s = states[e.index];
+  const Time next = next_arrival(s, r.now(), r.horizon());
+  if (next < r.horizon()) r.schedule(next, Priority::arrival, e.node, arrival);
+
+  const std::uint32_t id = r.new_task();
+  Task& t = r.task(id);
+  // Every task property is drawn here, from the source's streams, whatever happens next:
+  // every sweep point then sees the same environment.
+  t.context = r.draw_context(s.context);
+  t.malicious = task_uniform(s.intent) < r.malicious_share(t.context);
+  t.observable = task_uniform(s.observable);
+  t.difficulty = task_uniform(s.difficulty);
+  ReplicationMetrics& m = r.metrics();
+  ++m.tasks;
+  ++(t.malicious ? m.malicious_tasks : m.benign_tasks);
+
+  if (r.paused()) {
+    r.finish(id, Terminal::paused, none);
+    return true;
+  }
+  r.advance(id, r.node(e.node).next[0]);
+  return true;
+}
+
+std::optional<std::string> Source::outside_analytic(const Spec& spec,
+                                                    const ComponentSpec& component,
+                                                    const ScenarioSpec& scenario) {
+  if (!spec.profile.empty())
+    return "profile: a time-varying rate is not a homogeneous Poisson source";
+  const std::string_view target = component.target("pass");
+  for (const auto& other : scenario.components)
+    if (other.id == target && is<Ai>(other)) return std::nullopt;
+  return "next = '" + std::string(target) + "': the subset's sources feed the ai directly";
+}
+
+}  // namespace stsim::model

@@ -1,0 +1,81 @@
+#include "sim/model/replication.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace stsim::model {
+
+void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
+                        ReplicationMetrics& out) {
+  // Keep the vectors' storage: a warm replication allocates nothing.
+  auto near = std::move(out.near_misses_by_layer);
+  auto last = std::move(out.harms_by_last_layer);
+  auto pools = std::move(out.operators);
+  auto series = std::move(out.harm_series);
+  out = ReplicationMetrics{};
+  near.assign(nodes_.size(), 0);
+  last.assign(nodes_.size(), 0);
+  pools.assign(pools_, OperatorPoolMetrics{});
+  series.assign(time_bins_, 0);
+  out.near_misses_by_layer = std::move(near);
+  out.harms_by_last_layer = std::move(last);
+  out.operators = std::move(pools);
+  out.harm_series = std::move(series);
+  metrics_ = &out;
+
+  seed_ = seed;
+  point_ = point;
+  replication_ = replication;
+  last_harm_ = 0.0;
+  paused_until_ = 0.0;
+  live_ = 0;
+  free_tasks_.clear();
+  for (std::size_t i = tasks_.size(); i-- > 0;)
+    free_tasks_.push_back(static_cast<std::uint32_t>(i));
+  queue_.reset(event_limit_);
+}
+
+std::uint32_t Replication::grow_tasks() {
+  tasks_.emplace_back();
+  return static_cast<std::uint32_t>(tasks_.size() - 1);
+}
+
+void Replication::finish(std::uint32_t id, Terminal terminal, std::uint32_t credit) {
+  const Task& t = tasks_[id];
+  ReplicationMetrics& m = *metrics_;
+  ++m.terminal[static_cast<std::size_t>(terminal)];
+  if (terminal == Terminal::near_miss) ++m.near_misses_by_layer[credit];
+  if (!t.malicious) {
+    if (terminal == Terminal::served) ++m.benign_served;
+    if (terminal == Terminal::lost || terminal == Terminal::paused) ++m.benign_lost;
+  }
+  if (t.erred && terminal != Terminal::harm) ++m.model_errors_no_harm;
+  --live_;
+  free_tasks_.push_back(id);
+}
+
+void Replication::harm(const Task& t) {
+  const Time now = queue_.now();
+  ReplicationMetrics& m = *metrics_;
+  ++m.harms;
+  m.harm_severity += context_severity_[t.context];
+  ++m.harms_by_origin[static_cast<std::size_t>(t.origin)];
+  if (t.origin != HarmOrigin::model_error) ++m.harms_with_correct_output;
+  if (t.down_passed != 0) ++m.harms_latent_involved;
+  if (t.common_cause) ++m.harms_common_cause;
+  if (t.last_layer != none) ++m.harms_by_last_layer[t.last_layer];
+  if (!m.first_harm_observed) {
+    m.first_harm_observed = true;
+    m.time_to_first_harm = now;
+  }
+  auto bin = static_cast<std::size_t>(now / horizon_ * static_cast<double>(time_bins_));
+  ++m.harm_series[std::min(bin, m.harm_series.size() - 1)];
+  last_harm_ = now;
+  if (pause_after_harm_ > 0.0) {
+    const Time until = now + pause_after_harm_;
+    m.paused_time += std::max(0.0, std::min(until, horizon_) - std::max(now, paused_until_));
+    paused_until_ = std::max(paused_until_, until);
+  }
+}
+
+}  // namespace stsim::model

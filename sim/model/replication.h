@@ -1,0 +1,208 @@
+#pragma once
+// One replication in progress, as every component kind sees it: the clock and the
+// pending events, the tasks in flight and what each carries, the counters, and the
+// routing of a task from component to component. The kinds' steps and events
+// (sim/model/kinds/) act on it; a Simulation owns it with the kinds' states and
+// dispatches to them (sim/model/simulation.cpp). A component's own data and streams live
+// in its kind's state; what any component may read or change about a task, here.
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "sim/engine/event_queue.h"
+#include "sim/model/drift.h"
+#include "sim/model/kind.h"
+#include "sim/model/metrics.h"
+#include "sim/random/distributions.h"
+#include "sim/random/stream.h"
+
+namespace stsim::model {
+
+inline constexpr std::uint32_t none = UINT32_MAX;
+// A step's answer when the task does not leave now: it waits at the component (for a
+// review), or it ended there.
+inline constexpr PortIndex kept = 0xff;
+
+// The order of events at one instant (docs/model.md): what happens to components first
+// (failures, tests, repairs), then work that ends, then arrivals.
+enum class Priority : std::int32_t { component = 0, work_done = 1, arrival = 2 };
+
+enum class Output : std::uint8_t { correct, commission, omission, refused };
+
+// What a task carries from component to component. The bits record what happened on the
+// way, one bit per component that needs one (at most 64 of each, see Builder).
+struct Task {
+  Time enqueued = 0.0;
+  // The observable score of intent is normal_quantile(observable) + (malicious ?
+  // observability : 0); policies compare the uniform with precomputed tail probabilities.
+  double observable = 0.0;
+  double difficulty = 0.0;        // U(0,1); the model errs on the hardest (1 - reliability)
+  std::uint64_t failed = 0;       // fail bits of the components that failed on this task
+  std::uint64_t down_passed = 0;  // down bits of the components it passed while they were down
+  std::uint32_t context = 0;
+  std::uint32_t last_layer = none;  // last layer that could have stopped the hazard
+  std::uint32_t stopped_by = none;  // last component that sent it out of a port other than 0
+  Output output = Output::correct;
+  HarmOrigin origin = HarmOrigin::model_error;
+  PortIndex decided = 0;  // the port an operator's review chose, taken when it ends
+  bool malicious = false;
+  bool hazardous = false;
+  bool erred = false;
+  bool alarm = false;
+  bool common_cause = false;
+};
+
+// A component as the hot path sees it.
+struct Node {
+  std::uint8_t kind = 0;                        // its kind's index in the list (sim/model/kinds.h)
+  std::uint32_t index = 0;                      // its state's index among the states of its kind
+  std::array<std::uint32_t, max_ports> next{};  // target per port (none: no edge)
+  std::uint64_t fail_bit = 0;  // set in Task::failed when it fails on a task (0: not tracked)
+  std::uint64_t down_bit = 0;  // set in Task::down_passed when passed while down (0: never down)
+};
+
+// An event as its kind's handler receives it.
+struct KindEvent {
+  std::uint8_t event = 0;     // index into the kind's events
+  std::uint32_t node = 0;     // the component it happens at
+  std::uint32_t index = 0;    // that component's state among its kind's states
+  std::uint32_t payload = 0;  // what it concerns, e.g. a task
+};
+
+struct KindStates;  // every kind's states (sim/model/simulation.cpp)
+class Builder;
+
+class Replication {
+ public:
+  Replication() = default;
+  Replication(const Replication&) = delete;
+  Replication& operator=(const Replication&) = delete;
+
+  // Starts a replication: the clock at 0, no task, counters zero (their storage kept).
+  void begin(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
+             ReplicationMetrics& out);
+
+  Time now() const { return queue_.now(); }
+  Time horizon() const { return horizon_; }
+  engine::EventQueue& queue() { return queue_; }
+  ReplicationMetrics& metrics() { return *metrics_; }
+  std::uint64_t live() const { return live_; }
+  std::uint64_t event_limit() const { return event_limit_; }
+  bool event_limit_derived() const { return event_limit_derived_; }
+
+  Task& task(std::uint32_t id) { return tasks_[id]; }
+  const Node& node(std::uint32_t n) const { return nodes_[n]; }
+
+  bool hazardous(std::uint32_t context) const { return context_hazardous_[context] != 0; }
+  double malicious_share(std::uint32_t context) const { return context_malicious_[context]; }
+  std::uint32_t draw_context(random::Stream& stream) const { return context_table_.sample(stream); }
+
+  // A protocol's drift multiplier now (drift.h).
+  double drift(const DriftSpec& d) const { return drift_multiplier(d, now(), last_harm_); }
+
+  // This replication's stream of component `node` for `purpose`, keyed by (seed, point,
+  // replication, the component's stable id, purpose): the same key, the same draws.
+  random::Stream stream(std::uint32_t node, random::Purpose purpose) const {
+    return random::Stream(
+        random::StreamKey{seed_, point_, replication_, stable_ids_[node], purpose});
+  }
+
+  // Event `event` (an index into its kind's events) of component `node`, at `time`.
+  void schedule(Time time, Priority priority, std::uint32_t node, std::uint8_t event,
+                std::uint32_t payload = 0) {
+    queue_.schedule(time, static_cast<std::int32_t>(priority),
+                    std::uint32_t{nodes_[node].kind} << 8 | event, node, payload);
+  }
+
+  // A new task, its bookkeeping cleared (what it is about is the source's to draw).
+  std::uint32_t new_task() {
+    ++live_;
+    std::uint32_t id;
+    if (!free_tasks_.empty()) {
+      id = free_tasks_.back();
+      free_tasks_.pop_back();
+    } else {
+      id = grow_tasks();
+    }
+    Task& t = tasks_[id];
+    t.failed = 0;
+    t.down_passed = 0;
+    t.last_layer = none;
+    t.stopped_by = none;
+    t.output = Output::correct;
+    t.origin = HarmOrigin::model_error;
+    t.decided = 0;
+    t.hazardous = false;
+    t.erred = false;
+    t.alarm = false;
+    t.common_cause = false;
+    return id;
+  }
+  // Service is suspended after a harm (scenario.pause_after_harm).
+  bool paused() const { return now() < paused_until_; }
+
+  // Takes task `id` through component `node` and on, until it waits or ends.
+  void advance(std::uint32_t id, std::uint32_t node);
+  // Sends task `id` out of `node` by `port`, and on.
+  void leave(std::uint32_t id, std::uint32_t node, PortIndex port) {
+    const std::uint32_t next = route(id, node, port);
+    if (next != none) advance(id, next);
+  }
+  // Ends a task that left a port with no edge: a near miss if it was hazardous.
+  void stop(std::uint32_t id, std::uint32_t node) {
+    finish(id, tasks_[id].hazardous ? Terminal::near_miss : Terminal::lost, node);
+  }
+  void finish(std::uint32_t id, Terminal terminal, std::uint32_t credit);
+  // A hazardous output acted on now.
+  void harm(const Task& t);
+  // An audit examined a task's path: every component it passed while down is found.
+  void reveal_latent(std::uint64_t down_passed);
+
+ private:
+  friend class Builder;
+
+  std::uint32_t grow_tasks();  // one more task slot (while warming up)
+
+  // The component after `node` by `port`, or none once the task is stopped there.
+  std::uint32_t route(std::uint32_t id, std::uint32_t node, PortIndex port) {
+    if (port != 0) tasks_[id].stopped_by = node;
+    const std::uint32_t next = nodes_[node].next[port];
+    if (next == none) stop(id, node);
+    return next;
+  }
+
+  // Set up once by the Builder.
+  KindStates* kinds_ = nullptr;
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> stable_ids_;   // per node
+  std::vector<std::uint32_t> down_owners_;  // node per down bit, in bit order
+  std::uint32_t pools_ = 0;                 // operator pools (ReplicationMetrics::operators)
+  random::AliasTable context_table_;
+  std::vector<std::uint8_t> context_hazardous_;
+  std::vector<double> context_severity_, context_malicious_;
+  Time horizon_ = 0.0;
+  std::uint32_t time_bins_ = 0;
+  Time pause_after_harm_ = 0.0;
+  std::uint64_t event_limit_ = 0;
+  bool event_limit_derived_ = false;
+
+  // Per replication.
+  engine::EventQueue queue_;
+  std::vector<Task> tasks_;
+  std::vector<std::uint32_t> free_tasks_;
+  std::uint64_t live_ = 0;
+  Time last_harm_ = 0.0;
+  Time paused_until_ = 0.0;
+  ReplicationMetrics* metrics_ = nullptr;
+  std::uint64_t seed_ = 0;
+  std::uint32_t point_ = 0, replication_ = 0;
+};
+
+// The one accessor of every per-task draw: the next uniform of the component's stream
+// for that purpose, so a component's draws follow the order of the tasks that reach it.
+// Keying each draw by task instead (issue 19) changes this, and the kinds' draws()
+// functions that call it, and nothing else.
+inline double task_uniform(random::Stream& purpose_stream) { return purpose_stream.uniform01(); }
+
+}  // namespace stsim::model

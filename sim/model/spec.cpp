@@ -1,0 +1,41 @@
+#include "sim/model/spec.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace stsim::model {
+
+const Edge* ComponentSpec::edge(std::string_view port) const {
+  const auto found =
+      std::find_if(next.begin(), next.end(), [&](const Edge& e) { return e.port == port; });
+  return found == next.end() ? nullptr : &*found;
+}
+
+std::string_view ComponentSpec::target(std::string_view port) const {
+  const Edge* e = edge(port);
+  return e == nullptr ? std::string_view() : std::string_view(e->target);
+}
+
+void ComponentSpec::connect(std::string_view port, std::string target, SourceLocation at) {
+  const auto found =
+      std::find_if(next.begin(), next.end(), [&](const Edge& e) { return e.port == port; });
+  if (target.empty()) {
+    if (found != next.end()) next.erase(found);
+    return;
+  }
+  if (found != next.end()) {
+    found->target = std::move(target);
+    found->where = std::move(at);
+    return;
+  }
+  next.push_back({std::string(port), std::move(target), std::move(at)});
+}
+
+std::optional<PortIndex> port_of(const ComponentSpec& component, std::string_view port) {
+  const auto ports = info_of(component).ports;
+  for (std::size_t p = 0; p < ports.size(); ++p)
+    if (ports[p].name == port) return static_cast<PortIndex>(p);
+  return std::nullopt;
+}
+
+}  // namespace stsim::model
