@@ -175,7 +175,7 @@ TEST_CASE("random schedule/cancel/pop matches a sorted reference", "[engine]") {
   CHECK(q.empty());
 }
 
-TEST_CASE("cancel removes the event; stale handles are harmless no-ops", "[engine]") {
+TEST_CASE("cancel removes the event, and stale handles are harmless no-ops", "[engine]") {
   EventQueue q;
   q.reset();
   const EventHandle a = q.schedule(1.0, 0, 0, 0, 1);

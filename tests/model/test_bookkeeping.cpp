@@ -96,7 +96,7 @@ TEST_CASE("every task ends in exactly one terminal state, and the counters agree
   CHECK(m.operators[0].capacity_time == Approx(2.0 * spec.horizon));
 }
 
-TEST_CASE("the same seed gives identical metrics; another replication or seed does not",
+TEST_CASE("the same seed gives identical metrics, another replication or seed does not",
           "[model]") {
   const auto spec = every_kind();
   Simulation a(spec);

@@ -48,7 +48,7 @@ TEST_CASE("a loop is an error at its first edge, printed as a path", "[check]") 
                                "every path must end at an outcome (redirect an edge of the loop)"});
 }
 
-TEST_CASE("a loop through a non-pass port names the port; a self-loop is a loop", "[check]") {
+TEST_CASE("a loop through a non-pass port names the port, and a self-loop is a loop", "[check]") {
   SpecBuilder b;
   b.add("users", "source", {{"pass", "model"}})  // line 1
       .add("model", "ai", {{"pass", "review"}})  // line 11
@@ -166,7 +166,7 @@ TEST_CASE("a sweep that switches edges: components reached in some design are no
             "from a source leads to it"});
 }
 
-TEST_CASE("every design of a grid is checked; a zip checks only its lockstep designs",
+TEST_CASE("every design of a grid is checked, but a zip checks only its lockstep designs",
           "[check][sweep]") {
   SpecBuilder b;
   b.add("users", "source", {{"pass", "model"}})

@@ -58,7 +58,7 @@ int run(const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("every kind has its own shape and fill; acted and stopped outcomes differ", "[dot]") {
+TEST_CASE("every kind has its own shape and fill, and acted and stopped outcomes differ", "[dot]") {
   SpecBuilder b;
   for (const char* kind : {"source", "ai", "safeguard", "operators", "audit", "defence"})
     b.add(kind, kind);

@@ -159,7 +159,7 @@ TEST_CASE("cut sets with a defer path to operators and a defence shared by two p
   }
 }
 
-TEST_CASE("alarm-only safeguards are not layers; refusals are not hazards", "[cutsets]") {
+TEST_CASE("alarm-only safeguards are not layers, and refusals are not hazards", "[cutsets]") {
   SpecBuilder b;
   b.add("users", "source", {{"pass", "model"}})
       .add("model", "ai", {{"pass", "monitor"}, {"refuse", "world"}})
