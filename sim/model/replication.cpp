@@ -26,6 +26,7 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   seed_ = seed;
   point_ = point;
   replication_ = replication;
+  draw_space_ = random::DrawSpace(seed, point, replication);
   last_harm_ = 0.0;
   paused_until_ = 0.0;
   live_ = 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/engine/event_queue.h"
+#include "sim/model/draws.h"
 #include "sim/model/drift.h"
 #include "sim/model/kind.h"
 #include "sim/model/metrics.h"
@@ -34,6 +35,8 @@ enum class Output : std::uint8_t { correct, commission, omission, refused };
 // way, one bit per component that needs one (at most 64 of each, see Builder).
 struct Task {
   Time enqueued = 0.0;
+  std::uint64_t birth = 0;   // its number among its source's tasks, from 0
+  std::uint32_t source = 0;  // its source's stable id: with birth, the key of its draws
   // The observable score of intent is normal_quantile(observable) + (malicious ?
   // observability : 0); policies compare the uniform with precomputed tail probabilities.
   double observable = 0.0;
@@ -96,13 +99,23 @@ class Replication {
 
   bool hazardous(std::uint32_t context) const { return context_hazardous_[context] != 0; }
   double malicious_share(std::uint32_t context) const { return context_malicious_[context]; }
-  std::uint32_t draw_context(random::Stream& stream) const { return context_table_.sample(stream); }
+  // A task's context from its source's draws (one context: nothing to draw).
+  std::uint32_t draw_context(const TaskDraws& d) const {
+    if (context_table_.size() == 1) return 0;
+    return context_table_.sample(d.uniform(random::Purpose::context));
+  }
 
   // A protocol's drift multiplier now (drift.h).
   double drift(const DriftSpec& d) const { return drift_multiplier(d, now(), last_harm_); }
 
+  // The draws of task `t` at component `node` (draws.h): every per-task draw of a kind.
+  TaskDraws draws(const Task& t, std::uint32_t node) const {
+    return {draw_space_, t.birth, t.source, stable_ids_[node]};
+  }
+
   // This replication's stream of component `node` for `purpose`, keyed by (seed, point,
-  // replication, the component's stable id, purpose): the same key, the same draws.
+  // replication, the component's stable id, purpose), for what is not about one task
+  // (arrivals, latent failures): the same key, the same draws.
   random::Stream stream(std::uint32_t node, random::Purpose purpose) const {
     return random::Stream(
         random::StreamKey{seed_, point_, replication_, stable_ids_[node], purpose});
@@ -115,8 +128,9 @@ class Replication {
                     std::uint32_t{nodes_[node].kind} << 8 | event, node, payload);
   }
 
-  // A new task, its bookkeeping cleared (what it is about is the source's to draw).
-  std::uint32_t new_task() {
+  // A new task, the `birth`-th of source `node`, its bookkeeping cleared (what it is
+  // about is the source's to draw).
+  std::uint32_t new_task(std::uint32_t node, std::uint64_t birth) {
     ++live_;
     std::uint32_t id;
     if (!free_tasks_.empty()) {
@@ -126,6 +140,8 @@ class Replication {
       id = grow_tasks();
     }
     Task& t = tasks_[id];
+    t.birth = birth;
+    t.source = stable_ids_[node];
     t.failed = 0;
     t.down_passed = 0;
     t.last_layer = none;
@@ -197,12 +213,7 @@ class Replication {
   ReplicationMetrics* metrics_ = nullptr;
   std::uint64_t seed_ = 0;
   std::uint32_t point_ = 0, replication_ = 0;
+  random::DrawSpace draw_space_;
 };
-
-// The one accessor of every per-task draw: the next uniform of the component's stream
-// for that purpose, so a component's draws follow the order of the tasks that reach it.
-// Keying each draw by task instead (issue 19) changes this, and the kinds' draws()
-// functions that call it, and nothing else.
-inline double task_uniform(random::Stream& purpose_stream) { return purpose_stream.uniform01(); }
 
 }  // namespace stsim::model

@@ -333,12 +333,14 @@ AliasTable::AliasTable(std::span<const double> weights) {
   // What is left is 1 up to rounding: those columns keep probability 1, alias itself.
 }
 
-std::uint32_t AliasTable::sample(Stream& s) const {
+std::uint32_t AliasTable::sample(Stream& s) const { return sample(s.uniform01()); }
+
+std::uint32_t AliasTable::sample(double u) const {
   if (probability_.empty()) {
     throw std::logic_error("AliasTable::sample: the table is empty (default-constructed)");
   }
   const auto n = static_cast<std::uint32_t>(probability_.size());
-  const double x = s.uniform01() * static_cast<double>(n);
+  const double x = u * static_cast<double>(n);
   std::uint32_t column = static_cast<std::uint32_t>(x);
   if (column >= n) {  // u * n can round up to n for u just below 1
     column = n - 1;

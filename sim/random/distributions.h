@@ -29,6 +29,7 @@ class AliasTable {
   AliasTable() = default;
   explicit AliasTable(std::span<const double> weights);  // non-negative, positive sum
   std::uint32_t sample(Stream& s) const;
+  std::uint32_t sample(double u) const;  // from a uniform on (0, 1)
   std::size_t size() const { return probability_.size(); }
 
  private:

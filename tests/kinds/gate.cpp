@@ -28,13 +28,10 @@ void Gate::validate(const Spec& spec, const model::ComponentSpec& component,
 
 Gate::State Gate::build(const Spec& spec, std::uint32_t, model::Builder& builder) {
   builder.expect_events(builder.spec().horizon / spec.period);
-  return {spec, spec.start_open, {}};
+  return {spec, spec.start_open};
 }
 
-void Gate::reset(State& g, std::uint32_t node, model::Replication& r) {
-  g.leak = r.stream(node, random::Purpose::test);
-  g.open = g.spec.start_open;
-}
+void Gate::reset(State& g, std::uint32_t, model::Replication&) { g.open = g.spec.start_open; }
 
 void Gate::start(State& g, std::uint32_t node, model::Replication& r) {
   r.schedule(g.spec.period, model::Priority::component, node, toggle);

@@ -36,7 +36,6 @@ struct Gate {
   struct State {
     GateSpec spec;
     bool open = true;
-    random::Stream leak;
   };
 
   static std::span<const model::ComponentKey> keys();
@@ -47,11 +46,10 @@ struct Gate {
   static void start(State& g, std::uint32_t node, model::Replication& r);
   static bool handle(model::Replication& r, std::vector<State>& states, model::KindEvent e);
 
-  static model::PortIndex step(model::Replication&, State& g, model::Task&, std::uint32_t,
-                               std::uint32_t) {
-    const double u = model::task_uniform(g.leak);
+  static model::PortIndex step(model::Replication& r, State& g, model::Task& t, std::uint32_t,
+                               std::uint32_t node) {
     if (g.open) return through;
-    return u < g.spec.leak ? through : around;
+    return r.draws(t, node).chance(random::Purpose::test, g.spec.leak) ? through : around;
   }
 
   static model::NodeStyle style(const Spec&) { return {"trapezium", "#DDCC77"}; }

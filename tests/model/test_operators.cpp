@@ -245,7 +245,11 @@ TEST_CASE("a second reviewer after the first multiplies the misses",
   const double p = 0.5 * (1 - d1) * (1 - d2);
   CHECK(std::abs(ratio(t.harms, t.tasks) - p) < 4 * binomial_se(p, t.tasks));
   CHECK(t.harm_by_last_layer[3] == t.harms);
-  CHECK(t.operators[1].hazards_seen == t.hazardous - t.operators[0].caught);
+  // Every hazard the first lets through reaches the second, but for those still under
+  // review at the first when the horizon comes (in flight).
+  const auto passed_first = t.hazardous - t.operators[0].caught;
+  CHECK(t.operators[1].hazards_seen <= passed_first);
+  CHECK(passed_first - t.operators[1].hazards_seen <= t.in_flight);
 }
 
 TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer",

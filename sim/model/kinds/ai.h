@@ -46,24 +46,13 @@ struct Ai {
     std::vector<double> refuse_above;
     // P(confidence < defer_threshold) for correct and wrong outputs.
     double defer_below_correct = 0.0, defer_below_wrong = 0.0;
-    random::Stream failure_mode, decision;
   };
 
   static std::span<const ComponentKey> keys();
   static State build(const Spec& spec, std::uint32_t node, Builder& builder);
-  static void reset(State& a, std::uint32_t node, Replication& r) {
-    a.failure_mode = r.stream(node, random::Purpose::failure_mode);
-    a.decision = r.stream(node, random::Purpose::decision);
-  }
-
-  // Every draw of a task here, made whether used or not (common random numbers).
-  struct Draws {
-    double mode, confidence;
-  };
-  static Draws draws(State& a) { return {task_uniform(a.failure_mode), task_uniform(a.decision)}; }
 
   static PortIndex step(Replication& r, State& a, Task& t, std::uint32_t, std::uint32_t node) {
-    const Draws u = draws(a);
+    const TaskDraws d = r.draws(t, node);
     ReplicationMetrics& m = r.metrics();
     // 1. Refusal, on the observable score only: score > threshold.
     if (t.observable > a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)]) {
@@ -78,7 +67,7 @@ struct Ai {
       t.erred = true;
       t.failed |= r.node(node).fail_bit;
       ++m.model_errors;
-      if (u.mode < a.spec.commission_share) {
+      if (d.chance(random::Purpose::failure_mode, a.spec.commission_share)) {
         t.output = Output::commission;
         ++m.commission_errors;
       } else {
@@ -97,7 +86,7 @@ struct Ai {
       ++m.hazardous_outputs;
     }
     // 4. Deferral on the model's own confidence.
-    if (u.confidence < (wrong ? a.defer_below_wrong : a.defer_below_correct)) {
+    if (d.chance(random::Purpose::decision, wrong ? a.defer_below_wrong : a.defer_below_correct)) {
       ++m.deferred;
       return defer;
     }

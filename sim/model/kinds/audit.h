@@ -34,31 +34,20 @@ struct Audit {
 
   struct State {
     AuditSpec spec;
-    random::Stream sampling, detection;
   };
 
   static std::span<const ComponentKey> keys();
   static std::span<const KeyGroup> groups();
-  static State build(const Spec& spec, std::uint32_t, Builder&) { return {spec, {}, {}}; }
-  static void reset(State& a, std::uint32_t node, Replication& r) {
-    a.sampling = r.stream(node, random::Purpose::sampling);
-    a.detection = r.stream(node, random::Purpose::detection);
-  }
-
-  // Every draw of a task here, made whether used or not (common random numbers).
-  struct Draws {
-    double sample, detect;
-  };
-  static Draws draws(State& a) { return {task_uniform(a.sampling), task_uniform(a.detection)}; }
+  static State build(const Spec& spec, std::uint32_t, Builder&) { return {spec}; }
 
   static PortIndex step(Replication& r, State& a, Task& t, std::uint32_t, std::uint32_t node) {
-    const Draws u = draws(a);
+    const TaskDraws d = r.draws(t, node);
     const double p = std::min(1.0, a.spec.sample * r.drift(a.spec.drift));
-    if (!(u.sample < p)) return pass;
+    if (!d.chance(random::Purpose::sampling, p)) return pass;
     // The audit examines the task's whole path: any component it passed while down is found.
     if (t.down_passed != 0) r.reveal_latent(t.down_passed);
     if (!t.hazardous) return pass;
-    if (u.detect < a.spec.detect) return block;
+    if (d.chance(random::Purpose::detection, a.spec.detect)) return block;
     t.failed |= r.node(node).fail_bit;
     t.last_layer = node;
     return pass;

@@ -30,32 +30,21 @@ struct Defence {
 
   struct State {
     DefenceSpec spec;
-    random::Stream detection, false_alarm;
   };
 
   static std::span<const ComponentKey> keys();
-  static State build(const Spec& spec, std::uint32_t, Builder&) { return {spec, {}, {}}; }
-  static void reset(State& d, std::uint32_t node, Replication& r) {
-    d.detection = r.stream(node, random::Purpose::detection);
-    d.false_alarm = r.stream(node, random::Purpose::false_alarm);
-  }
+  static State build(const Spec& spec, std::uint32_t, Builder&) { return {spec}; }
 
-  // Every draw of a task here, made whether used or not (common random numbers).
-  struct Draws {
-    double detect, false_alarm;
-  };
-  static Draws draws(State& d) { return {task_uniform(d.detection), task_uniform(d.false_alarm)}; }
-
-  static PortIndex step(Replication& r, State& d, Task& t, std::uint32_t, std::uint32_t node) {
-    const Draws u = draws(d);
+  static PortIndex step(Replication& r, State& s, Task& t, std::uint32_t, std::uint32_t node) {
+    const TaskDraws d = r.draws(t, node);
     if (t.hazardous) {
-      const double p = t.origin == HarmOrigin::misuse ? d.spec.detect_misuse : d.spec.detect_error;
-      if (u.detect < p) return block;
+      const double p = t.origin == HarmOrigin::misuse ? s.spec.detect_misuse : s.spec.detect_error;
+      if (d.chance(random::Purpose::detection, p)) return block;
       t.failed |= r.node(node).fail_bit;
       if (p > 0.0) t.last_layer = node;
       return pass;
     }
-    if (u.false_alarm < d.spec.false_alarm) {
+    if (d.chance(random::Purpose::false_alarm, s.spec.false_alarm)) {
       ++r.metrics().false_alarms;
       return block;
     }

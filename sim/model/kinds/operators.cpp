@@ -88,12 +88,7 @@ Operators::State Operators::build(const Spec& spec, std::uint32_t node, Builder&
   return op;
 }
 
-void Operators::reset(State& op, std::uint32_t node, Replication& r) {
-  op.service = r.stream(node, random::Purpose::service_time);
-  op.decision = r.stream(node, random::Purpose::decision);
-  op.detection = r.stream(node, random::Purpose::detection);
-  op.false_reject = r.stream(node, random::Purpose::false_alarm);
-  op.human_error = r.stream(node, random::Purpose::human_error);
+void Operators::reset(State& op, std::uint32_t, Replication& r) {
   op.busy = 0;
   op.head = 0;
   op.waiting = 0;
@@ -116,7 +111,8 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   const OperatorSpec& s = op.spec;
   OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
   const Time now = r.now();
-  const Draws u = draws(op);
+  const TaskDraws d = r.draws(t, op.node);
+  using random::Purpose;
 
   // Workload: a longer queue shortens reviews and makes them less thorough.
   const double thoroughness = std::isfinite(s.workload_scale)
@@ -134,10 +130,11 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   double review = s.review_time;
   switch (s.review_distribution) {
     case ServiceDistribution::exponential:
-      review = -s.review_time * std::log(u.service);
+      review = -s.review_time * std::log(d.uniform(Purpose::service_time));
       break;
     case ServiceDistribution::lognormal:
-      review = std::exp(op.review_mu + op.review_sigma * random::normal_quantile(u.service));
+      review = std::exp(op.review_mu + op.review_sigma * random::normal_quantile(
+                                                             d.uniform(Purpose::service_time)));
       break;
     case ServiceDistribution::fixed:
       break;
@@ -156,20 +153,20 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   bool caught = false;
   if (t.alarm) {
     // Alarm fatigue: a flag is heeded as often as past flags were true.
-    if (u.heed < op.credibility) {
+    if (d.chance(Purpose::decision, op.credibility, 0)) {
       blocked = true;
       caught = t.hazardous;
     }
     op.credibility += ((t.hazardous ? 1.0 : 0.0) - op.credibility) / s.alarm_memory;
   }
-  if (!blocked && u.check < 1.0 - s.automation_bias * op.trust) {
-    if (t.hazardous && u.detect < p_detect) {
+  if (!blocked && d.chance(Purpose::decision, 1.0 - s.automation_bias * op.trust, 1)) {
+    if (t.hazardous && d.chance(Purpose::detection, p_detect)) {
       blocked = true;
       caught = true;
     } else {
       // Seen as correct (including a hazard that was missed).
       op.trust += s.trust_gain * (1.0 - op.trust);
-      if (!t.hazardous && u.reject < s.false_reject) blocked = true;
+      if (!t.hazardous && d.chance(Purpose::false_alarm, s.false_reject)) blocked = true;
     }
   }
   if (caught) {
@@ -180,7 +177,8 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     if (t.hazardous) {
       t.failed |= r.node(op.node).fail_bit;
       t.last_layer = op.node;
-    } else if (t.output == Output::correct && r.hazardous(t.context) && u.slip < s.slip) {
+    } else if (t.output == Output::correct && r.hazardous(t.context) &&
+               d.chance(Purpose::human_error, s.slip)) {
       // Interaction: the operator turns a correct output into a hazardous action.
       t.hazardous = true;
       t.origin = HarmOrigin::operator_induced;

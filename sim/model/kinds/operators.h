@@ -72,7 +72,6 @@ struct Operators {
     std::size_t head = 0, waiting = 0;
     double trust = 0.0;
     double credibility = 1.0;
-    random::Stream service, decision, detection, false_reject, human_error;
   };
 
   static std::span<const ComponentKey> keys();
@@ -93,16 +92,6 @@ struct Operators {
     }
     r.leave(e.payload, e.node, r.task(e.payload).decided);
     return true;
-  }
-
-  // Every draw of a review, made whether used or not (common random numbers).
-  struct Draws {
-    double service, heed, check, detect, reject, slip;
-  };
-  static Draws draws(State& op) {
-    return {task_uniform(op.service),      task_uniform(op.decision),
-            task_uniform(op.decision),     task_uniform(op.detection),
-            task_uniform(op.false_reject), task_uniform(op.human_error)};
   }
 
   // A task offered to the pool: reviewed now, queued, or turned away by a full queue.

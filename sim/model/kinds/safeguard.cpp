@@ -79,9 +79,6 @@ Safeguard::State Safeguard::build(const Spec& spec, std::uint32_t node, Builder&
 }
 
 void Safeguard::reset(State& g, std::uint32_t node, Replication& r) {
-  g.coupling = r.stream(node, random::Purpose::coupling);
-  g.detection = r.stream(node, random::Purpose::detection);
-  g.false_alarm = r.stream(node, random::Purpose::false_alarm);
   g.latent_failure = r.stream(node, random::Purpose::latent_failure);
   g.down = false;
   g.found = false;

@@ -65,9 +65,9 @@ struct Safeguard {
     std::uint64_t partner_bit = 0;       // the fail bit of coupling.with
     std::uint32_t partner_guard = none;  // the partner's index among safeguards, if it is one
     bool down = false;
-    bool found = false;        // down and known (under repair)
-    bool down_common = false;  // down through a common-cause event
-    random::Stream coupling, detection, false_alarm, latent_failure;
+    bool found = false;             // down and known (under repair)
+    bool down_common = false;       // down through a common-cause event
+    random::Stream latent_failure;  // not about a task: its own stream
   };
 
   static std::span<const ComponentKey> keys();
@@ -81,33 +81,26 @@ struct Safeguard {
   // Found down (by a proof test, or an audit of a task that passed it): repaired.
   static void reveal(Replication& r, State& g);
 
-  // Every draw of a task here, made whether used or not (common random numbers).
-  struct Draws {
-    double beta, correlation, detect, false_alarm;
-  };
-  static Draws draws(State& g) {
-    return {task_uniform(g.coupling), task_uniform(g.coupling), task_uniform(g.detection),
-            task_uniform(g.false_alarm)};
-  }
-
   static PortIndex step(Replication& r, State& g, Task& t, std::uint32_t, std::uint32_t node) {
-    const Draws u = draws(g);
+    const TaskDraws d = r.draws(t, node);
+    using random::Purpose;
     const double p = t.origin == HarmOrigin::misuse ? g.spec.detect_misuse : g.spec.detect_error;
     bool flag = false;
     if (g.down) {
       t.down_passed |= r.node(node).down_bit;
       if (t.hazardous && g.down_common) t.common_cause = true;
     } else if (t.hazardous) {
-      if (g.partner_bit != 0 && (t.failed & g.partner_bit) != 0 && u.beta < g.spec.coupling.beta) {
+      if (g.partner_bit != 0 && (t.failed & g.partner_bit) != 0 &&
+          d.chance(Purpose::coupling, g.spec.coupling.beta, 0)) {
         t.common_cause = true;  // the shared cause that defeated the partner defeats this too
       } else if (t.origin == HarmOrigin::model_error &&
-                 u.correlation < g.spec.coupling.difficulty_correlation) {
+                 d.chance(Purpose::coupling, g.spec.coupling.difficulty_correlation, 1)) {
         flag = t.difficulty <= p;  // judged by the model's own difficulty: misses the hardest
         if (!flag) t.common_cause = true;
       } else {
-        flag = u.detect < p;
+        flag = d.chance(Purpose::detection, p);
       }
-    } else if (u.false_alarm < g.spec.false_alarm) {
+    } else if (d.chance(Purpose::false_alarm, g.spec.false_alarm)) {
       flag = true;
       ++r.metrics().false_alarms;
     }

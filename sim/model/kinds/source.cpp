@@ -26,15 +26,12 @@ Source::State Source::build(const Spec& spec, std::uint32_t, Builder& builder) {
     mean_profile = sum / static_cast<double>(spec.profile.size());
   }
   builder.expect_tasks(spec.rate * mean_profile * builder.spec().horizon);
-  return {spec, {}, {}, {}, {}, {}};
+  return {spec, {}, 0};
 }
 
 void Source::reset(State& s, std::uint32_t node, Replication& r) {
   s.arrivals = r.stream(node, random::Purpose::arrivals);
-  s.context = r.stream(node, random::Purpose::context);
-  s.intent = r.stream(node, random::Purpose::intent);
-  s.observable = r.stream(node, random::Purpose::observable);
-  s.difficulty = r.stream(node, random::Purpose::difficulty);
+  s.births = 0;
 }
 
 void Source::start(State& s, std::uint32_t node, Replication& r) {
@@ -67,14 +64,15 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   const Time next = next_arrival(s, r.now(), r.horizon());
   if (next < r.horizon()) r.schedule(next, Priority::arrival, e.node, arrival);
 
-  const std::uint32_t id = r.new_task();
+  const std::uint32_t id = r.new_task(e.node, s.births++);
   Task& t = r.task(id);
-  // Every task property is drawn here, from the source's streams, whatever happens next:
-  // every sweep point then sees the same environment.
-  t.context = r.draw_context(s.context);
-  t.malicious = task_uniform(s.intent) < r.malicious_share(t.context);
-  t.observable = task_uniform(s.observable);
-  t.difficulty = task_uniform(s.difficulty);
+  // Every task property is drawn here, keyed by the task, whatever happens next: every
+  // sweep point then sees the same environment.
+  const TaskDraws d = r.draws(t, e.node);
+  t.context = r.draw_context(d);
+  t.malicious = d.chance(random::Purpose::intent, r.malicious_share(t.context));
+  t.observable = d.uniform(random::Purpose::observable);
+  t.difficulty = d.uniform(random::Purpose::difficulty);
   ReplicationMetrics& m = r.metrics();
   ++m.tasks;
   ++(t.malicious ? m.malicious_tasks : m.benign_tasks);

@@ -36,7 +36,8 @@ struct Source {
 
   struct State {
     SourceSpec spec;
-    random::Stream arrivals, context, intent, observable, difficulty;
+    random::Stream arrivals;
+    std::uint64_t births = 0;  // tasks born so far: the next task's birth number
   };
 
   static std::span<const ComponentKey> keys();
