@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "sim/engine/event_loop.h"
@@ -145,7 +146,8 @@ std::uint32_t block_count(const ReplicationPlan& rp) {
                                     rp.block_size);
 }
 
-// Runs blocks for one worker: one model per point, built on first use.
+// Runs blocks for one worker: one model per point, built on first use and released when
+// the point is done.
 class BlockRunner {
  public:
   BlockRunner(const Plan& plan, ModelFactory factory)
@@ -220,6 +222,8 @@ class BlockRunner {
     return true;
   }
 
+  void release(std::uint32_t point) { models_[point].reset(); }
+
  private:
   const Plan& plan_;
   ModelFactory factory_;
@@ -228,8 +232,10 @@ class BlockRunner {
   Observations observations_;
 };
 
-// Statistics per point from folded states: the part of a RunResult that is results.
-void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult& result) {
+// Statistics per point from folded states: the part of a RunResult that is results. Each
+// state is released once read, so that the states and the results of a large sweep are
+// never both whole in memory.
+void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& result) {
   const auto baseline = plan.design.baseline;
   const auto& spec = plan.specs.front();
   const std::uint32_t bins = spec.time_bins;
@@ -245,6 +251,7 @@ void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult
     result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) /
                                      static_cast<double>(bins));
   }
+  result.points.reserve(states.size());
   for (std::uint32_t p = 0; p < states.size(); ++p) {
     const auto& s = states[p];
     const auto& t = s.total;
@@ -288,6 +295,7 @@ void assemble(const Plan& plan, const std::vector<PointState>& states, RunResult
     r.precision_target_met = rp.precision && t.replications >= rp.min_replications &&
                              relative_error(t, rp.metric) <= rp.relative_error;
     result.points.push_back(std::move(r));
+    states[p] = PointState{};
   }
 }
 
@@ -338,6 +346,9 @@ class Engine final : public WorkQueue {
         slots_[p].issued = slots_[p].state.merged;
         resumed_replications_ += slots_[p].state.total.replications;
       }
+    }
+    for (std::uint32_t p = 0; p < points_; ++p) track(p);
+    if (options.resume) {
       // Decisions the saved state leaves pending (a point whose rule is met but not yet
       // applied, a baseline waiting at a boundary every other point has passed) are taken
       // now, as the next fold would take them: with every block already in, no fold
@@ -346,9 +357,9 @@ class Engine final : public WorkQueue {
         auto& slot = slots_[p];
         const bool is_baseline = baseline_ && *baseline_ == p;
         if (!slot.state.done && !is_baseline && slot.state.merged > 0 && own_rule(slot.state))
-          finish_point(slot);
+          finish_point(p);
       }
-      settle();
+      settle_all();
       for (std::uint32_t p = 0; p < points_; ++p) {
         const auto& slot = slots_[p];
         if (!slot.state.done && slot.state.merged >= max_blocks_ && !slot.state.awaiting_decision)
@@ -407,14 +418,18 @@ class Engine final : public WorkQueue {
     result.total_wall_seconds = std::chrono::duration<double>(end - start).count();
     result.complete = finished_;
     if (options_.on_progress) options_.on_progress(progress_locked(start));
-    auto points = snapshot_locked();
+    // The workers are done: the states are moved out, not copied, and the encoded state
+    // and the results are the only copies of the point x bin statistics left at the end.
+    std::vector<PointState> points;
+    points.reserve(points_);
+    for (auto& slot : slots_) points.push_back(std::move(slot.state));
+    result.state = state_from(points, finished_);
     // Stopped before the end: the folded work is saved so that a resume loses none of it.
     if (!finished_ && options_.on_checkpoint) options_.on_checkpoint(state_from(points, false));
-    assemble(plan_, points, result);
+    assemble(plan_, std::move(points), result);
     result.threads = threads_;
     result.command_line = options_.command_line;
     result.shard = options_.shard;
-    result.state = state_from(points, finished_);
     return result;
   }
 
@@ -486,25 +501,45 @@ class Engine final : public WorkQueue {
 
   // The unissued block with the lowest index over points still running (ties: lowest
   // point), within a window past the slowest point so that finished blocks waiting for
-  // an earlier one stay few.
+  // an earlier one stay few. O(log P): both orders are kept as sets.
   std::optional<BlockTask> next_task() {
-    std::uint32_t slowest = std::numeric_limits<std::uint32_t>::max();
-    for (const auto& slot : slots_) {
-      if (!slot.state.done) slowest = std::min(slowest, slot.state.merged);
-    }
-    std::optional<BlockTask> best;
-    for (std::uint32_t p = 0; p < points_; ++p) {
-      const auto& slot = slots_[p];
-      if (slot.state.done || slot.issued >= max_blocks_ || slot.issued >= slowest + window_)
-        continue;
-      if (!best || slot.issued < best->block) best = BlockTask{p, slot.issued};
-    }
-    if (best) ++slots_[best->point].issued;
-    return best;
+    if (by_issued_.empty()) return std::nullopt;
+    const auto [issued, p] = *by_issued_.begin();
+    const std::uint64_t slowest = by_merged_.begin()->first;  // p runs, so there is one
+    if (issued >= slowest + window_) return std::nullopt;
+    by_issued_.erase(by_issued_.begin());
+    if (++slots_[p].issued < max_blocks_) by_issued_.emplace(slots_[p].issued, p);
+    return BlockTask{p, issued};
   }
+
+  // Enters point p, as loaded, in the scheduling sets and the counts of finished points.
+  void track(std::uint32_t p) {
+    const auto& slot = slots_[p];
+    const auto& s = slot.state;
+    if (s.done) {
+      count_done(p);
+    } else {
+      by_merged_.emplace(s.merged, p);
+      if (slot.issued < max_blocks_) by_issued_.emplace(slot.issued, p);
+    }
+    if (baseline_ && p != *baseline_ && pairing_open(s)) by_paired_.emplace(s.paired, p);
+  }
+
+  void count_done(std::uint32_t p) {
+    ++done_count_;
+    if (baseline_ && p != *baseline_) {
+      ++others_done_;
+      others_max_stop_ = std::max(others_max_stop_, slots_[p].state.stop_blocks);
+    }
+  }
+
+  // A point other than the baseline still has blocks to pair.
+  static bool pairing_open(const PointState& s) { return !s.done || s.paired < s.stop_blocks; }
 
   void work() {
     BlockRunner runner(plan_, factory_);
+    std::size_t released = 0;  // points of done_order_ whose models this worker let go
+    std::vector<std::uint32_t> finished;
     try {
       for (;;) {
         BlockTask task;
@@ -518,7 +553,11 @@ class Engine final : public WorkQueue {
           });
           if (!next) return;
           task = *next;
+          finished.assign(done_order_.begin() + static_cast<std::ptrdiff_t>(released),
+                          done_order_.end());
+          released = done_order_.size();
         }
+        for (const std::uint32_t p : finished) runner.release(p);
         BlockResult block;
         if (!runner.run(task, options_.stop, block)) return;
         {
@@ -558,33 +597,57 @@ class Engine final : public WorkQueue {
     return n >= rp_.min_replications && relative_error(s.total, rp_.metric) <= rp_.relative_error;
   }
 
-  void finish_point(Slot& slot) {
-    slot.state.done = true;
-    slot.state.stop_blocks = slot.state.merged;
+  void finish_point(std::uint32_t p) {
+    auto& slot = slots_[p];
+    auto& s = slot.state;
+    by_merged_.erase({s.merged, p});
+    if (slot.issued < max_blocks_) by_issued_.erase({slot.issued, p});
+    s.done = true;
+    s.stop_blocks = s.merged;
     slot.pending.clear();
+    count_done(p);
+    done_order_.push_back(p);
+    if (baseline_ && p != *baseline_ && !pairing_open(s)) by_paired_.erase({s.paired, p});
   }
 
-  bool all_finished() const {
-    return std::all_of(slots_.begin(), slots_.end(), [](const auto& x) { return x.state.done; }) &&
-           (!baseline_ || all_paired());
-  }
+  bool all_finished() const { return done_count_ == points_ && (!baseline_ || by_paired_.empty()); }
 
   // Called with the lock held.
   void deliver_locked(BlockResult&& block) {
     auto& slot = slots_[block.point];
     if (slot.state.done || block.block < slot.state.merged) return;  // beyond the stopping boundary
+    const std::uint32_t p = block.point;
     slot.pending.emplace(block.block, std::move(block));
-    settle();
+    settle(p);
     finished_ = all_finished();
   }
 
   // Folds, decides and pairs until nothing more can be done with what is in.
-  void settle() {
+  void settle_all() {
     bool progress = true;
     while (progress) {
       progress = false;
       for (std::uint32_t p = 0; p < points_; ++p) progress = advance(p) || progress;
       progress = pair_all() || progress;
+    }
+  }
+
+  // The same after a block of point p came in, in O(log P) unless the baseline moved:
+  // only p and the baseline can fold (a point folds only its own blocks; the baseline
+  // also waits for the others), and only p pairs, unless the baseline folded a block,
+  // which every point may pair.
+  void settle(std::uint32_t p) {
+    bool progress = true;
+    while (progress) {
+      progress = advance(p);
+      bool baseline_moved = false;
+      if (baseline_ && *baseline_ != p) baseline_moved = advance(*baseline_);
+      if (baseline_moved || (baseline_ && *baseline_ == p && progress)) {
+        progress = pair_all() || baseline_moved || progress;
+      } else if (baseline_ && *baseline_ != p) {
+        progress = pair(p) || progress;
+        drop_paired_baseline();
+      }
     }
   }
 
@@ -596,19 +659,15 @@ class Engine final : public WorkQueue {
     const bool is_baseline = baseline_ && *baseline_ == p;
     while (!s.done) {
       if (is_baseline && s.awaiting_decision) {
-        // Decide at boundary `merged` once every other point has reached or stopped before it.
-        bool all_reached = true, all_stopped = true;
-        for (std::uint32_t q = 0; q < points_; ++q) {
-          if (q == p) continue;
-          const auto& o = slots_[q].state;
-          if (!o.done && o.merged < s.merged) all_reached = false;
-          if (!(o.done && o.stop_blocks <= s.merged)) all_stopped = false;
-        }
+        // Decide at boundary `merged` once every other point has reached or stopped before
+        // it: the slowest running point (the baseline itself among them) is at `merged`.
+        const bool all_reached = by_merged_.begin()->first >= s.merged;
+        const bool all_stopped = others_done_ == points_ - 1 && others_max_stop_ <= s.merged;
         if (!all_reached) break;
         s.awaiting_decision = false;
         any = true;
         if (s.own_rule_met && all_stopped) {
-          finish_point(slot);
+          finish_point(p);
           break;
         }
       }
@@ -618,13 +677,15 @@ class Engine final : public WorkQueue {
       slot.pending.erase(it);
       if (baseline_) s.unpaired.emplace(block.block, std::move(block.values));
       s.total.merge(block);
+      by_merged_.erase({s.merged, p});
       ++s.merged;
+      by_merged_.emplace(s.merged, p);
       any = true;
       if (is_baseline) {
         s.own_rule_met = own_rule(s);
         s.awaiting_decision = true;
       } else if (own_rule(s)) {
-        finish_point(slot);
+        finish_point(p);
       }
     }
     return any;
@@ -633,48 +694,48 @@ class Engine final : public WorkQueue {
   // Paired differences, block by block in order, while the baseline's block is there.
   bool pair_all() {
     if (!baseline_) return false;
-    auto& base = slots_[*baseline_].state;
     bool any = false;
     for (std::uint32_t p = 0; p < points_; ++p) {
-      if (p == *baseline_) continue;
-      auto& s = slots_[p].state;
-      while (true) {
-        auto mine = s.unpaired.find(s.paired);
-        auto theirs = base.unpaired.find(s.paired);
-        if (mine == s.unpaired.end() || theirs == base.unpaired.end()) break;
-        for (std::size_t r = 0; r < mine->second.size(); ++r) {
-          for (std::size_t k = 0; k < metric_count; ++k) {
-            const double d = mine->second[r][k] - theirs->second[r][k];
-            if (!std::isnan(d)) s.differences[k].add(d);
-          }
-        }
-        s.unpaired.erase(mine);
-        ++s.paired;
-        any = true;
-      }
+      if (p != *baseline_) any = pair(p) || any;
     }
-    // The baseline's blocks are dropped once every point has paired them or stopped before.
-    while (!base.unpaired.empty()) {
-      const auto b = base.unpaired.begin()->first;
-      bool needed = false;
-      for (std::uint32_t p = 0; p < points_ && !needed; ++p) {
-        if (p == *baseline_) continue;
-        const auto& s = slots_[p].state;
-        needed = s.paired <= b && !(s.done && s.stop_blocks <= b);
+    drop_paired_baseline();
+    return any;
+  }
+
+  bool pair(std::uint32_t p) {
+    auto& base = slots_[*baseline_].state;
+    auto& s = slots_[p].state;
+    bool any = false;
+    const bool was_open = pairing_open(s);
+    const std::uint32_t before = s.paired;
+    while (true) {
+      auto mine = s.unpaired.find(s.paired);
+      auto theirs = base.unpaired.find(s.paired);
+      if (mine == s.unpaired.end() || theirs == base.unpaired.end()) break;
+      for (std::size_t r = 0; r < mine->second.size(); ++r) {
+        for (std::size_t k = 0; k < metric_count; ++k) {
+          const double d = mine->second[r][k] - theirs->second[r][k];
+          if (!std::isnan(d)) s.differences[k].add(d);
+        }
       }
-      if (needed) break;
-      base.unpaired.erase(base.unpaired.begin());
+      s.unpaired.erase(mine);
+      ++s.paired;
+      any = true;
+    }
+    if (was_open && any) {
+      by_paired_.erase({before, p});
+      if (pairing_open(s)) by_paired_.emplace(s.paired, p);
     }
     return any;
   }
 
-  bool all_paired() const {
-    for (std::uint32_t p = 0; p < points_; ++p) {
-      if (p == *baseline_) continue;
-      const auto& s = slots_[p].state;
-      if (s.paired < s.stop_blocks) return false;
-    }
-    return true;
+  // The baseline's blocks are dropped once every point still pairing has paired them.
+  void drop_paired_baseline() {
+    auto& base = slots_[*baseline_].state;
+    const std::uint32_t lowest_needed =
+        by_paired_.empty() ? std::numeric_limits<std::uint32_t>::max() : by_paired_.begin()->first;
+    while (!base.unpaired.empty() && base.unpaired.begin()->first < lowest_needed)
+      base.unpaired.erase(base.unpaired.begin());
   }
 
   Progress progress_locked(Clock::time_point start) const {
@@ -704,6 +765,14 @@ class Engine final : public WorkQueue {
   unsigned threads_ = 1;
   std::uint32_t window_ = 4;
   std::uint64_t resumed_replications_ = 0;
+  // Scheduling state, so that a block costs O(log P) whatever the number of points P:
+  // running points by blocks folded, points with blocks to hand out by blocks handed out,
+  // points other than the baseline still pairing by blocks paired (each (count, point)).
+  std::set<std::pair<std::uint32_t, std::uint32_t>> by_merged_, by_issued_, by_paired_;
+  std::uint32_t done_count_ = 0;
+  std::uint32_t others_done_ = 0;          // finished points other than the baseline
+  std::uint32_t others_max_stop_ = 0;      // the most blocks any of them stopped at
+  std::vector<std::uint32_t> done_order_;  // points as they finish, for workers' models
 
   mutable std::mutex mutex_;
   std::condition_variable work_available_;
@@ -864,11 +933,11 @@ RunResult merge_shards(const Plan& plan, const std::vector<NamedState>& shards) 
     }
   }
   RunResult result;
-  assemble(plan, points, result);
-  result.complete = true;
   result.state = run_identity(plan, options);
   result.state.complete = true;
   result.state.points = detail::encode_points(points);
+  assemble(plan, std::move(points), result);
+  result.complete = true;
   return result;
 }
 

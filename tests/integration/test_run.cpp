@@ -219,3 +219,67 @@ TEST_CASE("inspect rejects missing and foreign files", "[integration]") {
   CHECK(foreign.code == stsim::cli::exit_invalid_input);
   CHECK_THAT(foreign.err, Catch::Contains("not an HDF5 file"));
 }
+
+TEST_CASE("a 10,000-point sampled sweep runs to a file that is read back", "[integration]") {
+  // Little work per point, so what is measured is the bookkeeping per point: it is O(log P)
+  // per block, and every per-point array is a dataset (an attribute caps at 64 KiB).
+  TempDir dir;
+  const auto scenario = write_scenario(dir, R"(
+[scenario]
+name = "many points"
+horizon = "1h"
+seed = 5
+replications = 1
+time_bins = 2
+
+[contexts.work]
+hazardous = true
+
+[users]
+kind = "source"
+rate = "20/h"
+next = "model"
+
+[model]
+kind = "ai"
+reliability = 0.9
+next = "world"
+
+[world]
+kind = "outcome"
+
+[sweep]
+design = "latin_hypercube"
+points = 10000
+
+[[sweep.dimensions]]
+path = "model.reliability"
+low = 0.5
+high = 1.0
+)",
+                                       "many.toml");
+  const auto out = dir.path / "many.h5";
+  const auto run = shell(
+      dir, binary_path() + " run " + scenario.string() + " -o " + out.string() + " --threads 2 -q");
+  INFO(run.err);
+  REQUIRE(run.code == stsim::cli::exit_ok);
+  const auto script = write_scenario(dir, R"(
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert f.attrs["status"] == "complete"
+    assert f.attrs["points"] == 10000
+    assert f["results/harm_rate/mean"].shape == (10000,)
+    assert f["results/time_to_first_harm/censored"].shape == (10000,)
+    assert (f["runtime/replications"][()] == 1).all()
+    reliability = f["design/columns/0"][()]
+    assert reliability.min() >= 0.5 and reliability.max() <= 1.0
+    tasks = f["results/tasks_per_replication/mean"][()]
+    assert tasks.sum() > 0
+print("read")
+)",
+                                     "read_many.py");
+  const auto python = shell(dir, "/usr/bin/python3 " + script.string() + " " + out.string());
+  INFO(python.err);
+  CHECK(python.code == 0);
+  CHECK(python.out == "read\n");
+}
