@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "sim/output/plain_file.h"
@@ -472,21 +473,25 @@ void write_all(Writer& w, const runner::RunResult& r) {
   }
   w.strings("/attribution/component_labels", component_labels, {component_axis});
 
-  std::vector<double> harms_mean, harms_stderr;
-  std::vector<std::uint64_t> first;
-  for (const auto& p : r.points) {
-    harms_mean.insert(harms_mean.end(), p.harms_mean.begin(), p.harms_mean.end());
-    harms_stderr.insert(harms_stderr.end(), p.harms_stderr.begin(), p.harms_stderr.end());
-    first.insert(first.end(), p.first_harm_counts.begin(), p.first_harm_counts.end());
-  }
+  // The point x bin matrices, flattened one at a time (each a temporary of its own
+  // statement): a large sweep's rows are copied once, and briefly.
+  const auto rows = [&](auto member) {
+    std::remove_cvref_t<decltype(r.points.front().*member)> out;
+    out.reserve(static_cast<std::size_t>(points * bins));
+    for (const auto& p : r.points) out.insert(out.end(), (p.*member).begin(), (p.*member).end());
+    return out;
+  };
   const std::vector<std::string> by_bin = {point_axis, time_bin_axis};
   w.group("/timeseries");
   w.numbers("/timeseries/bin_edges_hours", r.bin_edges_hours, {bin_edge_axis});
-  w.numbers("/timeseries/harms_mean", harms_mean, by_bin, {points, bins});
-  w.numbers("/timeseries/harms_stderr", harms_stderr, by_bin, {points, bins});
+  w.numbers("/timeseries/harms_mean", rows(&runner::PointResult::harms_mean), by_bin,
+            {points, bins});
+  w.numbers("/timeseries/harms_stderr", rows(&runner::PointResult::harms_stderr), by_bin,
+            {points, bins});
   w.group("/first_harm");
   w.numbers("/first_harm/bin_edges_hours", r.bin_edges_hours, {bin_edge_axis});
-  w.numbers("/first_harm/counts", first, by_bin, {points, bins});
+  w.numbers("/first_harm/counts", rows(&runner::PointResult::first_harm_counts), by_bin,
+            {points, bins});
   w.numbers("/first_harm/censored",
             per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }), along);
 
