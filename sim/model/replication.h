@@ -40,8 +40,9 @@ struct Task {
   // The observable score of intent is normal_quantile(observable) + (malicious ?
   // observability : 0); policies compare the uniform with precomputed tail probabilities.
   double observable = 0.0;
-  double difficulty = 0.0;        // U(0,1); the model errs on the hardest (1 - reliability)
-  std::uint64_t failed = 0;       // fail bits of the components that failed on this task
+  double difficulty = 0.0;     // U(0,1), common to every AI that shares it (AiSpec)
+  double ai_difficulty = 0.0;  // the one the last AI judged it by: it erred iff above reliability
+  std::uint64_t failed = 0;    // fail bits of the components that failed on this task
   std::uint64_t down_passed = 0;  // down bits of the components it passed while they were down
   std::uint32_t context = 0;
   std::uint32_t last_layer = none;  // last layer that could have stopped the hazard

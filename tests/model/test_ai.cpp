@@ -1,6 +1,7 @@
 // Mechanisms 1 and 2: model reliability and failure modes; context the model cannot see
 // (intent, refusal on observable scores, deferral); misuse at reliability 1.
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "tests/model/helpers.h"
@@ -146,4 +147,53 @@ TEST_CASE("deferral on confidence sends more wrong than correct outputs to human
         4 * binomial_se(p_caught, t.tasks));
   const double p_harm = (1 - r) * (1 - phi(tau));
   CHECK(std::abs(ratio(t.harms, t.tasks) - p_harm) < 4 * binomial_se(p_harm, t.tasks));
+}
+
+namespace {
+
+// Two AIs on every task: the first defers exactly its wrong outputs (its confidence
+// separates them completely) to the second, so the second's errors are the tasks both
+// got wrong. The first's errors are omissions, the second's commissions (harms).
+ScenarioSpec two_versions(double q1, double q2, double c1, double c2) {
+  AiSpec first = ai(1 - q1, 0.0);
+  first.confidence_separation = 40.0;
+  first.defer_threshold = 20.0;
+  first.shared_difficulty = c1;
+  AiSpec second = ai(1 - q2, 1.0);
+  second.shared_difficulty = c2;
+  return scenario(100.0, {context("c")},
+                  {component("src", source(1000.0), {.pass = "first"}),
+                   component("first", first, {.pass = "out", .defer = "second"}),
+                   component("second", second, {.pass = "out"}), component("out", OutcomeSpec{})});
+}
+
+}  // namespace
+
+TEST_CASE("two AIs err together as their shared difficulty says (Eckhardt-Lee)",
+          "[model][ai][statistical]") {
+  const double q1 = 0.2, q2 = 0.3;
+  // Both wrong = the second's commissions; the first's errors = its omissions.
+  auto joint = [&](double c1, double c2) { return run(two_versions(q1, q2, c1, c2), 2); };
+  SECTION("independent: the product of the error rates") {
+    const auto t = joint(0.0, 0.0);
+    CHECK(std::abs(ratio(t.omission, t.tasks) - q1) < 4 * binomial_se(q1, t.tasks));
+    CHECK(std::abs(ratio(t.commission, t.tasks) - q1 * q2) < 4 * binomial_se(q1 * q2, t.tasks));
+  }
+  SECTION("fully shared: nested, the more reliable errs only where the other does") {
+    const auto t = joint(1.0, 1.0);
+    CHECK(t.commission == t.omission);  // every task the first got wrong, the second did too
+    const auto reversed = run(two_versions(q2, q1, 1.0, 1.0), 2);
+    CHECK(std::abs(ratio(reversed.commission, reversed.tasks) - q1) <
+          4 * binomial_se(q1, reversed.tasks));
+    CHECK(reversed.commission < reversed.omission);
+  }
+  SECTION("in between: c1 c2 min(q1, q2) + (1 - c1 c2) q1 q2") {
+    const auto t = joint(0.5, 0.5);
+    const double p = 0.25 * std::min(q1, q2) + 0.75 * q1 * q2;
+    CHECK(std::abs(ratio(t.commission, t.tasks) - p) < 4 * binomial_se(p, t.tasks));
+  }
+  SECTION("sharing on one side only is independence") {
+    const auto t = joint(1.0, 0.0);
+    CHECK(std::abs(ratio(t.commission, t.tasks) - q1 * q2) < 4 * binomial_se(q1 * q2, t.tasks));
+  }
 }

@@ -102,8 +102,8 @@ TEST_CASE("unknown keys are named with a suggestion or the keys expected", "[val
        "[model]\nkind = \"ai\"\ndrift.enabled = true\n" + tail,
        {"bad.toml:3:1: error: unknown key 'drift' in component 'model' (kind ai); expected one of "
         "kind, next, reliability, "
-        "commission_share, refusal_threshold, defer_threshold, confidence_separation or "
-        "reliability_by_context"}},
+        "commission_share, refusal_threshold, defer_threshold, confidence_separation, "
+        "shared_difficulty or reliability_by_context"}},
       {"a value below a value",
        "[model]\nkind = \"ai\"\nreliability.low = 0.9\n" + tail,
        {"bad.toml:3:1: error: 'model.reliability' expects a probability in [0, 1]; got a table"}},

@@ -1,7 +1,9 @@
 #pragma once
 // The AI: produces an output for each task. It refuses on the observable score of
-// intent, errs on the hardest tasks (correct with probability `reliability`), and defers
-// to humans on its own confidence (docs/model.md, AI).
+// intent, errs on the tasks hardest for it (correct with probability `reliability`), and
+// defers to humans on its own confidence (docs/model.md, AI). Each AI judges a task by a
+// difficulty of its own, shared with the task's common difficulty with probability
+// `shared_difficulty`: the coincident failure of two AIs (Eckhardt-Lee).
 
 #include <array>
 #include <cstdint>
@@ -26,6 +28,10 @@ struct AiSpec {
   // ~ N(confidence_separation, 1), wrong ones ~ N(0, 1); defer when below defer_threshold.
   double defer_threshold = -infinity;
   double confidence_separation = 2.0;
+  // With this probability the AI judges the task by its common difficulty (drawn at
+  // birth), else by a difficulty of its own: two AIs with c1, c2 err together with
+  // probability c1 c2 min(q1, q2) + (1 - c1 c2) q1 q2 (q = 1 - reliability).
+  double shared_difficulty = 0.0;
 };
 
 struct Ai {
@@ -61,8 +67,12 @@ struct Ai {
       ++(t.malicious ? m.refused_malicious : m.refused_benign);
       return refuse;
     }
-    // 2. Correctness by difficulty: the hardest (1 - reliability) of tasks are wrong.
-    const bool wrong = t.difficulty > a.reliability[t.context];
+    // 2. Correctness by difficulty: the (1 - reliability) of tasks hardest for this AI are
+    // wrong; it judges by the task's common difficulty with probability shared_difficulty.
+    t.ai_difficulty = d.chance(random::Purpose::difficulty, a.spec.shared_difficulty, 0)
+                          ? t.difficulty
+                          : d.uniform(random::Purpose::difficulty, 1);
+    const bool wrong = t.ai_difficulty > a.reliability[t.context];
     if (wrong) {
       t.erred = true;
       t.failed |= r.node(node).fail_bit;

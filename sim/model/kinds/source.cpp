@@ -73,6 +73,7 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   t.malicious = d.chance(random::Purpose::intent, r.malicious_share(t.context));
   t.observable = d.uniform(random::Purpose::observable);
   t.difficulty = d.uniform(random::Purpose::difficulty);
+  t.ai_difficulty = t.difficulty;  // until an AI judges it
   ReplicationMetrics& m = r.metrics();
   ++m.tasks;
   ++(t.malicious ? m.malicious_tasks : m.benign_tasks);
