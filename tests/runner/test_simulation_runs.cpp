@@ -2,6 +2,7 @@
 // model whose every error is acted on, so the harm rate is exactly 1 - reliability.
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "fake_model.h"
 #include "sim/runner/runner.h"
@@ -52,8 +53,8 @@ TEST_CASE(
     CHECK(x.n % 4 == 0);
     CHECK(x.n < 400);
     CHECK(x.standard_error / x.mean <= 0.03);
-    CHECK(x.ci_low <= exact);
-    CHECK(x.ci_high >= exact);
+    // Within 4 SE of the known answer (a 95% interval misses it one run in twenty).
+    CHECK(std::abs(x.mean - exact) < 4.0 * x.standard_error);
     // The model's error rate is the same known answer, reported beside the harm rate.
     const auto& errors = a.points[p].metrics[static_cast<std::size_t>(MetricId::model_error_rate)];
     CHECK(errors.count == x.count);
