@@ -52,6 +52,28 @@ enum class Role : std::uint8_t {
   terminal,  // tasks end here: it has no ports
 };
 
+// The counterfactual points of the importance measures (docs/sensitivity.md): a layer
+// made perfect (it catches every hazard it can see), removed (it never detects and
+// passes everything on), or with every miss probability it has raised by a small step
+// (each capped at 1), for the Birnbaum derivative. Each kind that is a layer, or where
+// hazards originate, says what these mean for its parameters.
+enum class Counterfactual : std::uint8_t { perfect, removed, nudged };
+inline constexpr std::size_t counterfactual_count = 3;
+
+// A detection probability under a counterfactual: 1, 0, or lowered by `step` (its miss
+// probability raised by `step`), never below 0.
+inline double detection_under(Counterfactual c, double detect, double step) {
+  switch (c) {
+    case Counterfactual::perfect:
+      return 1.0;
+    case Counterfactual::removed:
+      return 0.0;
+    case Counterfactual::nudged:
+      return detect > step ? detect - step : 0.0;
+  }
+  return detect;
+}
+
 // A node's look in the Graphviz diagram: a shape and a fill for each kind, dashed for a
 // terminal component that stops what reaches it.
 struct NodeStyle {
@@ -92,6 +114,9 @@ struct KindInfo {
   // or nothing; and its exact branching, the closed-form counterpart of its step.
   std::optional<std::string> (*outside_analytic)(const ComponentSpec&, const ScenarioSpec&);
   void (*branch)(const ComponentSpec&, Branching&, std::uint32_t node, const Branch&);
+  // Its parameters under an importance counterfactual; nullptr for a kind that is never
+  // a layer and originates no hazard.
+  void (*counterfactual)(ComponentSpec&, Counterfactual, double step);
 };
 
 }  // namespace stsim::model

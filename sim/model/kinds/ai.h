@@ -56,6 +56,19 @@ struct Ai {
 
   static std::span<const ComponentKey> keys();
   static State build(const Spec& spec, std::uint32_t node, Builder& builder);
+  // Its importance is that of its errors (serving a malicious task is the model working
+  // as asked; defences stop that). Perfect: never errs, in any context. Removed: errs on
+  // every task, refuses and defers nothing. Nudged: every reliability lowered by the step
+  // (its error probabilities raised).
+  static void counterfactual(Spec& spec, Counterfactual c, double step) {
+    spec.reliability = detection_under(c, spec.reliability, step);
+    for (auto& [context, reliability] : spec.reliability_by_context)
+      reliability = detection_under(c, reliability, step);
+    if (c == Counterfactual::removed) {
+      spec.refusal_threshold = infinity;
+      spec.defer_threshold = -infinity;
+    }
+  }
 
   static PortIndex step(Replication& r, State& a, Task& t, std::uint32_t, std::uint32_t node) {
     const TaskDraws d = r.draws(t, node);

@@ -54,6 +54,17 @@ struct Audit {
   }
 
   static bool is_layer(const Spec&) { return true; }
+  // Perfect: examines every task, finds every hazard, without drift; removed: examines
+  // none; nudged: its miss probability 1 - sample x detect raised by the step (its
+  // detection lowered by step / sample).
+  static void counterfactual(Spec& spec, Counterfactual c, double step) {
+    spec.detect = detection_under(c, spec.detect, spec.sample > 0.0 ? step / spec.sample : 0.0);
+    if (c == Counterfactual::perfect) {
+      spec.sample = 1.0;
+      spec.drift.enabled = false;
+    }
+    if (c == Counterfactual::removed) spec.sample = 0.0;
+  }
   static NodeStyle style(const Spec&) { return {"note", "#BBCC33"}; }
   static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
                                                      const ScenarioSpec&);

@@ -52,6 +52,13 @@ struct Defence {
   }
 
   static bool is_layer(const Spec&) { return true; }
+  // Perfect: stops every hazard; removed: stops nothing; nudged: both detection
+  // probabilities lowered by the step.
+  static void counterfactual(Spec& spec, Counterfactual c, double step) {
+    spec.detect_misuse = detection_under(c, spec.detect_misuse, step);
+    spec.detect_error = detection_under(c, spec.detect_error, step);
+    if (c == Counterfactual::removed) spec.false_alarm = 0.0;
+  }
   static NodeStyle style(const Spec&) { return {"octagon", "#77AADD"}; }
   static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
 };

@@ -112,6 +112,24 @@ struct Operators {
   }
 
   static bool is_layer(const Spec&) { return true; }
+  // Perfect: reviews every task it is offered (no overflow) and catches every hazard it
+  // checks, at full vigilance, unloaded, without automation bias, drift or slips (a flag
+  // is still heeded only as often as flags were true). Removed: catches nothing, rejects
+  // and spoils nothing. Nudged: its base detection lowered by the step.
+  static void counterfactual(Spec& spec, Counterfactual c, double step) {
+    spec.detect = detection_under(c, spec.detect, step);
+    if (c == Counterfactual::nudged) return;
+    spec.slip = 0.0;
+    if (c == Counterfactual::removed) {
+      spec.false_reject = 0.0;
+      return;
+    }
+    spec.max_queue = std::numeric_limits<std::uint32_t>::max();
+    spec.vigilance_floor = 1.0;
+    spec.workload_scale = infinity;
+    spec.automation_bias = 0.0;
+    spec.drift.enabled = false;
+  }
   static NodeStyle style(const Spec&) { return {"ellipse", "#FFAABB"}; }
   static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
                                                      const ScenarioSpec&);

@@ -116,6 +116,18 @@ struct Safeguard {
   }
 
   static bool is_layer(const Spec& spec) { return spec.blocks; }
+  // Perfect: flags every hazard, never fails latently, shares no cause. Removed: flags
+  // nothing. Nudged: both detection probabilities lowered by the step.
+  static void counterfactual(Spec& spec, Counterfactual c, double step) {
+    spec.detect_error = detection_under(c, spec.detect_error, step);
+    spec.detect_misuse = detection_under(c, spec.detect_misuse, step);
+    if (c == Counterfactual::removed) spec.false_alarm = 0.0;
+    if (c == Counterfactual::perfect) {
+      spec.latent_failure_rate = 0.0;
+      spec.coupling.beta = 0.0;
+      spec.coupling.difficulty_correlation = 0.0;
+    }
+  }
   static HazardFlow hazard_flow(const Spec& spec, PortIndex port) {
     if (port == block) return spec.blocks ? HazardFlow::stopped : HazardFlow::never;
     return HazardFlow::carried;
