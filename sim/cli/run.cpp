@@ -48,6 +48,8 @@ struct RunArguments {
   bool resume = false;
   std::string checkpoint;  // default: <output>.checkpoint
   double checkpoint_interval = 60.0;
+  bool importance = false;
+  std::optional<std::uint32_t> importance_point;
 };
 
 // Set by SIGINT/SIGTERM; lock-free, so safe to store from a signal handler.
@@ -217,6 +219,32 @@ int run(const RunArguments& args, const mpi::Job& job) {
   for (const auto& fault : faults) fmt::print(stderr, "{}\n", fault);
   if (!checked) return exit_invalid_input;
   const runner::Plan plan = std::move(*checked);
+  // The importance points are planned now, so that a fault in them shows before any work.
+  std::optional<runner::Plan> importance;
+  if (args.importance_point && *args.importance_point >= plan.design.size()) {
+    fmt::print(stderr,
+               "stsim: error: --importance-point {}: the sweep has {} point(s), numbered 0 to "
+               "{}\n",
+               *args.importance_point, plan.design.size(), plan.design.size() - 1);
+    return exit_invalid_input;
+  }
+  if (args.importance || args.importance_point) {
+    if (args.plan.shard) {
+      fmt::print(stderr,
+                 "stsim: error: --importance cannot be combined with --shard: its points are "
+                 "paired with the scenario as written and run in one process\n");
+      return exit_invalid_input;
+    }
+    try {
+      // At the named point, else the sweep's baseline, else the scenario as written.
+      const auto at = args.importance_point ? args.importance_point : plan.design.baseline;
+      importance = runner::importance_plan(*loaded, options, at ? &plan : nullptr, at.value_or(0));
+      runner::check_models(*importance, runner::simulation_factory());
+    } catch (const runner::InvalidSweep& e) {
+      for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", scenario::format(d));
+      return exit_invalid_input;
+    }
+  }
   if (verbose()) {
     note("{}",
          plan_summary(plan, runner::estimate_run(plan),
@@ -329,6 +357,28 @@ int run(const RunArguments& args, const mpi::Job& job) {
                    : "");
     return exit_interrupted;
   }
+  if (importance) {
+    note("stsim: importance: {} counterfactual point(s) against the scenario as written, {} "
+         "replications each\n",
+         importance->design.size() - 1, importance->replications.max_replications);
+    runner::RunOptions paired = options;
+    paired.resume = nullptr;
+    paired.on_checkpoint = nullptr;
+    paired.shard = {};
+    auto counterfactuals = runner::run_plan(*importance, paired);
+    printer.finish();
+    if (!counterfactuals.complete || stop_requested.load()) {
+      checkpoints(result.state);
+      fmt::print(stderr,
+                 "stsim: interrupted during the importance points; {}no results written\n",
+                 checkpoints.written()
+                     ? fmt::format("the sweep is saved in {} (continue with --resume); ",
+                                   checkpoint)
+                     : "");
+      return exit_interrupted;
+    }
+    result.importance = runner::importance_measures(counterfactuals);
+  }
   result.processes = job.size();
   result.shard_file = args.plan.shard.has_value();
   try {
@@ -406,6 +456,13 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
   cmd->add_option("--checkpoint-interval", args->checkpoint_interval,
                   "Seconds between checkpoints (default 60; a signal always saves one)")
       ->check(number_from_0("seconds between checkpoints"));
+  cmd->add_flag("--importance", args->importance,
+                "Also measure each layer's importance (Birnbaum, Fussell-Vesely, RAW, RRW) "
+                "from paired counterfactual points against the scenario as written; written "
+                "to /importance (docs/sensitivity.md); at the sweep's baseline if it names one");
+  cmd->add_option("--importance-point", args->importance_point,
+                  "Measure importance at this sweep point (an index, as in /design/point_label) "
+                  "instead; implies --importance");
   return [args, &job] { return run(*args, job); };
 }
 

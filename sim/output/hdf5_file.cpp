@@ -343,6 +343,72 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
   }
 }
 
+constexpr const char* layer_axis = "/layer";
+
+const char* importance_description(model::ImportanceMeasure m) {
+  switch (m) {
+    case model::ImportanceMeasure::birnbaum:
+      return "Birnbaum: rise of the metric per unit rise of the layer's miss probabilities, "
+             "(nudged - as written) / step";
+    case model::ImportanceMeasure::fussell_vesely:
+      return "Fussell-Vesely: share of the metric removed by making the layer perfect, "
+             "(as written - perfect) / as written";
+    case model::ImportanceMeasure::raw:
+      return "risk achievement worth: removed / as written";
+    case model::ImportanceMeasure::rrw:
+      return "risk reduction worth: as written / perfect";
+  }
+  return "";
+}
+
+// /importance/<metric>/<measure>: one row per layer (docs/output.md, "Importance").
+void write_importance(Writer& w, const runner::ImportanceResult& im) {
+  w.strings(layer_axis, im.components, {});
+  w.scale(layer_axis);
+  w.group("/importance");
+  w.attribute("/importance", "reference", im.reference);
+  w.attribute("/importance", "step", im.step);
+  w.attribute("/importance", "replications", im.replications);
+  w.attribute("/importance", "description",
+              std::string("importance of each layer, from paired counterfactual points run with "
+                          "common random numbers against the scenario as written"));
+  const std::vector<std::string> along = {layer_axis};
+  w.strings("/importance/layer_labels", im.labels, along);
+  w.strings("/importance/layer_kinds", im.kinds, along);
+  for (const auto& table : im.metrics) {
+    const auto& m = runner::info(table.metric);
+    const std::string g = std::string("/importance/") + m.name;
+    w.group(g);
+    w.attribute(g, "unit", std::string(m.unit));
+    w.scalar(g + "/as_written", table.base);
+    for (std::size_t c = 0; c < model::counterfactual_count; ++c) {
+      w.numbers(g + "/" + std::string(model::to_string(static_cast<model::Counterfactual>(c))),
+                table.values[c], along);
+    }
+    for (std::size_t k = 0; k < model::importance_measure_count; ++k) {
+      const auto measure = static_cast<model::ImportanceMeasure>(k);
+      const std::string d = g + "/" + std::string(model::to_string(measure));
+      const auto& rows = table.measures[k];
+      const auto column = [&](auto f) {
+        std::vector<double> out;
+        for (const auto& e : rows) out.push_back(f(e));
+        return out;
+      };
+      w.group(d);
+      w.numbers(d + "/n", std::vector<std::uint64_t>(rows.size(), im.replications), along);
+      w.numbers(d + "/mean", column([](const auto& e) { return e.value; }), along);
+      w.numbers(d + "/stderr", column([](const auto& e) { return e.standard_error; }), along);
+      w.numbers(d + "/ci_low", column([](const auto& e) { return e.ci_low; }), along);
+      w.numbers(d + "/ci_high", column([](const auto& e) { return e.ci_high; }), along);
+      const bool slope = measure == model::ImportanceMeasure::birnbaum;
+      w.attribute(d, "kind", std::string(slope ? "paired difference" : "paired ratio"));
+      w.attribute(d, "interval", std::string(slope ? "student-t" : "fieller"));
+      w.attribute(d, "unit", std::string(slope ? m.unit : ""));
+      w.attribute(d, "description", std::string(importance_description(measure)));
+    }
+  }
+}
+
 // The axes every other dataset is attached to. Written first: a dataset can only be
 // attached to a scale that exists.
 void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::string>& overrides) {
@@ -494,6 +560,8 @@ void write_all(Writer& w, const runner::RunResult& r) {
             {points, bins});
   w.numbers("/first_harm/censored",
             per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }), along);
+
+  if (r.importance) write_importance(w, *r.importance);
 
   w.group("/runtime");
   w.numbers("/runtime/wall_seconds",

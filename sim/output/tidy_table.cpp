@@ -130,6 +130,9 @@ std::string json_value(const Cell& cell) {
   return json_string(std::get<std::string>(cell));
 }
 
+// The metric of a statistic's name: "harm_rate" of "harm_rate/birnbaum".
+std::string metric_part(const std::string& name) { return name.substr(0, name.find('/')); }
+
 }  // namespace
 
 std::vector<StatisticsGroup> statistics_groups(const ResultFile& file) {
@@ -138,7 +141,16 @@ std::vector<StatisticsGroup> statistics_groups(const ResultFile& file) {
     if (!file.is_group("/" + name)) continue;
     StatisticsGroup group{name, {}};
     for (const auto& metric : file.children("/" + name)) {
-      if (is_statistic(file, "/" + name + "/" + metric)) group.metrics.push_back(metric);
+      const std::string path = "/" + name + "/" + metric;
+      if (is_statistic(file, path)) {
+        group.metrics.push_back(metric);
+      } else if (file.is_group(path)) {
+        // One level deeper: a metric's measures (/importance/<metric>/<measure>).
+        for (const auto& measure : file.children(path)) {
+          if (is_statistic(file, path + "/" + measure))
+            group.metrics.push_back(metric + "/" + measure);
+        }
+      }
     }
     if (!group.metrics.empty()) groups.push_back(std::move(group));
   }
@@ -153,7 +165,8 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   std::vector<std::string> known;
   for (const auto& g : groups) {
     for (const auto& m : g.metrics) {
-      if (std::find(known.begin(), known.end(), m) == known.end()) known.push_back(m);
+      const auto metric = metric_part(m);
+      if (std::find(known.begin(), known.end(), metric) == known.end()) known.push_back(metric);
     }
   }
   for (const auto& m : metrics) {
@@ -185,15 +198,19 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   }
 
   struct Block {
-    std::string group, metric;
+    std::string group, metric, measure;
     std::vector<Axis> axes;
   };
   std::vector<Block> blocks;
   std::vector<std::string> extra_keys;  // axes other than the point, in order of appearance
+  bool measures = false;
   for (const auto& g : groups) {
     for (const auto& m : g.metrics) {
-      if (!wanted.empty() && wanted.count(m) == 0) continue;
-      Block block{g.name, m, axes_of(file, "/" + g.name + "/" + m + "/mean")};
+      const auto metric = metric_part(m);
+      if (!wanted.empty() && wanted.count(metric) == 0) continue;
+      const std::string measure = metric.size() < m.size() ? m.substr(metric.size() + 1) : "";
+      measures = measures || !measure.empty();
+      Block block{g.name, metric, measure, axes_of(file, "/" + g.name + "/" + m + "/mean")};
       for (std::size_t a = 0; a < block.axes.size(); ++a) {
         if (block.axes[a].name == "point") continue;
         if (std::find(extra_keys.begin(), extra_keys.end(), block.axes[a].name) ==
@@ -208,11 +225,13 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   TidyTable table;
   table.columns = point_columns;
   table.columns.insert(table.columns.end(), {"group", "metric"});
+  if (measures) table.columns.emplace_back("measure");
   table.columns.insert(table.columns.end(), extra_keys.begin(), extra_keys.end());
   table.columns.insert(table.columns.end(), {"kind", "unit", "n", "estimate", "stderr", "ci_low",
                                              "ci_high", "count", "exposure", "upper_bound"});
   for (const auto& block : blocks) {
-    const std::string g = "/" + block.group + "/" + block.metric;
+    const std::string g = "/" + block.group + "/" + block.metric +
+                          (block.measure.empty() ? "" : "/" + block.measure);
     std::vector<std::uint64_t> shape;
     std::optional<std::size_t> point_axis;
     for (std::size_t a = 0; a < block.axes.size(); ++a) {
@@ -254,6 +273,7 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
           point_axis ? point_values[index[*point_axis]] : std::vector<Cell>(point_columns.size());
       row.emplace_back(block.group);
       row.emplace_back(block.metric);
+      if (measures) row.push_back(block.measure.empty() ? Cell{} : Cell{block.measure});
       for (const auto& key : extra_keys) {
         Cell cell;
         for (std::size_t a = 0; a < block.axes.size(); ++a) {

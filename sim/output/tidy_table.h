@@ -10,6 +10,9 @@
 // dimension scales: the point axis gives the point's columns (empty without one), and
 // every other axis (a component, a swept dimension...) becomes a key column named after
 // its scale, holding the scale's values.
+//
+// A metric's group may instead hold one such group per measure (/importance/<metric>/
+// <measure>): its rows then carry the measure in a column of its own, `measure`.
 
 #include <cstdint>
 #include <string>
@@ -31,7 +34,7 @@ struct TidyTable {
 // The statistics groups of a file and the metrics in each, in export order.
 struct StatisticsGroup {
   std::string name;                  // "results", "paired", ...
-  std::vector<std::string> metrics;  // in name order
+  std::vector<std::string> metrics;  // in name order; "metric/measure" one level deeper
 };
 std::vector<StatisticsGroup> statistics_groups(const ResultFile& file);
 

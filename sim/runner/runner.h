@@ -27,6 +27,7 @@
 #include "sim/model/metrics.h"
 #include "sim/model/spec.h"
 #include "sim/runner/design.h"
+#include "sim/runner/importance.h"
 #include "sim/runner/metric_table.h"
 #include "sim/scenario/scenario.h"
 
@@ -258,6 +259,9 @@ struct RunResult {
   Shard shard;              // the slice this result holds (all points unless sharded)
   RunState state;           // the folded statistics behind the result, for shard files
   bool shard_file = false;  // to be written as a shard file, for `stsim merge` (even 1/1)
+  // `stsim run --importance`: the measures from a run of importance_plan, written to
+  // /importance beside this run's own points.
+  std::optional<ImportanceResult> importance;
 };
 
 // The model run for each replication. The default is model::Simulation; tests and
