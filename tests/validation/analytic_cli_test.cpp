@@ -1,37 +1,18 @@
 // `stsim analytic` end to end: exact values beside simulated ones, and a refusal with
 // the reason for a scenario outside the analytic subset.
 
-#include <sys/wait.h>
-
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <string>
+
+#include "tests/validation/command.h"
 
 namespace {
 
-struct Output {
-  int status = -1;
-  std::string text;  // stdout and stderr
-};
+using stsim::validation::Output;
 
-Output run(const std::string& arguments) {
-  const std::string command = std::string(STSIM_BINARY) + " " + arguments + " 2>&1";
-  Output out;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    out.text.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+Output run(const std::string& arguments) { return stsim::validation::run_stsim(arguments); }
 
-std::string scenario(const char* name) {
-  return std::string(STSIM_SOURCE_DIR) + "/tests/validation/scenarios/" + name;
-}
+std::string scenario(const char* name) { return stsim::validation::scenario_path(name); }
 
 }  // namespace
 
