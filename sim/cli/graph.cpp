@@ -1,4 +1,5 @@
-// `stsim graph FILE [-o out.dot]`: the scenario's control structure as Graphviz DOT.
+// `stsim graph FILE [-o out.dot]`: the scenario's control structure as Graphviz DOT, or
+// with --format mef its static fault tree in the Open-PSA Model Exchange Format.
 
 #include <fmt/core.h>
 
@@ -6,9 +7,11 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "sim/analytic/mef.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/scenario_input.h"
 #include "sim/cli/write_whole.h"
@@ -22,6 +25,7 @@ struct GraphOptions {
   std::string file;
   std::string output;
   std::vector<std::string> sets;
+  std::string format = "dot";
 };
 
 }  // namespace
@@ -43,6 +47,11 @@ Command add_graph(CLI::App& app) {
   command->add_option(
       "--set", options->sets,
       "Set a parameter first, e.g. --set model.next.pass=review to draw one design of a sweep");
+  command
+      ->add_option("--format", options->format,
+                   "dot (the diagram, default) or mef: the static fault tree in Open-PSA MEF, "
+                   "for fault-tree tools such as SCRAM (docs/sensitivity.md)")
+      ->check(CLI::IsMember({"dot", "mef"}));
   return [options] {
     // The scenario as set is what is drawn: a --set of a swept path draws that design.
     const auto loaded = load_scenario(options->file, options->sets, SweepUse::ignored);
@@ -50,12 +59,25 @@ Command add_graph(CLI::App& app) {
     std::string subtitle;
     for (const std::string& text : options->sets)
       subtitle.append(subtitle.empty() ? "" : ", ").append(text);
-    const std::string dot = structure::to_dot(loaded->spec, subtitle);
+    std::string text;
+    if (options->format == "mef") {
+      try {
+        text = analytic::to_mef(loaded->spec);
+      } catch (const std::invalid_argument& e) {
+        fmt::print(stderr,
+                   "{}: error: no static fault tree: {}; expected a scenario of the static subset "
+                   "(docs/sensitivity.md)\n",
+                   options->file, e.what());
+        return exit_invalid_input;
+      }
+    } else {
+      text = structure::to_dot(loaded->spec, subtitle);
+    }
     if (options->output.empty()) {
-      fmt::print("{}", dot);
+      fmt::print("{}", text);
       return std::fflush(stdout) == 0 ? exit_ok : exit_failure;
     }
-    return write_whole(options->output, dot, "graph") ? exit_ok : exit_failure;
+    return write_whole(options->output, text, "graph") ? exit_ok : exit_failure;
   };
 }
 
