@@ -212,6 +212,11 @@ class Results:
     replications: np.ndarray
     precision_target_met: np.ndarray = None   # precision stopping only
     axes: dict = field(default_factory=dict)  # dimension scale name -> values
+    # stsim run --importance: metric -> measure -> {"mean", "stderr", "ci_low", "ci_high"}
+    # (arrays along importance_layers); None without /importance.
+    importance: dict = None
+    importance_layers: list = field(default_factory=list)  # component ids
+    importance_reference: str = ""  # the point the measures are of, in words
 
     @property
     def metrics(self):
@@ -372,6 +377,21 @@ def _columns(f):
     return columns
 
 
+def _importance(f):
+    """/importance/<metric>/<measure>: the measures of each layer (docs/sensitivity.md)."""
+    if "importance" not in f:
+        return None, [], ""
+    group = f["importance"]
+    layers = _strings(f["layer"])
+    out = {}
+    for metric, g in group.items():
+        if not isinstance(g, h5py.Group):
+            continue
+        out[metric] = {measure: {k: m[k][()] for k in ("mean", "stderr", "ci_low", "ci_high")}
+                       for measure, m in g.items() if isinstance(m, h5py.Group)}
+    return out, layers, _text(group.attrs.get("reference", ""))
+
+
 def load(path):
     """Reads a complete result file; raises ResultFileError otherwise."""
     try:
@@ -407,6 +427,7 @@ def load(path):
                 axes[name] = _strings(ds) if ds.dtype.kind == "O" else ds[()]
         met = f["runtime/precision_target_met"][()].astype(bool) \
             if "runtime/precision_target_met" in f else None
+        importance, importance_layers, importance_reference = _importance(f)
         return Results(
             path=str(path),
             attrs=attrs,
@@ -438,4 +459,7 @@ def load(path):
             replications=f["runtime/replications"][()].astype(np.float64),
             precision_target_met=met,
             axes=axes,
+            importance=importance,
+            importance_layers=importance_layers,
+            importance_reference=importance_reference,
         )

@@ -60,10 +60,14 @@ std::map<std::string, std::string> snapshot(const fs::path& root) {
 struct Expected {
   std::uint32_t replications;
   std::vector<std::string> figures;
+  std::string arguments = "";  // further options of `stsim run`
 };
 const std::map<std::string, Expected> required = {
     {"reliability-is-not-safety",
-     {2, {"flagship", "mechanisms", "frontier", "harm_over_time", "time_to_first_harm"}}},
+     // The importance of the layered system at reliability 0.99 (sweep point 15).
+     {2,
+      {"flagship", "mechanisms", "frontier", "harm_over_time", "time_to_first_harm", "importance"},
+      " --importance-point 15"}},
     {"misuse", {2, {"frontier", "mechanisms"}}},
     {"common-cause", {2, {"coupling"}}},
     {"operators", {2, {"harm_by_parameter", "mechanisms", "harm_over_time"}}},
@@ -87,7 +91,7 @@ TEST_CASE("figures: the output of every shipped scenario gives every figure repr
     const std::string command = std::string(STSIM_BINARY) + " run " + source + "/scenarios/" +
                                 name + ".toml -o " + (work / "results" / (name + ".h5")).string() +
                                 " --reps " + std::to_string(expected.replications) +
-                                " --seed 9 --progress none";
+                                " --seed 9 --progress none" + expected.arguments;
     REQUIRE(run(command, work / "log.txt") == 0);
   }
   const std::string script = "/usr/bin/python3 " + source + "/analysis-scripts/make_figures.py " +

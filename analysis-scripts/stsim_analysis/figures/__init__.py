@@ -2,8 +2,9 @@
 ``applies(results)`` and ``draw(results)``, the latter returning a matplotlib figure and
 the caption's description. Each chooses its form from the sweep's design (layout.py)."""
 
-from . import (coupling, evidence, first_harm, flagship, frontier, mechanisms,  # noqa: F401
-               paired, sweep, timeseries)
+from . import (coupling, evidence, first_harm, flagship, frontier, importance,  # noqa: F401
+               mechanisms, paired, sweep, timeseries)
 
-FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence]
+FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence,
+           importance]
 NAMES = [m.NAME for m in FIGURES]
