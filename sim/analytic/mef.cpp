@@ -81,19 +81,18 @@ std::string to_mef(const model::ScenarioSpec& spec) {
   // cause or a latent failure couples the layers.
   const double harm = harm_rate(spec);
   if (!(std::abs(harm - product) <= 1e-9 * harm))
-    throw std::invalid_argument(fmt::format(
-        "the layers are not independent: harm per task {} is not P(ai) x their miss "
-        "probabilities = {} (a common cause or a latent failure couples them)",
-        harm, product));
+    throw std::invalid_argument(
+        fmt::format("the layers are not independent: harm per task {} is not P(ai) x their miss "
+                    "probabilities = {} (a common cause or a latent failure couples them)",
+                    harm, product));
   // Each miss probability moves the harm rate on its own: a layer whose misses depend on
   // another's (a beta factor on a layer before it) fits the product but not the tree.
   for (std::size_t i = 0; i < layers.size(); ++i) {
     if (!(misses[i] > 0.0)) continue;  // a perfect layer: no harm to move
     const double step = std::min(model::importance_step, 1.0 - misses[i]);
     const double expected = product / misses[i] * (misses[i] + step);
-    const double nudged =
-        harm_rate(model::with_counterfactual(spec, static_cast<std::uint32_t>(layers[i]),
-                                             model::Counterfactual::nudged));
+    const double nudged = harm_rate(model::with_counterfactual(
+        spec, static_cast<std::uint32_t>(layers[i]), model::Counterfactual::nudged));
     if (!(std::abs(nudged - expected) <= 1e-9 * expected))
       throw std::invalid_argument(fmt::format(
           "the layers are not independent: the misses of '{}' do not move the harm rate as an "
@@ -117,8 +116,7 @@ std::string to_mef(const model::ScenarioSpec& spec) {
         mef_name(id), mef_name(id), miss);
   }
   // A gate of one event is that event (MEF's null gate); of several, their conjunction.
-  const std::string formula =
-      layers.empty() ? events : "      <and>\n" + events + "      </and>\n";
+  const std::string formula = layers.empty() ? events : "      <and>\n" + events + "      </and>\n";
   return fmt::format(
       "<?xml version=\"1.0\"?>\n"
       "<!-- The static fault tree of scenario '{}', exported by stsim graph in MEF:\n"

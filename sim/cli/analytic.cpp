@@ -5,8 +5,6 @@
 
 #include "sim/analytic/analytic.h"
 
-#include "sim/analytic/importance.h"
-
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/analytic/importance.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/option_checks.h"
 #include "sim/cli/scenario_input.h"

@@ -358,9 +358,10 @@ int run(const RunArguments& args, const mpi::Job& job) {
     return exit_interrupted;
   }
   if (importance) {
-    note("stsim: importance: {} counterfactual point(s) against the scenario as written, {} "
-         "replications each\n",
-         importance->design.size() - 1, importance->replications.max_replications);
+    note(
+        "stsim: importance: {} counterfactual point(s) against the scenario as written, {} "
+        "replications each\n",
+        importance->design.size() - 1, importance->replications.max_replications);
     runner::RunOptions paired = options;
     paired.resume = nullptr;
     paired.on_checkpoint = nullptr;
@@ -369,12 +370,11 @@ int run(const RunArguments& args, const mpi::Job& job) {
     printer.finish();
     if (!counterfactuals.complete || stop_requested.load()) {
       checkpoints(result.state);
-      fmt::print(stderr,
-                 "stsim: interrupted during the importance points; {}no results written\n",
-                 checkpoints.written()
-                     ? fmt::format("the sweep is saved in {} (continue with --resume); ",
-                                   checkpoint)
-                     : "");
+      fmt::print(
+          stderr, "stsim: interrupted during the importance points; {}no results written\n",
+          checkpoints.written()
+              ? fmt::format("the sweep is saved in {} (continue with --resume); ", checkpoint)
+              : "");
       return exit_interrupted;
     }
     result.importance = runner::importance_measures(counterfactuals);

@@ -85,12 +85,15 @@ KindInfo make_info() {
   } else {
     info.branch = nullptr;
   }
-  constexpr bool declares_counterfactual =
-      requires(Spec & spec) { Kind::counterfactual(spec, Counterfactual::perfect, 0.0); };
-  static_assert(declares_counterfactual || !(requires(const Spec& spec) { Kind::is_layer(spec); } ||
-                                             requires { Kind::originates_hazards; }),
-                "a kind that can be a layer, or where hazards originate, declares its importance "
-                "counterfactuals (sim/README.md)");
+  constexpr bool declares_counterfactual = requires(Spec & spec) {
+    Kind::counterfactual(spec, Counterfactual::perfect, 0.0);
+  };
+  static_assert(
+      declares_counterfactual || !(
+                                     requires(const Spec& spec) { Kind::is_layer(spec); } ||
+                                     requires { Kind::originates_hazards; }),
+      "a kind that can be a layer, or where hazards originate, declares its importance "
+      "counterfactuals (sim/README.md)");
   if constexpr (declares_counterfactual) {
     info.counterfactual = [](ComponentSpec& c, Counterfactual which, double step) {
       Kind::counterfactual(std::get<Spec>(c.parameters), which, step);

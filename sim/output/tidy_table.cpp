@@ -230,8 +230,8 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   table.columns.insert(table.columns.end(), {"kind", "unit", "n", "estimate", "stderr", "ci_low",
                                              "ci_high", "count", "exposure", "upper_bound"});
   for (const auto& block : blocks) {
-    const std::string g = "/" + block.group + "/" + block.metric +
-                          (block.measure.empty() ? "" : "/" + block.measure);
+    const std::string g =
+        "/" + block.group + "/" + block.metric + (block.measure.empty() ? "" : "/" + block.measure);
     std::vector<std::uint64_t> shape;
     std::optional<std::size_t> point_axis;
     for (std::size_t a = 0; a < block.axes.size(); ++a) {

@@ -16,8 +16,8 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 // A counterfactual point's metric and its pairing with the baseline.
 struct Paired {
-  double mean = 0.0;      // the point's estimate
-  double variance = 0.0;  // of that estimate
+  double mean = 0.0;        // the point's estimate
+  double variance = 0.0;    // of that estimate
   double covariance = 0.0;  // with the baseline's estimate, from the paired differences
 };
 
@@ -39,8 +39,8 @@ ImportanceEstimate ratio(const Paired& point, const Statistic& base) {
   const double b = base.mean;
   const double vb = base.standard_error * base.standard_error;
   e.value = point.mean / b;
-  const double v = (point.variance - 2.0 * e.value * point.covariance + e.value * e.value * vb) /
-                   (b * b);
+  const double v =
+      (point.variance - 2.0 * e.value * point.covariance + e.value * e.value * vb) / (b * b);
   e.standard_error = v > 0.0 ? std::sqrt(v) : 0.0;
   const auto ci = fieller_interval(point.mean, b, point.variance, vb, point.covariance);
   e.ci_low = ci.low;
@@ -126,8 +126,7 @@ ImportanceResult importance_measures(const RunResult& run) {
           model::importance_values(base.mean, perfect.mean, removed.mean, nudged.mean, out.step);
 
       // Birnbaum: a paired difference over the step, with its Student t interval.
-      const Statistic& d =
-          run.points[importance_point(j, model::Counterfactual::nudged)].paired[k];
+      const Statistic& d = run.points[importance_point(j, model::Counterfactual::nudged)].paired[k];
       ImportanceEstimate birnbaum;
       birnbaum.value = values.birnbaum;
       birnbaum.standard_error = d.standard_error / out.step;

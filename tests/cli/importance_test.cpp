@@ -14,23 +14,23 @@ namespace {
 
 using namespace stsim;
 
-const std::string flagship = std::string(STSIM_SOURCE_DIR) +
-                             "/scenarios/reliability-is-not-safety.toml";
+const std::string flagship =
+    std::string(STSIM_SOURCE_DIR) + "/scenarios/reliability-is-not-safety.toml";
 
 }  // namespace
 
 TEST_CASE("run --importance writes /importance for the flagship scenario", "[cli][importance]") {
   const auto path = scratch_path("importance.h5");
-  const auto run = run_stsim({"run", flagship, "--importance", "--reps", "2", "--progress",
-                              "none", "--threads", "2", "-o", path});
+  const auto run = run_stsim({"run", flagship, "--importance", "--reps", "2", "--progress", "none",
+                              "--threads", "2", "-o", path});
   INFO(run.err);
   REQUIRE(run.exit_code == cli::exit_ok);
   CHECK(run.err.find("importance: 18 counterfactual point(s)") != std::string::npos);
   const output::ResultFile file(path);
   // As written the model passes straight to the world: every layer, and the model.
   const auto layers = file.strings("/layer");
-  CHECK(layers == std::vector<std::string>{"model", "review", "rules", "verifier", "audit",
-                                           "confirmation"});
+  CHECK(layers ==
+        std::vector<std::string>{"model", "review", "rules", "verifier", "audit", "confirmation"});
   CHECK(file.attribute_string("/importance", "reference") == "as written");
   for (const char* measure : {"birnbaum", "fussell_vesely", "raw", "rrw"}) {
     const std::string g = std::string("/importance/harm_rate/") + measure;
@@ -67,17 +67,17 @@ TEST_CASE("run --importance refuses what it cannot go with", "[cli][importance]"
                                 "-o", scratch_path("refused.h5")});
   CHECK(shard.exit_code == cli::exit_invalid_input);
   CHECK(shard.err.find("--importance cannot be combined with --shard") != std::string::npos);
-  const auto point = run_stsim({"run", flagship, "--importance-point", "18", "--reps", "1",
-                                "-o", scratch_path("refused.h5")});
+  const auto point = run_stsim({"run", flagship, "--importance-point", "18", "--reps", "1", "-o",
+                                scratch_path("refused.h5")});
   CHECK(point.exit_code == cli::exit_invalid_input);
   CHECK(point.err.find("--importance-point 18: the sweep has 18 point(s), numbered 0 to 17") !=
         std::string::npos);
 }
 
 TEST_CASE("graph --format mef exports a static fault tree", "[cli][importance]") {
-  const auto run = run_stsim({"graph", "--format", "mef",
-                              std::string(STSIM_SOURCE_DIR) +
-                                  "/tests/validation/scenarios/independent-layers.toml"});
+  const auto run = run_stsim(
+      {"graph", "--format", "mef",
+       std::string(STSIM_SOURCE_DIR) + "/tests/validation/scenarios/independent-layers.toml"});
   REQUIRE(run.exit_code == cli::exit_ok);
   CHECK(run.out.find("<opsa-mef>") != std::string::npos);
   CHECK(run.out.find("<define-basic-event name=\"filter\">") != std::string::npos);

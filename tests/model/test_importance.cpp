@@ -36,8 +36,8 @@ TEST_CASE("importance components are the layers and the AI, in scenario order",
   std::vector<std::string> ids;
   for (auto i : importance_components(spec)) ids.push_back(spec.components[i].id);
   // The alarm-only monitor stops nothing; users and outcomes are not layers.
-  CHECK(ids == std::vector<std::string>{"model", "filter", "reviewers", "appeal", "audit",
-                                        "shield"});
+  CHECK(ids ==
+        std::vector<std::string>{"model", "filter", "reviewers", "appeal", "audit", "shield"});
 }
 
 TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importance]") {
@@ -49,7 +49,8 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
     return 0u;
   };
   const auto filter = [&](Counterfactual c) {
-    return std::get<SafeguardSpec>(with_counterfactual(spec, index("filter"), c).components[index("filter")].parameters);
+    return std::get<SafeguardSpec>(
+        with_counterfactual(spec, index("filter"), c).components[index("filter")].parameters);
   };
   CHECK(filter(Counterfactual::perfect).detect_error == 1.0);
   CHECK(filter(Counterfactual::perfect).detect_misuse == 1.0);
@@ -61,7 +62,8 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
   CHECK(filter(Counterfactual::nudged).detect_misuse == Approx(0.3 - importance_step));
 
   const auto model = [&](Counterfactual c) {
-    return std::get<AiSpec>(with_counterfactual(spec, index("model"), c).components[index("model")].parameters);
+    return std::get<AiSpec>(
+        with_counterfactual(spec, index("model"), c).components[index("model")].parameters);
   };
   CHECK(model(Counterfactual::perfect).reliability == 1.0);
   CHECK(model(Counterfactual::removed).reliability == 0.0);
@@ -69,7 +71,8 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
   CHECK(model(Counterfactual::nudged).reliability == Approx(0.9 - importance_step));
 
   const auto audit = [&](Counterfactual c) {
-    return std::get<AuditSpec>(with_counterfactual(spec, index("audit"), c).components[index("audit")].parameters);
+    return std::get<AuditSpec>(
+        with_counterfactual(spec, index("audit"), c).components[index("audit")].parameters);
   };
   CHECK(audit(Counterfactual::perfect).sample == 1.0);
   CHECK_FALSE(audit(Counterfactual::perfect).drift.enabled);

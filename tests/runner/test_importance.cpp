@@ -1,10 +1,9 @@
 // The importance run's plan and Fieller's interval for a ratio (sim/runner/importance.h).
 
-#include "sim/runner/importance.h"
-
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "sim/runner/importance.h"
 #include "sim/runner/runner.h"
 
 namespace stsim::runner {

@@ -4,11 +4,12 @@
 // The SEs are the delta-method SEs of the paired estimates (docs/sensitivity.md); the
 // seeds are fixed.
 
+#include "sim/analytic/importance.h"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 
-#include "sim/analytic/importance.h"
 #include "sim/runner/runner.h"
 #include "tests/validation/command.h"
 
@@ -39,8 +40,8 @@ std::size_t check_importance(const char* file, std::uint32_t replications) {
       const double value = model::value_of(exact[j].measures, measure);
       const auto& e = harm.measures[k][j];
       INFO(file << ": " << exact[j].id << " " << model::to_string(measure) << ": exact " << value
-                << ", simulated " << e.value << " (SE " << e.standard_error << ", 95% ["
-                << e.ci_low << ", " << e.ci_high << "])");
+                << ", simulated " << e.value << " (SE " << e.standard_error << ", 95% [" << e.ci_low
+                << ", " << e.ci_high << "])");
       if (!std::isfinite(value)) {
         // A perfect layer that removes every harm: no harm in the simulation either.
         CHECK(std::isinf(e.value));

@@ -53,11 +53,11 @@ ScramReport scram(const char* file) {
   std::filesystem::create_directories(dir);
   const auto mef = dir / "tree.xml", report = dir / "report.xml";
   const auto exported = run_command(std::string(STSIM_BINARY) + " graph --format mef " +
-                            scenario_path(file) + " -o " + mef.string());
+                                    scenario_path(file) + " -o " + mef.string());
   INFO(exported.text);
   REQUIRE(exported.status == 0);
-  const auto analysed = run_command("scram --probability 1 --importance 1 " + mef.string() + " -o " +
-                            report.string());
+  const auto analysed = run_command("scram --probability 1 --importance 1 " + mef.string() +
+                                    " -o " + report.string());
   INFO(analysed.text);
   REQUIRE(analysed.status == 0);
   const std::string xml = read(report);
@@ -100,7 +100,8 @@ void check_against_scram(const char* file, std::uint32_t replications) {
   const auto loaded = scenario::load_file(scenario_path(file));
   REQUIRE(loaded.ok());
   const auto& spec = loaded.scenario->spec;
-  CHECK(report.probability == Approx(analytic::analyse(spec).find("harm_rate")->value).epsilon(1e-5));
+  CHECK(report.probability ==
+        Approx(analytic::analyse(spec).find("harm_rate")->value).epsilon(1e-5));
 
   runner::RunOptions options;
   options.threads = 2;
@@ -119,8 +120,8 @@ void check_against_scram(const char* file, std::uint32_t replications) {
       const double ours = model::value_of(exact[j].measures, m);
       const auto& e = harm.measures[k][j];
       INFO(file << ": " << exact[j].id << " " << model::to_string(m) << ": SCRAM " << theirs
-                << ", exact " << ours << ", simulated " << e.value << " (SE "
-                << e.standard_error << ")");
+                << ", exact " << ours << ", simulated " << e.value << " (SE " << e.standard_error
+                << ")");
       if (std::isinf(theirs)) {
         CHECK(std::isinf(ours));
         CHECK(std::isinf(e.value));
@@ -151,12 +152,12 @@ TEST_CASE("SCRAM agrees on the static fault tree of a chain of every kind of lay
 TEST_CASE("stsim graph --format mef refuses a scenario outside the static subset, saying why",
           "[validation][importance]") {
   const auto out = run_command(std::string(STSIM_BINARY) + " graph --format mef " +
-                       scenario_path("beta-factor-pair.toml"));
+                               scenario_path("beta-factor-pair.toml"));
   CHECK(out.status == 2);
   CHECK_THAT(out.text, Catch::Contains("error: no static fault tree: the layers are not "
                                        "independent"));
   const auto misuse = run_command(std::string(STSIM_BINARY) + " graph --format mef " +
-                          scenario_path("refusal-and-misuse.toml"));
+                                  scenario_path("refusal-and-misuse.toml"));
   CHECK(misuse.status == 2);
   CHECK_THAT(misuse.text, Catch::Contains("malicious_share"));
 }
