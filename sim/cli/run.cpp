@@ -366,8 +366,12 @@ int run(const RunArguments& args, const mpi::Job& job) {
     paired.resume = nullptr;
     paired.on_checkpoint = nullptr;
     paired.shard = {};
+    // A progress display of its own: the sweep's has ended.
+    ProgressPrinter paired_printer(bar, stderr);
+    if (paired.on_progress)
+      paired.on_progress = [&paired_printer](const runner::Progress& p) { paired_printer(p); };
     auto counterfactuals = runner::run_plan(*importance, paired);
-    printer.finish();
+    paired_printer.finish();
     if (!counterfactuals.complete || stop_requested.load()) {
       checkpoints(result.state);
       fmt::print(
