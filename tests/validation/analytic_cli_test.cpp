@@ -47,3 +47,20 @@ TEST_CASE("stsim analytic: a latent-failure scenario reports the PFD avg", "[val
                            Catch::Contains("harm_rate") &&
                            Catch::Contains("latent_failures_per_replication"));
 }
+
+TEST_CASE("stsim analytic --importance prints exact and simulated measures by layer",
+          "[validation][cli]") {
+  const auto out = run("analytic " + scenario("independent-layers.toml") +
+                       " --importance --reps 50 --threads 2");
+  INFO(out.text);
+  CHECK(out.status == 0);
+  CHECK_THAT(out.text, Catch::Contains("importance for harm_rate, 50 replications per point") &&
+                           Catch::Contains("filter           raw") &&
+                           Catch::Contains("exact measures inside the simulated 95% intervals"));
+  const auto outside = run("analytic " + scenario("review-mmc.toml") +
+                           " --importance --set review.vigilance_floor=0.5");
+  INFO(outside.text);
+  CHECK(outside.status == 2);
+  CHECK_THAT(outside.text, Catch::Contains("error: outside the analytic subset: ") &&
+                               Catch::Contains("vigilance_floor"));
+}
