@@ -351,8 +351,17 @@ def _statistics(f):
     for name, group in f.items():
         if not isinstance(group, h5py.Group):
             continue
-        found = {m: _metric_group(g, m) for m, g in group.items()
-                 if isinstance(g, h5py.Group) and all(k in g for k in ESTIMATES)}
+        found = {}
+        for m, g in group.items():
+            if not isinstance(g, h5py.Group):
+                continue
+            if all(k in g for k in ESTIMATES):
+                found[m] = _metric_group(g, m)
+                continue
+            # One level deeper: a metric's measures (/importance/<metric>/<measure>).
+            for measure, sub in g.items():
+                if isinstance(sub, h5py.Group) and all(k in sub for k in ESTIMATES):
+                    found[f"{m}/{measure}"] = _metric_group(sub, f"{m}/{measure}")
         if found:
             groups[name] = found
     return dict(sorted(groups.items(), key=lambda item: item[0] != "results"))

@@ -27,7 +27,7 @@ def dataframe(r, metrics=None):
     import pandas as pd
 
     wanted = set(metrics) if metrics else None
-    known = {m for group in r.statistics.values() for m in group}
+    known = {m.split("/")[0] for group in r.statistics.values() for m in group}
     if wanted and wanted - known:
         raise KeyError(f"{r.path}: no metric {', '.join(sorted(wanted - known))}; "
                        f"the file has {', '.join(sorted(known))}")
@@ -35,7 +35,8 @@ def dataframe(r, metrics=None):
     frames = []
     for group_name, group in r.statistics.items():
         for name in sorted(group):
-            if wanted and name not in wanted:
+            metric, _, measure = name.partition("/")
+            if wanted and metric not in wanted:
                 continue
             m = group[name]
             shape = np.shape(m.mean)
@@ -45,7 +46,9 @@ def dataframe(r, metrics=None):
                            [index[along]] if along is not None else [None] * index.shape[1])
                      for key, values in points.items()}
             frame["group"] = group_name
-            frame["metric"] = name
+            frame["metric"] = metric
+            if measure:
+                frame["measure"] = measure
             for axis, dim in enumerate(m.dims):
                 if axis != along:
                     frame[dim] = np.asarray(_key_values(r, dim, shape[axis]),
@@ -63,7 +66,8 @@ def dataframe(r, metrics=None):
             frames.append(pd.DataFrame(frame))
     table = pd.concat(frames, ignore_index=True)
     # Further axes go after the metric, as in `stsim export`.
-    fixed = list(points) + ["group", "metric"]
+    fixed = list(points) + ["group", "metric"] + (["measure"] if "measure" in table.columns
+                                                   else [])
     tail = ["kind", "unit", "n", "estimate", "stderr", "ci_low", "ci_high", *POOLED]
     extra = [c for c in table.columns if c not in fixed and c not in tail]
     return table[fixed + extra + tail]
@@ -93,6 +97,7 @@ def dataset(r):
         for name, m in group.items():
             attrs = {"kind": m.kind, "unit": m.unit, "description": m.description}
             dims = tuple(m.dims)
+            name = name.replace("/", "_")  # importance: harm_rate/raw -> importance_harm_rate_raw
             data[f"{prefix}{name}"] = (dims, m.mean, attrs)
             for stat in ("stderr", "ci_low", "ci_high", "n", *POOLED):
                 values = getattr(m, stat)
