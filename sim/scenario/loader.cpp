@@ -12,6 +12,7 @@
 #include "sim/scenario/registry.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/suggest.h"
+#include "sim/scenario/units.h"
 
 namespace stsim::scenario {
 namespace {
@@ -59,6 +60,16 @@ bool is_number(const Input& in) {
 }
 double number_of(const Input& in) {
   return in.type == Input::Type::integer ? static_cast<double>(in.integer) : in.floating;
+}
+
+// A sampled bound: a number (hours, per hour), or for a duration or a rate a value in
+// the parameter's own units ("2m", "12/h"); nothing when it is neither.
+std::optional<double> bound_value(const Input& in, const Rule& rule) {
+  if (is_number(in)) return number_of(in);
+  if (in.type != Input::Type::string) return std::nullopt;
+  if (rule.type == ValueType::duration) return parse_duration(in.string);
+  if (rule.type == ValueType::rate) return parse_rate(in.string);
+  return std::nullopt;
 }
 
 std::optional<ParameterValue> scalar_of(const Input& in) {
@@ -602,12 +613,18 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
   auto bound = [&](const toml::node* bound_node, const char* which, double& out) {
     if (!bound_node) return;
     const Input in = detail::input_of(*bound_node);
-    if (!is_number(in)) {
-      error(at(*bound_node), fmt::format("'{}' of sweep dimension '{}' expects a number; got {}",
-                                         which, dimension.path, detail::describe(in)));
+    const Rule rule = nodes.path_ok ? nodes.rule : Rule{};
+    const auto value = bound_value(in, rule);
+    if (!value) {
+      const char* units = rule.type == ValueType::duration
+                              ? " of hours or a duration such as \"2m\""
+                          : rule.type == ValueType::rate ? " per hour or a rate such as \"12/h\""
+                                                         : "";
+      error(at(*bound_node), fmt::format("'{}' of sweep dimension '{}' expects a number{}; got {}",
+                                         which, dimension.path, units, detail::describe(in)));
       return;
     }
-    out = number_of(in);
+    out = *value;
     // A parameter that cannot be sampled is reported once, by check_dimensions.
     if (nodes.path_ok && numeric(nodes.rule))
       check_value(dimension.path, *scalar_of(in), at(*bound_node));
@@ -689,8 +706,8 @@ void Loader::check_dimensions() {
     if (!nodes.low || !nodes.high) {
       error(where, fmt::format("sweep dimension '{}' needs 'low' and 'high' for a {} design",
                                dimension.path, design_name));
-    } else if (is_number(detail::input_of(*nodes.low)) &&
-               is_number(detail::input_of(*nodes.high))) {
+    } else if (bound_value(detail::input_of(*nodes.low), nodes.path_ok ? nodes.rule : Rule{}) &&
+               bound_value(detail::input_of(*nodes.high), nodes.path_ok ? nodes.rule : Rule{})) {
       if (!(dimension.low < dimension.high))
         error(at(*nodes.low),
               fmt::format("sweep dimension '{}' has low = {} and high = {}; expected low < high",

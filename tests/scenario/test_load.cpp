@@ -141,3 +141,55 @@ TEST_CASE("load_file reads a file, and names one it cannot read", "[load]") {
     if (result.ok()) CHECK(result.scenario->file == entry.path().string());
   }
 }
+
+TEST_CASE("sampled bounds take the parameter's own units", "[load][sweep]") {
+  const std::string text = R"([users]
+kind = "source"
+rate = "10/h"
+next = "model"
+
+[model]
+kind = "ai"
+next = "review"
+
+[review]
+kind = "operators"
+review_time = "3m"
+next = { pass = "world", block = "world" }
+
+[world]
+kind = "outcome"
+
+[sweep]
+design = "latin_hypercube"
+points = 4
+
+[[sweep.dimensions]]
+path = "review.review_time"
+low = "2m"
+high = 0.1
+
+[[sweep.dimensions]]
+path = "users.rate"
+low = "6/h"
+high = "1/m"
+)";
+  const auto loaded = load_string(text, "units.toml");
+  INFO((loaded.diagnostics.empty() ? std::string() : format(loaded.diagnostics.front())));
+  REQUIRE(loaded.ok());
+  const auto& dimensions = loaded.scenario->sweep.dimensions;
+  REQUIRE(dimensions.size() == 2);
+  CHECK(dimensions[0].low == Approx(2.0 / 60.0));
+  CHECK(dimensions[0].high == 0.1);
+  CHECK(dimensions[1].low == 6.0);
+  CHECK(dimensions[1].high == 60.0);
+
+  // A unit that is not one.
+  auto bad = text;
+  bad.replace(bad.find("\"2m\""), 4, "\"2 parsecs\"");
+  const auto wrong = load_string(bad, "units.toml");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(format(wrong.diagnostics.front()) ==
+        "units.toml:24:7: error: 'low' of sweep dimension 'review.review_time' expects a number "
+        "of hours or a duration such as \"2m\"; got the string \"2 parsecs\"");
+}
