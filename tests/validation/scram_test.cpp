@@ -78,7 +78,8 @@ ScramReport scram(const char* file) {
   return out;
 }
 
-// SCRAM's names for the measures; it writes an infinite RRW as 0.
+// SCRAM's names for the measures. An infinite RRW (a perfect event removes the top event)
+// it writes as 0, or as the reciprocal of its rounding residue (|RRW| ~ 1e15).
 double scram_measure(const std::string& element, model::ImportanceMeasure m) {
   switch (m) {
     case model::ImportanceMeasure::birnbaum:
@@ -89,7 +90,7 @@ double scram_measure(const std::string& element, model::ImportanceMeasure m) {
       return attribute(element, "RAW");
     case model::ImportanceMeasure::rrw: {
       const double rrw = attribute(element, "RRW");
-      return rrw == 0.0 ? std::numeric_limits<double>::infinity() : rrw;
+      return rrw == 0.0 || std::abs(rrw) > 1e12 ? std::numeric_limits<double>::infinity() : rrw;
     }
   }
   return 0.0;
