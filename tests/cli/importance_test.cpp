@@ -13,6 +13,7 @@
 namespace {
 
 using namespace stsim;
+using namespace stsim::cli::testing;
 
 const std::string flagship =
     std::string(STSIM_SOURCE_DIR) + "/scenarios/reliability-is-not-safety.toml";

@@ -32,7 +32,8 @@ def draw(r):
     y = np.arange(rows)
 
     # Removed: harm x RAW. Perfect: harm / RRW (0 when a perfect layer stops every harm).
-    worse = raw["mean"][order]
+    # An infinite or undefined ratio (no harm at the point of reference) has no bar.
+    worse = np.where(np.isfinite(raw["mean"][order]), raw["mean"][order], np.nan)
     worse_low, worse_high = raw["ci_low"][order], raw["ci_high"][order]
     with np.errstate(divide="ignore", invalid="ignore"):
         better = 1.0 / rrw["mean"][order]
@@ -44,39 +45,55 @@ def draw(r):
         low_edge = min(low_edge, 0.1)  # a decade of room for "no harm left"
     high_edge = max(2.0, finite.max() * 2) if finite.size else 2.0
     # A perfect layer that would remove every harm reaches the left edge, marked so.
-    better_shown = np.where(better > 0, better, low_edge)
+    better_shown = np.where(better == 0, low_edge, better)
 
     removed_colour, perfect_colour = style.OKABE_ITO[1], style.OKABE_ITO[0]
-    ax.barh(y, worse - 1.0, left=1.0, height=0.38, color=removed_colour,
+    # Only finite bars are drawn (matplotlib warns about all-NaN bars); the legend keeps both.
+    drawn, kept = np.isfinite(worse), np.isfinite(better_shown)
+    ax.barh(y[drawn], worse[drawn] - 1.0, left=1.0, height=0.38, color=removed_colour,
             label="layer removed (risk achievement worth)", align="edge")
-    ax.barh(y - 0.38, better_shown - 1.0, left=1.0, height=0.38, color=perfect_colour,
-            label="layer perfect (1 / risk reduction worth)", align="edge")
-    ax.errorbar(worse, y + 0.19, xerr=[np.clip(worse - worse_low, 0, None),
-                                       np.clip(worse_high - worse, 0, None)],
-                fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
-    shown = better > 0
-    ax.errorbar(better[shown], y[shown] - 0.19,
-                xerr=[np.clip(better[shown] - better_low[shown], 0, None),
-                      np.clip(better_high[shown] - better[shown], 0, None)],
-                fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
-    for k in np.flatnonzero(~shown):
+    ax.barh(y[kept] - 0.38, better_shown[kept] - 1.0, left=1.0, height=0.38,
+            color=perfect_colour, label="layer perfect (1 / risk reduction worth)", align="edge")
+    bounded = drawn & np.isfinite(worse_low) & np.isfinite(worse_high)
+    if np.any(bounded):
+        ax.errorbar(worse[bounded], y[bounded] + 0.19,
+                    xerr=[np.clip(worse[bounded] - worse_low[bounded], 0, None),
+                          np.clip(worse_high[bounded] - worse[bounded], 0, None)],
+                    fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+    shown = np.isfinite(better) & (better > 0) & np.isfinite(better_low) & \
+        np.isfinite(better_high)
+    if np.any(shown):
+        ax.errorbar(better[shown], y[shown] - 0.19,
+                    xerr=[np.clip(better[shown] - better_low[shown], 0, None),
+                          np.clip(better_high[shown] - better[shown], 0, None)],
+                    fmt="none", ecolor="black", elinewidth=0.8, capsize=2)
+    for k in np.flatnonzero(better == 0):
         ax.text(low_edge * 1.1, y[k] - 0.19, "no harm left", va="center", fontsize=6,
                 color="white")
     for k in np.flatnonzero((worse == 1.0) & (better == 1.0)):
         ax.text(1.08, y[k], "no effect: no hazard reaches it", va="center", fontsize=6,
                 color=style.REFERENCE)
+    if not np.any(np.isfinite(worse)) and not np.any(np.isfinite(better)):
+        ax.text(1.0, (rows - 1) / 2, "no harm at the point of reference in these replications:\n"
+                "the measures need more replications", ha="center", va="center", fontsize=8,
+                color=style.REFERENCE, backgroundcolor="white")
     ax.axvline(1.0, color=style.REFERENCE, linewidth=0.8)
     ax.set_xscale("log")
     ax.set_xlim(low_edge, high_edge)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
-        lambda v, _: f"{v:g}\u00d7"))
+    times = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}\u00d7")
     ax.set_yticks(y)
     ax.set_yticklabels([layout.wrap(_label(r, r.importance_layers[i]), 24, 2) for i in order])
     ax.set_ylim(rows - 0.5, -0.7)
     ax.set_xlabel("harm per task, as a multiple of today's (log scale)")
     layout.title(ax, "Which layer matters: harm without each layer, and were it perfect")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7)
-    style.readable_log_axes(fig)
+    # Ticks at 1, 2, 5 x powers of ten, labelled as multiples; no minor labels (style.save
+    # would label them in scientific notation).
+    ticks = [m * 10.0 ** e for e in range(-12, 13) for m in (1, 2, 5)
+             if low_edge <= m * 10.0 ** e <= high_edge]
+    ax.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(times)
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
 
     unbounded = int(np.sum(~np.isfinite(worse_low) | ~np.isfinite(worse_high)))
     reference = r.importance_reference
