@@ -3,6 +3,7 @@ achievement worth (harm without it, to the right) and risk reduction worth (harm
 perfect, to the left), as multiples of the harm rate of the point of reference, on a
 log scale, with 95% intervals."""
 
+import matplotlib.patches
 import matplotlib.ticker
 import numpy as np
 
@@ -48,12 +49,12 @@ def draw(r):
     better_shown = np.where(better == 0, low_edge, better)
 
     removed_colour, perfect_colour = style.OKABE_ITO[1], style.OKABE_ITO[0]
-    # Only finite bars are drawn (matplotlib warns about all-NaN bars); the legend keeps both.
+    # Only finite bars are drawn (matplotlib warns about all-NaN bars).
     drawn, kept = np.isfinite(worse), np.isfinite(better_shown)
     ax.barh(y[drawn], worse[drawn] - 1.0, left=1.0, height=0.38, color=removed_colour,
-            label="layer removed (risk achievement worth)", align="edge")
+            align="edge")
     ax.barh(y[kept] - 0.38, better_shown[kept] - 1.0, left=1.0, height=0.38,
-            color=perfect_colour, label="layer perfect (1 / risk reduction worth)", align="edge")
+            color=perfect_colour, align="edge")
     bounded = drawn & np.isfinite(worse_low) & np.isfinite(worse_high)
     if np.any(bounded):
         ax.errorbar(worse[bounded], y[bounded] + 0.19,
@@ -86,7 +87,12 @@ def draw(r):
     ax.set_ylim(rows - 0.5, -0.7)
     ax.set_xlabel("harm per task, as a multiple of today's (log scale)")
     layout.title(ax, "Which layer matters: harm without each layer, and were it perfect")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=7)
+    handles = [matplotlib.patches.Patch(color=removed_colour,
+                                        label="layer removed (risk achievement worth)"),
+               matplotlib.patches.Patch(color=perfect_colour,
+                                        label="layer perfect (1 / risk reduction worth)")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+              fontsize=7)
     # Ticks at 1, 2, 5 x powers of ten, labelled as multiples; no minor labels (style.save
     # would label them in scientific notation).
     ticks = [m * 10.0 ** e for e in range(-12, 13) for m in (1, 2, 5)
