@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <type_traits>
 
 #include "sim/model/importance.h"
 #include "sim/model/kinds.h"
@@ -48,9 +49,13 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
     FAIL("no component " << id);
     return 0u;
   };
+  // The parameters of component `id` under counterfactual `c`, as its kind's spec.
+  const auto under = [&]<class Spec>(std::type_identity<Spec>, std::string_view id,
+                                     Counterfactual c) {
+    return std::get<Spec>(with_counterfactual(spec, index(id), c).components[index(id)].parameters);
+  };
   const auto filter = [&](Counterfactual c) {
-    return std::get<SafeguardSpec>(
-        with_counterfactual(spec, index("filter"), c).components[index("filter")].parameters);
+    return under(std::type_identity<SafeguardSpec>{}, "filter", c);
   };
   CHECK(filter(Counterfactual::perfect).detect_error == 1.0);
   CHECK(filter(Counterfactual::perfect).detect_misuse == 1.0);
@@ -62,8 +67,7 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
   CHECK(filter(Counterfactual::nudged).detect_misuse == Approx(0.3 - importance_step));
 
   const auto model = [&](Counterfactual c) {
-    return std::get<AiSpec>(
-        with_counterfactual(spec, index("model"), c).components[index("model")].parameters);
+    return under(std::type_identity<AiSpec>{}, "model", c);
   };
   CHECK(model(Counterfactual::perfect).reliability == 1.0);
   CHECK(model(Counterfactual::removed).reliability == 0.0);
@@ -71,16 +75,14 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
   CHECK(model(Counterfactual::nudged).reliability == Approx(0.9 - importance_step));
 
   const auto audit = [&](Counterfactual c) {
-    return std::get<AuditSpec>(
-        with_counterfactual(spec, index("audit"), c).components[index("audit")].parameters);
+    return under(std::type_identity<AuditSpec>{}, "audit", c);
   };
   CHECK(audit(Counterfactual::perfect).sample == 1.0);
   CHECK_FALSE(audit(Counterfactual::perfect).drift.enabled);
   CHECK(audit(Counterfactual::removed).sample == 0.0);
 
   const auto reviewers = [&](Counterfactual c) {
-    return std::get<OperatorSpec>(
-        with_counterfactual(spec, index("reviewers"), c).components[index("reviewers")].parameters);
+    return under(std::type_identity<OperatorSpec>{}, "reviewers", c);
   };
   CHECK(reviewers(Counterfactual::perfect).detect == 1.0);
   CHECK(reviewers(Counterfactual::perfect).vigilance_floor == 1.0);
