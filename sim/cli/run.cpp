@@ -358,10 +358,11 @@ int run(const RunArguments& args, const mpi::Job& job) {
     return exit_interrupted;
   }
   if (importance) {
-    note(
-        "stsim: importance: {} counterfactual point(s) against the scenario as written, {} "
-        "replications each\n",
-        importance->design.size() - 1, importance->replications.max_replications);
+    const auto& reference = importance->design.point_labels.front();
+    note("stsim: importance: {} counterfactual point(s) against {}, {} replications each\n",
+         importance->design.size() - 1,
+         reference == "as written" ? "the scenario as written" : "point '" + reference + "'",
+         importance->replications.max_replications);
     runner::RunOptions paired = options;
     paired.resume = nullptr;
     paired.on_checkpoint = nullptr;

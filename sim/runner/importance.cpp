@@ -130,9 +130,12 @@ ImportanceResult importance_measures(const RunResult& run) {
       ImportanceEstimate birnbaum;
       birnbaum.value = values.birnbaum;
       birnbaum.standard_error = d.standard_error / out.step;
-      const auto t = stats::student_t(birnbaum.value, birnbaum.standard_error, d.n);
-      birnbaum.ci_low = t.low;
-      birnbaum.ci_high = t.high;
+      birnbaum.ci_low = birnbaum.ci_high = nan;  // no interval from one replication
+      if (d.n > 1) {
+        const auto t = stats::student_t(birnbaum.value, birnbaum.standard_error, d.n);
+        birnbaum.ci_low = t.low;
+        birnbaum.ci_high = t.high;
+      }
 
       // RAW = removed / base; FV = 1 - perfect / base; RRW = base / perfect.
       ImportanceEstimate raw = ratio(removed, base);
