@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/model/keys.h"
+
 namespace stsim::model {
 
 namespace {
@@ -80,6 +82,14 @@ void Builder::finish() {
     // predict.
     const double expected =
         expected_tasks_ * (1.0 + static_cast<double>(events_per_task_)) + expected_events_;
+    if (!(expected <= max_expected_events))
+      throw std::invalid_argument(
+          "one replication is expected to take about " + format_bound(expected) +
+          " events (tasks and their steps, failures, proof tests and profile slices over the "
+          "horizon), more than " +
+          format_bound(max_expected_events) +
+          ", which cannot finish in reasonable time; check the units of the rates, intervals "
+          "and horizon, or set scenario.event_limit to run that long anyway");
     r_.event_limit_ = static_cast<std::uint64_t>(std::min(20.0 * expected + 100000.0, 1e18));
     r_.event_limit_derived_ = true;
   } else {

@@ -12,6 +12,9 @@ namespace {
 
 constexpr std::int64_t u32_max = std::numeric_limits<std::uint32_t>::max();
 constexpr std::int64_t i64_max = std::numeric_limits<std::int64_t>::max();
+// A context's weight and a harm's severity: relative sizes, whose sums over contexts and
+// over a run's harms (and their squares) stay finite below this.
+constexpr double max_weight = 1e12;
 
 template <auto member>
 FieldRef scenario_field(ScenarioSpec& spec) {
@@ -52,12 +55,12 @@ const std::vector<ScenarioKey>& scenario_keys() {
 
 const std::vector<ContextKey>& context_keys() {
   static const std::vector<ContextKey> keys = {
-      {"weight", number_above(0.0), "1",
+      {"weight", number_above(0.0, false, max_weight), "1",
        "Share of tasks in this context (normalised over all contexts)",
        context_field<&ContextSpec::weight>},
       {"hazardous", boolean(), "true", "Whether an unsafe output in this context is a hazard",
        context_field<&ContextSpec::hazardous>},
-      {"severity", number_at_least(0.0), "1", "Weight of one harm in this context",
+      {"severity", number_at_least(0.0, max_weight), "1", "Weight of one harm in this context",
        context_field<&ContextSpec::severity>},
       {"malicious_share", probability(), "0",
        "Probability that a task in this context has malicious intent",
@@ -86,10 +89,40 @@ std::string format_number(double x) {
   return std::string(buffer, written.ptr);
 }
 
+std::string format_bound(double x) {
+  if (!std::isfinite(x) || std::fabs(x) < 1e6) return format_number(x);
+  std::string text = format_number(x);
+  const auto e = text.find('e');
+  if (e == std::string::npos) {
+    char buffer[64];
+    const auto written =
+        std::to_chars(buffer, buffer + sizeof buffer, x, std::chars_format::scientific);
+    text.assign(buffer, written.ptr);
+  }
+  // "1e+12" -> "1e12"
+  std::string out = text.substr(0, text.find('e') + 1);
+  std::string exponent = text.substr(text.find('e') + 1);
+  if (!exponent.empty() && exponent.front() == '+') exponent.erase(0, 1);
+  while (exponent.size() > 1 && exponent.front() == '0') exponent.erase(0, 1);
+  return out + exponent;
+}
+
+namespace {
+
+std::string upper_bound(const Rule& rule) {
+  std::string out = " and <= " + format_bound(rule.max);
+  if (rule.type == ValueType::rate) out += "/h";
+  if (rule.type == ValueType::duration) out += "h";
+  return out;
+}
+
+}  // namespace
+
 std::string constraint(const Rule& rule, std::string_view noun) {
   std::string out(noun);
   out += rule.min_inclusive ? " >= " : " > ";
   out += format_number(rule.min);
+  if (rule.type == ValueType::number && std::isfinite(rule.max)) out += upper_bound(rule);
   if (rule.allow_infinity) out += " or \"inf\"";
   return out;
 }
@@ -106,11 +139,18 @@ std::optional<std::string> out_of_range(const Rule& rule, double x) {
     case ValueType::duration:
     case ValueType::rate: {
       const bool above = rule.min_inclusive ? x >= rule.min : x > rule.min;
-      const bool finite_or_allowed = std::isfinite(x) || (rule.allow_infinity && x > 0.0);
-      if (above && finite_or_allowed) return std::nullopt;
-      return constraint(rule, rule.type == ValueType::duration ? "a duration"
-                              : rule.type == ValueType::rate   ? "a rate"
-                                                               : "a number");
+      const bool below = std::isfinite(x) ? x <= rule.max : rule.allow_infinity && x > 0.0;
+      if (above && below) return std::nullopt;
+      std::string what = constraint(rule, rule.type == ValueType::duration ? "a duration"
+                                          : rule.type == ValueType::rate   ? "a rate"
+                                                                           : "a number");
+      if (rule.type != ValueType::number && std::isfinite(rule.max)) {
+        // The shared bound goes before "or \"inf\"", where it applies.
+        const auto alternative = what.find(" or \"inf\"");
+        what.insert(alternative == std::string::npos ? what.size() : alternative,
+                    upper_bound(rule));
+      }
+      return what;
     }
     default:
       return std::nullopt;
@@ -168,7 +208,7 @@ void value_faults(std::string_view path, const Rule& rule, const FieldRef& field
     if (rule.type == ValueType::text && static_cast<double>((*text)->size()) < rule.min)
       faults.push_back(quoted(path, " is empty; expected a non-empty string"));
   } else if (const auto* list = std::get_if<std::vector<double>*>(&field)) {
-    const Rule element = number_at_least(0.0);
+    const Rule element = list_element();
     for (std::size_t i = 0; i < (*list)->size(); ++i) {
       const double value = (**list)[i];
       if (auto what = out_of_range(element, value))

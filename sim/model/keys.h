@@ -33,29 +33,43 @@ enum class ValueType : std::uint8_t {
   choice,         // one of `choices`, by name
   kind,           // a component kind, by name
   component_ref,  // a component id ("" = none)
-  number_list,    // array of numbers >= 0, not all zero (a source's profile)
+  number_list,    // array of numbers in [0, max_multiplier], not all zero (a source's profile)
 };
+
+// Upper bounds that no sensible scenario reaches: beyond them a value can only be a slip
+// (1e308/h) or an overflow of the sums and event counts built from it. Every rate and
+// every finite duration has them; numbers name theirs in their kind's key table.
+constexpr double max_rate_per_hour = 1e12;    // about 3e8 a second
+constexpr double max_duration_hours = 1e7;    // about 1,140 years
+constexpr double max_multiplier = 1e9;        // an element of a source's profile
+constexpr double max_expected_events = 1e11;  // per replication, with a derived event limit
 
 struct Rule {
   ValueType type = ValueType::number;
   double min = -std::numeric_limits<double>::infinity();
   bool min_inclusive = true;
   bool allow_infinity = false;
+  double max = std::numeric_limits<double>::infinity();  // inclusive; finite or none
   std::int64_t int_min = 0;
   std::int64_t int_max = std::numeric_limits<std::uint32_t>::max();
   std::span<const std::string_view> choices = {};
 };
 
 constexpr Rule probability() { return {ValueType::probability}; }
-constexpr Rule number_at_least(double min) { return {ValueType::number, min, true}; }
-constexpr Rule number_above(double min, bool allow_infinity = false) {
-  return {ValueType::number, min, false, allow_infinity};
+constexpr Rule number_at_least(double min, double max = std::numeric_limits<double>::infinity()) {
+  return {ValueType::number, min, true, false, max};
+}
+constexpr Rule number_above(double min, bool allow_infinity = false,
+                            double max = std::numeric_limits<double>::infinity()) {
+  return {ValueType::number, min, false, allow_infinity, max};
 }
 constexpr Rule threshold() { return {ValueType::threshold}; }
 constexpr Rule duration(bool positive, bool allow_infinity = false) {
-  return {ValueType::duration, 0.0, !positive, allow_infinity};
+  return {ValueType::duration, 0.0, !positive, allow_infinity, max_duration_hours};
 }
-constexpr Rule rate(bool positive) { return {ValueType::rate, 0.0, !positive}; }
+constexpr Rule rate(bool positive) {
+  return {ValueType::rate, 0.0, !positive, false, max_rate_per_hour};
+}
 constexpr Rule integer(std::int64_t min, std::int64_t max) {
   Rule rule{ValueType::integer};
   rule.int_min = min;
@@ -70,6 +84,8 @@ constexpr Rule choice(std::span<const std::string_view> names) {
   return rule;
 }
 constexpr Rule of_type(ValueType type) { return {type}; }
+// An element of a number_list.
+constexpr Rule list_element() { return number_at_least(0.0, max_multiplier); }
 
 // A choice field: an enumeration with std::uint8_t underneath, by index into the rule's
 // choices.
@@ -114,7 +130,11 @@ const std::vector<ContextKey>& context_keys();
 
 // The shortest text that reads back as x ("0.5", "2", "1e-09").
 std::string format_number(double x);
+// As format_number, but 1e12 rather than 1000000000000 from a million up.
+std::string format_bound(double x);
 // "a duration > 0 or \"inf\"": a bound in words, for `noun` ("a number", "a duration").
+// A number's upper bound is part of it ("a number >= 0 and <= 100"); the bounds every
+// rate and duration share are not (out_of_range names them).
 std::string constraint(const Rule& rule, std::string_view noun);
 // What x must be under `rule`, when it is not: "a probability in [0, 1]".
 std::optional<std::string> out_of_range(const Rule& rule, double x);

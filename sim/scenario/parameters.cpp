@@ -648,10 +648,12 @@ struct Applier {
       } else if (item.type == Input::Type::floating) {
         x = item.floating;
       } else {
-        ok = fail(fmt::format("'{}' expects a number >= 0; got {}", name, describe(item)), &at);
+        ok = fail(fmt::format("'{}' expects {}; got {}", name,
+                              model::constraint(model::list_element(), "a number"), describe(item)),
+                  &at);
         return;
       }
-      if (auto what = model::out_of_range(model::number_at_least(0.0), x)) {
+      if (auto what = model::out_of_range(model::list_element(), x)) {
         ok = fail(model::must_be(name, *what, as_written(item)), &at);
         return;
       }

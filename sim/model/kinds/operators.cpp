@@ -16,6 +16,9 @@ namespace {
 constexpr std::int64_t u32_max = std::numeric_limits<std::uint32_t>::max();
 constexpr std::array<std::string_view, 3> distribution_names = {"exponential", "lognormal",
                                                                 "fixed"};
+// A coefficient of variation beyond this is a slip (a percentage?); its square must stay
+// finite in the lognormal's sigma.
+constexpr double max_review_cv = 100.0;
 
 }  // namespace
 
@@ -28,7 +31,7 @@ std::span<const ComponentKey> Operators::keys() {
          field<&OperatorSpec::review_time>},
         {"review_distribution", choice(distribution_names), "\"exponential\"",
          "Distribution of review times", field<&OperatorSpec::review_distribution>},
-        {"review_cv", number_at_least(0.0), "1",
+        {"review_cv", number_at_least(0.0, max_review_cv), "1",
          "Coefficient of variation of review times (lognormal)", field<&OperatorSpec::review_cv>},
         {"max_queue", integer(0, u32_max), "unbounded",
          "Longest queue; tasks arriving at a full queue leave by overflow",

@@ -24,6 +24,9 @@ Source::State Source::build(const Spec& spec, std::uint32_t, Builder& builder) {
     double sum = 0.0;
     for (double x : spec.profile) sum += x;
     mean_profile = sum / static_cast<double>(spec.profile.size());
+    // Each slice the arrival inversion walks costs about an event.
+    builder.expect_events(builder.spec().horizon * static_cast<double>(spec.profile.size()) /
+                          spec.profile_period);
   }
   builder.expect_tasks(spec.rate * mean_profile * builder.spec().horizon);
   return {spec, {}, 0};
