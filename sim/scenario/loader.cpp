@@ -169,6 +169,7 @@ class Loader {
   std::string file_;
   std::vector<Diagnostic>& diagnostics_;
   model::ScenarioSpec spec_;
+  detail::SpecIndex index_;  // of spec_, as declare() fills it
   SweepSpec sweep_;
   std::map<std::string, SourceLocation> locations_;  // Scenario::locations
   // Components whose kind is missing or wrong: kept while the file is read, as a kind that
@@ -240,6 +241,7 @@ void Loader::declare(const toml::table& root) {
         } else {
           model::ContextSpec spec;
           spec.name = context_name;
+          index_.add_context(context_name, spec_.contexts.size());
           spec_.contexts.push_back(spec);
           context_tables_.emplace_back(context_name, context_table);
         }
@@ -268,6 +270,7 @@ void Loader::declare(const toml::table& root) {
     component.id = name;
     placeholder_kind().set_defaults(component);
     component.where = at(node, entry.key);
+    index_.add_component(name, spec_.components.size());
     spec_.components.push_back(component);
     const toml::node* kind = table->get("kind");
     bool ok = false;
@@ -278,7 +281,7 @@ void Loader::declare(const toml::table& root) {
       error(component.where, fmt::format("component '{}' has no 'kind'; expected kind = one of {}",
                                          name, detail::join_quoted(kinds, "\"", "or")));
     } else {
-      auto resolved = detail::resolve(spec_, name + ".kind");
+      auto resolved = detail::resolve(spec_, index_, name + ".kind");
       ok = detail::apply(spec_, std::get<Resolved>(resolved), name + ".kind",
                          detail::input_of(*kind), at(*kind), diagnostics_);
     }
@@ -291,12 +294,13 @@ void Loader::declare(const toml::table& root) {
   if (spec_.contexts.empty()) {
     model::ContextSpec context;
     context.name = "default";
+    index_.add_context(context.name, spec_.contexts.size());
     spec_.contexts.push_back(context);
   }
 }
 
 void Loader::walk(const std::string& path, const toml::key& key, const toml::node& node) {
-  auto resolved = detail::resolve(spec_, path);
+  auto resolved = detail::resolve(spec_, index_, path);
   if (auto* message = std::get_if<std::string>(&resolved)) {
     error(at(key), std::move(*message));
     return;
@@ -310,8 +314,9 @@ void Loader::walk(const std::string& path, const toml::key& key, const toml::nod
   if (const auto* table = node.as_table()) {
     walk_table(path + ".", *table);
   } else if (!target.string_is.empty() && node.is_string()) {
-    apply_assignment(spec_, {path + "." + target.string_is, node.as_string()->get()},
-                     at(node, &key), diagnostics_);
+    detail::apply_assignment(spec_, index_,
+                             {path + "." + target.string_is, node.as_string()->get()},
+                             at(node, &key), diagnostics_);
   } else {
     error(at(node, &key), fmt::format("'{}' expects {}; got {}", path, target.table_expectation,
                                       detail::describe(detail::input_of(node))));
@@ -372,7 +377,7 @@ std::optional<Scenario> Loader::load(std::string_view text,
     const SourceLocation where{command_line, 1,
                                static_cast<std::uint32_t>(assignment.path.size() + 2)};
     locations_[assignment.path] = where;
-    apply_assignment(spec_, assignment, where, diagnostics_);
+    detail::apply_assignment(spec_, index_, assignment, where, diagnostics_);
   }
   if (sweep_table_) read_sweep(*sweep_table_);
   // The sweep sets its paths at every point, after --set: such an override would do nothing
@@ -550,7 +555,7 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
           "\"model.reliability\"");
   } else if (const auto* path = nodes.path->as_string()) {
     dimension.path = path->get();
-    auto resolved = detail::resolve(spec_, dimension.path);
+    auto resolved = detail::resolve(spec_, index_, dimension.path);
     if (auto* message = std::get_if<std::string>(&resolved)) {
       error(at(*nodes.path), std::move(*message));
     } else if (const auto& target = std::get<Resolved>(resolved);

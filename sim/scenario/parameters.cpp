@@ -106,6 +106,7 @@ std::string by_context_expectation(const Rule& rule) {
 
 std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
                                                       const ScenarioSpec& spec,
+                                                      const SpecIndex& index,
                                                       const std::vector<std::string>& parts) {
   Resolved out;
   out.component = &component;
@@ -162,9 +163,9 @@ std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
         out.table_expectation = by_context_expectation(found->rule);
         return out;
       }
-      std::vector<std::string> names;
-      for (const auto& context : spec.contexts) names.push_back(context.name);
-      if (std::find(names.begin(), names.end(), parts[2]) == names.end()) {
+      if (!index.contexts.contains(parts[2])) {
+        std::vector<std::string> names;
+        for (const auto& context : spec.contexts) names.push_back(context.name);
         const std::string suggestion = closest(parts[2], names);
         return fmt::format("'{}' refers to context '{}', which does not exist; {}",
                            join(parts, 0, 3), parts[2],
@@ -350,7 +351,17 @@ model::SourceLocation location_of(const toml::source_region& region, const std::
   return {file, region.begin.line, region.begin.column};
 }
 
+SpecIndex::SpecIndex(const ScenarioSpec& spec) {
+  for (std::size_t i = 0; i < spec.contexts.size(); ++i) add_context(spec.contexts[i].name, i);
+  for (std::size_t i = 0; i < spec.components.size(); ++i) add_component(spec.components[i].id, i);
+}
+
 std::variant<Resolved, std::string> resolve(ScenarioSpec& spec, std::string_view path) {
+  return resolve(spec, SpecIndex(spec), path);
+}
+
+std::variant<Resolved, std::string> resolve(ScenarioSpec& spec, const SpecIndex& index,
+                                            std::string_view path) {
   const auto parts = split(path);
   if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); }))
     return fmt::format(
@@ -378,9 +389,8 @@ std::variant<Resolved, std::string> resolve(ScenarioSpec& spec, std::string_view
       out.table_expectation = "a table of contexts such as [contexts.routine]";
       return out;
     }
-    auto context = std::find_if(spec.contexts.begin(), spec.contexts.end(),
-                                [&](const ContextSpec& c) { return c.name == parts[1]; });
-    if (context == spec.contexts.end()) {
+    const auto context = index.contexts.find(parts[1]);
+    if (context == index.contexts.end()) {
       std::vector<std::string> names;
       for (const auto& c : spec.contexts) names.push_back(c.name);
       const std::string suggestion = closest(parts[1], names);
@@ -399,7 +409,7 @@ std::variant<Resolved, std::string> resolve(ScenarioSpec& spec, std::string_view
                                  first_segments(model::context_keys()));
     if (parts.size() > 3) return not_a_table(join(parts, 0, 3), join(parts, 3, parts.size()));
     out.rule = key->rule;
-    out.field = key->field(*context);
+    out.field = key->field(spec.contexts[context->second]);
     return out;
   }
   if (head == "sweep")
@@ -407,9 +417,8 @@ std::variant<Resolved, std::string> resolve(ScenarioSpec& spec, std::string_view
         "'{}' cannot be set by an assignment; expected a parameter of [scenario], a context or a "
         "component",
         path);
-  auto component = std::find_if(spec.components.begin(), spec.components.end(),
-                                [&](const ComponentSpec& c) { return c.id == head; });
-  if (component == spec.components.end()) {
+  const auto component = index.components.find(head);
+  if (component == index.components.end()) {
     std::vector<std::string> names;
     for (const auto& c : spec.components) names.push_back(c.id);
     const std::string suggestion = closest(head, names);
@@ -418,7 +427,7 @@ std::variant<Resolved, std::string> resolve(ScenarioSpec& spec, std::string_view
                                                 join_quoted(names, "'", "or") + ")"
                                           : "did you mean '" + suggestion + "'?");
   }
-  return resolve_component(*component, spec, parts);
+  return resolve_component(spec.components[component->second], spec, index, parts);
 }
 
 Input input_of(const toml::node& node) {
@@ -762,7 +771,13 @@ using detail::Resolved;
 
 bool apply_assignment(model::ScenarioSpec& spec, const Assignment& assignment,
                       const model::SourceLocation& where, std::vector<Diagnostic>& diagnostics) {
-  auto resolved = detail::resolve(spec, assignment.path);
+  return detail::apply_assignment(spec, detail::SpecIndex(spec), assignment, where, diagnostics);
+}
+
+bool detail::apply_assignment(model::ScenarioSpec& spec, const SpecIndex& index,
+                              const Assignment& assignment, const model::SourceLocation& where,
+                              std::vector<Diagnostic>& diagnostics) {
+  auto resolved = detail::resolve(spec, index, assignment.path);
   if (auto* message = std::get_if<std::string>(&resolved)) {
     diagnostics.push_back({Diagnostic::Severity::error, where, std::move(*message)});
     return false;
@@ -770,8 +785,9 @@ bool apply_assignment(model::ScenarioSpec& spec, const Assignment& assignment,
   const Resolved& target = std::get<Resolved>(resolved);
   if (target.is_table) {
     if (!target.string_is.empty()) {
-      return apply_assignment(spec, {assignment.path + "." + target.string_is, assignment.value},
-                              where, diagnostics);
+      return apply_assignment(spec, index,
+                              {assignment.path + "." + target.string_is, assignment.value}, where,
+                              diagnostics);
     }
     diagnostics.push_back(
         {Diagnostic::Severity::error, where,
@@ -819,10 +835,12 @@ void check_spec(const model::ScenarioSpec& spec, const std::string& file,
   }
 }
 
+namespace {
+
 std::optional<ParameterValue> get_parameter(const model::ScenarioSpec& spec,
-                                            std::string_view path) {
+                                            const detail::SpecIndex& index, std::string_view path) {
   // resolve() hands out pointers into the spec; they are only read here.
-  auto resolved = detail::resolve(const_cast<model::ScenarioSpec&>(spec), path);
+  auto resolved = detail::resolve(const_cast<model::ScenarioSpec&>(spec), index, path);
   const auto* target = std::get_if<Resolved>(&resolved);
   if (!target || target->is_table) return std::nullopt;
   switch (target->special) {
@@ -861,10 +879,19 @@ std::optional<ParameterValue> get_parameter(const model::ScenarioSpec& spec,
       target->field);
 }
 
+}  // namespace
+
+std::optional<ParameterValue> get_parameter(const model::ScenarioSpec& spec,
+                                            std::string_view path) {
+  return get_parameter(spec, detail::SpecIndex(spec), path);
+}
+
 std::vector<Assignment> resolved_parameters(const model::ScenarioSpec& spec) {
   std::vector<Assignment> out;
+  const detail::SpecIndex index(spec);
   auto add = [&](std::string path) {
-    if (auto value = get_parameter(spec, path)) out.push_back({std::move(path), std::move(*value)});
+    if (auto value = get_parameter(spec, index, path))
+      out.push_back({std::move(path), std::move(*value)});
   };
   for (const auto& key : model::scenario_keys()) add("scenario." + std::string(key.name));
   for (const auto& context : spec.contexts)

@@ -9,6 +9,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -42,8 +43,30 @@ struct Resolved {
   std::string context;  // by_context: the context named
 };
 
-// What `path` names in `spec`, or the message saying why it names nothing.
+// Each context and component of a spec by name (the first of a name), so that resolving
+// every path of a file with many contexts or components is not quadratic.
+struct SpecIndex {
+  SpecIndex() = default;
+  explicit SpecIndex(const model::ScenarioSpec& spec);
+  void add_context(const std::string& name, std::size_t position) {
+    contexts.emplace(name, position);
+  }
+  void add_component(const std::string& id, std::size_t position) {
+    components.emplace(id, position);
+  }
+  std::unordered_map<std::string, std::size_t> contexts;
+  std::unordered_map<std::string, std::size_t> components;
+};
+
+// What `path` names in `spec`, or the message saying why it names nothing. `index` must
+// describe `spec`; the overload without one builds it, for a caller resolving a few paths.
+std::variant<Resolved, std::string> resolve(model::ScenarioSpec& spec, const SpecIndex& index,
+                                            std::string_view path);
 std::variant<Resolved, std::string> resolve(model::ScenarioSpec& spec, std::string_view path);
+// apply_assignment (sim/scenario/parameters.h) with the index of `spec`.
+bool apply_assignment(model::ScenarioSpec& spec, const SpecIndex& index,
+                      const Assignment& assignment, const model::SourceLocation& where,
+                      std::vector<Diagnostic>& diagnostics);
 
 // A value from a TOML file (with the node, for its location and, for arrays, its
 // elements) or from an assignment.
