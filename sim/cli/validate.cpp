@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,27 +24,18 @@ namespace stsim::cli {
 namespace {
 
 // "9 components, 4 paths, smallest cut set 1 (model -> filter -> world)": the path is
-// one on which that many layers stand between the model and an acted outcome.
+// one on which that many layers stand between the model and an acted outcome. Counted,
+// not enumerated, so that it costs little however many paths there are.
 std::string summary(const model::ScenarioSpec& spec) {
-  const structure::PathEnumeration paths = structure::enumerate_paths(spec);
+  const structure::StructureSummary structure = structure::summarise(spec);
+  const bool saturated = structure.paths == std::numeric_limits<std::uint64_t>::max();
   std::string text = fmt::format(
       "{} component{}, {}{} path{}", spec.components.size(), spec.components.size() == 1 ? "" : "s",
-      paths.complete ? "" : "at least ", paths.paths.size(), paths.paths.size() == 1 ? "" : "s");
-  const std::vector<structure::CutSetAnalysis> analyses = structure::minimal_cut_sets(spec);
-  if (analyses.empty()) return text + ", no ai component";
-  const structure::CutSet* smallest = nullptr;
-  bool complete = true;
-  for (const structure::CutSetAnalysis& analysis : analyses) {
-    complete = complete && analysis.complete;
-    if (!analysis.minimal.empty() &&
-        (smallest == nullptr || analysis.minimal.front().layers.size() < smallest->layers.size())) {
-      smallest = &analysis.minimal.front();
-    }
-  }
-  if (smallest == nullptr) return text + ", no hazard from an ai reaches an acted outcome";
-  // With the hazard paths cut at the limit a smaller set may exist among those not seen.
-  return text + fmt::format(", smallest cut set {}{} ({})", complete ? "" : "at most ",
-                            smallest->layers.size(), structure::describe(spec, smallest->witness));
+      saturated ? "at least " : "", structure.paths, structure.paths == 1 ? "" : "s");
+  if (structure.ai_components == 0) return text + ", no ai component";
+  if (!structure.smallest) return text + ", no hazard from an ai reaches an acted outcome";
+  return text + fmt::format(", smallest cut set {} ({})", structure.smallest->layers.size(),
+                            structure::describe(spec, structure.smallest->witness));
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "sim/structure/graph.h"
 
 #include <algorithm>
+#include <boost/graph/topological_sort.hpp>
+#include <iterator>
+#include <limits>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
@@ -183,6 +187,87 @@ std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec,
     analyses.push_back(std::move(analysis));
   }
   return analyses;
+}
+
+StructureSummary summarise(const model::ScenarioSpec& spec) {
+  const Graph graph = build_graph(spec);
+  const std::size_t n = spec.components.size();
+  std::vector<std::size_t> sinks_first;  // every edge's target before its source
+  try {
+    boost::topological_sort(graph, std::back_inserter(sinks_first));
+  } catch (const boost::not_a_dag&) {
+    throw std::invalid_argument("the control structure has a loop; expected an acyclic one");
+  }
+  const auto terminal = [&](std::size_t v) {
+    return model::info_of(spec.components[v]).role == model::Role::terminal;
+  };
+  StructureSummary summary;
+
+  // Paths from each component to an outcome, following every edge.
+  constexpr std::uint64_t saturated = std::numeric_limits<std::uint64_t>::max();
+  std::vector<std::uint64_t> paths(n, 0);
+  for (const std::size_t v : sinks_first) {
+    if (terminal(v)) {
+      paths[v] = 1;
+      continue;
+    }
+    for (auto [edge, end] = boost::out_edges(v, graph); edge != end; ++edge) {
+      const std::uint64_t more = paths[boost::target(*edge, graph)];
+      paths[v] = more > saturated - paths[v] ? saturated : paths[v] + more;
+    }
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    const auto& component = spec.components[v];
+    if (model::info_of(component).role != model::Role::entry) continue;
+    summary.paths = paths[v] > saturated - summary.paths ? saturated : summary.paths + paths[v];
+  }
+
+  // The fewest layers a hazard leaves by a failure port on its way from each component
+  // to an acted outcome, and the first edge (in port order) that achieves it.
+  constexpr std::size_t unreachable = std::numeric_limits<std::size_t>::max();
+  std::vector<std::size_t> fewest(n, unreachable);
+  std::vector<Graph::edge_descriptor> via(n);
+  for (const std::size_t v : sinks_first) {
+    const auto& component = spec.components[v];
+    const auto& kind = model::info_of(component);
+    if (kind.role == model::Role::terminal) {
+      if (kind.acts(component)) fewest[v] = 0;
+      continue;
+    }
+    for (auto [edge, end] = boost::out_edges(v, graph); edge != end; ++edge) {
+      const PortIndex port = graph[*edge].port;
+      const std::size_t after = fewest[boost::target(*edge, graph)];
+      if (!hazard_follows(component, port) || after == unreachable) continue;
+      const bool fails =
+          is_layer(component) && kind.hazard_flow(component, port) == HazardFlow::carried;
+      if (after + (fails ? 1 : 0) < fewest[v]) {
+        fewest[v] = after + (fails ? 1 : 0);
+        via[v] = *edge;
+      }
+    }
+  }
+  for (std::size_t origin = 0; origin < n; ++origin) {
+    const auto& component = spec.components[origin];
+    if (!model::info_of(component).originates_hazards) continue;
+    ++summary.ai_components;
+    if (fewest[origin] == unreachable ||
+        (summary.smallest && summary.smallest->layers.size() <= fewest[origin]))
+      continue;
+    CutSet cut{{}, Path{{origin}, {}}};
+    for (std::size_t v = origin; !terminal(v);) {
+      const auto edge = via[v];
+      const PortIndex port = graph[edge].port;
+      const auto& at = spec.components[v];
+      if (is_layer(at) && model::info_of(at).hazard_flow(at, port) == HazardFlow::carried)
+        cut.layers.push_back(v);
+      v = boost::target(edge, graph);
+      cut.witness.components.push_back(v);
+      cut.witness.ports.push_back(port);
+    }
+    std::sort(cut.layers.begin(), cut.layers.end());
+    summary.smallest = std::move(cut);
+  }
+  return summary;
 }
 
 }  // namespace stsim::structure

@@ -23,6 +23,8 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,5 +84,19 @@ struct CutSetAnalysis {
 // One analysis per ai component, in component order.
 std::vector<CutSetAnalysis> minimal_cut_sets(const model::ScenarioSpec& spec,
                                              std::size_t path_limit = 100000);
+
+// What `stsim validate` says of a structure, in time linear in its size however many
+// paths it has (20 diamonds in series have 2^20 paths and 2^20 minimal cut sets): the
+// number of source-to-outcome paths (enumerate_paths' count) and, over every ai, the
+// smallest minimal cut set with its witness, the first hazard path in depth-first port
+// order with that few layers on it. Counted over the acyclic structure that model
+// validation ensures (std::invalid_argument for one with a loop). enumerate_paths and
+// minimal_cut_sets give the same answers by walking every path (tests/structure).
+struct StructureSummary {
+  std::uint64_t paths = 0;  // saturates at the largest std::uint64_t
+  std::size_t ai_components = 0;
+  std::optional<CutSet> smallest;  // none when no hazard from an ai reaches an acted outcome
+};
+StructureSummary summarise(const model::ScenarioSpec& spec);
 
 }  // namespace stsim::structure

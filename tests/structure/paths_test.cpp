@@ -326,3 +326,84 @@ TEST_CASE("path and cut set walks are bounded even where no walk arrives", "[pat
   CHECK_FALSE(cuts[0].complete);
   CHECK(cuts[0].minimal.empty());
 }
+
+namespace {
+
+// `count` diamonds in series after the model: each a review (a layer whose pass and
+// overflow both carry a hazard) forking to two filters that join at the next review.
+// 2^count paths; every hazard path fails one review and one filter per diamond.
+SpecBuilder diamonds(int count) {
+  SpecBuilder b;
+  b.add("users", "source", {{"pass", "model"}}).add("model", "ai", {{"pass", "review0"}});
+  for (int i = 0; i < count; ++i) {
+    const std::string index = std::to_string(i);
+    const std::string next = i + 1 == count ? "world" : "review" + std::to_string(i + 1);
+    b.add("review" + index, "operators", {{"pass", "left" + index}, {"overflow", "right" + index}})
+        .add("left" + index, "safeguard", {{"pass", next}})
+        .add("right" + index, "safeguard", {{"pass", next}});
+  }
+  b.outcome("world", true);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("the summary counts paths and finds the smallest cut set without walking them",
+          "[paths][cutsets]") {
+  // The walk visits 2^20 paths and 2^20 minimal cut sets; the summary visits 64 components.
+  const auto spec = diamonds(20).spec();
+  const auto summary = stsim::structure::summarise(spec);
+  CHECK(summary.paths == std::uint64_t{1} << 20);
+  CHECK(summary.ai_components == 1);
+  REQUIRE(summary.smallest);
+  CHECK(summary.smallest->layers.size() == 40);
+  std::string witness = "model";
+  for (int i = 0; i < 20; ++i)
+    witness += " -> review" + std::to_string(i) + " -> left" + std::to_string(i);
+  CHECK(describe(spec, summary.smallest->witness) == witness + " -> world");
+}
+
+TEST_CASE("the summary agrees with the walk over every path", "[paths][cutsets]") {
+  SpecBuilder escalation;
+  escalation.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "filter"}, {"defer", "review"}})
+      .add("filter", "safeguard", {{"pass", "defence"}, {"block", "review"}})
+      .add("review", "operators",
+           {{"pass", "defence"}, {"block", "stopped"}, {"overflow", "world"}})
+      .add("defence", "defence", {{"pass", "world"}, {"block", "stopped"}})
+      .outcome("world", true)
+      .outcome("stopped", false);
+  SpecBuilder unprotected;
+  unprotected.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "alarm"}, {"refuse", "stopped"}})
+      .alarm_only("alarm", {{"pass", "world"}, {"block", "stopped"}})
+      .outcome("world", true)
+      .outcome("stopped", false);
+  SpecBuilder harmless;
+  harmless.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "stopped"}})
+      .outcome("stopped", false);
+  SpecBuilder no_ai;
+  no_ai.add("users", "source", {{"pass", "world"}}).outcome("world", true);
+  for (const auto* b : {&escalation, &unprotected, &harmless, &no_ai}) {
+    const auto& spec = b->spec();
+    const auto summary = stsim::structure::summarise(spec);
+    CHECK(summary.paths == enumerate_paths(spec).paths.size());
+    const auto analyses = minimal_cut_sets(spec);
+    CHECK(summary.ai_components == analyses.size());
+    const CutSetAnalysis* with_hazard = nullptr;
+    for (const auto& analysis : analyses)
+      if (!analysis.minimal.empty()) with_hazard = &analysis;
+    REQUIRE(summary.smallest.has_value() == (with_hazard != nullptr));
+    if (with_hazard) {
+      CHECK(summary.smallest->layers == with_hazard->minimal.front().layers);
+      CHECK(describe(spec, summary.smallest->witness) ==
+            describe(spec, with_hazard->minimal.front().witness));
+    }
+  }
+  const auto six = diamonds(6).spec();
+  const auto walked = minimal_cut_sets(six);
+  REQUIRE(walked.size() == 1);
+  CHECK(walked[0].minimal.size() == 64);
+  CHECK(walked[0].minimal.front().layers == stsim::structure::summarise(six).smallest->layers);
+}
