@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -136,23 +137,35 @@ TEST_CASE("a full disk at the final write keeps the finished run, which resumes 
   CHECK_FALSE(fs::exists(checkpoint));
 }
 
-TEST_CASE("a second run on the same output is refused, naming the first, whose file stays intact",
-          "[cluster][lost-work]") {
-  const std::vector<std::string> long_options = {"--reps", "1500", "--threads", "1"};
-  const auto reference = path_of("locked-reference.h5");
-  REQUIRE(run_stsim(run_args(reference, long_options)).exit_code == exit_ok);
+namespace {
 
-  const auto out = path_of("locked.h5");
-  const pid_t first = spawn_stsim(run_args(out, long_options));
-  REQUIRE(first > 0);
-  const auto lock = out + ".lock";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (read_text(lock) != std::to_string(first) + "\n" &&
+// Waits until `child` holds the lock on `out` (its PID is in the lock file).
+void wait_for_lock(const std::string& out, pid_t child) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (read_text(out + ".lock") != std::to_string(child) + "\n" &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  const auto second = run_stsim(run_args(out, long_options));
+  REQUIRE(read_text(out + ".lock") == std::to_string(child) + "\n");
+}
+
+}  // namespace
+
+TEST_CASE("a second run on the same output is refused, naming the first, whose file stays intact",
+          "[cluster][lost-work]") {
+  const auto reference = path_of("locked-reference.h5");
+  REQUIRE(run_stsim(run_args(reference)).exit_code == exit_ok);
+
+  const auto out = path_of("locked.h5");
+  const pid_t first = spawn_stsim(run_args(out));
+  REQUIRE(first > 0);
+  wait_for_lock(out, first);
+  // Stopped while it holds the lock, however fast the build: the second run meets it.
+  REQUIRE(::kill(first, SIGSTOP) == 0);
+  const auto second = run_stsim(run_args(out));
+  REQUIRE(::kill(first, SIGCONT) == 0);
   const int first_exit = wait_for(first);
+  const auto lock = out + ".lock";
   CHECK(second.exit_code == exit_invalid_input);
   CHECK(second.err == "stsim: error: " + out + " is being written by another stsim run (PID " +
                           std::to_string(first) + ", holding " + lock +
@@ -161,7 +174,26 @@ TEST_CASE("a second run on the same output is refused, naming the first, whose f
   CHECK(stsim::test::require_same_results(reference, out) > 50);
   CHECK_FALSE(fs::exists(lock));  // removed by the run that held it
   // Free again: a third run may write it.
-  CHECK(run_stsim(run_args(out, long_options)).exit_code == exit_ok);
+  CHECK(run_stsim(run_args(out)).exit_code == exit_ok);
+}
+
+TEST_CASE("the lock file a killed run leaves behind does not block the next run",
+          "[cluster][lost-work]") {
+  const auto reference = path_of("killed-lock-reference.h5");
+  REQUIRE(run_stsim(run_args(reference)).exit_code == exit_ok);
+  const auto out = path_of("killed-lock.h5");
+  const pid_t killed = spawn_stsim(run_args(out));
+  REQUIRE(killed > 0);
+  wait_for_lock(out, killed);
+  REQUIRE(::kill(killed, SIGKILL) == 0);
+  CHECK(wait_for(killed) == -1);
+  // The file stays, naming a process that is gone; the kernel released its lock.
+  REQUIRE(read_text(out + ".lock") == std::to_string(killed) + "\n");
+  const auto next = run_stsim(run_args(out, {"--resume"}));
+  INFO(next.err);
+  CHECK(next.exit_code == exit_ok);
+  CHECK(stsim::test::require_same_results(reference, out) > 50);
+  CHECK_FALSE(fs::exists(out + ".lock"));
 }
 
 TEST_CASE("resuming with no checkpoint and the complete result of the same run does nothing",
@@ -208,31 +240,49 @@ TEST_CASE("a checkpoint that cannot be written part-way is reported once and the
 
 TEST_CASE("SIGTERM inside one long replication stops within 2 s and resumes bit-identically",
           "[cluster][lost-work][slow]") {
-  // One point, two replications of one block each, each of seconds: the signal falls
-  // inside the second replication, which the run abandons; the first is in the checkpoint.
+  // One point, two replications of one block each, each of about 3 s in this build
+  // (calibrated, so that ThreadSanitizer's build runs as many seconds as the optimised
+  // one): the signal falls inside the second replication, which the run abandons; the
+  // first is in the checkpoint.
   const auto& text = stsim::test::sweep_scenario;
-  std::string single = text.substr(0, text.find("[sweep]"));
-  const auto replace = [&](const std::string& from, const std::string& to) {
-    const auto at = single.find(from);
+  std::string base = text.substr(0, text.find("[sweep]"));
+  const auto replace = [](std::string& in, const std::string& from, const std::string& to) {
+    const auto at = in.find(from);
     REQUIRE(at != std::string::npos);
-    single.replace(at, from.size(), to);
+    in.replace(at, from.size(), to);
   };
-  replace("rate = \"20/h\"", "rate = \"4000000/h\"");
-  replace("horizon = \"10d\"", "horizon = \"1d\"");
-  const auto file = path_of("long-replication.toml");
-  std::ofstream(file) << single;
-  const auto args = [&](const std::string& out, const std::vector<std::string>& extra) {
+  replace(base, "horizon = \"10d\"", "horizon = \"1d\"");
+  const auto file_with_rate = [&](double per_hour) {
+    std::string single = base;
+    replace(single, "rate = \"20/h\"", "rate = \"" + std::to_string(per_hour) + "/h\"");
+    const auto file = path_of("long-replication.toml");
+    std::ofstream(file) << single;
+    return file;
+  };
+  const auto args = [](const std::string& file, const std::string& out, const std::string& reps,
+                       const std::vector<std::string>& extra) {
     std::vector<std::string> a = {"run", file,        "-o", out,          "--reps",
-                                  "2",   "--threads", "1",  "--progress", "none"};
+                                  reps,  "--threads", "1",  "--progress", "none"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   };
+  constexpr double calibration_rate = 100000.0;  // 2.4 million tasks a day
+  const auto started = std::chrono::steady_clock::now();
+  REQUIRE(run_stsim(args(file_with_rate(calibration_rate), path_of("long-calibration.h5"), "1", {}))
+              .exit_code == exit_ok);
+  const double calibration_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double replication_seconds = 3.0;
+  const double rate = std::clamp(calibration_rate * replication_seconds / calibration_seconds,
+                                 calibration_rate, 4e7);
+  const auto file = file_with_rate(rate);
+
   const auto uninterrupted = path_of("long-uninterrupted.h5");
-  REQUIRE(run_stsim(args(uninterrupted, {})).exit_code == exit_ok);
+  REQUIRE(run_stsim(args(file, uninterrupted, "2", {})).exit_code == exit_ok);
 
   const auto out = path_of("long-interrupted.h5");
   const auto checkpoint = out + ".checkpoint";
-  const pid_t child = spawn_stsim(args(out, {"--checkpoint-interval", "0.05"}));
+  const pid_t child = spawn_stsim(args(file, out, "2", {"--checkpoint-interval", "0.05"}));
   REQUIRE(child > 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
   const auto one_done = [&] {
@@ -257,7 +307,7 @@ TEST_CASE("SIGTERM inside one long replication stops within 2 s and resumes bit-
   REQUIRE(saved);
   CHECK(stsim::runner::replications_in(*saved) == 1);
 
-  const auto resumed = run_stsim(args(out, {"--resume"}));
+  const auto resumed = run_stsim(args(file, out, "2", {"--resume"}));
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == exit_ok);
   CHECK(stsim::test::require_same_results(uninterrupted, out) > 50);
