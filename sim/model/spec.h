@@ -44,6 +44,7 @@ struct ComponentSpec {
   Parameters parameters;   // the kind's spec: which alternative is the kind
   std::vector<Edge> next;  // at most one edge per port
   SourceLocation where;    // the component's table
+  std::string label;       // its name in figures and tables; "" = the id in words
 
   // The edge leaving `port`, if any.
   const Edge* edge(std::string_view port) const;

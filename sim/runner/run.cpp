@@ -245,7 +245,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
   for (const auto& c : spec.components) {
     result.components.push_back(c.id);
     result.component_kinds.emplace_back(model::kind_name(c));
-    result.component_labels.push_back(words(c.id));
+    result.component_labels.push_back(c.label.empty() ? words(c.id) : c.label);
   }
   for (std::uint32_t b = 0; b <= bins; ++b) {
     result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) /

@@ -126,6 +126,12 @@ std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
     out.special = Special::kind;
     return out;
   }
+  if (key == "label") {
+    if (parts.size() > 2) return not_a_table(id + ".label", join(parts, 2, parts.size()));
+    out.rule = model::text(1);
+    out.field = &component.label;
+    return out;
+  }
   if (key == "next") {
     const auto ports = ports_of_kind(kind);
     if (ports.empty())
@@ -900,6 +906,7 @@ std::vector<Assignment> resolved_parameters(const model::ScenarioSpec& spec) {
   for (const auto& component : spec.components) {
     const auto& kind = model::info_of(component);
     add(component.id + ".kind");
+    if (!component.label.empty()) add(component.id + ".label");
     for (const auto& port : kind.ports) add(fmt::format("{}.next.{}", component.id, port.name));
     for (const auto& key : kind.keys) {
       if (!key.by_context) {
@@ -934,6 +941,8 @@ const std::vector<KeyInfo>& known_keys() {
       names.emplace_back(model::kind_info(k).name);
     out.push_back({"<component>.kind", "component kind", "required",
                    "What the component is: " + detail::join_quoted(names, "", "or")});
+    out.push_back({"<component>.label", "string", "the id in words",
+                   "Name of the component in figures and tables (\"night nurses\")"});
     out.push_back({"<component>.next", "component id or table of ports", "no edges",
                    "A component id is short for next.pass; a table gives the target of each port"});
     // The ports of each kind, kinds with the same ports together, in list order.

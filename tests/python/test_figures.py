@@ -171,6 +171,19 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.point_text(0),
                          "the bare model, model reliability 0.9, review review time 2 minutes")
 
+    def test_a_components_label_in_the_scenario_reaches_the_result_file(self):
+        text = (HERE / "data" / "small-sweep.toml").read_text()
+        review = '[review]\nkind = "operators"\n'
+        self.assertIn(review, text)
+        scenario = work / "labelled.toml"
+        scenario.write_text(text.replace(review, review + 'label = "night nurses"\n'))
+        run([STSIM, "validate", scenario, "-q"])
+        run([STSIM, "run", scenario, "-o", work / "labelled.h5", "--reps", "2", "--progress",
+             "none"])
+        r = stsim_analysis.load(work / "labelled.h5")
+        self.assertEqual(r.component_labels[2], "night nurses")
+        self.assertEqual(r.component_labels[1], "model")  # the id in words, unset
+
     def test_labels_from_an_edited_scenario_file(self):
         scenario = work / "labels.toml"
         scenario.write_text('[review]\nlabel = "night nurses"\n\n'

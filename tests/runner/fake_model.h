@@ -78,13 +78,13 @@ inline model::ScenarioSpec bare_spec(double reliability) {
   spec.time_bins = 4;
   spec.contexts.push_back({});
   spec.contexts.back().name = "default";
-  model::ComponentSpec users{"users", model::SourceSpec{}, {}, {}};
+  model::ComponentSpec users{"users", model::SourceSpec{}, {}, {}, {}};
   users.connect("pass", "model");
   model::AiSpec ai;
   ai.reliability = reliability;
-  model::ComponentSpec ai_component{"model", ai, {}, {}};
+  model::ComponentSpec ai_component{"model", ai, {}, {}, {}};
   ai_component.connect("pass", "world");
-  model::ComponentSpec world{"world", model::OutcomeSpec{}, {}, {}};
+  model::ComponentSpec world{"world", model::OutcomeSpec{}, {}, {}, {}};
   spec.components = {users, ai_component, world};
   return spec;
 }

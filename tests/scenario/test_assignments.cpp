@@ -202,6 +202,7 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
   if (head == "scenario") return path;
   if (head == "contexts") return "contexts.<context>." + rest.substr(rest.find('.') + 1);
   if (rest == "kind") return "<component>.kind";
+  if (rest == "label") return "<component>.label";
   if (rest.starts_with("next.")) return "<component>.next.<port>";
   for (const auto& c : spec.components) {
     if (c.id != head) continue;
@@ -214,7 +215,8 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
 }  // namespace
 
 TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
-  const Scenario base = full();
+  Scenario base = full();
+  base.spec.components[3].label = "night nurses";  // listed only when set
   const auto parameters = resolved_parameters(base.spec);
   std::set<std::string> covered;
   for (const auto& [path, current] : parameters) {
