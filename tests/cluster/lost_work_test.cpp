@@ -139,14 +139,18 @@ TEST_CASE("a full disk at the final write keeps the finished run, which resumes 
 
 namespace {
 
-// Waits until `child` holds the lock on `out` (its PID is in the lock file).
-void wait_for_lock(const std::string& out, pid_t child) {
+// A run on `out`, started in the background, once it holds the lock on `out` (its PID
+// is in the lock file).
+pid_t spawn_holding_lock(const std::string& out) {
+  const pid_t child = spawn_stsim(run_args(out));
+  REQUIRE(child > 0);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (read_text(out + ".lock") != std::to_string(child) + "\n" &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   REQUIRE(read_text(out + ".lock") == std::to_string(child) + "\n");
+  return child;
 }
 
 }  // namespace
@@ -157,9 +161,7 @@ TEST_CASE("a second run on the same output is refused, naming the first, whose f
   REQUIRE(run_stsim(run_args(reference)).exit_code == exit_ok);
 
   const auto out = path_of("locked.h5");
-  const pid_t first = spawn_stsim(run_args(out));
-  REQUIRE(first > 0);
-  wait_for_lock(out, first);
+  const pid_t first = spawn_holding_lock(out);
   // Stopped while it holds the lock, however fast the build: the second run meets it.
   REQUIRE(::kill(first, SIGSTOP) == 0);
   const auto second = run_stsim(run_args(out));
@@ -182,9 +184,7 @@ TEST_CASE("the lock file a killed run leaves behind does not block the next run"
   const auto reference = path_of("killed-lock-reference.h5");
   REQUIRE(run_stsim(run_args(reference)).exit_code == exit_ok);
   const auto out = path_of("killed-lock.h5");
-  const pid_t killed = spawn_stsim(run_args(out));
-  REQUIRE(killed > 0);
-  wait_for_lock(out, killed);
+  const pid_t killed = spawn_holding_lock(out);
   REQUIRE(::kill(killed, SIGKILL) == 0);
   CHECK(wait_for(killed) == -1);
   // The file stays, naming a process that is gone; the kernel released its lock.
