@@ -198,8 +198,9 @@ TEST_CASE("a file of 10,000 contexts and as many components loads, each value wh
   // The loader finds a context or component by name in constant time (detail::SpecIndex),
   // not by a search through all of them for every key; benchmarks/README.md has the time.
   constexpr int count = 10000;
-  std::string text = "[users]\nkind = \"source\"\nnext = \"model\"\n"
-                     "[model]\nkind = \"ai\"\nnext = \"stage0\"\n";
+  std::string text =
+      "[users]\nkind = \"source\"\nnext = \"model\"\n"
+      "[model]\nkind = \"ai\"\nnext = \"stage0\"\n";
   for (int i = 0; i < count; ++i) {
     const std::string n = std::to_string(i);
     text += "[contexts.c" + n + "]\nweight = " + std::to_string(i + 1) + "\n";
@@ -215,8 +216,8 @@ TEST_CASE("a file of 10,000 contexts and as many components loads, each value wh
   REQUIRE(spec.components.size() == count + 3);
   for (int i = 0; i < count; ++i) CHECK(spec.contexts[i].weight == i + 1);
   CHECK(spec.contexts[1].severity == 3.0);
-  CHECK(std::get<model::AiSpec>(spec.components[1].parameters).reliability_by_context.at(
-            "c" + std::to_string(count - 1)) == 0.5);
+  CHECK(std::get<model::AiSpec>(spec.components[1].parameters)
+            .reliability_by_context.at("c" + std::to_string(count - 1)) == 0.5);
   CHECK(spec.components.back().id == "world");
   CHECK(spec.components[count + 1].target("pass") == "world");
   CHECK(get_parameter(spec, "contexts.c9999.weight") == ParameterValue(10000.0));
