@@ -192,33 +192,34 @@ high = "1/m"
   CHECK(format(wrong.diagnostics.front()) ==
         "units.toml:24:7: error: 'low' of sweep dimension 'review.review_time' expects a number "
         "of hours or a duration such as \"2m\"; got the string \"2 parsecs\"");
+}
 
-  TEST_CASE("a file of 10,000 contexts and as many components loads, each value where written",
-            "[load]") {
-    // The loader finds a context or component by name in constant time (detail::SpecIndex),
-    // not by a search through all of them for every key; benchmarks/README.md has the time.
-    constexpr int count = 10000;
-    std::string text =
-        "[users]\nkind = \"source\"\nnext = \"model\"\n"
-        "[model]\nkind = \"ai\"\nnext = \"stage0\"\n";
-    for (int i = 0; i < count; ++i) {
-      const std::string n = std::to_string(i);
-      text += "[contexts.c" + n + "]\nweight = " + std::to_string(i + 1) + "\n";
-      text += "[stage" + n + "]\nkind = \"defence\"\nnext = \"" +
-              (i + 1 == count ? std::string("world") : "stage" + std::to_string(i + 1)) + "\"\n";
-    }
-    text += "[model.reliability_by_context]\nc" + std::to_string(count - 1) +
-            " = 0.5\n[world]\nkind = \"outcome\"\n";
-    const auto result = load_string(text, "many.toml", {{"contexts.c1.severity", 3.0}});
-    REQUIRE(result.ok());
-    const auto& spec = result.scenario->spec;
-    REQUIRE(spec.contexts.size() == count);
-    REQUIRE(spec.components.size() == count + 3);
-    for (int i = 0; i < count; ++i) CHECK(spec.contexts[i].weight == i + 1);
-    CHECK(spec.contexts[1].severity == 3.0);
-    CHECK(std::get<model::AiSpec>(spec.components[1].parameters)
-              .reliability_by_context.at("c" + std::to_string(count - 1)) == 0.5);
-    CHECK(spec.components.back().id == "world");
-    CHECK(spec.components[count + 1].target("pass") == "world");
-    CHECK(get_parameter(spec, "contexts.c9999.weight") == ParameterValue(10000.0));
+TEST_CASE("a file of 10,000 contexts and as many components loads, each value where written",
+          "[load]") {
+  // The loader finds a context or component by name in constant time (detail::SpecIndex),
+  // not by a search through all of them for every key; benchmarks/README.md has the time.
+  constexpr int count = 10000;
+  std::string text =
+      "[users]\nkind = \"source\"\nnext = \"model\"\n"
+      "[model]\nkind = \"ai\"\nnext = \"stage0\"\n";
+  for (int i = 0; i < count; ++i) {
+    const std::string n = std::to_string(i);
+    text += "[contexts.c" + n + "]\nweight = " + std::to_string(i + 1) + "\n";
+    text += "[stage" + n + "]\nkind = \"defence\"\nnext = \"" +
+            (i + 1 == count ? std::string("world") : "stage" + std::to_string(i + 1)) + "\"\n";
   }
+  text += "[model.reliability_by_context]\nc" + std::to_string(count - 1) +
+          " = 0.5\n[world]\nkind = \"outcome\"\n";
+  const auto result = load_string(text, "many.toml", {{"contexts.c1.severity", 3.0}});
+  REQUIRE(result.ok());
+  const auto& spec = result.scenario->spec;
+  REQUIRE(spec.contexts.size() == count);
+  REQUIRE(spec.components.size() == count + 3);
+  for (int i = 0; i < count; ++i) CHECK(spec.contexts[i].weight == i + 1);
+  CHECK(spec.contexts[1].severity == 3.0);
+  CHECK(std::get<model::AiSpec>(spec.components[1].parameters)
+            .reliability_by_context.at("c" + std::to_string(count - 1)) == 0.5);
+  CHECK(spec.components.back().id == "world");
+  CHECK(spec.components[count + 1].target("pass") == "world");
+  CHECK(get_parameter(spec, "contexts.c9999.weight") == ParameterValue(10000.0));
+}
