@@ -55,6 +55,12 @@ double two_sided_z(double confidence) {
                                                        (1.0 - confidence) / 2.0));
 }
 
+// t with n - 1 degrees of freedom and P(T > t) = (1 - confidence) / 2.
+double two_sided_t(std::uint64_t n, double confidence) {
+  const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
+  return boost::math::quantile(boost::math::complement(t, (1.0 - confidence) / 2.0));
+}
+
 }  // namespace
 
 Interval wilson(std::uint64_t k, std::uint64_t n, double confidence) {
@@ -109,21 +115,38 @@ Interval garwood_clustered(std::uint64_t k, double exposure, double design_effec
   return {low / (exposure * scale), high / (exposure * scale)};
 }
 
-Interval student_t(double mean, double standard_error, std::uint64_t n, double confidence) {
+namespace {
+
+void require_mean_inputs(const char* where, double mean, double standard_error, std::uint64_t n,
+                         double confidence) {
   if (n < 2) {
-    invalid("student_t", "needs at least 2 observations, got " + std::to_string(n));
+    invalid(where, "needs at least 2 observations, got " + std::to_string(n));
   }
   if (!std::isfinite(mean)) {
-    invalid("student_t", "mean must be finite, got " + show(mean));
+    invalid(where, "mean must be finite, got " + show(mean));
   }
   if (!(standard_error >= 0.0) || !std::isfinite(standard_error)) {
-    invalid("student_t",
-            "standard error must be non-negative and finite, got " + show(standard_error));
+    invalid(where, "standard error must be non-negative and finite, got " + show(standard_error));
   }
-  require_confidence("student_t", confidence);
-  const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
-  const double q = boost::math::quantile(boost::math::complement(t, (1.0 - confidence) / 2.0));
+  require_confidence(where, confidence);
+}
+
+}  // namespace
+
+Interval student_t(double mean, double standard_error, std::uint64_t n, double confidence) {
+  require_mean_inputs("student_t", mean, standard_error, n, confidence);
+  const double q = two_sided_t(n, confidence);
   return {mean - q * standard_error, mean + q * standard_error};
+}
+
+Interval positive_mean(double mean, double standard_error, std::uint64_t n, double confidence) {
+  require_mean_inputs("positive_mean", mean, standard_error, n, confidence);
+  if (mean < 0.0) {
+    invalid("positive_mean", "mean must be non-negative, got " + show(mean));
+  }
+  if (mean == 0.0) return {0.0, 0.0};
+  const double spread = std::exp(two_sided_t(n, confidence) * standard_error / mean);
+  return {mean / spread, mean * spread};
 }
 
 double rule_of_three_upper(std::uint64_t n) {

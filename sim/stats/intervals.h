@@ -30,6 +30,13 @@ Interval garwood_clustered(std::uint64_t k, double exposure, double design_effec
 // Mean with standard error from n observations: Student t with n - 1 degrees of freedom.
 Interval student_t(double mean, double standard_error, std::uint64_t n, double confidence = 0.95);
 
+// Mean of non-negative values with a standard error from n observations: a Student t
+// interval on the log scale (delta method, standard error / mean), so that it never
+// goes below zero and is skewed to the right as the means of rare values are. A mean of
+// zero (every value zero) gives [0, 0].
+Interval positive_mean(double mean, double standard_error, std::uint64_t n,
+                       double confidence = 0.95);
+
 // Upper bound on a per-trial probability after zero events in n trials.
 double rule_of_three_upper(std::uint64_t n);                         // 3 / n (95%)
 double zero_event_upper(std::uint64_t n, double confidence = 0.95);  // 1 - (1-c)^(1/n)

@@ -197,3 +197,23 @@ TEST_CASE("invalid interval arguments are rejected", "[stats]") {
   CHECK_THROWS_AS(st::trials_for_zero_event_claim(1.0), std::invalid_argument);
   CHECK_THROWS_AS(st::trials_for_zero_event_claim(0.1, 1.5), std::invalid_argument);
 }
+
+TEST_CASE("A mean of non-negative values has an interval above zero", "[stats]") {
+  // Mean 0.5 with standard error 0.4 from 10 values: Student t would reach below zero.
+  const double q = 2.2621571627409915;  // t(0.975; 9), scipy
+  const auto t = st::student_t(0.5, 0.4, 10);
+  CHECK(t.low < 0.0);
+  const auto i = st::positive_mean(0.5, 0.4, 10);
+  // scipy's and Boost's t quantiles agree to about 1e-11.
+  CHECK(std::fabs(i.low / (0.5 * std::exp(-q * 0.8)) - 1.0) <= 1e-9);
+  CHECK(std::fabs(i.high / (0.5 * std::exp(q * 0.8)) - 1.0) <= 1e-9);
+  CHECK(i.low > 0.0);
+  // Every value zero: nothing to spread.
+  const auto zero = st::positive_mean(0.0, 0.0, 10);
+  CHECK(zero.low == 0.0);
+  CHECK(zero.high == 0.0);
+  CHECK_THROWS_WITH(st::positive_mean(-1.0, 0.1, 10),
+                    Catch::StartsWith("positive_mean: mean must be non-negative"));
+  CHECK_THROWS_WITH(st::positive_mean(1.0, 0.1, 1),
+                    "positive_mean: needs at least 2 observations, got 1");
+}
