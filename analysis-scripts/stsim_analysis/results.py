@@ -211,6 +211,10 @@ class Results:
     tasks: np.ndarray
     replications: np.ndarray
     precision_target_met: np.ndarray = None   # precision stopping only
+    survival: np.ndarray = None               # Kaplan-Meier [P x (B+1)] and its bounds
+    survival_low: np.ndarray = None
+    survival_high: np.ndarray = None
+    acceptance: dict = None                   # /acceptance datasets, with a harm rate target
     axes: dict = field(default_factory=dict)  # dimension scale name -> values
     # stsim run --importance: metric -> measure -> {"mean", "stderr", "ci_low", "ci_high"}
     # (arrays along importance_layers); None without /importance.
@@ -437,6 +441,13 @@ def load(path):
         met = f["runtime/precision_target_met"][()].astype(bool) \
             if "runtime/precision_target_met" in f else None
         importance, importance_layers, importance_reference = _importance(f)
+        fh = f["first_harm"]
+        survival = {k: fh[k][()].reshape(points, -1) for k in ("survival", "survival_low",
+                                                             "survival_high") if k in fh}
+        acceptance = None
+        if "acceptance" in f:
+            acceptance = {k: (_strings(v) if v.dtype.kind == "O" else v[()])
+                          for k, v in f["acceptance"].items()}
         return Results(
             path=str(path),
             attrs=attrs,
@@ -467,6 +478,10 @@ def load(path):
             tasks=f["runtime/tasks"][()].astype(np.float64),
             replications=f["runtime/replications"][()].astype(np.float64),
             precision_target_met=met,
+            survival=survival.get("survival"),
+            survival_low=survival.get("survival_low"),
+            survival_high=survival.get("survival_high"),
+            acceptance=acceptance,
             axes=axes,
             importance=importance,
             importance_layers=importance_layers,

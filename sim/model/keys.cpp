@@ -49,6 +49,14 @@ const std::vector<ScenarioKey>& scenario_keys() {
       {"event_limit", integer(0, i64_max), "0",
        "Maximum number of events in one replication; 0 = derived from the expected load",
        scenario_field<&ScenarioSpec::event_limit>},
+      {"harm_rate_target", probability(), "0",
+       "Red line for the acceptance test: is harm_rate below this with 95% confidence? 0 = no "
+       "test",
+       scenario_field<&ScenarioSpec::harm_rate_target>},
+      {"stop_when_decided", boolean(), "false",
+       "Stop a point's replications once the acceptance test of harm_rate_target is decided "
+       "(sequential: the 5% error shared over every block boundary)",
+       scenario_field<&ScenarioSpec::stop_when_decided>},
   };
   return keys;
 }

@@ -61,8 +61,10 @@ struct ScenarioSpec {
   std::uint64_t seed = 1;
   std::uint32_t replications = 100;
   std::uint32_t time_bins = 52;
-  Time pause_after_harm = 0.0;    // service suspended for this long after each harm
-  std::uint64_t event_limit = 0;  // 0 = derived from the expected load
+  Time pause_after_harm = 0.0;     // service suspended for this long after each harm
+  std::uint64_t event_limit = 0;   // 0 = derived from the expected load
+  double harm_rate_target = 0.0;   // red line of the acceptance test; 0 = none
+  bool stop_when_decided = false;  // the acceptance test, sequentially
   std::vector<ContextSpec> contexts;
   std::vector<ComponentSpec> components;
 };

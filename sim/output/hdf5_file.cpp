@@ -5,11 +5,13 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -409,6 +411,74 @@ void write_importance(Writer& w, const runner::ImportanceResult& im) {
   }
 }
 
+// Red-line evidence: the exponential time to first harm as a statistics group, and the
+// acceptance test when some point has a target.
+void write_evidence(Writer& w, const runner::RunResult& r) {
+  const std::vector<std::string> along = {point_axis};
+  auto column = [&](const std::string& name, auto f) {
+    w.numbers(name, per_point_double(r, f), along);
+  };
+  w.group("/evidence");
+  const std::string rate = "/evidence/first_harm_rate";
+  w.group(rate);
+  w.numbers(rate + "/n", per_point_uint(r, [](const auto& p) { return p.replications; }), along);
+  column(rate + "/mean", [](const auto& p) { return p.evidence.first_harm.rate; });
+  column(rate + "/stderr", [](const auto& p) { return p.evidence.first_harm.rate_stderr; });
+  column(rate + "/ci_low", [](const auto& p) { return p.evidence.first_harm.rate_interval.low; });
+  column(rate + "/ci_high", [](const auto& p) { return p.evidence.first_harm.rate_interval.high; });
+  w.numbers(rate + "/count",
+            per_point_uint(r, [](const auto& p) { return p.evidence.first_harm.harms; }), along);
+  column(rate + "/exposure", [](const auto& p) { return p.evidence.first_harm.time_on_test; });
+  column(rate + "/upper_bound", [](const auto& p) { return p.evidence.first_harm.rate_upper; });
+  w.attribute(rate, "kind", std::string("rate"));
+  w.attribute(rate, "interval", std::string("chi-square"));
+  w.attribute(rate, "unit", std::string("per hour"));
+  w.attribute(
+      rate, "description",
+      std::string("first harms over the total time on test (each replication's min(first "
+                  "harm, horizon)); upper_bound: one-sided at the confidence of /evidence"));
+  const std::string mean = "/evidence/mean_time_to_first_harm";
+  w.group(mean);
+  w.numbers(mean + "/n", per_point_uint(r, [](const auto& p) { return p.replications; }), along);
+  column(mean + "/mean", [](const auto& p) { return p.evidence.first_harm.mean_time; });
+  column(mean + "/stderr", [](const auto& p) { return p.evidence.first_harm.mean_time_stderr; });
+  column(mean + "/ci_low",
+         [](const auto& p) { return p.evidence.first_harm.mean_time_interval.low; });
+  column(mean + "/ci_high",
+         [](const auto& p) { return p.evidence.first_harm.mean_time_interval.high; });
+  column(mean + "/lower_bound",
+         [](const auto& p) { return p.evidence.first_harm.mean_time_lower; });
+  w.attribute(mean, "kind", std::string("mean"));
+  w.attribute(mean, "interval", std::string("chi-square"));
+  w.attribute(mean, "unit", std::string("hours"));
+  w.attribute(
+      mean, "description",
+      std::string(
+          "expected time to the first harm, exponential, from replications "
+          "censored at the horizon; lower_bound: one-sided at the confidence of /evidence"));
+  w.attribute("/evidence", "confidence", runner::evidence_confidence);
+
+  const bool tested = std::any_of(r.points.begin(), r.points.end(),
+                                  [](const auto& p) { return p.evidence.tested; });
+  if (!tested) return;
+  w.group("/acceptance");
+  w.attribute("/acceptance", "metric", std::string("harm_rate"));
+  column("/acceptance/target", [](const auto& p) { return p.evidence.target; });
+  column("/acceptance/confidence", [](const auto& p) { return p.evidence.acceptance_confidence; });
+  column("/acceptance/lower_bound", [](const auto& p) { return p.evidence.acceptance.lower; });
+  column("/acceptance/upper_bound", [](const auto& p) { return p.evidence.acceptance.upper; });
+  std::vector<std::string> verdicts;
+  for (const auto& p : r.points) {
+    verdicts.emplace_back(p.evidence.tested ? stats::to_string(p.evidence.acceptance.verdict)
+                                            : "untested");
+  }
+  w.strings("/acceptance/verdict", verdicts, along);
+  w.numbers("/acceptance/failure_free_tasks",
+            per_point_uint(r, [](const auto& p) { return p.evidence.failure_free_tasks; }), along);
+  column("/acceptance/failure_free_hours",
+         [](const auto& p) { return p.evidence.failure_free_hours; });
+}
+
 // The axes every other dataset is attached to. Written first: a dataset can only be
 // attached to a scale that exists.
 void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::string>& overrides) {
@@ -560,6 +630,23 @@ void write_all(Writer& w, const runner::RunResult& r) {
             {points, bins});
   w.numbers("/first_harm/censored",
             per_point_uint(r, [](const auto& p) { return p.first_harm_censored; }), along);
+  std::vector<double> survival, survival_low, survival_high;
+  for (const auto& p : r.points) {
+    const auto& curve = p.evidence.survival;
+    // A point without replications (another slice's) has no curve: NaN rows.
+    const bool drawn = curve.survival.size() == bins + 1;
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    for (hsize_t b = 0; b <= bins; ++b) {
+      survival.push_back(drawn ? curve.survival[b] : nan);
+      survival_low.push_back(drawn ? curve.low[b] : nan);
+      survival_high.push_back(drawn ? curve.high[b] : nan);
+    }
+  }
+  const std::vector<std::string> by_edge = {point_axis, bin_edge_axis};
+  w.numbers("/first_harm/survival", survival, by_edge, {points, bins + 1});
+  w.numbers("/first_harm/survival_low", survival_low, by_edge, {points, bins + 1});
+  w.numbers("/first_harm/survival_high", survival_high, by_edge, {points, bins + 1});
+  write_evidence(w, r);
 
   if (r.importance) write_importance(w, *r.importance);
 

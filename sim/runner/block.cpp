@@ -202,6 +202,14 @@ double Pooled::standard_error() const {
   return std::sqrt(dn / (dn - 1.0) * residual) / exposure;
 }
 
+double Pooled::design_effect(bool binomial) const {
+  const double m = mean();
+  const double independent = binomial ? m * (1.0 - m) / exposure : m / exposure;
+  if (!(independent > 0.0) || n < 2) return 1.0;
+  const double se = standard_error();
+  return se * se / independent;
+}
+
 void BlockResult::size_for(std::size_t components, std::size_t bins) {
   near_misses.assign(components, 0);
   harms_last.assign(components, 0);

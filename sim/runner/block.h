@@ -30,6 +30,9 @@ struct Pooled {
   void merge(const Pooled& b);
   double mean() const;
   double standard_error() const;
+  // Observed variance over the binomial (proportions: `binomial`) or Poisson one; 1 when
+  // there is nothing to compare (no spread, one replication).
+  double design_effect(bool binomial) const;
 };
 
 // Everything a block of consecutive replications of one point contributes.

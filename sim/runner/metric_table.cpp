@@ -38,18 +38,18 @@ constexpr std::array<MetricInfo, metric_count> table = {{
      "harms per hour of operation (exposure: replications x horizon)"},
     {MetricId::first_harm_probability, "first_harm_probability", K::proportion, I::clopper_pearson,
      "per replication", "replications with at least one harm within the horizon"},
-    {MetricId::time_to_first_harm, "time_to_first_harm", K::mean, I::student_t, "hours",
+    {MetricId::time_to_first_harm, "time_to_first_harm", K::mean, I::log_student_t, "hours",
      "mean of min(time to first harm, horizon); dataset censored = replications without harm"},
-    {MetricId::harm_severity_per_task, "harm_severity_per_task", K::mean, I::student_t, "per task",
-     "summed harm severity over tasks born, averaged over replications"},
-    {MetricId::tasks_per_replication, "tasks_per_replication", K::mean, I::student_t, "tasks",
+    {MetricId::harm_severity_per_task, "harm_severity_per_task", K::mean, I::log_student_t,
+     "per task", "summed harm severity over tasks born, averaged over replications"},
+    {MetricId::tasks_per_replication, "tasks_per_replication", K::mean, I::log_student_t, "tasks",
      "tasks born per replication"},
-    {MetricId::operator_utilisation, "operator_utilisation", K::mean, I::student_t, "fraction",
+    {MetricId::operator_utilisation, "operator_utilisation", K::mean, I::log_student_t, "fraction",
      "person-hours reviewing over person-hours available, all operator pools"},
-    {MetricId::operator_mean_wait, "operator_mean_wait", K::mean, I::student_t, "hours",
+    {MetricId::operator_mean_wait, "operator_mean_wait", K::mean, I::log_student_t, "hours",
      "mean queueing wait per review started, all operator pools"},
     {MetricId::latent_failures_per_replication, "latent_failures_per_replication", K::mean,
-     I::student_t, "failures", "silent safeguard failures per replication"},
+     I::log_student_t, "failures", "silent safeguard failures per replication"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -93,6 +93,8 @@ const char* to_string(IntervalKind kind) {
       return "garwood";
     case IntervalKind::student_t:
       return "student-t";
+    case IntervalKind::log_student_t:
+      return "log-student-t";
   }
   return "?";
 }

@@ -34,9 +34,16 @@ enum class MetricId : std::uint8_t {
 inline constexpr std::size_t metric_count = 18;
 
 // proportion: events over trials pooled across replications (Clopper-Pearson);
-// rate: events over an exposure (Garwood); mean: of one value per replication (Student t).
+// rate: events over an exposure (Garwood); mean: of one value per replication, every
+// one non-negative (Student t on the log scale, which never reaches below zero).
 enum class MetricKind : std::uint8_t { proportion, rate, mean };
-enum class IntervalKind : std::uint8_t { clopper_pearson, wilson, garwood, student_t };
+enum class IntervalKind : std::uint8_t {
+  clopper_pearson,
+  wilson,
+  garwood,
+  student_t,
+  log_student_t
+};
 
 struct MetricInfo {
   MetricId id;

@@ -81,7 +81,7 @@ Statistic finish(const BlockResult& total, MetricId id) {
     s.mean = acc.count() > 0 ? acc.mean() : nan;
     s.standard_error = acc.count() > 1 ? acc.standard_error() : nan;
     if (acc.count() > 1) {
-      const auto ci = stats::student_t(acc.mean(), acc.standard_error(), acc.count());
+      const auto ci = stats::positive_mean(acc.mean(), acc.standard_error(), acc.count());
       s.ci_low = ci.low;
       s.ci_high = ci.high;
     } else {
@@ -104,11 +104,7 @@ Statistic finish(const BlockResult& total, MetricId id) {
   const bool binomial = m.kind == MetricKind::proportion && p.count <= trials;
   // Harms cluster within replications (drift, latent failures, pauses): the exact
   // interval is taken on the effective sample that the between-replication variance shows.
-  const double independent_variance =
-      binomial ? s.mean * (1.0 - s.mean) / p.exposure : s.mean / p.exposure;
-  const double design_effect = independent_variance > 0.0 && p.n > 1
-                                   ? s.standard_error * s.standard_error / independent_variance
-                                   : 1.0;
+  const double design_effect = p.design_effect(binomial);
   const auto ci = binomial ? stats::clopper_pearson_clustered(p.count, trials, design_effect)
                            : stats::garwood_clustered(p.count, p.exposure, design_effect);
   s.ci_low = ci.low;
@@ -287,6 +283,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     }
     r.first_harm_counts = t.first_harm;
     r.first_harm_censored = t.first_harm_censored;
+    r.evidence = evidence_of(t, plan.specs[p], block_count(plan.replications));
     r.replications = t.replications;
     r.events = t.events;
     r.tasks = t.tasks;
@@ -356,7 +353,7 @@ class Engine final : public WorkQueue {
       for (std::uint32_t p = 0; p < points_; ++p) {
         auto& slot = slots_[p];
         const bool is_baseline = baseline_ && *baseline_ == p;
-        if (!slot.state.done && !is_baseline && slot.state.merged > 0 && own_rule(slot.state))
+        if (!slot.state.done && !is_baseline && slot.state.merged > 0 && own_rule(p, slot.state))
           finish_point(p);
       }
       settle_all();
@@ -590,9 +587,13 @@ class Engine final : public WorkQueue {
     changed_.notify_all();
   }
 
-  bool own_rule(const PointState& s) const {
+  bool own_rule(std::uint32_t point, const PointState& s) const {
     const auto n = s.total.replications;
     if (n >= rp_.max_replications) return true;
+    if (const auto& spec = plan_.specs[point];
+        spec.stop_when_decided && n > 0 &&
+        acceptance_of(s.total, spec, max_blocks_).verdict != stats::Verdict::undecided)
+      return true;
     if (!rp_.precision) return false;
     return n >= rp_.min_replications && relative_error(s.total, rp_.metric) <= rp_.relative_error;
   }
@@ -682,9 +683,9 @@ class Engine final : public WorkQueue {
       by_merged_.emplace(s.merged, p);
       any = true;
       if (is_baseline) {
-        s.own_rule_met = own_rule(s);
+        s.own_rule_met = own_rule(p, s);
         s.awaiting_decision = true;
-      } else if (own_rule(s)) {
+      } else if (own_rule(p, s)) {
         finish_point(p);
       }
     }

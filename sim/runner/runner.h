@@ -27,6 +27,7 @@
 #include "sim/model/metrics.h"
 #include "sim/model/spec.h"
 #include "sim/runner/design.h"
+#include "sim/runner/evidence.h"
 #include "sim/runner/importance.h"
 #include "sim/runner/metric_table.h"
 #include "sim/scenario/scenario.h"
@@ -230,6 +231,7 @@ struct PointResult {
   std::vector<double> harms_stderr;
   std::vector<std::uint64_t> first_harm_counts;  // per time bin
   std::uint64_t first_harm_censored = 0;
+  Evidence evidence;  // at the red line: time to first harm, survival, acceptance
 
   std::uint64_t replications = 0;
   std::uint64_t events = 0;

@@ -38,8 +38,7 @@ FirstHarmEstimate exponential_first_harm(std::uint64_t harms, double time_on_tes
   // chi2(2r) / 2 and chi2(2r + 2) / 2 quantiles are those of gamma(r) and gamma(r + 1):
   // exactly Garwood's interval on r events over the time on test.
   e.rate_interval = garwood(harms, time_on_test, confidence);
-  e.rate_upper =
-      garwood(harms, time_on_test, two_sided_for_one_sided(one_sided_confidence)).high;
+  e.rate_upper = garwood(harms, time_on_test, two_sided_for_one_sided(one_sided_confidence)).high;
   e.rate = r / time_on_test;
   e.rate_stderr = std::sqrt(r) / time_on_test;
   e.mean_time = harms > 0 ? time_on_test / r : infinity;
@@ -128,7 +127,8 @@ Acceptance accept_proportion_below(double target, std::uint64_t k, std::uint64_t
 
 double sequential_look_confidence(double confidence, std::uint64_t looks) {
   require_confidence("sequential_look_confidence", confidence);
-  if (looks == 0) throw std::invalid_argument("sequential_look_confidence: needs at least one look");
+  if (looks == 0)
+    throw std::invalid_argument("sequential_look_confidence: needs at least one look");
   return 1.0 - (1.0 - confidence) / static_cast<double>(looks);
 }
 

@@ -18,14 +18,14 @@ namespace stsim::stats {
 struct FirstHarmEstimate {
   std::uint64_t harms = 0;
   double time_on_test = 0.0;
-  double rate = 0.0;            // harms / time_on_test
-  double rate_stderr = 0.0;     // sqrt(harms) / time_on_test
-  Interval rate_interval;       // two-sided, at `confidence`
-  double rate_upper = 0.0;      // one-sided upper bound, at `one_sided_confidence`
-  double mean_time = 0.0;       // time_on_test / harms; +inf with no harm
+  double rate = 0.0;              // harms / time_on_test
+  double rate_stderr = 0.0;       // sqrt(harms) / time_on_test
+  Interval rate_interval;         // two-sided, at `confidence`
+  double rate_upper = 0.0;        // one-sided upper bound, at `one_sided_confidence`
+  double mean_time = 0.0;         // time_on_test / harms; +inf with no harm
   double mean_time_stderr = 0.0;  // mean_time / sqrt(harms) (delta method); +inf with no harm
-  Interval mean_time_interval;  // the reciprocal of rate_interval
-  double mean_time_lower = 0.0;  // one-sided lower bound: 1 / rate_upper
+  Interval mean_time_interval;    // the reciprocal of rate_interval
+  double mean_time_lower = 0.0;   // one-sided lower bound: 1 / rate_upper
 };
 FirstHarmEstimate exponential_first_harm(std::uint64_t harms, double time_on_test,
                                          double confidence = 0.95,

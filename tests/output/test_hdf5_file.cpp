@@ -175,6 +175,22 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
   }
   CHECK(file.integers("/first_harm/censored") ==
         column([](const auto& p) { return p.first_harm_censored; }));
+  const auto survival = file.doubles("/first_harm/survival");
+  CHECK(file.shape("/first_harm/survival") == std::vector<std::uint64_t>{3, 5});
+  for (std::size_t p = 0; p < 3; ++p) {
+    for (std::size_t b = 0; b < 5; ++b) {
+      CHECK(same(survival[p * 5 + b], result.points[p].evidence.survival.survival[b]));
+    }
+  }
+  const auto rate = file.doubles("/evidence/first_harm_rate/mean");
+  const auto lower = file.doubles("/evidence/mean_time_to_first_harm/lower_bound");
+  for (std::size_t p = 0; p < 3; ++p) {
+    CHECK(same(rate[p], result.points[p].evidence.first_harm.rate));
+    CHECK(same(lower[p], result.points[p].evidence.first_harm.mean_time_lower));
+  }
+  CHECK(file.attribute_string("/evidence/first_harm_rate", "interval") == "chi-square");
+  // No point has a harm rate target: no acceptance test.
+  CHECK_FALSE(file.exists("/acceptance"));
 
   CHECK(file.integers("/runtime/replications") ==
         column([](const auto& p) { return p.replications; }));
@@ -183,6 +199,27 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
   CHECK(file.doubles("/runtime/wall_seconds").size() == 3);
   CHECK(file.attribute_double("/runtime", "total_wall_seconds") == result.total_wall_seconds);
   CHECK(file.attribute_double("/runtime", "tasks_per_second") >= 0.0);
+}
+
+TEST_CASE("the acceptance test of a harm rate target is written per point", "[output]") {
+  TempDir dir;
+  auto plan = test::reliability_plan({0.9, 0.99});
+  for (auto& spec : plan.specs) spec.harm_rate_target = 0.05;
+  plan.specs[1].harm_rate_target = 0.0;
+  runner::RunOptions options;
+  options.threads = 2;
+  const auto result = runner::run_plan(plan, options, test::fake_factory(100));
+  const auto path = (dir.path / "out.h5").string();
+  output::write_results(result, path);
+  const output::ResultFile file(path);
+  const auto& e = result.points[0].evidence;
+  CHECK(file.strings("/acceptance/verdict") ==
+        std::vector<std::string>{stats::to_string(e.acceptance.verdict), "untested"});
+  CHECK(file.doubles("/acceptance/upper_bound")[0] == e.acceptance.upper);
+  CHECK(file.integers("/acceptance/failure_free_tasks")[0] ==
+        stats::trials_for_zero_event_claim(0.05));
+  CHECK(file.attribute_string("/acceptance", "metric") == "harm_rate");
+  CHECK(file.dimensions("/acceptance/verdict") == std::vector<std::string>{"point"});
 }
 
 TEST_CASE("every dataset names its axes with dimension scales, for netCDF readers", "[output]") {

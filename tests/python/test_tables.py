@@ -95,7 +95,7 @@ class ExportRoundTrip(unittest.TestCase):
         path = work / "sweep.h5"
         out = run([STSIM, "export", str(path)]).stdout
         rows = list(csv.DictReader(io.StringIO(out)))
-        self.assertEqual({r["group"] for r in rows}, {"results", "paired"})
+        self.assertEqual({r["group"] for r in rows}, {"results", "paired", "evidence"})
         self.check_rows(rows, path)
         # Durations are numbers of hours, whatever the file wrote ("2m", "5m").
         self.assertEqual({r["review.review_time"] for r in rows}, {repr(2 / 60), repr(5 / 60)})

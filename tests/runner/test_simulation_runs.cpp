@@ -60,3 +60,58 @@ TEST_CASE(
     CHECK(errors.count == x.count);
   }
 }
+
+TEST_CASE("red-line evidence: the exact first-harm rate, and a sequential test that stops early",
+          "[runner][simulation]") {
+  // Harms are a thinned Poisson stream: 10 tasks an hour, each harming with probability
+  // 1 - reliability, so the first harm is exponential with rate 10 (1 - reliability).
+  auto plan = test::reliability_plan({0.95, 0.8});
+  for (auto& spec : plan.specs) {
+    std::get<model::SourceSpec>(spec.components[0].parameters).rate = 10.0;
+    spec.harm_rate_target = 0.1;
+    spec.stop_when_decided = true;
+  }
+  auto& r = plan.replications;
+  r.precision = false;
+  r.max_replications = 400;
+  r.block_size = 4;
+  runner::RunOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  const auto a = runner::run_plan(plan, one);
+  const auto b = runner::run_plan(plan, two);
+  for (std::size_t p = 0; p < 2; ++p) {
+    const auto& e = a.points[p].evidence;
+    const double exact = 10.0 * (p == 0 ? 0.05 : 0.2);
+    INFO("point " << p << ": first-harm rate " << e.first_harm.rate << " +- "
+                  << e.first_harm.rate_stderr << ", " << a.points[p].replications
+                  << " replications");
+    // Far from the target of 0.1 either way: decided after the first block, at the
+    // per-look confidence 1 - 0.05 / 100.
+    CHECK(a.points[p].replications == 4);
+    CHECK(e.acceptance_confidence == 1.0 - 0.05 / 100.0);
+    CHECK(e.acceptance.verdict == (p == 0 ? stats::Verdict::met : stats::Verdict::not_met));
+    CHECK(e.failure_free_tasks == stats::trials_for_zero_event_claim(0.1));
+    CHECK(b.points[p].replications == a.points[p].replications);
+    CHECK(b.points[p].evidence.first_harm.rate == e.first_harm.rate);
+    CHECK(e.first_harm.harms == 4);
+    CHECK(std::abs(e.first_harm.rate - exact) < 4.0 * exact / std::sqrt(4.0));
+    CHECK(e.first_harm.rate_interval.low < e.first_harm.rate);
+    CHECK(e.first_harm.rate_upper < e.first_harm.rate_interval.high);
+    REQUIRE(e.survival.survival.size() == plan.specs[p].time_bins + 1);
+    CHECK(e.survival.survival.front() == 1.0);
+  }
+  // Without the sequential rule the same points run their 400 replications, and the
+  // exponential estimate of the first-harm rate agrees with the exact one within 4 SE.
+  for (auto& spec : plan.specs) spec.stop_when_decided = false;
+  const auto full = runner::run_plan(plan, one);
+  for (std::size_t p = 0; p < 2; ++p) {
+    const auto& e = full.points[p].evidence;
+    const double exact = 10.0 * (p == 0 ? 0.05 : 0.2);
+    CHECK(full.points[p].replications == 400);
+    CHECK(e.acceptance_confidence == 0.95);
+    CHECK(std::abs(e.first_harm.rate - exact) < 4.0 * exact / std::sqrt(400.0));
+    CHECK(e.first_harm.rate_interval.low <= exact);
+    CHECK(e.first_harm.rate_interval.high >= exact);
+  }
+}

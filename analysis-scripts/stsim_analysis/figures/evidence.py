@@ -39,11 +39,60 @@ def median_days(r, p):
     return t / 24.0, "exact"
 
 
+VERDICTS = {"met": ("o", "full", "claim met: upper bound below the target"),
+            "not met": ("X", "full", "claim refuted: lower bound above the target"),
+            "undecided": ("o", "none", "undecided: the target lies between the bounds")}
+
+
+def expected_time(r):
+    """The exponential expected time to first harm, from the censored deployments."""
+    return r.statistics.get("evidence", {}).get("mean_time_to_first_harm")
+
+
+def draw_acceptance(ax, r, series, harm):
+    """Bounds on the harm rate against the simulated rate, with the target: the test."""
+    a = r.acceptance
+    tested = np.array([v != "untested" for v in a["verdict"]])
+    used = set()
+    for s in series:
+        for p in s.points:
+            if not tested[p] or harm.count[p] == 0:
+                continue
+            verdict = a["verdict"][p]
+            symbol, fill, _ = VERDICTS[verdict]
+            used.add(verdict)
+            ax.plot([harm.mean[p]] * 2, [a["lower_bound"][p], a["upper_bound"][p]],
+                    color=s.colour, linewidth=1.2)
+            ax.plot(harm.mean[p], a["upper_bound"][p], linestyle="none", marker=symbol,
+                    fillstyle=fill, color=s.colour, markersize=6)
+    targets = np.unique(a["target"][tested])
+    for t in targets:
+        ax.axhline(t, color=style.REFERENCE, linestyle="--", linewidth=1.0)
+    confidence = float(np.median(a["confidence"][tested]))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("harm rate (harms per task)")
+    ax.set_ylabel(f"one-sided {confidence:.0%} bounds\non the harm rate")
+    layout.title(ax, "acceptance test: is the harm rate below the red line?")
+    handles = [matplotlib.lines.Line2D([], [], color=style.REFERENCE, linestyle="--",
+                                       label="red line (harm_rate_target)")]
+    for verdict in VERDICTS:
+        if verdict in used:
+            symbol, fill, text = VERDICTS[verdict]
+            handles.append(matplotlib.lines.Line2D([], [], linestyle="none", marker=symbol,
+                                                   fillstyle=fill, color=style.REFERENCE,
+                                                   markersize=6, label=text))
+    return handles, targets, confidence
+
+
 def draw(r):
     harm = r.metric("harm_rate")
     tasks_per_hour = float(np.median(r.tasks / r.replications)) / r.horizon_hours
     horizon_days = r.horizon_hours / 24.0
-    fig, axes, side = layout.figure(1, legend=True, panel_width=4.2, panel_height=3.0)
+    tested = r.acceptance is not None
+    fig, axes, side = layout.figure(2 if tested else 1, legend=True, panel_width=4.2 if not tested
+                                    else 2.8, panel_height=3.0, columns=2 if tested else 1,
+                                    share_y=False)
     ax = axes[0]
     seen = harm.count > 0
     rates = harm.mean[seen]
@@ -68,7 +117,16 @@ def draw(r):
         by, series = grid.by, grid.panels[0].series
     kinds = {"late": (6, "median beyond the horizon"), "early": (7, "median within the first bin (at most)")}
     used = set()
+    mean_time = expected_time(r)
     for s in series:
+        if mean_time is not None:
+            shown = [p for p in s.points if harm.count[p] > 0 and np.isfinite(mean_time.mean[p])]
+            x = harm.mean[shown]
+            y = mean_time.mean[shown] / 24.0
+            ax.errorbar(x, y, yerr=[y - mean_time.ci_low[shown] / 24.0,
+                                    mean_time.ci_high[shown] / 24.0 - y],
+                        linestyle="none", color=s.colour, marker="D", markersize=3,
+                        markerfacecolor="white", elinewidth=0.8, capsize=2)
         drawn = {"exact": ([], []), "late": ([], []), "early": ([], [])}
         for p in s.points:
             if harm.count[p] == 0:
@@ -86,6 +144,11 @@ def draw(r):
                 ax.plot(*drawn[kind], linestyle="none", marker=symbol, markersize=7,
                         markerfacecolor="none", markeredgecolor=s.colour)
     handles += references
+    if mean_time is not None:
+        handles.append(matplotlib.lines.Line2D(
+            [], [], linestyle="none", marker="D", markersize=3, markerfacecolor="white",
+            color=style.REFERENCE, label="expected time to first harm (exponential, "
+            "censored deployments), 95% interval"))
     for kind in sorted(used):
         symbol, text = kinds[kind]
         handles.append(matplotlib.lines.Line2D([], [], linestyle="none", marker=symbol,
@@ -95,6 +158,27 @@ def draw(r):
     ax.set_yscale("log")
     ax.set_xlabel("harm rate (harms per task)")
     ax.set_ylabel("operating time (days)")
+    acceptance_text = ""
+    if tested:
+        more, targets, confidence = draw_acceptance(axes[1], r, series, harm)
+        for t in targets:
+            ax.axvline(t, color=style.REFERENCE, linestyle="--", linewidth=1.0)
+        handles += more
+        free = r.acceptance["failure_free_hours"]
+        days = float(np.nanmedian(free)) / 24.0
+        verdicts = ", ".join(f"{text}: {sum(1 for v in r.acceptance['verdict'] if v == key)}"
+                             for key, text in (("met", "met"), ("not met", "refuted"),
+                                               ("undecided", "undecided"))
+                             if any(v == key for v in r.acceptance["verdict"]))
+        acceptance_text = (
+            f" Right: the acceptance test of the red line (dashed, "
+            f"{', '.join(f'{t:.3g}' for t in targets)} harms per task, also dashed on the left): "
+            f"for each point the one-sided {confidence:.0%} exact bounds on its harm rate "
+            f"(Clopper-Pearson on the effective sample), the marker at the upper bound. The "
+            f"claim is met when the upper bound is below the red line, refuted when the lower "
+            f"bound is above it, undecided otherwise ({verdicts} point(s)). On its own, a claim "
+            f"at the red line needs {int(np.median(r.acceptance['failure_free_tasks'])):,} "
+            f"failure-free tasks, about {days:,.0f} days at the simulated task rate.")
     if scale is not None:
         layout.colour_bar(fig, side, scale, by.axis_label())
     title = f"median time to first harm, by {by.label}" if by is not None and scale is None \
@@ -110,5 +194,10 @@ def draw(r):
             f"Markers fall below the line by a factor "
             f"of about ln(20)/ln(2) = 4.3 (medians from the binned first-harm times, assuming a constant "
             f"hazard within a bin): a system whose true rate equals a bound usually fails "
-            f"before it has run long enough to earn the claim.")
+            f"before it has run long enough to earn the claim."
+            + (" Diamonds: the expected time to the first harm estimated from every deployment, "
+               "censored ones included (total time on test over first harms, exponential), "
+               "with its exact chi-square 95% interval; the mean of min(first harm, horizon) "
+               "would be biased low." if mean_time is not None else "")
+            + acceptance_text)
     return fig, text

@@ -219,8 +219,9 @@ def most_associated(r, y, exclude=()):
     return best
 
 
-def figure(panels, legend=False, panel_width=2.3, panel_height=1.9, columns=None, share_x=True):
-    """A figure of `panels` axes sharing the y axis (and the x axis unless told not to),
+def figure(panels, legend=False, panel_width=2.3, panel_height=1.9, columns=None, share_x=True,
+           share_y=True):
+    """A figure of `panels` axes sharing the y axis and the x axis unless told not to,
     at most MAX_WIDTH x MAX_HEIGHT inches, with room on the right for a legend or colour
     bar when asked. Returns (figure, axes, side axes or None)."""
     columns = columns or min(panels, 3)
@@ -235,10 +236,10 @@ def figure(panels, legend=False, panel_width=2.3, panel_height=1.9, columns=None
     for k in range(panels):
         ax = fig.add_subplot(grid[k // columns, k % columns],
                              sharex=axes[0] if axes and share_x else None,
-                             sharey=axes[0] if axes else None)
+                             sharey=axes[0] if axes and share_y else None)
         axes.append(ax)
     for k, ax in enumerate(axes):
-        if k % columns:
+        if k % columns and share_y:
             ax.tick_params(labelleft=False)
         if share_x and k + columns < panels:
             ax.tick_params(labelbottom=False)
