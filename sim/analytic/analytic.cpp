@@ -41,7 +41,6 @@ std::string who(const ComponentSpec& c) {
   return "component '" + c.id + "' (" + std::string(model::kind_name(c)) + ")";
 }
 
-bool is_safeguard(const ComponentSpec& c) { return model::is<model::Safeguard>(c); }
 bool is_operators(const ComponentSpec& c) { return model::is<model::Operators>(c); }
 
 // The structure with ids resolved to indices.
@@ -100,20 +99,60 @@ bool latent(const ComponentSpec& c) {
   return g != nullptr && g->latent_failure_rate > 0.0;
 }
 
-// Safeguards whose down state is random: those that fail latently, and the safeguards a
-// common-cause latent event takes down with them.
-std::vector<std::uint32_t> chain_components(const Graph& g) {
-  std::vector<bool> in(g.size(), false);
+// What can be down latently: a safeguard, or one channel of a vote.
+struct ChainMember {
+  std::uint32_t node = 0;
+  std::uint32_t channel = 0;
+  double first_test = 0.0, test_interval = 0.0, repair_time = 0.0;
+};
+
+// An event failing several members at once (or one), at a constant rate while any is up.
+struct Shock {
+  double rate = 0.0;
+  std::vector<std::size_t> members;
+};
+
+struct ChainSpec {
+  std::vector<ChainMember> members;
+  std::vector<Shock> shocks;
+};
+
+// The safeguards that fail latently and those a common-cause latent event takes down
+// with them, and the channels of votes that fail latently.
+ChainSpec chain_spec(const Graph& g) {
+  ChainSpec out;
+  std::vector<std::size_t> member_of(g.size(), none);
+  auto guard = [&](std::uint32_t i) {
+    if (member_of[i] == none) {
+      const auto& s = std::get<model::SafeguardSpec>(g.at(i).parameters);
+      member_of[i] = out.members.size();
+      out.members.push_back({i, 0, s.test_interval, s.test_interval, s.repair_time});
+    }
+    return member_of[i];
+  };
   for (std::uint32_t i = 0; i < g.size(); ++i) {
     if (!latent(g.at(i))) continue;
-    in[i] = true;
-    const auto& s = std::get<model::SafeguardSpec>(g.at(i).parameters);
-    const std::uint32_t p = g.partner[i];
-    if (p != none && is_safeguard(g.at(p)) && s.coupling.beta > 0.0) in[p] = true;
+    const auto rates = model::Safeguard::latent_rates(g.at(i), *g.spec);
+    const std::size_t self = guard(i);
+    if (rates.independent > 0.0) out.shocks.push_back({rates.independent, {self}});
+    if (rates.common > 0.0) out.shocks.push_back({rates.common, {self, guard(g.partner[i])}});
   }
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t i = 0; i < g.size(); ++i)
-    if (in[i]) out.push_back(i);
+  for (std::uint32_t i = 0; i < g.size(); ++i) {
+    const auto* v = std::get_if<model::VoteSpec>(&g.at(i).parameters);
+    if (v == nullptr || !(v->latent_failure_rate > 0.0)) continue;
+    const std::size_t first = out.members.size();
+    for (std::uint32_t c = 0; c < v->channels; ++c)
+      out.members.push_back(
+          {i, c, model::Vote::first_test(*v, c), v->test_interval, v->repair_time});
+    const auto rates = model::Vote::set_intensities(*v, v->latent_failure_rate);
+    for (std::uint32_t set = 1; set < (1u << v->channels); ++set) {
+      if (!(rates[set - 1] > 0.0)) continue;
+      Shock shock{rates[set - 1], {}};
+      for (std::uint32_t c = 0; c < v->channels; ++c)
+        if ((set >> c & 1u) != 0) shock.members.push_back(first + c);
+      out.shocks.push_back(std::move(shock));
+    }
+  }
   return out;
 }
 
@@ -130,7 +169,7 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
   if (ais != 1)
     return "scenario: " + std::to_string(ais) + " ai components; the subset has exactly one";
 
-  const auto chain = chain_components(g);
+  const auto chain = chain_spec(g).members;
   bool any_operators = false;
   for (std::uint32_t i = 0; i < g.size(); ++i) {
     const auto& c = g.at(i);
@@ -141,14 +180,15 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
     any_operators = any_operators || is_operators(c);
     if (model::is<model::Audit>(c) && !chain.empty())
       return who(c) + ": an audit that reveals latent safeguard failures (here '" +
-             g.at(chain.front()).id + "') couples tasks with the failure process";
+             g.at(chain.front().node).id + "') couples tasks with the failure process";
   }
   if (chain.size() > max_latent_safeguards)
     return "scenario: " + std::to_string(chain.size()) +
-           " safeguards can be down latently; the Markov chain is solved for at most " +
+           " safeguards or vote channels can be down latently; the Markov chain is solved for "
+           "at most " +
            std::to_string(max_latent_safeguards);
   if (any_operators && !chain.empty())
-    return who(g.at(chain.front())) +
+    return who(g.at(chain.front().node)) +
            ": latent_failure_rate > 0 with operators: review arrivals are then not Poisson";
 
   for (std::uint32_t i = 0; i < g.size(); ++i) {
@@ -212,8 +252,8 @@ struct TaskTotals : model::BranchCounts {
 
 class Enumerator final : public model::Branching {
  public:
-  Enumerator(const Graph& g, std::uint64_t down, const std::vector<double>& overflow)
-      : g_(g), down_(down), overflow_(overflow) {
+  Enumerator(const Graph& g, std::vector<std::uint32_t> down, const std::vector<double>& overflow)
+      : g_(g), down_(std::move(down)), overflow_(overflow) {
     totals_.arrivals.assign(g.size(), 0.0);
   }
 
@@ -270,7 +310,8 @@ class Enumerator final : public model::Branching {
   const model::ContextSpec& context(std::uint32_t index) const override {
     return g_.spec->contexts[index];
   }
-  bool down(std::uint32_t node) const override { return (down_ & bit(node)) != 0; }
+  bool down(std::uint32_t node) const override { return down_[node] != 0; }
+  std::uint32_t down_channels(std::uint32_t node) const override { return down_[node]; }
   std::uint32_t node_of(std::string_view id) const override {
     for (std::uint32_t i = 0; i < g_.size(); ++i)
       if (g_.at(i).id == id) return i;
@@ -287,42 +328,39 @@ class Enumerator final : public model::Branching {
   }
 
   const Graph& g_;
-  std::uint64_t down_;
+  std::vector<std::uint32_t> down_;  // per component: bit c for channel c down (0 for a safeguard)
   const std::vector<double>& overflow_;
   TaskTotals totals_;
 };
 
-// The down states of the chain's safeguards: each is up (0), down and unknown (1) or
+// The down states of the chain's members: each is up (0), down and unknown (1) or
 // found and under repair (2); state = sum digit_i 3^i.
 class LatentChain {
  public:
-  LatentChain(const Graph& g, std::vector<std::uint32_t> members)
-      : g_(g), members_(std::move(members)) {
+  LatentChain(const Graph& g, ChainSpec chain) : g_(g), members_(std::move(chain.members)) {
     n_ = 1;
     for (std::size_t i = 0; i < members_.size(); ++i) n_ *= 3;
     q_ = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(n_), static_cast<Eigen::Index>(n_));
     down_rate_.assign(n_, 0.0);
     for (std::size_t s = 0; s < n_; ++s) {
-      for (std::size_t i = 0; i < members_.size(); ++i) {
-        const auto& sg = spec(i);
-        if (sg.latent_failure_rate <= 0.0) continue;
-        const std::size_t j = partner_member(i);
-        const double beta = j != npos ? sg.coupling.beta : 0.0;
-        add_rate(s, set_down(s, i), (1.0 - beta) * sg.latent_failure_rate);
-        if (beta > 0.0) add_rate(s, set_down(set_down(s, i), j), beta * sg.latent_failure_rate);
+      for (const Shock& shock : chain.shocks) {
+        std::size_t to = s;
+        for (std::size_t i : shock.members) to = set_down(to, i);
+        add_rate(s, to, shock.rate);
       }
     }
   }
 
   std::size_t states() const { return n_; }
   std::size_t members() const { return members_.size(); }
-  std::uint32_t member(std::size_t i) const { return members_[i]; }
-  // Components down in state s, as bits of component indices.
-  std::uint64_t down_mask(std::size_t s) const {
-    std::uint64_t mask = 0;
+  const ChainMember& member(std::size_t i) const { return members_[i]; }
+  // What is down in state s, per component: bit c for channel c of a vote, bit 0 for a
+  // safeguard.
+  std::vector<std::uint32_t> down_channels(std::size_t s) const {
+    std::vector<std::uint32_t> down(g_.size(), 0);
     for (std::size_t i = 0; i < members_.size(); ++i)
-      if (digit(s, i) != 0) mask |= std::uint64_t{1} << members_[i];
-    return mask;
+      if (digit(s, i) != 0) down[members_[i].node] |= 1u << members_[i].channel;
+    return down;
   }
   bool member_down(std::size_t s, std::size_t i) const { return digit(s, i) != 0; }
   // Expected safeguard failures per hour in state s (a common-cause event failing two up
@@ -345,13 +383,13 @@ class LatentChain {
     };
     std::vector<Event> events;
     for (std::size_t i = 0; i < members_.size(); ++i) {
-      const auto& sg = spec(i);
-      if (!(sg.test_interval > 0.0)) continue;
+      const auto& m = members_[i];
+      if (!(m.test_interval > 0.0)) continue;
       // The model schedules each test from the previous one.
-      for (double t = sg.test_interval; t < horizon; t += sg.test_interval) {
+      for (double t = m.first_test; t < horizon; t += m.test_interval) {
         events.push_back({t, i, true});
-        if (sg.repair_time > 0.0 && t + sg.repair_time < horizon)
-          events.push_back({t + sg.repair_time, i, false});
+        if (m.repair_time > 0.0 && t + m.repair_time < horizon)
+          events.push_back({t + m.repair_time, i, false});
       }
     }
     std::stable_sort(events.begin(), events.end(),
@@ -396,18 +434,6 @@ class LatentChain {
   }
 
  private:
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
-  const model::SafeguardSpec& spec(std::size_t i) const {
-    return std::get<model::SafeguardSpec>(g_.at(members_[i]).parameters);
-  }
-  std::size_t partner_member(std::size_t i) const {
-    const std::uint32_t p = g_.partner[members_[i]];
-    if (p == none || !is_safeguard(g_.at(p))) return npos;
-    for (std::size_t j = 0; j < members_.size(); ++j)
-      if (members_[j] == p) return j;
-    return npos;
-  }
   static std::size_t power3(std::size_t i) {
     std::size_t r = 1;
     while (i-- > 0) r *= 3;
@@ -434,7 +460,7 @@ class LatentChain {
 
   Eigen::RowVectorXd jump(const Eigen::RowVectorXd& p, const auto& e) const {
     Eigen::RowVectorXd out = Eigen::RowVectorXd::Zero(p.size());
-    const double repair = spec(e.member).repair_time;
+    const double repair = members_[e.member].repair_time;
     for (std::size_t s = 0; s < n_; ++s) {
       std::size_t to = s;
       const std::size_t d = digit(s, e.member);
@@ -458,7 +484,7 @@ class LatentChain {
   }
 
   const Graph& g_;
-  std::vector<std::uint32_t> members_;
+  std::vector<ChainMember> members_;
   std::size_t n_ = 1;
   Eigen::MatrixXd q_;
   std::vector<double> down_rate_;
@@ -495,7 +521,7 @@ Analysis analyse(const ScenarioSpec& spec) {
   std::vector<double> overflow(g.size(), 0.0);
   std::vector<QueueResult> queues(g.size());
   for (std::size_t iteration = 0; iteration <= pools.size() && !pools.empty(); ++iteration) {
-    const TaskTotals t = Enumerator(g, 0, overflow).run();
+    const TaskTotals t = Enumerator(g, std::vector<std::uint32_t>(g.size(), 0), overflow).run();
     for (std::uint32_t k : pools) {
       const auto& o = std::get<model::OperatorSpec>(g.at(k).parameters);
       queues[k] = mmc(out.task_rate * t.arrivals[k], 1.0 / o.review_time, o.count, o.max_queue);
@@ -512,12 +538,12 @@ Analysis analyse(const ScenarioSpec& spec) {
   }
 
   // The latent chain; without latent failures it has one state and no events.
-  const LatentChain chain(g, chain_components(g));
+  const LatentChain chain(g, chain_spec(g));
   std::vector<TaskTotals> per_state(chain.states());
-  std::map<std::uint64_t, TaskTotals> by_mask;
+  std::map<std::vector<std::uint32_t>, TaskTotals> by_mask;
   Eigen::VectorXd kill(static_cast<Eigen::Index>(chain.states()));
   for (std::size_t s = 0; s < chain.states(); ++s) {
-    const std::uint64_t mask = chain.down_mask(s);
+    const auto mask = chain.down_channels(s);
     auto it = by_mask.find(mask);
     if (it == by_mask.end()) it = by_mask.emplace(mask, Enumerator(g, mask, overflow).run()).first;
     per_state[s] = it->second;
@@ -535,7 +561,15 @@ Analysis analyse(const ScenarioSpec& spec) {
     double hours_down = 0.0;
     for (std::size_t s = 0; s < chain.states(); ++s)
       if (chain.member_down(s, i)) hours_down += solution.occupancy(static_cast<Eigen::Index>(s));
-    out.safeguards.push_back({g.at(chain.member(i)).id, hours_down / horizon});
+    const auto& m = chain.member(i);
+    std::string id = g.at(m.node).id;
+    // A vote's channels by index (GCC 12 warns falsely on "[" + std::to_string(...)).
+    if (model::is<model::Vote>(g.at(m.node))) {
+      id.push_back('[');
+      id.append(std::to_string(m.channel));
+      id.push_back(']');
+    }
+    out.safeguards.push_back({id, hours_down / horizon});
   }
 
   // With operators, tasks still in review at the horizon are neither harmed nor served:

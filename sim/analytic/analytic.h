@@ -8,9 +8,12 @@
 //  - safeguards and defences: constant probabilities; common-cause coupling by beta
 //    with the ai or any other layer (chains of couplings give the multiple Greek
 //    letter form), and by difficulty correlation with the ai; latent failures with
-//    periodic proof tests (repair_time < test_interval) and beta-coupled latent
-//    failures, solved as a continuous-time Markov chain between tests (at most
-//    max_latent_safeguards of them);
+//    periodic proof tests (repair_time < test_interval) and latent_beta-coupled
+//    latent failures, solved as a continuous-time Markov chain between tests;
+//  - votes (k-out-of-n groups) with any common-cause model, per demand in closed form
+//    and for latent failures as members of the same chain, one per channel, with
+//    simultaneous or staggered tests (at most max_latent_safeguards safeguards and
+//    channels in the chain);
 //  - operators with constant decision probabilities: no vigilance decay
 //    (vigilance_floor = 1), trust that cannot move them (automation_bias = 0, or
 //    trust_gain = trust_loss = 0), no workload effect (workload_scale infinite), no

@@ -97,4 +97,52 @@ double pfd_avg_1oo1_approx(double lambda, double test_interval, double repair_ti
   return lambda * (test_interval / 2.0 + repair_time);
 }
 
+namespace {
+
+double binomial(std::uint32_t n, std::uint32_t k) {
+  double c = 1.0;
+  for (std::uint32_t i = 1; i <= k; ++i) c = c * static_cast<double>(n - k + i) / i;
+  return c;
+}
+
+// (1/T) integral over [0, T] of e^-rt.
+double mean_exp(double rate, double t) {
+  return rate > 0.0 ? -std::expm1(-rate * t) / (rate * t) : 1.0;
+}
+
+}  // namespace
+
+double pfd_avg_koon_beta(std::uint32_t k, std::uint32_t n, double lambda, double beta,
+                         double test_interval) {
+  // P(j up) = e^-beta lambda t C(n, j) x^j (1 - x)^(n - j), x = e^-(1 - beta) lambda t,
+  // for j >= 1; expanding (1 - x)^(n - j) leaves exponentials to average.
+  const double independent = (1.0 - beta) * lambda, common = beta * lambda;
+  double available = 0.0;
+  for (std::uint32_t j = k; j <= n; ++j) {
+    for (std::uint32_t i = 0; i <= n - j; ++i) {
+      const double sign = i % 2 == 0 ? 1.0 : -1.0;
+      available += sign * binomial(n, j) * binomial(n - j, i) *
+                   mean_exp(common + independent * (j + i), test_interval);
+    }
+  }
+  return 1.0 - available;
+}
+
+double pfd_avg_1oo2_iec(double lambda, double beta, double test_interval) {
+  const double x = (1.0 - beta) * lambda * test_interval;
+  return x * x / 3.0 + beta * lambda * test_interval / 2.0;
+}
+
+double pfd_avg_2oo3_iec(double lambda, double beta, double test_interval) {
+  const double x = (1.0 - beta) * lambda * test_interval;
+  return x * x + beta * lambda * test_interval / 2.0;
+}
+
+double mgl_1oo3_all_miss(double q, double beta, double gamma) {
+  const double h = -std::log1p(-q);
+  const double q1 = (1.0 - beta) * h, q2 = beta * (1.0 - gamma) * h / 2.0, q3 = beta * gamma * h;
+  const double h1 = q1 + 2.0 * q2 + q3, h2 = 2.0 * q1 + 3.0 * q2 + q3, h3 = 3.0 * q1 + 3.0 * q2 + q3;
+  return 1.0 - 3.0 * std::exp(-h1) + 3.0 * std::exp(-h2) - std::exp(-h3);
+}
+
 }  // namespace stsim::analytic

@@ -47,4 +47,26 @@ double pfd_avg_1oo1(double lambda, double test_interval, double repair_time);
 // The standard first-order approximation lambda (T / 2 + R) (IEC 61508-6 B.3.2.2).
 double pfd_avg_1oo1_approx(double lambda, double test_interval, double repair_time);
 
+// A k-out-of-n group of channels (k must work, IEC "MooN" with M = k) that fail latently
+// at lambda each, beta lambda of it by common-cause events failing all n (IEC 61508-6
+// annex D convention), all tested every T and repaired at once: the exact time-averaged
+// probability that fewer than k channels are up. Since a test, no common event has
+// occurred with probability e^-beta lambda t, and then each channel is up independently
+// with probability e^-(1 - beta) lambda t; integrated term by term.
+double pfd_avg_koon_beta(std::uint32_t k, std::uint32_t n, double lambda, double beta,
+                         double test_interval);
+// IEC 61508-6 B.3.2.2 simplified forms with no repair time and dangerous undetected
+// failures only: 1oo2 ((1 - beta) lambda T)^2 / 3 + beta lambda T / 2, 2oo3
+// ((1 - beta) lambda T)^2 + beta lambda T / 2. First order in lambda T.
+double pfd_avg_1oo2_iec(double lambda, double beta, double test_interval);
+double pfd_avg_2oo3_iec(double lambda, double beta, double test_interval);
+
+// Three channels that each miss a demand with probability q, the misses sharing causes by
+// the multiple Greek letter model (NUREG/CR-5485 5.2.3) with the channel's miss
+// intensity h = -ln(1 - q) split into Q1 = (1 - beta) h for one channel, Q2 = beta
+// (1 - gamma) h / 2 for each pair and Q3 = beta gamma h for all three: the probability
+// that all three miss, 1 - 3 e^-H1 + 3 e^-H2 - e^-H3, H_j the intensity of the events
+// that fail at least one of j given channels.
+double mgl_1oo3_all_miss(double q, double beta, double gamma);
+
 }  // namespace stsim::analytic

@@ -49,6 +49,8 @@ class Branching {
   virtual const ContextSpec& context(std::uint32_t index) const = 0;
   // The component is down (a latent failure) in the state being enumerated.
   virtual bool down(std::uint32_t node) const = 0;
+  // The channels of a group (a vote) that are down in that state, as bits.
+  virtual std::uint32_t down_channels(std::uint32_t node) const = 0;
   // The component with this id (none if there is none).
   virtual std::uint32_t node_of(std::string_view id) const = 0;
   // The probability that a task reaching this operator pool finds its queue full.

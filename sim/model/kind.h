@@ -98,7 +98,7 @@ struct KindInfo {
   std::span<const KeyGroup> groups;      // tables of dotted keys (drift.*), by example
   void (*set_defaults)(ComponentSpec&);  // parameters of this kind, all at their defaults
   // Faults that no single key's rule shows (keys.h checks those), as messages about the
-  // component: "sets coupling.beta ... but no coupling.with; expected ...".
+  // component: "sets coupling.demand_beta ... but no coupling.with; expected ...".
   void (*validate)(const ComponentSpec&, const ScenarioSpec&, std::vector<std::string>&);
   // A protective layer: it can stop a hazard (docs/structure.md).
   bool (*is_layer)(const ComponentSpec&);

@@ -20,6 +20,7 @@
 #include "sim/model/kinds/outcome.h"
 #include "sim/model/kinds/safeguard.h"
 #include "sim/model/kinds/source.h"
+#include "sim/model/kinds/vote.h"
 
 // Kinds compiled in for a test only (tests/kinds/): a build that defines
 // STSIM_EXTRA_KINDS_HEADER names a header that defines STSIM_EXTRA_KINDS as ", Kind...".
@@ -39,7 +40,8 @@ struct KindList {
   static constexpr std::size_t size = sizeof...(Kind);
 };
 
-using Kinds = KindList<Source, Ai, Safeguard, Operators, Audit, Defence, Outcome STSIM_EXTRA_KINDS>;
+using Kinds =
+    KindList<Source, Ai, Safeguard, Operators, Audit, Defence, Outcome, Vote STSIM_EXTRA_KINDS>;
 
 using Parameters = Kinds::Parameters;
 inline constexpr std::size_t kind_count = Kinds::size;

@@ -149,6 +149,8 @@ class Loader {
   void read_sweep(const toml::table& table);
   std::optional<SweepDimension> read_dimension(const toml::node& node, std::size_t index);
   void check_dimensions();
+  bool defer_legacy_beta(const std::string& path, const toml::key& key, const toml::node& node);
+  void read_legacy_betas();
   void read_baseline(const toml::array& array);
   void read_precision(const toml::table& table);
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
@@ -192,6 +194,14 @@ class Loader {
     Rule rule;
   };
   std::vector<DimensionNodes> dimension_nodes_;
+  // `<id>.coupling.beta` of files from before the key was split, read once every key of
+  // the file is known (the partner decides what the old key meant).
+  struct LegacyBeta {
+    std::string id;
+    const toml::key* key;
+    const toml::node* node;
+  };
+  std::vector<LegacyBeta> legacy_betas_;
 };
 
 void Loader::declare(const toml::table& root) {
@@ -299,7 +309,61 @@ void Loader::declare(const toml::table& root) {
   }
 }
 
+constexpr std::string_view legacy_beta_suffix = ".coupling.beta";
+
+bool Loader::defer_legacy_beta(const std::string& path, const toml::key& key,
+                               const toml::node& node) {
+  if (!path.ends_with(legacy_beta_suffix)) return false;
+  const std::string id = path.substr(0, path.size() - legacy_beta_suffix.size());
+  for (const auto& c : spec_.components) {
+    if (c.id == id && model::is<model::Safeguard>(c)) {
+      legacy_betas_.push_back({id, &key, &node});
+      return true;
+    }
+  }
+  return false;
+}
+
+// One `coupling.beta` used to set both a per-demand shared miss and the common share of
+// latent failures, and the common events came on top of the partner's own rate.
+void Loader::read_legacy_betas() {
+  for (const auto& legacy : legacy_betas_) {
+    const SourceLocation where = at(*legacy.node, legacy.key);
+    const std::string demand = legacy.id + ".coupling.demand_beta";
+    const std::string latent = legacy.id + ".coupling.latent_beta";
+    const auto target = detail::resolve(spec_, demand);
+    const auto& resolved = std::get<Resolved>(target);
+    const auto input = detail::input_of(*legacy.node);
+    if (!detail::apply(spec_, resolved, legacy.id + ".coupling.beta", input, where, diagnostics_))
+      continue;
+    locations_[demand] = where;
+    const model::ComponentSpec* self = nullptr;
+    const model::ComponentSpec* partner = nullptr;
+    for (const auto& c : spec_.components)
+      if (c.id == legacy.id) self = &c;
+    const auto& coupling = std::get<model::SafeguardSpec>(self->parameters).coupling;
+    for (const auto& c : spec_.components)
+      if (c.id == coupling.with) partner = &c;
+    const std::string value = model::format_number(coupling.demand_beta);
+    std::string reading = "coupling.demand_beta = " + value;
+    if (partner != nullptr && model::is<model::Safeguard>(*partner)) {
+      detail::apply(spec_, std::get<Resolved>(detail::resolve(spec_, latent)), latent, input,
+                    where, diagnostics_);
+      locations_[latent] = where;
+      reading += " and coupling.latent_beta = " + value +
+                 " (latent failures now follow IEC 61508-6: the common-cause events are part of "
+                 "each safeguard's latent_failure_rate, no longer added to the partner's)";
+    }
+    warning(where, fmt::format("'{}.coupling.beta' is the key of before its split: it set both "
+                               "the probability of missing with the partner on each demand and "
+                               "the common share of latent failures; read as {}; set "
+                               "coupling.demand_beta and coupling.latent_beta instead",
+                               legacy.id, reading));
+  }
+}
+
 void Loader::walk(const std::string& path, const toml::key& key, const toml::node& node) {
+  if (defer_legacy_beta(path, key, node)) return;
   auto resolved = detail::resolve(spec_, index_, path);
   if (auto* message = std::get_if<std::string>(&resolved)) {
     error(at(key), std::move(*message));
@@ -373,6 +437,7 @@ std::optional<Scenario> Loader::load(std::string_view text,
   if (scenario_table_) walk_table("scenario.", *scenario_table_, "kind");
   for (const auto& [name, table] : context_tables_) walk_table("contexts." + name + ".", *table);
   for (const auto& [id, table] : tables_) walk_table(id + ".", *table, "kind");
+  read_legacy_betas();
   for (const auto& assignment : overrides) {
     const SourceLocation where{command_line, 1,
                                static_cast<std::uint32_t>(assignment.path.size() + 2)};

@@ -22,7 +22,7 @@ double value(const analytic::Analysis& a, const char* name) {
 
 model::SafeguardSpec coupled(double detect, const char* with, double beta, double rho = 0.0) {
   auto g = safeguard(detect);
-  g.coupling = {with, beta, rho};
+  g.coupling = {.with = with, .demand_beta = beta, .difficulty_correlation = rho};
   return g;
 }
 
@@ -38,7 +38,7 @@ TEST_CASE("layered defences: independence, beta factor, multiple Greek letters",
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.01 * 0.1 * 0.2, 1e-12));
 
   auto beta = s;
-  std::get<model::SafeguardSpec>(beta.components[3].parameters).coupling = {"a", 0.1, 0.0};
+  std::get<model::SafeguardSpec>(beta.components[3].parameters).coupling = {.with = "a", .demand_beta = 0.1};
   CHECK_THAT(value(analytic::analyse(beta), "harm_rate"),
              WithinRel(0.01 * analytic::beta_factor_both_miss(0.1, 0.2, 0.1), 1e-12));
 
@@ -135,31 +135,39 @@ TEST_CASE("latent failures and proof tests: PFD avg from the chain", "[analytic]
 }
 
 TEST_CASE("redundant safeguards with a common-cause latent failure", "[analytic][pfd][ccf]") {
-  // a fails at lambda; b independently at (1 - beta) lambda and with a at beta lambda.
-  // Since the last test: P(a up) = e^-(1+beta)lambda t, P(b up) = e^-lambda t,
-  // P(both up) = e^-2 lambda t. A hazard passes both when both are down, or when a is
-  // down and b, up, shares a's miss on the task (per-task beta).
+  // IEC 61508-6: each fails at lambda in all, of which beta lambda are common events
+  // failing both. Since the last test: P(a up) = P(b up) = e^-lambda t, P(both up) =
+  // e^-(2 - beta) lambda t. A hazard passes both when both are down; with demand_beta as
+  // well, also when a is down and b, up, shares a's miss on the task.
   const double lambda = 2e-3, t = 200.0, beta = 0.2, cycles = 50.0;
   auto s = chain_spec(1.0, 0.95, cycles * t);
   auto ga = safeguard(1.0);
   ga.latent_failure_rate = lambda;
   ga.test_interval = t;
   auto gb = ga;
-  gb.coupling = {"a", beta, 0.0};
+  gb.coupling = {.with = "a", .latent_beta = beta};
   append_layer(s, "a", ga);
   append_layer(s, "b", gb);
   const auto a = analytic::analyse(s);
   auto mean_exp = [&](double rate) {
     return -std::expm1(-rate * t) / (rate * t);
   };  // (1/T) int e^-rt
-  const double both_down =
-      1.0 - mean_exp((1.0 + beta) * lambda) - mean_exp(lambda) + mean_exp(2.0 * lambda);
-  const double a_down_b_up = mean_exp(lambda) - mean_exp(2.0 * lambda);
-  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.05 * (both_down + beta * a_down_b_up), 1e-9));
-  const double failures_per_cycle =
-      -std::expm1(-(1.0 + beta) * lambda * t) - std::expm1(-lambda * t);
+  const double both_down = 1.0 - 2.0 * mean_exp(lambda) + mean_exp((2.0 - beta) * lambda);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.05 * both_down, 1e-9));
+  // Failures of safeguards that were up: each is up for (1 - e^-lambda t) / lambda hours
+  // a cycle and fails at lambda while up.
+  const double failures_per_cycle = -2.0 * std::expm1(-lambda * t);
   CHECK_THAT(value(a, "latent_failures_per_replication"),
              WithinRel(cycles * failures_per_cycle, 1e-9));
+  CHECK_THAT(a.safeguards[0].pfd_avg, WithinRel(a.safeguards[1].pfd_avg, 1e-9));
+
+  // The per-demand share on top: a down and b up, b misses with a's cause.
+  gb.coupling.demand_beta = beta;
+  for (auto& c : s.components)
+    if (c.id == "b") c.parameters = gb;
+  const double a_down_b_up = mean_exp(lambda) - mean_exp((2.0 - beta) * lambda);
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"),
+             WithinRel(0.05 * (both_down + beta * a_down_b_up), 1e-9));
   // Independence would claim the square of one safeguard's PFD avg.
   const double independent = std::pow(analytic::pfd_avg_1oo1(lambda, t, 0.0), 2.0);
   CHECK(value(a, "harm_rate") > 0.05 * independent * 1.5);
@@ -225,4 +233,137 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   std::get<model::OperatorSpec>(overloaded.components[2].parameters).review_time =
       0.2;  // 3 Erlangs on 1
   CHECK_THROWS_WITH(analytic::analyse(overloaded), Catch::Contains("grows without bound"));
+}
+
+namespace {
+
+model::VoteSpec vote(std::uint32_t required, std::uint32_t channels, double lambda, double t,
+                     double beta) {
+  model::VoteSpec v;
+  v.required = required;
+  v.channels = channels;
+  v.detect_error = 1.0;
+  v.false_alarm = 0.0;
+  v.latent_failure_rate = lambda;
+  v.test_interval = t;
+  v.common_cause.model = model::CommonCauseModel::beta;
+  v.common_cause.beta = beta;
+  return v;
+}
+
+// Harm per task of every-output-unsafe tasks through one vote: its time-averaged PFD.
+double vote_pfd(const model::VoteSpec& v, double horizon) {
+  auto s = chain_spec(1.0, 0.0, horizon);
+  append_layer(s, "group", v);
+  return value(analytic::analyse(s), "harm_rate");
+}
+
+}  // namespace
+
+TEST_CASE("votes: 1oo1, 1oo2 and 2oo3 with beta follow the IEC 61508-6 convention",
+          "[analytic][pfd][ccf][vote]") {
+  // The 3^n-state chain of the analytic module against the closed form of the
+  // convention (each channel fails at lambda, beta lambda of it with all the others),
+  // over whole test cycles.
+  const double lambda = 4e-3, t = 100.0, beta = 0.1, horizon = 20 * t;
+  CHECK_THAT(vote_pfd(vote(1, 1, lambda, t, 0.0), horizon),
+             WithinRel(1.0 + std::expm1(-lambda * t) / (lambda * t), 1e-9));
+  CHECK_THAT(vote_pfd(vote(1, 2, lambda, t, beta), horizon),
+             WithinRel(analytic::pfd_avg_koon_beta(1, 2, lambda, beta, t), 1e-9));
+  CHECK_THAT(vote_pfd(vote(2, 3, lambda, t, beta), horizon),
+             WithinRel(analytic::pfd_avg_koon_beta(2, 3, lambda, beta, t), 1e-9));
+  CHECK_THAT(vote_pfd(vote(1, 3, lambda, t, beta), horizon),
+             WithinRel(analytic::pfd_avg_koon_beta(1, 3, lambda, beta, t), 1e-9));
+
+  // Each channel's total rate stays lambda: a channel of a 1oo2 with beta is down as
+  // often as a lone one.
+  auto s = chain_spec(1.0, 0.0, horizon);
+  append_layer(s, "group", vote(1, 2, lambda, t, beta));
+  const auto a = analytic::analyse(s);
+  REQUIRE(a.safeguards.size() == 2);
+  CHECK(a.safeguards[0].id == "group[0]");
+  CHECK_THAT(a.safeguards[0].pfd_avg,
+             WithinRel(1.0 + std::expm1(-lambda * t) / (lambda * t), 1e-9));
+
+  // The IEC simplified formulas are the first order of the exact ones in lambda T.
+  const double small = 1e-4;  // lambda T = 0.01
+  for (double b : {0.0, 0.05, 0.1, 0.2}) {
+    INFO("beta = " << b);
+    CHECK_THAT(analytic::pfd_avg_koon_beta(1, 2, small, b, t),
+               WithinRel(analytic::pfd_avg_1oo2_iec(small, b, t), 5.0 * small * t));
+    CHECK_THAT(analytic::pfd_avg_koon_beta(2, 3, small, b, t),
+               WithinRel(analytic::pfd_avg_2oo3_iec(small, b, t), 5.0 * small * t));
+  }
+  // A pair of safeguards coupled by latent_beta is the same 1oo2; the encoding of before
+  // the split (one beta for both meanings, common events on top of the partner's rate)
+  // gave about twice the IEC value at beta = 0.1, as issue 17 measured.
+  auto pair = [&](double rate, double partner_rate, double demand_beta) {
+    auto p = chain_spec(1.0, 0.0, horizon);
+    auto ga = safeguard(1.0);
+    ga.latent_failure_rate = partner_rate;
+    ga.test_interval = t;
+    auto gb = ga;
+    gb.latent_failure_rate = rate;
+    gb.coupling = {.with = "a", .demand_beta = demand_beta, .latent_beta = beta};
+    append_layer(p, "a", ga);
+    append_layer(p, "b", gb);
+    return value(analytic::analyse(p), "harm_rate");
+  };
+  const double iec = analytic::pfd_avg_koon_beta(1, 2, lambda, beta, t);
+  CHECK_THAT(pair(lambda, lambda, 0.0), WithinRel(iec, 1e-9));
+  const double rare = 1e-4;  // lambda T = 0.01, where the common-cause term dominates
+  const double old = pair(rare, (1.0 + beta) * rare, beta);
+  const double ratio = old / analytic::pfd_avg_koon_beta(1, 2, rare, beta, t);
+  INFO("old encoding / IEC = " << ratio);
+  CHECK(ratio > 1.9);
+  CHECK(ratio < 2.1);
+}
+
+TEST_CASE("votes: staggered tests lower a 1oo2's PFD", "[analytic][pfd][vote]") {
+  const double lambda = 4e-3, t = 100.0, half = t / 2.0, horizon = 200 * t;
+  auto staggered = vote(1, 2, lambda, t, 0.0);
+  staggered.staggered_tests = true;
+  // Independent channels, channel 1 tested at T/2, 3T/2, ...: both new until T/2, then
+  // every half cycle alike, one channel s and the other s + T/2 hours from its test.
+  auto integral = [](double rate, double length) {  // int_0^length e^-rate s ds
+    return -std::expm1(-rate * length) / rate;
+  };
+  const double l = lambda;
+  const double start = half - 2.0 * integral(l, half) + integral(2.0 * l, half);
+  const double cycle = half - integral(l, half) - std::exp(-l * half) * integral(l, half) +
+                       std::exp(-l * half) * integral(2.0 * l, half);
+  const double exact = (start + (2.0 * horizon / t - 1.0) * cycle) / horizon;
+  CHECK_THAT(vote_pfd(staggered, horizon), WithinRel(exact, 1e-9));
+  CHECK(exact < analytic::pfd_avg_koon_beta(1, 2, lambda, 0.0, t));
+}
+
+TEST_CASE("votes: common cause on per-demand misses by MGL and alpha factors",
+          "[analytic][ccf][vote]") {
+  auto v = vote(1, 3, 0.0, 0.0, 0.0);
+  v.detect_error = 0.6;
+  v.common_cause.model = model::CommonCauseModel::mgl;
+  v.common_cause.beta = 0.2;
+  v.common_cause.gamma = 0.4;
+  CHECK_THAT(vote_pfd(v, 100.0), WithinRel(analytic::mgl_1oo3_all_miss(0.4, 0.2, 0.4), 1e-12));
+  // Without common cause, the cube of a channel's miss probability.
+  v.common_cause = {};
+  CHECK_THAT(vote_pfd(v, 100.0), WithinRel(0.4 * 0.4 * 0.4, 1e-12));
+
+  // Alpha factors and MGL describe the same split: for three channels (NUREG/CR-5485
+  // table 5-...): alpha_t Q_k proportions. With alpha = (a1, a2, a3) the share of a
+  // channel's intensity in events of multiplicity k is k a_k / (a1 + 2 a2 + 3 a3), so
+  // beta = (2 a2 + 3 a3) / alpha_t and gamma = 3 a3 / (2 a2 + 3 a3).
+  auto alpha = v;
+  alpha.common_cause.model = model::CommonCauseModel::alpha;
+  alpha.common_cause.alpha = {0.9, 0.06, 0.04};
+  const double total = 0.9 + 2 * 0.06 + 3 * 0.04;
+  const double b = (2 * 0.06 + 3 * 0.04) / total, g = 3 * 0.04 / (2 * 0.06 + 3 * 0.04);
+  CHECK_THAT(vote_pfd(alpha, 100.0), WithinRel(analytic::mgl_1oo3_all_miss(0.4, b, g), 1e-12));
+
+  // Each channel keeps its own miss probability: the sets' shocks add up to q.
+  const auto shocks = model::Vote::demand_shocks(alpha, 0.4);
+  double escape = 1.0;
+  for (std::uint32_t set = 1; set < 8; ++set)
+    if ((set & 1u) != 0) escape *= 1.0 - shocks[set - 1];
+  CHECK_THAT(1.0 - escape, WithinRel(0.4, 1e-12));
 }

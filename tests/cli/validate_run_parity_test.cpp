@@ -64,10 +64,10 @@ std::vector<Fault> faults() {
       {"a coupling without 'with'",
        single_point() +
            "[guard]\nkind = \"safeguard\"\ndetect_error = 0.5\n"
-           "coupling = { beta = 0.5 }\nnext = { pass = \"world\", block = \"refused\" }\n",
+           "coupling = { demand_beta = 0.5 }\nnext = { pass = \"world\", block = \"refused\" }\n",
        {},
-       "error: component 'guard' sets coupling.beta or coupling.difficulty_correlation but no "
-       "coupling.with"},
+       "error: component 'guard' sets coupling.demand_beta, coupling.latent_beta or "
+       "coupling.difficulty_correlation but no coupling.with"},
       {"a swept horizon",
        single_point() + "[sweep]\ndesign = \"grid\"\n[[sweep.dimensions]]\n"
                         "path = \"scenario.horizon\"\nvalues = [\"1d\", \"2d\"]\n",

@@ -83,12 +83,12 @@ inline ScenarioSpec every_kind() {
   filter.latent_failure_rate = 0.01;
   filter.test_interval = 50.0;
   filter.repair_time = 2.0;
-  filter.coupling = {"model", 0.2, 0.3};
+  filter.coupling = {.with = "model", .demand_beta = 0.2, .difficulty_correlation = 0.3};
 
   SafeguardSpec monitor = safeguard(0.7, 0.05);
   monitor.blocks = false;
   monitor.latent_failure_rate = 0.005;
-  monitor.coupling = {"filter", 0.3, 0.0};
+  monitor.coupling = {.with = "filter", .demand_beta = 0.3};
 
   OperatorSpec reviewers;
   reviewers.count = 2;

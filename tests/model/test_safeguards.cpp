@@ -66,7 +66,7 @@ TEST_CASE("a monitor judging by the model's own difficulty misses where the mode
   const double r = 0.95, d = 0.95;
   auto correlated = [&](double c) {
     SafeguardSpec g = safeguard(d);
-    g.coupling = {"ai", 0.0, c};
+    g.coupling = {.with = "ai", .difficulty_correlation = c};
     return run(chain(ai(r), {g}), 2);
   };
   const auto independent = correlated(0.0);
@@ -93,7 +93,7 @@ TEST_CASE("beta-factor coupling: a shared cause defeats the monitor when the mod
           "[model][safeguard]") {
   const double r = 0.9, d = 0.9, beta = 0.3;
   SafeguardSpec g = safeguard(d);
-  g.coupling = {"ai", beta, 0.0};
+  g.coupling = {.with = "ai", .demand_beta = beta};
   const auto t = run(chain(ai(r), {g}), 2);
   const double p = (1 - r) * (beta + (1 - beta) * (1 - d));
   CHECK(std::abs(ratio(t.harms, t.tasks) - p) < 4 * binomial_se(p, t.tasks));
@@ -102,7 +102,7 @@ TEST_CASE("beta-factor coupling: a shared cause defeats the monitor when the mod
 
   // Between two safeguards: the second fails with probability beta when the first missed.
   SafeguardSpec second = safeguard(d);
-  second.coupling = {"g0", beta, 0.0};
+  second.coupling = {.with = "g0", .demand_beta = beta};
   const auto two = run(chain(ai(r), {safeguard(d), second}), 2);
   const double p2 = (1 - r) * (1 - d) * (beta + (1 - beta) * (1 - d));
   CHECK(std::abs(ratio(two.harms, two.tasks) - p2) < 4 * binomial_se(p2, two.tasks));
@@ -177,20 +177,21 @@ TEST_CASE("audits reveal latent failures of the safeguards a sampled task passed
 TEST_CASE("beta-coupled latent failures take down both safeguards at once",
           "[model][safeguard][latent]") {
   const double lambda = 0.01, interval = 100.0;
-  auto pair = [&](double beta) {
+  auto pair = [&](double beta, double first_rate) {
     SafeguardSpec second = latent(lambda, interval);
-    second.coupling = {"g0", beta, 0.0};
-    return run(chain(ai(0.0), {latent(0.0, interval), second}, 1.0, 10000.0), 10);
+    second.coupling = {.with = "g0", .latent_beta = beta};
+    return run(chain(ai(0.0), {latent(first_rate, interval), second}, 1.0, 10000.0), 10);
   };
-  // beta = 1: every failure is common, so both are down together exactly when the second is.
-  const auto common = pair(1.0);
+  // beta = 1: every failure is common (all of each one's rate), so both are down together
+  // exactly when the second is.
+  const auto common = pair(1.0, lambda);
   const double x = lambda * interval;
   const auto u = mean_se(common.harm_fraction);
   CHECK(std::abs(u.mean - (1 - (1 - std::exp(-x)) / x)) < 4 * u.se);
   CHECK(common.common_cause == common.harms);
   CHECK(common.latent_failures % 2 == 0);  // always in pairs
-  // beta = 0: the first never fails, so the pair never lets a hazard through.
-  const auto independent = pair(0.0);
+  // beta = 0 and a first that never fails: the pair never lets a hazard through.
+  const auto independent = pair(0.0, 0.0);
   CHECK(independent.harms == 0);
   CHECK(independent.latent_failures > 0);
 }

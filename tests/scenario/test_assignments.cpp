@@ -128,7 +128,7 @@ TEST_CASE("with_assignments rejects a value invalid at this point, naming path a
   CHECK(
       messages(with_assignments(base, {{"model.reliability", 1.01}})) ==
       std::vector<std::string>{
-          "full.toml:113:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+          "full.toml:128:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
   CHECK(
       messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
       std::vector<std::string>{"full.toml: error: 'review.review_distribution' has unknown value "
@@ -186,7 +186,8 @@ std::vector<ParameterValue> alternatives(const std::string& path, const Paramete
   if (path.find(".next.") != std::string::npos)
     return {std::string("dropped"), std::string("blocked")};
   if (path.ends_with("coupling.with")) return {std::string("review"), std::string("audit")};
-  if (path.ends_with("profile")) return {std::string("[2, 0, 1]")};
+  if (path.ends_with("profile") || path.ends_with("alpha")) return {std::string("[2, 0, 1]")};
+  if (path.ends_with("common_cause.model")) return {std::string("beta"), std::string("none")};
   if (path.ends_with("review_distribution"))
     return {std::string("fixed"), std::string("exponential")};
   if (const auto* b = std::get_if<bool>(&current)) return {!*b};

@@ -69,7 +69,8 @@ kind = "defence"
   CHECK(safeguard.test_interval == 0.0);
   CHECK(safeguard.repair_time == 0.0);
   CHECK(safeguard.coupling.with.empty());
-  CHECK(safeguard.coupling.beta == 0.0);
+  CHECK(safeguard.coupling.demand_beta == 0.0);
+  CHECK(safeguard.coupling.latent_beta == 0.0);
   CHECK(safeguard.coupling.difficulty_correlation == 0.0);
 
   const auto& operators = std::get<model::OperatorSpec>(spec.components[4].parameters);

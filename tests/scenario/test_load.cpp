@@ -68,7 +68,7 @@ TEST_CASE("a complete scenario loads with every value as written", "[load]") {
   CHECK(filter.latent_failure_rate == Approx(2.0 / (365 * 24)));
   CHECK(filter.test_interval == 30 * 24.0);
   CHECK(filter.coupling.with == "model");
-  CHECK(filter.coupling.beta == 0.1);
+  CHECK(filter.coupling.demand_beta == 0.1);
 
   const auto& review = std::get<model::OperatorSpec>(component(spec, "review").parameters);
   CHECK(review.count == 2);
@@ -100,7 +100,7 @@ TEST_CASE("components keep the order of the file", "[load]") {
   std::vector<std::string> ids;
   for (const auto& c : result.scenario->spec.components) ids.push_back(c.id);
   CHECK(ids == std::vector<std::string>{"users", "model", "filter", "review", "audit", "defence",
-                                        "world", "refused", "blocked", "dropped"});
+                                        "monitors", "world", "refused", "blocked", "dropped"});
   // Reverse alphabetical order, which a map would sort.
   const auto reversed = load_string(R"toml([zulu]
 kind = "source"

@@ -93,8 +93,9 @@ TEST_CASE("unknown keys are named with a suggestion or the keys expected", "[val
        "[check]\nkind = \"audit\"\ndrift = { enabeld = true }\n" + tail,
        {"bad.toml:3:11: error: unknown key 'enabeld' in 'check.drift'; did you mean 'enabled'?"}},
       {"coupling key",
-       "[filter]\nkind = \"safeguard\"\ncoupling.bta = 0.1\n" + tail,
-       {"bad.toml:3:10: error: unknown key 'bta' in 'filter.coupling'; did you mean 'beta'?"}},
+       "[filter]\nkind = \"safeguard\"\ncoupling.demand_bta = 0.1\n" + tail,
+       {"bad.toml:3:10: error: unknown key 'demand_bta' in 'filter.coupling'; did you mean "
+        "'demand_beta'?"}},
       {"port name",
        "[model]\nkind = \"ai\"\nnext.pas = \"world\"\n" + tail,
        {"bad.toml:3:6: error: unknown port 'pas' in 'model.next'; did you mean 'pass'?"}},
@@ -271,17 +272,17 @@ TEST_CASE("component kinds, ids and reserved names", "[validation]") {
       {"unknown kind",
        "[model]\nkind = \"robot\"\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' has unknown value \"robot\"; expected \"source\", "
-        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\" or \"vote\""}},
       {"kind of the wrong type",
        "[model]\nkind = 1\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' expects one of \"source\", \"ai\", \"safeguard\", "
-        "\"operators\", \"audit\", \"defence\" or \"outcome\"; got an integer"}},
+        "\"operators\", \"audit\", \"defence\", \"outcome\" or \"vote\"; got an integer"}},
       // Its other keys are not checked, and edges to it are not errors of their own.
       {"missing kind",
        "[model]\nreliability = 7\n[users]\nkind = \"source\"\nnext = \"model\"\n[world]\nkind = "
        "\"outcome\"\n",
        {"bad.toml:1:1: error: component 'model' has no 'kind'; expected kind = one of \"source\", "
-        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\" or \"outcome\""}},
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\" or \"vote\""}},
       {"edges and couplings to a component with a faulty kind",
        "[filter]\nkind = \"safegard\"\n[other]\nkind = \"safeguard\"\ncoupling.with = "
        "\"filter\"\nnext.pass = \"filter\"\n" +
@@ -355,11 +356,11 @@ TEST_CASE("references name existing components, contexts and ports", "[validatio
       {"coupling with an outcome",
        "[filter]\nkind = \"safeguard\"\ncoupling = { with = \"world\" }\n" + tail,
        {"bad.toml:3:21: error: 'filter.coupling.with' refers to 'world', which is an outcome and "
-        "cannot fail; expected an ai, safeguard, operators, audit or defence component"}},
+        "cannot fail; expected an ai, safeguard, operators, audit, defence or vote component"}},
       {"coupling with nothing",
-       "[filter]\nkind = \"safeguard\"\ncoupling.beta = 0.5\n" + tail,
-       {"bad.toml:1:1: error: component 'filter' sets coupling.beta or "
-        "coupling.difficulty_correlation but no coupling.with; expected with = \"<component "
+       "[filter]\nkind = \"safeguard\"\ncoupling.demand_beta = 0.5\n" + tail,
+       {"bad.toml:1:1: error: component 'filter' sets coupling.demand_beta, coupling.latent_beta "
+        "or coupling.difficulty_correlation but no coupling.with; expected with = \"<component "
         "id>\""}},
       {"unknown context",
        "[contexts.routine]\n[model]\nkind = \"ai\"\nreliability_by_context.rutine = 0.9\n" + tail,
@@ -587,6 +588,54 @@ TEST_CASE("unused sweep settings are warnings, and the scenario still loads", "[
                                  "latin_hypercube and sobol designs; ignored by a grid design",
                                  "warn.toml:6:7: warning: 'low', 'high' and 'log' are only used by "
                                  "latin_hypercube and sobol designs; ignored by a grid design"});
+}
+
+TEST_CASE("the coupling.beta of before the split loads, with a warning saying what it meant",
+          "[validation]") {
+  // Between two safeguards it meant both shares; with an ai, only the per-demand one.
+  const std::string guards =
+      "[a]\nkind = \"safeguard\"\nlatent_failure_rate = \"0.01/h\"\nnext = \"world\"\n"
+      "[filter]\nkind = \"safeguard\"\nlatent_failure_rate = \"0.01/h\"\n"
+      "coupling = { beta = 0.2, with = \"a\" }\n" +
+      tail;
+  const auto result = load_string(guards, "old.toml");
+  REQUIRE(result.ok());
+  std::vector<std::string> messages;
+  for (const auto& d : result.diagnostics) messages.push_back(format(d));
+  CHECK(messages ==
+        std::vector<std::string>{
+            "old.toml:8:21: warning: 'filter.coupling.beta' is the key of before its split: it set "
+            "both the probability of missing with the partner on each demand and the common share "
+            "of latent failures; read as coupling.demand_beta = 0.2 and coupling.latent_beta = 0.2 "
+            "(latent failures now follow IEC 61508-6: the common-cause events are part of each "
+            "safeguard's latent_failure_rate, no longer added to the partner's); set "
+            "coupling.demand_beta and coupling.latent_beta instead"});
+  for (const auto& c : result.scenario->spec.components) {
+    if (c.id != "filter") continue;
+    const auto& filter = std::get<model::SafeguardSpec>(c.parameters);
+    CHECK(filter.coupling.demand_beta == 0.2);
+    CHECK(filter.coupling.latent_beta == 0.2);
+  }
+
+  const auto with_model =
+      load_string("[model]\nkind = \"ai\"\n[filter]\nkind = \"safeguard\"\n"
+                  "coupling = { with = \"model\", beta = 0.3 }\n" +
+                      tail,
+                  "old.toml");
+  REQUIRE(with_model.ok());
+  REQUIRE(with_model.diagnostics.size() == 1);
+  CHECK(format(with_model.diagnostics[0]) ==
+        "old.toml:5:37: warning: 'filter.coupling.beta' is the key of before its split: it set "
+        "both the probability of missing with the partner on each demand and the common share of "
+        "latent failures; read as coupling.demand_beta = 0.3; set coupling.demand_beta and "
+        "coupling.latent_beta instead");
+
+  // A value the key's rule refuses is an error under the old name.
+  const auto bad = load_string(
+      "[model]\nkind = \"ai\"\n[filter]\nkind = \"safeguard\"\n"
+      "coupling = { with = \"model\", beta = 2 }\n" + tail,
+      "old.toml");
+  CHECK_FALSE(bad.ok());
 }
 
 TEST_CASE("a file with several faults reports all of them, in file order", "[validation]") {

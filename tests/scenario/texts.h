@@ -53,7 +53,7 @@ blocks = true
 latent_failure_rate = "2/y"
 test_interval = "30d"
 repair_time = "4h"
-coupling = { with = "model", beta = 0.1, difficulty_correlation = 0.0 }
+coupling = { with = "model", demand_beta = 0.1, difficulty_correlation = 0.0 }
 next = { pass = "review", block = "blocked" }
 
 [review]
@@ -92,6 +92,21 @@ kind = "defence"
 detect_misuse = 0.5
 detect_error = 0.1
 false_alarm = 0.001
+next = { pass = "monitors", block = "blocked" }
+
+[monitors]
+kind = "vote"
+channels = 4
+required = 1
+detect_error = 0.9
+detect_misuse = 0.3
+false_alarm = 0.01
+blocks = true
+latent_failure_rate = "4/y"
+test_interval = "14d"
+staggered_tests = true
+repair_time = "2h"
+common_cause = { model = "mgl", beta = 0.1, gamma = 0.3, delta = 0.5 }
 next = { pass = "world", block = "blocked" }
 
 [world]

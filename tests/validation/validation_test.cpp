@@ -276,16 +276,50 @@ const std::vector<Case>& cases() {
        "ISO/TR 12489:2013",
        {"harm_rate", "latent_failures_per_replication"}},
       {"latent-redundant-ccf.toml",
-       "every output unsafe; two interlocks in series, each perfect when up, failing silently at "
-       "0.005/h; b shares "
-       "a's causes with beta = 0.2 (common-cause latent events at beta lambda, and per demand); "
-       "tests every "
-       "100 h (a) and 150 h (b, repair 5 h)",
-       "harm per demand = time average of P(a down, b down) + beta P(a down, b up) from the "
-       "9-state chain "
-       "(a, b each up / down / under repair), tests and repairs applied at their instants",
+       "every output unsafe; a 1oo2 pair of interlocks in series, each perfect when up, failing "
+       "silently at lambda = 0.005/h in all, of which beta lambda (beta = 0.2, coupling.latent_beta) "
+       "are common-cause events failing both (the IEC 61508-6 convention); tests every 100 h (a) "
+       "and 150 h (b, repair 5 h)",
+       "harm per demand = time average of P(a down, b down) from the 9-state chain (a, b each up / "
+       "down / under repair; a -> down at (1 - beta) lambda, b likewise, both at beta lambda), "
+       "tests and repairs applied at their instants",
        "IEC 61508-6:2010 annex D (beta factor) and B.5.2 (Markov); NUREG/CR-5485 5.2",
        {"harm_rate", "latent_failures_per_replication"}},
+      {"vote-1oo1.toml",
+       "every output unsafe; a vote of one channel, perfect when up, failing silently at lambda = "
+       "0.002/h, tested every 200 h, repaired in 10 h",
+       "harm per demand = PFD avg of the channel from its 3-state chain (up, down, under repair), "
+       "as latent-1oo1; IEC simplified lambda (T/2 + MRT)",
+       "IEC 61508-6:2010 annex B.3.2.2.1 (1oo1); Markov approach B.5.2",
+       {"harm_rate", "latent_failures_per_replication"}},
+      {"vote-1oo2-beta.toml",
+       "every output unsafe; a 1oo2 vote, each channel detecting 90% per demand when up and "
+       "failing silently at lambda = 0.004/h; beta = 0.1 of each channel's latent rate and of its "
+       "per-demand miss intensity -ln(1 - q) is common to both; simultaneous tests every 100 h",
+       "harm per demand = time average over the 9-state chain of P(no working channel detects): "
+       "both down; one down and the other misses (q); both up and both miss, "
+       "1 - 2 e^-h + e^-(2 - beta) h with h = -ln(1 - q); exact PFD avg (latent only) "
+       "1 - 2 m(lambda) + m((2 - beta) lambda), m(r) = (1 - e^-rT) / rT, against IEC's "
+       "((1 - beta) lambda T)^2 / 3 + beta lambda T / 2",
+       "IEC 61508-6:2010 annex B.3.2.2.2 (1oo2) and D (beta factor); Markov approach B.5.2",
+       {"harm_rate", "latent_failures_per_replication"}},
+      {"vote-2oo3-beta.toml",
+       "model (r = 0.5, errors unsafe); a 2oo3 vote, channels perfect when up, failing silently "
+       "at lambda = 0.003/h with beta = 0.1 common to all three, tested in turn every 150 h "
+       "(staggered by 50 h); each channel raises a false alarm on 10% of good outputs",
+       "harm per demand = (1 - r) x time average of P(at least two channels down), from the "
+       "27-state chain with the staggered tests at their instants; false alarms per task = r x "
+       "time average of P(at least two working channels alarm)",
+       "IEC 61508-6:2010 annex B.3.2.2.4 (2oo3) and D (beta factor); Markov approach B.5.2",
+       {"harm_rate", "false_alarm_rate", "latent_failures_per_replication"}},
+      {"vote-mgl-1oo3.toml",
+       "every output unsafe; a 1oo3 vote, each channel missing q = 0.4 of hazards per demand, the "
+       "misses sharing causes by the multiple Greek letter model (beta = 0.2, gamma = 0.4)",
+       "harm = P(all three miss) = 1 - 3 e^-H1 + 3 e^-H2 - e^-H3: channel intensity h = -ln(1 - q) "
+       "split into Q1 = (1 - beta) h, Q2 = beta (1 - gamma) h / 2, Q3 = beta gamma h; H1 = h, H2 = "
+       "2 Q1 + 3 Q2 + Q3, H3 = 3 Q1 + 3 Q2 + Q3",
+       "multiple Greek letter model (NUREG/CR-5485, 1998, 5.2.3; Mosleh et al., NUREG/CR-4780)",
+       {"harm_rate", "near_miss_rate"}},
       {"review-mmc.toml",
        "every output reviewed by 2 operators, exponential reviews of mean 6 min, 15 tasks/h (a = "
        "1.5 Erlangs); "
@@ -361,6 +395,12 @@ TEST_CASE("latent 1oo1", "[validation]") { validate(find_case("latent-1oo1.toml"
 TEST_CASE("latent redundant with common cause", "[validation]") {
   validate(find_case("latent-redundant-ccf.toml"));
 }
+TEST_CASE("vote 1oo1", "[validation]") { validate(find_case("vote-1oo1.toml")); }
+TEST_CASE("vote 1oo2 with beta", "[validation]") { validate(find_case("vote-1oo2-beta.toml")); }
+TEST_CASE("vote 2oo3 with beta and staggered tests", "[validation]") {
+  validate(find_case("vote-2oo3-beta.toml"));
+}
+TEST_CASE("vote 1oo3 with MGL", "[validation]") { validate(find_case("vote-mgl-1oo3.toml")); }
 TEST_CASE("M/M/c review", "[validation]") { validate(find_case("review-mmc.toml")); }
 TEST_CASE("M/M/1/K overflow", "[validation]") { validate(find_case("review-overflow.toml")); }
 TEST_CASE("M/D/1 review", "[validation]") { validate(find_case("review-md1.toml")); }

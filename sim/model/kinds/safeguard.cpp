@@ -5,6 +5,7 @@
 #include "sim/model/branching.h"
 #include "sim/model/builder.h"
 #include "sim/model/key_fields.h"
+#include "sim/model/spec.h"
 
 namespace stsim::model {
 
@@ -32,9 +33,13 @@ std::span<const ComponentKey> Safeguard::keys() {
       {"coupling.with", of_type(ValueType::component_ref), "\"\" (independent)",
        "Component this one shares causes of failure with",
        field<&SafeguardSpec::coupling, &CouplingSpec::with>},
-      {"coupling.beta", probability(), "0",
-       "Probability of failing too on a task where the coupled component failed (beta factor)",
-       field<&SafeguardSpec::coupling, &CouplingSpec::beta>},
+      {"coupling.demand_beta", probability(), "0",
+       "Probability of missing too on a task where the coupled component failed (per demand)",
+       field<&SafeguardSpec::coupling, &CouplingSpec::demand_beta>},
+      {"coupling.latent_beta", probability(), "0",
+       "Share of latent_failure_rate from common-cause events that fail the coupled safeguard "
+       "too (IEC 61508-6 beta; no effect unless the partner is a safeguard)",
+       field<&SafeguardSpec::coupling, &CouplingSpec::latent_beta>},
       {"coupling.difficulty_correlation", probability(), "0",
        "Probability of judging a task by the same difficulty as the model",
        field<&SafeguardSpec::coupling, &CouplingSpec::difficulty_correlation>},
@@ -44,17 +49,54 @@ std::span<const ComponentKey> Safeguard::keys() {
 
 std::span<const KeyGroup> Safeguard::groups() {
   static constexpr std::array<KeyGroup, 1> groups = {
-      {{"coupling", "a table such as { with = \"model\", beta = 0.1 }"}}};
+      {{"coupling", "a table such as { with = \"model\", demand_beta = 0.1 }"}}};
   return groups;
 }
 
-void Safeguard::validate(const Spec& spec, const ComponentSpec& component, const ScenarioSpec&,
-                         std::vector<std::string>& faults) {
+namespace {
+
+const ComponentSpec* component_named(const ScenarioSpec& scenario, const std::string& id) {
+  for (const auto& c : scenario.components)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+Safeguard::LatentRates Safeguard::latent_rates(const ComponentSpec& component,
+                                               const ScenarioSpec& scenario) {
+  const auto& spec = std::get<SafeguardSpec>(component.parameters);
+  LatentRates rates;
+  const ComponentSpec* partner = component_named(scenario, spec.coupling.with);
+  if (partner != nullptr && is<Safeguard>(*partner))
+    rates.common = spec.coupling.latent_beta * spec.latent_failure_rate;
+  rates.independent = spec.latent_failure_rate - rates.common;
+  for (const auto& other : scenario.components) {
+    const auto* o = std::get_if<SafeguardSpec>(&other.parameters);
+    if (o != nullptr && &other != &component && o->coupling.with == component.id)
+      rates.independent -= o->coupling.latent_beta * o->latent_failure_rate;
+  }
+  return rates;
+}
+
+void Safeguard::validate(const Spec& spec, const ComponentSpec& component,
+                         const ScenarioSpec& scenario, std::vector<std::string>& faults) {
   const auto& coupling = spec.coupling;
-  if (coupling.with.empty() && (coupling.beta > 0.0 || coupling.difficulty_correlation > 0.0))
-    faults.push_back("component '" + component.id +
-                     "' sets coupling.beta or coupling.difficulty_correlation but no "
-                     "coupling.with; expected with = \"<component id>\"");
+  if (coupling.with.empty()) {
+    if (coupling.demand_beta > 0.0 || coupling.latent_beta > 0.0 ||
+        coupling.difficulty_correlation > 0.0)
+      faults.push_back("component '" + component.id +
+                       "' sets coupling.demand_beta, coupling.latent_beta or "
+                       "coupling.difficulty_correlation but no coupling.with; expected with = "
+                       "\"<component id>\"");
+    return;
+  }
+  if (latent_rates(component, scenario).independent < -1e-12 * spec.latent_failure_rate)
+    faults.push_back(
+        "component '" + component.id + "' has latent_failure_rate = " +
+        format_number(spec.latent_failure_rate) +
+        "/h, less than the common-cause rate of the safeguards coupled with it (coupling.latent_beta "
+        "x their latent_failure_rate); expected each safeguard's rate to include its common part");
 }
 
 Safeguard::State Safeguard::build(const Spec& spec, std::uint32_t node, Builder& builder) {
@@ -68,10 +110,12 @@ Safeguard::State Safeguard::build(const Spec& spec, std::uint32_t node, Builder&
       g.partner_guard = builder.index_of(partner);
   }
   const double horizon = builder.spec().horizon;
+  const LatentRates rates = latent_rates(builder.component(node), builder.spec());
+  g.independent_rate = std::max(0.0, rates.independent);
+  g.common_rate = rates.common;
   if (spec.latent_failure_rate > 0.0) {
     builder.down_bit(node);
-    if (g.partner_guard != none && spec.coupling.beta > 0.0)
-      builder.down_bit(builder.node_of(spec.coupling.with));
+    if (g.common_rate > 0.0) builder.down_bit(builder.node_of(spec.coupling.with));
     builder.expect_events(2.0 * spec.latent_failure_rate * horizon);
   }
   if (spec.test_interval > 0.0) builder.expect_events(horizon / spec.test_interval);
@@ -84,20 +128,17 @@ void Safeguard::reset(State& g, std::uint32_t node, Replication& r) {
   g.found = false;
 }
 
+void Safeguard::schedule_failure(Replication& r, State& g, Event event, Time from) {
+  const double rate = event == common_cause_failure ? g.common_rate : g.independent_rate;
+  if (!(rate > 0.0)) return;
+  const Time t = from + random::exponential(g.latent_failure, rate);
+  if (t < r.horizon()) r.schedule(t, Priority::component, g.node, event);
+}
+
 void Safeguard::start(State& g, std::uint32_t node, Replication& r) {
-  const double lambda = g.spec.latent_failure_rate;
-  if (lambda > 0.0) {
-    const double beta = g.partner_guard != none ? g.spec.coupling.beta : 0.0;
-    // Both processes draw from one stream; their order depends only on that stream.
-    if (beta < 1.0) {
-      const Time t = random::exponential(g.latent_failure, (1.0 - beta) * lambda);
-      if (t < r.horizon()) r.schedule(t, Priority::component, node, latent_failure);
-    }
-    if (beta > 0.0) {
-      const Time t = random::exponential(g.latent_failure, beta * lambda);
-      if (t < r.horizon()) r.schedule(t, Priority::component, node, common_cause_failure);
-    }
-  }
+  // Both processes draw from one stream; their order depends only on that stream.
+  schedule_failure(r, g, latent_failure, 0.0);
+  schedule_failure(r, g, common_cause_failure, 0.0);
   if (g.spec.test_interval > 0.0 && g.spec.test_interval < r.horizon())
     r.schedule(g.spec.test_interval, Priority::component, node, proof_test);
 }
@@ -130,10 +171,7 @@ bool Safeguard::handle(Replication& r, std::vector<State>& states, KindEvent e) 
       const bool common = e.event == common_cause_failure;
       fail_latently(r, g, common);
       if (common) fail_latently(r, states[g.partner_guard], true);
-      const double beta = g.partner_guard != none ? g.spec.coupling.beta : 0.0;
-      const double rate = (common ? beta : 1.0 - beta) * g.spec.latent_failure_rate;
-      const Time next = r.now() + random::exponential(g.latent_failure, rate);
-      if (next < r.horizon()) r.schedule(next, Priority::component, e.node, e.event);
+      schedule_failure(r, g, static_cast<Event>(e.event), r.now());
       return true;
     }
     case proof_test: {
@@ -189,7 +227,7 @@ void Safeguard::branch(const Spec& s, Branching& b, std::uint32_t node, const Br
   const double p = rest.origin == HarmOrigin::misuse ? s.detect_misuse : s.detect_error;
   const std::uint32_t partner = s.coupling.with.empty() ? none : b.node_of(s.coupling.with);
   const double beta =
-      (partner != none && (rest.failed & Branching::bit(partner))) ? s.coupling.beta : 0.0;
+      (partner != none && (rest.failed & Branching::bit(partner))) ? s.coupling.demand_beta : 0.0;
   // Shared cause: defeated with the partner.
   Branch miss = rest;
   miss.p *= beta;

@@ -19,17 +19,22 @@ namespace stsim::model {
 
 class Builder;
 
-// Shared causes with another component ("with"), two ways:
-//  - beta: on a task where "with" failed (the AI erred, or a safeguard missed), this
-//    component fails too with probability beta (beta-factor). For latent failures:
-//    common-cause events at rate beta * latent_failure_rate fail both at once, and this
-//    component's independent failures occur at (1 - beta) * latent_failure_rate.
+// Shared causes with another component ("with"), three ways, each with its own key:
+//  - demand_beta: on a task where "with" failed (the AI erred, or a safeguard missed),
+//    this component misses too with probability demand_beta (per demand);
+//  - latent_beta: of this safeguard's latent failure rate lambda, latent_beta * lambda
+//    comes from common-cause events that fail the partner safeguard too; the partner's
+//    own independent rate is reduced by as much, so that each keeps its total rate (the
+//    IEC 61508-6 convention);
 //  - difficulty_correlation: with this probability the component judges the task by the
 //    same difficulty the AI's correctness was drawn from, so it misses most exactly
 //    where the model errs.
+// (Files of before the split set one `coupling.beta` for both of the first two; the
+// loader still reads it, with a warning.)
 struct CouplingSpec {
   std::string with;
-  double beta = 0.0;
+  double demand_beta = 0.0;
+  double latent_beta = 0.0;
   double difficulty_correlation = 0.0;
 };
 
@@ -67,6 +72,8 @@ struct Safeguard {
     bool down = false;
     bool found = false;             // down and known (under repair)
     bool down_common = false;       // down through a common-cause event
+    double independent_rate = 0.0;  // of latent failures of its own (per hour)
+    double common_rate = 0.0;       // of common-cause events failing the partner too
     random::Stream latent_failure;  // not about a task: its own stream
   };
 
@@ -91,7 +98,7 @@ struct Safeguard {
       if (t.hazardous && g.down_common) t.common_cause = true;
     } else if (t.hazardous) {
       if (g.partner_bit != 0 && (t.failed & g.partner_bit) != 0 &&
-          d.chance(Purpose::coupling, g.spec.coupling.beta, 0)) {
+          d.chance(Purpose::coupling, g.spec.coupling.demand_beta, 0)) {
         t.common_cause = true;  // the shared cause that defeated the partner defeats this too
       } else if (t.origin == HarmOrigin::model_error &&
                  d.chance(Purpose::coupling, g.spec.coupling.difficulty_correlation, 1)) {
@@ -138,12 +145,22 @@ struct Safeguard {
   static std::string label(const Spec& spec) {
     return spec.blocks ? "safeguard" : "safeguard, alarm only";
   }
+  // This safeguard's latent failure processes (per hour): its own independent failures,
+  // and the common-cause events it shares with its partner safeguard (latent_beta of its
+  // rate). Each safeguard keeps its total rate: the common events of those coupled with
+  // it are subtracted from its independent rate (IEC 61508-6, beta factor).
+  struct LatentRates {
+    double independent = 0.0, common = 0.0;
+  };
+  static LatentRates latent_rates(const ComponentSpec& component, const ScenarioSpec& scenario);
+
   static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
                                                      const ScenarioSpec& scenario);
   static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
 
  private:
   static void fail_latently(Replication& r, State& g, bool common);
+  static void schedule_failure(Replication& r, State& g, Event event, Time from);
 };
 
 }  // namespace stsim::model
