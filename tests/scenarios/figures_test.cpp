@@ -74,6 +74,7 @@ const std::map<std::string, Expected> required = {
     {"latent-failures-and-drift", {2, {"harm_over_time", "mechanisms"}}},
     {"red-line", {20, {"time_to_first_harm", "evidence", "flagship"}}},
     {"marginal-risk", {2, {"paired_differences"}}},
+    {"redundancy", {2, {"harm_by_parameter"}}},
 };
 
 }  // namespace
