@@ -141,7 +141,8 @@ double pfd_avg_2oo3_iec(double lambda, double beta, double test_interval) {
 double mgl_1oo3_all_miss(double q, double beta, double gamma) {
   const double h = -std::log1p(-q);
   const double q1 = (1.0 - beta) * h, q2 = beta * (1.0 - gamma) * h / 2.0, q3 = beta * gamma * h;
-  const double h1 = q1 + 2.0 * q2 + q3, h2 = 2.0 * q1 + 3.0 * q2 + q3, h3 = 3.0 * q1 + 3.0 * q2 + q3;
+  const double h1 = q1 + 2.0 * q2 + q3, h2 = 2.0 * q1 + 3.0 * q2 + q3,
+               h3 = 3.0 * q1 + 3.0 * q2 + q3;
   return 1.0 - 3.0 * std::exp(-h1) + 3.0 * std::exp(-h2) - std::exp(-h3);
 }
 

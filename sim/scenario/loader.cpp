@@ -347,8 +347,8 @@ void Loader::read_legacy_betas() {
     const std::string value = model::format_number(coupling.demand_beta);
     std::string reading = "coupling.demand_beta = " + value;
     if (partner != nullptr && model::is<model::Safeguard>(*partner)) {
-      detail::apply(spec_, std::get<Resolved>(detail::resolve(spec_, latent)), latent, input,
-                    where, diagnostics_);
+      detail::apply(spec_, std::get<Resolved>(detail::resolve(spec_, latent)), latent, input, where,
+                    diagnostics_);
       locations_[latent] = where;
       reading += " and coupling.latent_beta = " + value +
                  " (latent failures now follow IEC 61508-6: the common-cause events are part of "

@@ -38,7 +38,8 @@ TEST_CASE("layered defences: independence, beta factor, multiple Greek letters",
   CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.01 * 0.1 * 0.2, 1e-12));
 
   auto beta = s;
-  std::get<model::SafeguardSpec>(beta.components[3].parameters).coupling = {.with = "a", .demand_beta = 0.1};
+  std::get<model::SafeguardSpec>(beta.components[3].parameters).coupling = {.with = "a",
+                                                                            .demand_beta = 0.1};
   CHECK_THAT(value(analytic::analyse(beta), "harm_rate"),
              WithinRel(0.01 * analytic::beta_factor_both_miss(0.1, 0.2, 0.1), 1e-12));
 

@@ -617,11 +617,11 @@ TEST_CASE("the coupling.beta of before the split loads, with a warning saying wh
     CHECK(filter.coupling.latent_beta == 0.2);
   }
 
-  const auto with_model =
-      load_string("[model]\nkind = \"ai\"\n[filter]\nkind = \"safeguard\"\n"
-                  "coupling = { with = \"model\", beta = 0.3 }\n" +
-                      tail,
-                  "old.toml");
+  const auto with_model = load_string(
+      "[model]\nkind = \"ai\"\n[filter]\nkind = \"safeguard\"\n"
+      "coupling = { with = \"model\", beta = 0.3 }\n" +
+          tail,
+      "old.toml");
   REQUIRE(with_model.ok());
   REQUIRE(with_model.diagnostics.size() == 1);
   CHECK(format(with_model.diagnostics[0]) ==
@@ -633,7 +633,8 @@ TEST_CASE("the coupling.beta of before the split loads, with a warning saying wh
   // A value the key's rule refuses is an error under the old name.
   const auto bad = load_string(
       "[model]\nkind = \"ai\"\n[filter]\nkind = \"safeguard\"\n"
-      "coupling = { with = \"model\", beta = 2 }\n" + tail,
+      "coupling = { with = \"model\", beta = 2 }\n" +
+          tail,
       "old.toml");
   CHECK_FALSE(bad.ok());
 }

@@ -277,7 +277,8 @@ const std::vector<Case>& cases() {
        {"harm_rate", "latent_failures_per_replication"}},
       {"latent-redundant-ccf.toml",
        "every output unsafe; a 1oo2 pair of interlocks in series, each perfect when up, failing "
-       "silently at lambda = 0.005/h in all, of which beta lambda (beta = 0.2, coupling.latent_beta) "
+       "silently at lambda = 0.005/h in all, of which beta lambda (beta = 0.2, "
+       "coupling.latent_beta) "
        "are common-cause events failing both (the IEC 61508-6 convention); tests every 100 h (a) "
        "and 150 h (b, repair 5 h)",
        "harm per demand = time average of P(a down, b down) from the 9-state chain (a, b each up / "

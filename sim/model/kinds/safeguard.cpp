@@ -93,9 +93,10 @@ void Safeguard::validate(const Spec& spec, const ComponentSpec& component,
   }
   if (latent_rates(component, scenario).independent < -1e-12 * spec.latent_failure_rate)
     faults.push_back(
-        "component '" + component.id + "' has latent_failure_rate = " +
-        format_number(spec.latent_failure_rate) +
-        "/h, less than the common-cause rate of the safeguards coupled with it (coupling.latent_beta "
+        "component '" + component.id +
+        "' has latent_failure_rate = " + format_number(spec.latent_failure_rate) +
+        "/h, less than the common-cause rate of the safeguards coupled with it "
+        "(coupling.latent_beta "
         "x their latent_failure_rate); expected each safeguard's rate to include its common part");
 }
 
@@ -189,14 +190,21 @@ bool Safeguard::handle(Replication& r, std::vector<State>& states, KindEvent e) 
   }
 }
 
-std::optional<std::string> Safeguard::outside_analytic(const Spec& spec, const ComponentSpec&,
-                                                       const ScenarioSpec& scenario) {
-  if (spec.latent_failure_rate > 0.0 && spec.test_interval > 0.0 &&
-      spec.test_interval < scenario.horizon && !(spec.repair_time < spec.test_interval))
-    return "repair_time = " + format_number(spec.repair_time) +
-           " h >= test_interval = " + format_number(spec.test_interval) +
+std::optional<std::string> Safeguard::overlapping_repairs(double latent_failure_rate,
+                                                          Time test_interval, Time repair_time,
+                                                          Time horizon) {
+  if (latent_failure_rate > 0.0 && test_interval > 0.0 && test_interval < horizon &&
+      !(repair_time < test_interval))
+    return "repair_time = " + format_number(repair_time) +
+           " h >= test_interval = " + format_number(test_interval) +
            " h: overlapping repairs are not modelled";
   return std::nullopt;
+}
+
+std::optional<std::string> Safeguard::outside_analytic(const Spec& spec, const ComponentSpec&,
+                                                       const ScenarioSpec& scenario) {
+  return overlapping_repairs(spec.latent_failure_rate, spec.test_interval, spec.repair_time,
+                             scenario.horizon);
 }
 
 namespace {

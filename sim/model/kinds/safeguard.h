@@ -156,6 +156,11 @@ struct Safeguard {
 
   static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
                                                      const ScenarioSpec& scenario);
+  // Why proof-tested latent failures keep a scenario out of the analytic subset (a repair
+  // still under way at the next test), or nothing; shared with the vote's channels.
+  static std::optional<std::string> overlapping_repairs(double latent_failure_rate,
+                                                        Time test_interval, Time repair_time,
+                                                        Time horizon);
   static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
 
  private:

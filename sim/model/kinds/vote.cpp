@@ -5,6 +5,7 @@
 #include "sim/model/branching.h"
 #include "sim/model/builder.h"
 #include "sim/model/key_fields.h"
+#include "sim/model/kinds/safeguard.h"
 
 namespace stsim::model {
 
@@ -78,8 +79,9 @@ void Vote::validate(const Spec& spec, const ComponentSpec& component, const Scen
                     std::vector<std::string>& faults) {
   const std::string who = "component '" + component.id + "'";
   if (spec.required > spec.channels)
-    faults.push_back(who + " requires " + std::to_string(spec.required) + " channels to flag but has " +
-                     std::to_string(spec.channels) + "; expected required <= channels");
+    faults.push_back(who + " requires " + std::to_string(spec.required) +
+                     " channels to flag but has " + std::to_string(spec.channels) +
+                     "; expected required <= channels");
   // A model's parameters are read by that model only (as review_cv by lognormal reviews).
   const auto& cc = spec.common_cause;
   if (cc.model == CommonCauseModel::alpha && cc.alpha.size() != spec.channels)
@@ -241,12 +243,8 @@ bool Vote::handle(Replication& r, std::vector<State>& states, KindEvent e) {
 
 std::optional<std::string> Vote::outside_analytic(const Spec& spec, const ComponentSpec&,
                                                   const ScenarioSpec& scenario) {
-  if (spec.latent_failure_rate > 0.0 && spec.test_interval > 0.0 &&
-      spec.test_interval < scenario.horizon && !(spec.repair_time < spec.test_interval))
-    return "repair_time = " + format_number(spec.repair_time) +
-           " h >= test_interval = " + format_number(spec.test_interval) +
-           " h: overlapping repairs are not modelled";
-  return std::nullopt;
+  return Safeguard::overlapping_repairs(spec.latent_failure_rate, spec.test_interval,
+                                        spec.repair_time, scenario.horizon);
 }
 
 void Vote::branch(const Spec& s, Branching& b, std::uint32_t node, const Branch& in) {
@@ -254,8 +252,8 @@ void Vote::branch(const Spec& s, Branching& b, std::uint32_t node, const Branch&
   const std::uint32_t up = all & ~b.down_channels(node);
   double p_flag = 0.0;
   if (in.hazardous) {
-    const SetValues shock =
-        demand_shocks(s, 1.0 - (in.origin == HarmOrigin::misuse ? s.detect_misuse : s.detect_error));
+    const SetValues shock = demand_shocks(
+        s, 1.0 - (in.origin == HarmOrigin::misuse ? s.detect_misuse : s.detect_error));
     // P(every channel of t escapes every event), for t within the working channels.
     auto escape = [&](std::uint32_t t) {
       double p = 1.0;

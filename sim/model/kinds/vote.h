@@ -31,9 +31,9 @@ enum class CommonCauseModel : std::uint8_t { independent, beta, mgl, alpha };
 // rate (or misses with its own probability per demand), of which a share is common.
 struct CommonCauseSpec {
   CommonCauseModel model = CommonCauseModel::independent;
-  double beta = 0.0;   // beta factor; in the MGL model, rho_2
-  double gamma = 0.0;  // MGL rho_3: of the common failures, the share that fail a third
-  double delta = 0.0;  // MGL rho_4: of those, the share that fail a fourth
+  double beta = 0.0;          // beta factor; in the MGL model, rho_2
+  double gamma = 0.0;         // MGL rho_3: of the common failures, the share that fail a third
+  double delta = 0.0;         // MGL rho_4: of those, the share that fail a fourth
   std::vector<double> alpha;  // alpha factors, one per multiplicity 1..channels
 };
 
