@@ -60,7 +60,8 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
   CHECK(filter(Counterfactual::perfect).detect_error == 1.0);
   CHECK(filter(Counterfactual::perfect).detect_misuse == 1.0);
   CHECK(filter(Counterfactual::perfect).latent_failure_rate == 0.0);
-  CHECK(filter(Counterfactual::perfect).coupling.beta == 0.0);
+  CHECK(filter(Counterfactual::perfect).coupling.demand_beta == 0.0);
+  CHECK(filter(Counterfactual::perfect).coupling.latent_beta == 0.0);
   CHECK(filter(Counterfactual::removed).detect_error == 0.0);
   CHECK(filter(Counterfactual::removed).false_alarm == 0.0);
   CHECK(filter(Counterfactual::nudged).detect_error == Approx(0.8 - importance_step));

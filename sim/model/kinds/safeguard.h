@@ -131,7 +131,8 @@ struct Safeguard {
     if (c == Counterfactual::removed) spec.false_alarm = 0.0;
     if (c == Counterfactual::perfect) {
       spec.latent_failure_rate = 0.0;
-      spec.coupling.beta = 0.0;
+      spec.coupling.demand_beta = 0.0;
+      spec.coupling.latent_beta = 0.0;
       spec.coupling.difficulty_correlation = 0.0;
     }
   }

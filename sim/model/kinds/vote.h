@@ -146,6 +146,18 @@ struct Vote {
   }
 
   static bool is_layer(const Spec& spec) { return spec.blocks; }
+  // Perfect: every channel flags every hazard, never fails latently, shares no cause.
+  // Removed: no channel flags anything. Nudged: each channel's detection probabilities
+  // lowered by the step (the group's Birnbaum measure for its channels' quality).
+  static void counterfactual(Spec& spec, Counterfactual c, double step) {
+    spec.detect_error = detection_under(c, spec.detect_error, step);
+    spec.detect_misuse = detection_under(c, spec.detect_misuse, step);
+    if (c == Counterfactual::removed) spec.false_alarm = 0.0;
+    if (c == Counterfactual::perfect) {
+      spec.latent_failure_rate = 0.0;
+      spec.common_cause = CommonCauseSpec{};
+    }
+  }
   static HazardFlow hazard_flow(const Spec& spec, PortIndex port) {
     if (port == block) return spec.blocks ? HazardFlow::stopped : HazardFlow::never;
     return HazardFlow::carried;
