@@ -29,6 +29,7 @@
 #include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
+#include "sim/output/kept_runs.h"
 #include "sim/output/output_lock.h"
 #include "sim/output/plain_file.h"
 #include "sim/output/summary.h"
@@ -292,13 +293,30 @@ int run(const RunArguments& args, const mpi::Job& job) {
     fmt::print(stderr, "stsim: error: {}\n", e.what());
     return exit_invalid_input;
   }
+  const auto identity = runner::run_identity(plan, options);
+  // A finished run whose final write failed, continued into this run's -o.
+  std::optional<std::string> kept;
   if (!saved && args.resume) {
     // A requeued array task that had finished: its result stands, there is nothing to redo.
-    if (const auto done = finished_result(path, runner::run_identity(plan, options), options)) {
+    if (const auto done = finished_result(path, identity, options)) {
       note("stsim: {}; nothing to do\n", *done);
       report("{}\n", path);
       report("{}", output::headline_table(output::ResultFile(path)));
       return exit_ok;
+    }
+    if (args.checkpoint.empty()) kept = output::find_kept_run(identity);
+    if (kept) {
+      try {
+        saved = output::read_checkpoint(*kept);
+      } catch (const output::FileError&) {
+        saved.reset();
+      }
+      if (!saved || !runner::identity_mismatch(*saved, identity).empty()) {
+        saved.reset();
+        kept.reset();
+      } else {
+        note("stsim: continuing the finished run kept in {} (its final write had failed)\n", *kept);
+      }
     }
   }
   if (saved && !args.resume) {
@@ -310,8 +328,7 @@ int run(const RunArguments& args, const mpi::Job& job) {
     return exit_invalid_input;
   }
   if (saved) {
-    if (const auto why = runner::identity_mismatch(*saved, runner::run_identity(plan, options));
-        !why.empty()) {
+    if (const auto why = runner::identity_mismatch(*saved, identity); !why.empty()) {
       fmt::print(
           stderr,
           "stsim: error: cannot resume from {}: {}; run as before, or delete it to start again\n",
@@ -393,11 +410,13 @@ int run(const RunArguments& args, const mpi::Job& job) {
     checkpoints(result.state);
     fmt::print(stderr, "stsim: error: {}\n", e.what());
     if (checkpoints.written()) {
+      const auto elsewhere = output::remember_kept_run(identity, checkpoint)
+                                 ? std::string("--resume -o OTHER.h5")
+                                 : "--resume --checkpoint " + checkpoint + " -o OTHER.h5";
       fmt::print(stderr,
                  "stsim: the finished run is kept in {}: fix the problem and run again with "
-                 "--resume, or write the results elsewhere with --resume --checkpoint {} -o "
-                 "OTHER.h5\n",
-                 checkpoint, checkpoint);
+                 "--resume, or write the results elsewhere with {}\n",
+                 checkpoint, elsewhere);
     }
     return exit_failure;
   }
@@ -414,6 +433,8 @@ int run(const RunArguments& args, const mpi::Job& job) {
   }
   std::error_code ignored;
   std::filesystem::remove(checkpoint, ignored);
+  if (kept) std::filesystem::remove(*kept, ignored);
+  output::forget_kept_run(identity);
   if (const auto missed = missed_targets(result); !missed.empty()) {
     fmt::print(stderr, "stsim: warning: {}\n", missed);
   }
@@ -454,7 +475,8 @@ Command add_run(CLI::App& app, const mpi::Job& job) {
   cmd->add_option("--progress", args->progress, "Progress display: auto, bar, log or none")
       ->check(CLI::IsMember({"auto", "bar", "log", "none"}));
   cmd->add_flag("--resume", args->resume,
-                "Continue from the checkpoint, if there is one; with none and a complete "
+                "Continue from the checkpoint, if there is one, or else from a finished run of "
+                "this same configuration whose final write failed; with none and a complete "
                 "result of this same run at the output, there is nothing to do");
   cmd->add_option("--checkpoint", args->checkpoint,
                   "Checkpoint file (default: <output>.checkpoint)");

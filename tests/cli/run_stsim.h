@@ -23,13 +23,15 @@ inline std::string read_text(const std::filesystem::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// A scratch directory for one test program, removed at exit.
+// A scratch directory for one test program, removed at exit. The runs it starts keep
+// their records of kept runs (sim/output/kept_runs.h) in it, not in the user's home.
 class Scratch {
  public:
   Scratch()
       : dir_(std::filesystem::temp_directory_path() /
              ("stsim_cli_test_" + std::to_string(::getpid()))) {
     std::filesystem::create_directories(dir_);
+    ::setenv("STSIM_STATE_DIR", (dir_ / "state").c_str(), 0);
   }
   ~Scratch() {
     std::error_code ignored;
@@ -124,6 +126,7 @@ inline Run run_stsim(const std::vector<std::string>& arguments,
 inline pid_t spawn_stsim(const std::vector<std::string>& arguments,
                          const std::string& out = "/dev/null",
                          const std::string& err = "/dev/null") {
+  scratch();  // its environment
   const std::string binary = STSIM_BINARY;
   std::vector<std::string> args = arguments;
   std::vector<char*> argv;

@@ -1,6 +1,6 @@
 // No run loses its work to its output: the output and checkpoint paths are checked before
 // the first replication, a full disk at the final write keeps the finished run in its
-// checkpoint (which `--resume --checkpoint ... -o OTHER` completes), two runs on one
+// checkpoint (which `--resume -o OTHER` completes), two runs on one
 // output cannot overwrite each other, and a requeued task that already finished does
 // nothing. The file system faults are real: small tmpfs mounts (the tests run as root,
 // as CI does).
@@ -115,7 +115,8 @@ TEST_CASE("a full disk at the final write keeps the finished run, which resumes 
 
   const auto out = disk / "out.h5";
   const auto checkpoint = out + ".checkpoint";
-  const auto failed = run_stsim(run_args(out));
+  const auto state = "STSIM_STATE_DIR=" + path_of("kept-state");
+  const auto failed = run_stsim(run_args(out), {state});
   INFO(failed.err);
   CHECK(failed.exit_code == exit_failure);
   CHECK_THAT(failed.err, Catch::Contains("stsim: error: cannot write " + out +
@@ -123,17 +124,49 @@ TEST_CASE("a full disk at the final write keeps the finished run, which resumes 
   CHECK_THAT(failed.err,
              Catch::EndsWith("stsim: the finished run is kept in " + checkpoint +
                              ": fix the problem and run again with --resume, or write the results "
-                             "elsewhere with --resume --checkpoint " +
-                             checkpoint + " -o OTHER.h5\n"));
+                             "elsewhere with --resume -o OTHER.h5\n"));
   CHECK_FALSE(fs::exists(out));
   CHECK_FALSE(fs::exists(out + ".partial"));
   REQUIRE(fs::exists(checkpoint));
+  REQUIRE_FALSE(fs::is_empty(path_of("kept-state/kept-runs")));
 
+  // Another -o, with nothing else said: the kept run is found, not run again.
   const auto other = path_of("full-other.h5");
-  const auto resumed = run_stsim(run_args(other, {"--resume", "--checkpoint", checkpoint}));
+  const auto resumed = run_stsim(run_args(other, {"--resume"}), {state});
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == exit_ok);
+  CHECK_THAT(resumed.err, Catch::Contains("stsim: continuing the finished run kept in " +
+                                          checkpoint + " (its final write had failed)\n"));
+  CHECK_THAT(resumed.err, Catch::Contains("stsim: resumed with "));
   CHECK(stsim::test::require_same_results(reference, other) > 50);
+  CHECK_FALSE(fs::exists(checkpoint));
+  CHECK(fs::is_empty(path_of("kept-state/kept-runs")));
+
+  // A run of another configuration never continues it: the record names its identity.
+  const auto again = run_stsim(run_args(out), {state});
+  REQUIRE(again.exit_code == exit_failure);
+  REQUIRE(fs::exists(checkpoint));
+  const auto different =
+      run_stsim(run_args(path_of("full-different.h5"), {"--resume", "--seed", "99"}), {state});
+  INFO(different.err);
+  CHECK(different.exit_code == exit_ok);
+  CHECK_THAT(different.err, Catch::Contains("starting from the beginning"));
+  CHECK(fs::exists(checkpoint));
+
+  // With nowhere to keep the record, the message names the checkpoint, which finishes it.
+  fs::remove(checkpoint);
+  const auto no_state = "STSIM_STATE_DIR=/proc/stsim-no-state";
+  const auto unrecorded = run_stsim(run_args(out), {no_state});
+  CHECK(unrecorded.exit_code == exit_failure);
+  CHECK_THAT(unrecorded.err,
+             Catch::EndsWith("write the results elsewhere with --resume --checkpoint " +
+                             checkpoint + " -o OTHER.h5\n"));
+  const auto explicit_other = path_of("full-explicit.h5");
+  const auto finished =
+      run_stsim(run_args(explicit_other, {"--resume", "--checkpoint", checkpoint}), {no_state});
+  INFO(finished.err);
+  REQUIRE(finished.exit_code == exit_ok);
+  CHECK(stsim::test::require_same_results(reference, explicit_other) > 50);
   CHECK_FALSE(fs::exists(checkpoint));
 }
 
