@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/model/kind.h"
+#include "sim/model/kinds/flagging.h"
 #include "sim/model/replication.h"
 
 namespace stsim::model {
@@ -55,6 +56,7 @@ struct Safeguard {
   using Spec = SafeguardSpec;
   static constexpr std::string_view name = "safeguard";
   enum Port : PortIndex { pass, block };
+  static_assert(pass == flagging::pass && block == flagging::block);
   static constexpr std::array<PortInfo, 2> ports = {
       {{"pass", HazardFlow::carried}, {"block", HazardFlow::stopped}}};
   enum Event : std::uint8_t { latent_failure, common_cause_failure, proof_test, repair_done };
@@ -91,7 +93,7 @@ struct Safeguard {
   static PortIndex step(Replication& r, State& g, Task& t, std::uint32_t, std::uint32_t node) {
     const TaskDraws d = r.draws(t, node);
     using random::Purpose;
-    const double p = t.origin == HarmOrigin::misuse ? g.spec.detect_misuse : g.spec.detect_error;
+    const double p = flagging::detection(g.spec, t);
     bool flag = false;
     if (g.down) {
       t.down_passed |= r.node(node).down_bit;
@@ -112,23 +114,14 @@ struct Safeguard {
       ++r.metrics().false_alarms;
     }
 
-    if (t.hazardous && !flag) {
-      t.failed |= r.node(node).fail_bit;
-      if (p > 0.0) t.last_layer = node;
-    }
-    if (!flag) return pass;
-    if (g.spec.blocks) return block;
-    t.alarm = true;
-    return pass;
+    return flagging::route(r, t, node, g.spec, flag);
   }
 
   static bool is_layer(const Spec& spec) { return spec.blocks; }
   // Perfect: flags every hazard, never fails latently, shares no cause. Removed: flags
   // nothing. Nudged: both detection probabilities lowered by the step.
   static void counterfactual(Spec& spec, Counterfactual c, double step) {
-    spec.detect_error = detection_under(c, spec.detect_error, step);
-    spec.detect_misuse = detection_under(c, spec.detect_misuse, step);
-    if (c == Counterfactual::removed) spec.false_alarm = 0.0;
+    flagging::counterfactual_detection(spec, c, step);
     if (c == Counterfactual::perfect) {
       spec.latent_failure_rate = 0.0;
       spec.coupling.demand_beta = 0.0;
@@ -137,11 +130,11 @@ struct Safeguard {
     }
   }
   static HazardFlow hazard_flow(const Spec& spec, PortIndex port) {
-    if (port == block) return spec.blocks ? HazardFlow::stopped : HazardFlow::never;
-    return HazardFlow::carried;
+    return flagging::hazard_flow(spec, port);
   }
-  // An alarm-only safeguard never sends a task out by block.
-  static bool port_used(const Spec& spec, PortIndex port) { return port != block || spec.blocks; }
+  static bool port_used(const Spec& spec, PortIndex port) {
+    return flagging::port_used(spec, port);
+  }
   static NodeStyle style(const Spec&) { return {"hexagon", "#EEDD88"}; }
   static std::string label(const Spec& spec) {
     return spec.blocks ? "safeguard" : "safeguard, alarm only";

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/model/kind.h"
+#include "sim/model/kinds/flagging.h"
 #include "sim/model/replication.h"
 
 namespace stsim::model {
@@ -57,6 +58,7 @@ struct Vote {
   static constexpr std::uint32_t max_channels = 4;
   static constexpr std::uint32_t max_sets = (1u << max_channels) - 1;  // sets of channels
   enum Port : PortIndex { pass, block };
+  static_assert(pass == flagging::pass && block == flagging::block);
   static constexpr std::array<PortInfo, 2> ports = {
       {{"pass", HazardFlow::carried}, {"block", HazardFlow::stopped}}};
   enum Event : std::uint8_t { latent_failure, proof_test, repair_done };
@@ -134,15 +136,7 @@ struct Vote {
       if (flag) ++r.metrics().false_alarms;
     }
 
-    if (t.hazardous && !flag) {
-      t.failed |= r.node(node).fail_bit;
-      const double p = t.origin == HarmOrigin::misuse ? g.spec.detect_misuse : g.spec.detect_error;
-      if (p > 0.0) t.last_layer = node;
-    }
-    if (!flag) return pass;
-    if (g.spec.blocks) return block;
-    t.alarm = true;
-    return pass;
+    return flagging::route(r, t, node, g.spec, flag);
   }
 
   static bool is_layer(const Spec& spec) { return spec.blocks; }
@@ -150,19 +144,18 @@ struct Vote {
   // Removed: no channel flags anything. Nudged: each channel's detection probabilities
   // lowered by the step (the group's Birnbaum measure for its channels' quality).
   static void counterfactual(Spec& spec, Counterfactual c, double step) {
-    spec.detect_error = detection_under(c, spec.detect_error, step);
-    spec.detect_misuse = detection_under(c, spec.detect_misuse, step);
-    if (c == Counterfactual::removed) spec.false_alarm = 0.0;
+    flagging::counterfactual_detection(spec, c, step);
     if (c == Counterfactual::perfect) {
       spec.latent_failure_rate = 0.0;
       spec.common_cause = CommonCauseSpec{};
     }
   }
   static HazardFlow hazard_flow(const Spec& spec, PortIndex port) {
-    if (port == block) return spec.blocks ? HazardFlow::stopped : HazardFlow::never;
-    return HazardFlow::carried;
+    return flagging::hazard_flow(spec, port);
   }
-  static bool port_used(const Spec& spec, PortIndex port) { return port != block || spec.blocks; }
+  static bool port_used(const Spec& spec, PortIndex port) {
+    return flagging::port_used(spec, port);
+  }
   static NodeStyle style(const Spec&) { return {"hexagon", "#DDCC77"}; }
   static std::string label(const Spec& spec) {
     return std::to_string(spec.required) + "oo" + std::to_string(spec.channels) + " vote" +
