@@ -112,6 +112,19 @@ class AwkwardScenario(unittest.TestCase):
                     self.assertLessEqual(len(line), 48, line)
             self.assertNotIn("the_overnight", caption)
 
+    def test_every_legend_entry_names_something_drawn(self):
+        from stsim_analysis.figures import mechanisms
+        style.setup()
+        fig, _ = mechanisms.draw(self.results)
+        origins = fig.axes[0].get_legend()
+        present = [mechanisms.ORIGIN_TEXT.get(n, n) for n, total in
+                   zip(self.results.origin_names, self.results.harms_by_origin.sum(axis=0))
+                   if total > 0]
+        self.assertTrue(present)
+        self.assertLess(len(present), len(self.results.origin_names))  # some are absent
+        self.assertEqual([t.get_text() for t in origins.get_texts()], present)
+        style.plt.close(fig)
+
     def test_the_two_pools_are_told_apart(self):
         r = self.results
         labels = [c.label for c in r.columns]

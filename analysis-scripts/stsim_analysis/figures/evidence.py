@@ -147,8 +147,8 @@ def draw(r):
     if mean_time is not None:
         handles.append(matplotlib.lines.Line2D(
             [], [], linestyle="none", marker="D", markersize=3, markerfacecolor="white",
-            color=style.REFERENCE, label="expected time to first harm (exponential, "
-            "censored deployments), 95% interval"))
+            color=style.REFERENCE, label="expected time to first harm, 95% interval "
+            "(exponential fit)"))
     for kind in sorted(used):
         symbol, text = kinds[kind]
         handles.append(matplotlib.lines.Line2D([], [], linestyle="none", marker=symbol,

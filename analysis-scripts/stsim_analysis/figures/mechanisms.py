@@ -119,7 +119,13 @@ def draw(r):
     for ax in axes[1:]:
         ax.tick_params(labelleft=False)
     anchor = -0.5 / (height - top - bottom)
-    axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, anchor), ncol=1, title="origin")
+    # Only the origins some harm came from: an entry for a colour no bar shows misleads.
+    present = set(np.flatnonzero(origins.sum(axis=0) > 0))
+    handles, texts = axes[0].get_legend_handles_labels()
+    if present:
+        axes[0].legend([h for j, h in enumerate(handles) if j in present],
+                       [t for j, t in enumerate(texts) if j in present], loc="upper center",
+                       bbox_to_anchor=(0.5, anchor), ncol=1, title="origin")
     if names:
         handles, texts = axes[1].get_legend_handles_labels()
         axes[1].legend(handles, [layout.wrap(t, 22, 2) for t in texts], loc="upper left",
