@@ -125,6 +125,18 @@ class AwkwardScenario(unittest.TestCase):
         self.assertEqual([t.get_text() for t in origins.get_texts()], present)
         style.plt.close(fig)
 
+    def test_axis_labels_stay_within_their_panels(self):
+        for module, fig, caption in drawn(self, self.results):
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            for ax in fig.axes:
+                label = ax.xaxis.label
+                if label.get_text() and label.get_visible() and ax.axison:
+                    # 5% of slack: a label may reach a little into the gap beside it.
+                    self.assertLessEqual(label.get_window_extent(renderer).width,
+                                         1.05 * ax.get_window_extent(renderer).width,
+                                         label.get_text())
+
     def test_the_two_pools_are_told_apart(self):
         r = self.results
         labels = [c.label for c in r.columns]

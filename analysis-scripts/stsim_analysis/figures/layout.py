@@ -250,12 +250,22 @@ def figure(panels, legend=False, panel_width=2.3, panel_height=1.9, columns=None
     return fig, axes, side_axes
 
 
+def panel_characters(ax):
+    """How many characters of 8-point text fit across the panel."""
+    return max(12, int(ax.get_position().width * ax.figure.get_figwidth() / 0.068))
+
+
 def title(ax, text, **options):
     """A panel's title, each line wrapped to the panel's width (8-point text)."""
-    width = ax.get_position().width * ax.figure.get_figwidth()
-    characters = max(12, int(width / 0.068))
+    characters = panel_characters(ax)
     ax.set_title("\n".join(wrap(line, characters, 2) for line in text.splitlines()),
                  fontsize=8, **options)
+
+
+def x_label(ax, text):
+    """A panel's own x-axis label, wrapped to the panel's width so that it never runs
+    into the next panel or the side column."""
+    ax.set_xlabel(wrap(text, panel_characters(ax), 2))
 
 
 def square_panels(panels, size=2.6, title_room=0.0):

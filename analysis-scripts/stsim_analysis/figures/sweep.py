@@ -83,7 +83,7 @@ def _scatter(r, harm):
         if np.any(~seen):
             style.bounds(ax, x[~seen], y[~seen], [colours[p] for p in np.flatnonzero(~seen)])
         ax.set_yscale("log")
-        ax.set_xlabel(layout.wrap(column.axis_label(), 34, 2))
+        layout.x_label(ax, column.axis_label())
     fig.supylabel("system harm rate (harms per task)", fontsize=8)
     if scale is not None:
         layout.colour_bar(fig, side, scale, by.axis_label())
