@@ -55,7 +55,7 @@ const std::vector<ScenarioKey>& scenario_keys() {
        scenario_field<&ScenarioSpec::harm_rate_target>},
       {"stop_when_decided", boolean(), "false",
        "Stop a point's replications once the acceptance test of harm_rate_target is decided "
-       "(sequential: the 5% error shared over every block boundary)",
+       "(sequential: the 5% error shared over every block boundary); needs harm_rate_target",
        scenario_field<&ScenarioSpec::stop_when_decided>},
   };
   return keys;

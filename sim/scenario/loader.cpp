@@ -139,6 +139,19 @@ class Loader {
   void error(const SourceLocation& where, std::string message) {
     diagnostics_.push_back({Diagnostic::Severity::error, where, std::move(message)});
   }
+  // A sequential acceptance test needs a red line to decide against, in the file or the
+  // sweep; without one, stop_when_decided would silently do nothing.
+  void check_acceptance_test() {
+    const std::string stop = "scenario.stop_when_decided", target = "scenario.harm_rate_target";
+    if (!spec_.stop_when_decided || spec_.harm_rate_target > 0.0) return;
+    for (const auto& dimension : sweep_.dimensions)
+      if (dimension.path == target) return;
+    const auto at = locations_.find(stop);
+    error(at != locations_.end() ? at->second : SourceLocation{file_, 1, 1},
+          fmt::format("'{}' = true needs a red line to decide against; expected {} > 0 (in the "
+                      "file, by --set or swept)",
+                      stop, target));
+  }
   void warning(const SourceLocation& where, std::string message) {
     diagnostics_.push_back({Diagnostic::Severity::warning, where, std::move(message)});
   }
@@ -466,6 +479,7 @@ std::optional<Scenario> Loader::load(std::string_view text,
     return std::find(placeholders_.begin(), placeholders_.end(), c.id) != placeholders_.end();
   });
   check_spec(spec_, file_, diagnostics_);
+  check_acceptance_test();
 
   const bool failed =
       std::any_of(diagnostics_.begin(), diagnostics_.end(),

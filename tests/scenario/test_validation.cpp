@@ -694,3 +694,26 @@ high = 0.5
           "at every point "
           "(bad.toml:26:1); change the sweep's values instead"});
 }
+
+TEST_CASE("a sequential acceptance test without a red line is an error, unless the sweep sets one",
+          "[validation]") {
+  const std::string expected =
+      "bad.toml:2:21: error: 'scenario.stop_when_decided' = true needs a red line to decide "
+      "against; expected scenario.harm_rate_target > 0 (in the file, by --set or swept)";
+  const std::string stop = "[scenario]\nstop_when_decided = true\n";
+  CHECK(diagnostics_of(stop + tail) == std::vector<std::string>{expected});
+  CHECK(diagnostics_of(stop + "harm_rate_target = 0\n" + tail) ==
+        std::vector<std::string>{expected});
+  CHECK(diagnostics_of(stop + "harm_rate_target = 1e-6\n" + tail).empty());
+  CHECK(diagnostics_of(stop + tail, {{"scenario.harm_rate_target", 1e-6}}).empty());
+  CHECK(diagnostics_of(stop + tail +
+                       "\n[sweep]\ndesign = \"grid\"\n[[sweep.dimensions]]\n"
+                       "path = \"scenario.harm_rate_target\"\nvalues = [1e-6, 1e-5]\n")
+            .empty());
+  // Set on the command line: the error is located there.
+  CHECK(diagnostics_of(tail, {{"scenario.stop_when_decided", true}}) ==
+        std::vector<std::string>{
+            "<command line>:1:28: error: 'scenario.stop_when_decided' = true needs a red line to "
+            "decide against; expected scenario.harm_rate_target > 0 (in the file, by --set or "
+            "swept)"});
+}
