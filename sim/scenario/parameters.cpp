@@ -207,6 +207,13 @@ std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
     return out;
   }
   const auto* member = find_key(keys, prefix + parts[2]);
+  // A file's old coupling.beta still loads (with a warning); a path names one meaning.
+  if (!member && key == "coupling" && parts[2] == "beta" &&
+      find_key(keys, "coupling.demand_beta") != nullptr)
+    return fmt::format(
+        "'{}.coupling.beta' was split in two; expected '{}.coupling.demand_beta' (a miss shared "
+        "per demand) or '{}.coupling.latent_beta' (the common share of latent failures)",
+        id, id, id);
   if (!member)
     return unknown_key_message("key", parts[2], fmt::format("'{}.{}'", id, key), members);
   if (parts.size() > 3) return not_a_table(join(parts, 0, 3), join(parts, 3, parts.size()));

@@ -637,6 +637,22 @@ TEST_CASE("the coupling.beta of before the split loads, with a warning saying wh
           tail,
       "old.toml");
   CHECK_FALSE(bad.ok());
+
+  // By path (--set, a sweep dimension) there is no old meaning to read: the two are named.
+  const std::string split =
+      "'filter.coupling.beta' was split in two; expected 'filter.coupling.demand_beta' (a miss "
+      "shared per demand) or 'filter.coupling.latent_beta' (the common share of latent failures)";
+  const std::string modern =
+      "[model]\nkind = \"ai\"\n[filter]\nkind = \"safeguard\"\n"
+      "coupling = { with = \"model\" }\n" +
+      tail;
+  CHECK(diagnostics_of(modern, {{"filter.coupling.beta", 0.1}}) ==
+        std::vector<std::string>{"<command line>:1:22: error: " + split});
+  const auto swept = diagnostics_of(modern +
+                                    "\n[sweep]\ndesign = \"grid\"\n[[sweep.dimensions]]\n"
+                                    "path = \"filter.coupling.beta\"\nvalues = [0.1, 0.2]\n");
+  REQUIRE(swept.size() == 1);
+  CHECK_THAT(swept[0], Catch::EndsWith("error: " + split));
 }
 
 TEST_CASE("a file with several faults reports all of them, in file order", "[validation]") {
