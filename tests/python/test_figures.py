@@ -22,6 +22,7 @@ PYTHON = "/usr/bin/python3"
 sys.path.insert(0, str(SOURCE / "analysis-scripts"))
 
 import matplotlib.text  # noqa: E402
+import numpy as np  # noqa: E402
 
 import stsim_analysis  # noqa: E402
 from stsim_analysis.figures import FIGURES, layout, style  # noqa: E402
@@ -150,6 +151,36 @@ class AwkwardScenario(unittest.TestCase):
             every = fig.axes + [child for ax in fig.axes for child in ax.child_axes]
             bars = [ax for ax in every if getattr(ax, "_colorbar", None) is not None]
             self.assertTrue(bars or "pooled" in caption, caption)
+
+
+class LabelPlacement(unittest.TestCase):
+    def test_an_end_label_takes_a_side_where_it_hides_no_marker(self):
+        style.setup()
+        fig, ax = style.plt.subplots(figsize=(3, 2))
+        # Markers crowd the right of the labelled point, above and below it.
+        crowd = np.array([[x, y] for x in np.linspace(0.52, 0.8, 8)
+                          for y in np.linspace(0.3, 0.7, 9)])
+        ax.plot(crowd[:, 0], crowd[:, 1], "o", markersize=2)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        shown = ax.transData.transform(crowd)
+
+        def covered(label):
+            box = label.get_window_extent(renderer)
+            return np.count_nonzero((shown[:, 0] >= box.x0) & (shown[:, 0] <= box.x1) &
+                                    (shown[:, 1] >= box.y0) & (shown[:, 1] <= box.y1))
+
+        fixed = ax.annotate("reliability 0.9999", (0.5, 0.5), xytext=(4, 4),
+                            textcoords="offset points", fontsize=6)
+        self.assertGreater(covered(fixed), 0)  # where the label used to go
+        fixed.remove()
+        placed = layout.label_clear_of(ax, "reliability 0.9999", (0.5, 0.5), [crowd],
+                                       fontsize=6)
+        self.assertEqual(covered(placed), 0)
+        self.assertEqual(placed.get_ha(), "right")
+        style.plt.close(fig)
 
 
 class CommandLine(unittest.TestCase):

@@ -60,19 +60,21 @@ def draw(r):
                                     panel_height=2.2)
     any_bound = False
     lost, harm = r.metric("benign_lost_share"), r.metric("harm_rate")
+    y_of = np.where(harm.count > 0, harm.mean, harm.upper_bound)
     for ax, panel in zip(axes, grid.panels):
         for s in panel.series:
             any_bound |= _points(ax, r, s.points, s.colour, s.marker, line=not sampled)
+        ax.set_yscale("log")
+        ax.set_xlim(left=0)
         if not sampled and along is not None and panel.series:
             # Which way the line runs: its two ends named by their value of `along`.
             first = panel.series[0].points
+            lines = [np.column_stack([lost.mean[s.points], y_of[s.points]])
+                     for s in panel.series]
             for p in (first[0], first[-1]) if len(first) > 1 else ():
-                y = harm.mean[p] if harm.count[p] > 0 else harm.upper_bound[p]
-                ax.annotate(layout.wrap(along.text(p), 22, 2), (lost.mean[p], y),
-                            xytext=(4, 4), textcoords="offset points", fontsize=6,
-                            color=style.REFERENCE)
-        ax.set_yscale("log")
-        ax.set_xlim(left=0)
+                layout.label_clear_of(ax, layout.wrap(along.text(p), 22, 2),
+                                      (lost.mean[p], y_of[p]), lines, fontsize=6,
+                                      color=style.REFERENCE)
         if panel.title:
             layout.title(ax, panel.title)
     fig.supxlabel("benign utility lost (share of benign tasks refused or stopped)", fontsize=8)

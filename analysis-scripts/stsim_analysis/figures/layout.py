@@ -268,6 +268,47 @@ def x_label(ax, text):
     ax.set_xlabel(wrap(text, panel_characters(ax), 2))
 
 
+def label_clear_of(ax, text, xy, lines, **options):
+    """Writes `text` beside the data point `xy`, on the side where its box covers least of
+    the polylines `lines` (arrays of data points: markers count fully, the segments between
+    them a little) without running into a neighbouring panel, so that a label does not hide
+    a marker when there is room elsewhere. Above or below the panel is allowed, at a cost."""
+    ax.get_xlim(), ax.get_ylim()  # settles the view limits the transform uses
+    renderer = ax.figure.canvas.get_renderer()
+    markers, between = [], []
+    for line in lines:
+        shown = ax.transData.transform(np.asarray(line, dtype=float).reshape(-1, 2))
+        markers.append(shown)
+        for a, b in zip(shown[:-1], shown[1:]):
+            between.append(a + np.linspace(0.1, 0.9, 9)[:, None] * (b - a))
+    markers = np.concatenate(markers) if markers else np.zeros((0, 2))
+    between = np.concatenate(between) if between else np.zeros((0, 2))
+    panel = ax.get_window_extent(renderer)
+
+    def inside(points, box):
+        return np.count_nonzero((points[:, 0] >= box.x0) & (points[:, 0] <= box.x1) &
+                                (points[:, 1] >= box.y0) & (points[:, 1] <= box.y1))
+
+    best, best_score = None, None
+    for dx, dy, ha, va in ((4, 4, "left", "bottom"), (4, -4, "left", "top"),
+                           (-4, 4, "right", "bottom"), (-4, -4, "right", "top")):
+        label = ax.annotate(text, xy, xytext=(dx, dy), textcoords="offset points", ha=ha,
+                            va=va, annotation_clip=False, **options)
+        box = label.get_window_extent(renderer).padded(3)
+        score = inside(markers, box) + 0.1 * inside(between, box)
+        if box.x0 < panel.x0 or box.x1 > panel.x1:
+            score += 1000  # over the tick labels or into the next panel
+        if box.y0 < panel.y0 or box.y1 > panel.y1:
+            score += 0.5
+        if best_score is None or score < best_score:
+            if best is not None:
+                best.remove()
+            best, best_score = label, score
+        else:
+            label.remove()
+    return best
+
+
 def square_panels(panels, size=2.6, title_room=0.0):
     """Square panels on a fixed grid (inches), for plots whose axes must keep equal
     scales, with a top axis on every panel (the layout solver mishandles fixed aspects
