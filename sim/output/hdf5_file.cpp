@@ -283,6 +283,10 @@ const char* design_name(scenario::SweepDesign d) {
       return "latin_hypercube";
     case scenario::SweepDesign::sobol:
       return "sobol";
+    case scenario::SweepDesign::saltelli:
+      return "saltelli";
+    case scenario::SweepDesign::morris:
+      return "morris";
   }
   return "?";
 }
@@ -407,6 +411,56 @@ void write_importance(Writer& w, const runner::ImportanceResult& im) {
       w.attribute(d, "interval", std::string(slope ? "student-t" : "fieller"));
       w.attribute(d, "unit", std::string(slope ? m.unit : ""));
       w.attribute(d, "description", std::string(importance_description(measure)));
+    }
+  }
+}
+
+constexpr const char* dimension_axis = "/dimension";
+
+// /sensitivity/<metric>/<index>: one row per swept dimension (docs/output.md,
+// "Sensitivity").
+void write_sensitivity(Writer& w, const runner::SensitivityResult& s) {
+  w.strings(dimension_axis, s.paths, {});
+  w.scale(dimension_axis);
+  w.group("/sensitivity");
+  const bool sobol = s.design == scenario::SweepDesign::saltelli;
+  w.attribute("/sensitivity", "design", std::string(design_name(s.design)));
+  w.attribute("/sensitivity", sobol ? "base_samples" : "trajectories",
+              static_cast<std::uint64_t>(s.samples));
+  w.attribute("/sensitivity", "bootstrap_resamples", static_cast<std::uint64_t>(s.resamples));
+  w.attribute("/sensitivity", "description",
+              std::string(sobol ? "Sobol' indices of each swept parameter, from the estimates at "
+                                  "the saltelli design's points; bootstrap intervals over its "
+                                  "base samples"
+                                : "Morris elementary effects of each swept parameter, from the "
+                                  "estimates along the design's trajectories; bootstrap "
+                                  "intervals over its trajectories"));
+  const std::vector<std::string> along = {dimension_axis};
+  w.strings("/sensitivity/dimension_labels", s.labels, along);
+  for (const auto& table : s.metrics) {
+    const auto& m = runner::info(table.metric);
+    const std::string g = std::string("/sensitivity/") + m.name;
+    w.group(g);
+    w.attribute(g, "unit", std::string(m.unit));
+    for (const auto& index : table.indices) {
+      const std::string d = g + "/" + std::string(runner::to_string(index.index));
+      const auto column = [&](auto f) {
+        std::vector<double> out;
+        for (const auto& e : index.rows) out.push_back(f(e));
+        return out;
+      };
+      w.group(d);
+      w.numbers(d + "/n", std::vector<std::uint64_t>(index.rows.size(), s.samples), along);
+      w.numbers(d + "/mean", column([](const auto& e) { return e.value; }), along);
+      w.numbers(d + "/stderr", column([](const auto& e) { return e.standard_error; }), along);
+      w.numbers(d + "/ci_low", column([](const auto& e) { return e.ci_low; }), along);
+      w.numbers(d + "/ci_high", column([](const auto& e) { return e.ci_high; }), along);
+      const bool share = index.index == runner::SensitivityIndex::first_order ||
+                         index.index == runner::SensitivityIndex::total;
+      w.attribute(d, "kind", std::string(share ? "variance share" : "elementary effect"));
+      w.attribute(d, "interval", std::string("bootstrap percentile"));
+      w.attribute(d, "unit", std::string(share ? "" : m.unit));
+      w.attribute(d, "description", std::string(runner::describe(index.index)));
     }
   }
 }
@@ -649,6 +703,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   write_evidence(w, r);
 
   if (r.importance) write_importance(w, *r.importance);
+  if (r.sensitivity) write_sensitivity(w, *r.sensitivity);
 
   w.group("/runtime");
   w.numbers("/runtime/wall_seconds",

@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <boost/random/sobol.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -209,15 +211,34 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
       throw std::invalid_argument(where(d) + " is on a log scale and needs low > 0");
     }
   }
-  const auto unit = sweep.design == SweepDesign::sobol
-                        ? sobol(sweep.points, dims)
-                        : latin_hypercube(sweep.points, dims, sweep.design_seed);
+  const bool indices = sweep.design == SweepDesign::saltelli || sweep.design == SweepDesign::morris;
+  if (indices && sweep.points < 2) {
+    throw std::invalid_argument(fmt::format(
+        "a {} sweep needs points >= 2 to estimate its indices and their intervals; got {}",
+        sweep.design == SweepDesign::saltelli ? "saltelli" : "morris", sweep.points));
+  }
+  if (design_points(sweep) > UINT32_MAX)
+    throw std::invalid_argument("the sweep has too many points");
+  std::vector<std::vector<double>> unit;
+  switch (sweep.design) {
+    case SweepDesign::sobol:
+      unit = sobol(sweep.points, dims);
+      break;
+    case SweepDesign::saltelli:
+      unit = saltelli(sweep.points, dims, sweep.design_seed);
+      break;
+    case SweepDesign::morris:
+      unit = morris(sweep.points, dims, sweep.levels, sweep.design_seed);
+      break;
+    default:
+      unit = latin_hypercube(sweep.points, dims, sweep.design_seed);
+  }
   Design design;
   design.kind = sweep.design;
   for (const auto& d : sweep.dimensions) {
     design.columns.push_back({d.path, true, {}, {}, {}, dimension_words(d.path), {}});
   }
-  for (std::uint32_t p = 0; p < sweep.points; ++p) {
+  for (std::uint32_t p = 0; p < unit.size(); ++p) {
     std::vector<Assignment> assignments;
     for (std::uint32_t d = 0; d < dims; ++d) {
       const auto& dim = sweep.dimensions[d];
@@ -237,8 +258,35 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
     design.point_labels.push_back(label_of(design.columns, assignments, p));
     design.assignments.push_back(std::move(assignments));
   }
+  if (indices) design.unit = std::move(unit);
   return design;
 }
+
+// Matousek's random linear scrambling of one coordinate's 64 binary digits: digit j of
+// the result is digit j of x plus a random combination of the digits before it (mod 2),
+// then flipped by the shift. Row j of `rows` holds digit j and the digits it mixes in.
+struct DigitScramble {
+  std::array<std::uint64_t, 64> rows{};
+  std::uint64_t shift = 0;
+
+  explicit DigitScramble(random::Stream& stream) {
+    for (unsigned j = 0; j < 64; ++j) {
+      const std::uint64_t digit = std::uint64_t{1} << (63 - j);
+      // The digits before j are the more significant bits, above `digit`.
+      const std::uint64_t before = j == 0 ? 0 : ~((digit << 1) - 1);
+      rows[j] = digit | (stream() & before);
+    }
+    shift = stream();
+  }
+  std::uint64_t operator()(std::uint64_t x) const {
+    std::uint64_t out = 0;
+    for (unsigned j = 0; j < 64; ++j) {
+      const auto bit = static_cast<std::uint64_t>(std::popcount(x & rows[j]) & 1);
+      out |= bit << (63 - j);
+    }
+    return out ^ shift;
+  }
+};
 
 }  // namespace
 
@@ -289,6 +337,83 @@ std::vector<std::vector<double>> sobol(std::uint32_t points, std::uint32_t dimen
   return out;
 }
 
+std::vector<std::vector<double>> scrambled_sobol(std::uint32_t points, std::uint32_t dimensions,
+                                                 std::uint64_t seed) {
+  std::vector<std::vector<double>> out(points, std::vector<double>(dimensions));
+  if (dimensions == 0) return out;
+  std::vector<DigitScramble> scrambles;
+  for (std::uint32_t d = 0; d < dimensions; ++d) {
+    random::Stream stream(
+        {seed, 0, 0, random::stable_id("scrambled_sobol") + d, random::Purpose::sampling});
+    scrambles.emplace_back(stream);
+  }
+  // The origin is a point of the net like any other once scrambled: keep it, so that
+  // 2^m points are a whole net.
+  boost::random::sobol engine(dimensions);
+  for (std::uint32_t p = 0; p < points; ++p) {
+    for (std::uint32_t d = 0; d < dimensions; ++d) {
+      const std::uint64_t x = p == 0 ? 0 : engine();
+      // The top 53 digits, centred in their cell: in (0, 1), never 0 or 1.
+      const std::uint64_t y = scrambles[d](x) >> 11;
+      out[p][d] = (static_cast<double>(y) + 0.5) * std::ldexp(1.0, -53);
+    }
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> saltelli(std::uint32_t samples, std::uint32_t dimensions,
+                                          std::uint64_t seed) {
+  const auto base = scrambled_sobol(samples, 2 * dimensions, seed);
+  std::vector<std::vector<double>> out;
+  out.reserve(std::size_t{samples} * (dimensions + 2));
+  for (const auto& row : base) {
+    const std::vector<double> a(row.begin(), row.begin() + dimensions);
+    const std::vector<double> b(row.begin() + dimensions, row.end());
+    out.push_back(a);
+    for (std::uint32_t i = 0; i < dimensions; ++i) {
+      out.push_back(a);
+      out.back()[i] = b[i];
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> morris(std::uint32_t trajectories, std::uint32_t dimensions,
+                                        std::uint32_t levels, std::uint64_t seed) {
+  const double spacing = 1.0 / static_cast<double>(levels - 1);
+  const std::uint32_t step_levels = levels / 2;  // the step, in levels
+  std::vector<std::vector<double>> out;
+  out.reserve(std::size_t{trajectories} * (dimensions + 1));
+  std::vector<std::uint32_t> order(dimensions);
+  std::vector<std::uint32_t> at(dimensions);
+  for (std::uint32_t t = 0; t < trajectories; ++t) {
+    random::Stream stream({seed, 0, t, random::stable_id("morris"), random::Purpose::sampling});
+    const auto index = [&stream](std::uint32_t n) {
+      auto k = static_cast<std::uint32_t>(stream.uniform01() * static_cast<double>(n));
+      return k < n ? k : n - 1;
+    };
+    for (std::uint32_t d = 0; d < dimensions; ++d) at[d] = index(levels);
+    for (std::uint32_t d = 0; d < dimensions; ++d) order[d] = d;
+    for (std::uint32_t i = dimensions; i-- > 1;) std::swap(order[i], order[index(i + 1)]);
+    const auto point = [&] {
+      std::vector<double> u(dimensions);
+      for (std::uint32_t d = 0; d < dimensions; ++d) u[d] = at[d] * spacing;
+      return u;
+    };
+    out.push_back(point());
+    for (const auto d : order) {
+      if (at[d] + step_levels < levels) {
+        at[d] += step_levels;
+      } else {
+        at[d] -= step_levels;
+      }
+      out.push_back(point());
+    }
+  }
+  return out;
+}
+
 std::uint64_t design_points(const scenario::SweepSpec& sweep) {
   switch (sweep.design) {
     case SweepDesign::none:
@@ -307,6 +432,10 @@ std::uint64_t design_points(const scenario::SweepSpec& sweep) {
     case SweepDesign::latin_hypercube:
     case SweepDesign::sobol:
       return sweep.points;
+    case SweepDesign::saltelli:
+      return std::uint64_t{sweep.points} * (sweep.dimensions.size() + 2);
+    case SweepDesign::morris:
+      return std::uint64_t{sweep.points} * (sweep.dimensions.size() + 1);
   }
   return 1;
 }

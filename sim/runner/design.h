@@ -32,6 +32,9 @@ struct Design {
   std::vector<std::vector<scenario::Assignment>> assignments;  // per point
   std::vector<std::string> point_labels;                       // per point
   std::optional<std::uint32_t> baseline;                       // point index
+  // saltelli and morris: each point's place in the unit cube [0, 1]^dimensions, from
+  // which the sensitivity indices are computed (runner/sensitivity.h).
+  std::vector<std::vector<double>> unit;
   std::uint32_t size() const { return static_cast<std::uint32_t>(assignments.size()); }
 };
 
@@ -54,6 +57,21 @@ std::vector<std::vector<double>> latin_hypercube(std::uint32_t points, std::uint
                                                  std::uint64_t seed);
 // Sobol sequence with Joe-Kuo direction numbers, the origin skipped.
 std::vector<std::vector<double>> sobol(std::uint32_t points, std::uint32_t dimensions);
+// The same points scrambled by Matousek's linear matrix scrambling and a digital shift,
+// keyed by `seed`: still a digital net (stratified as well as the sequence), but a
+// random one, so that bootstrap and repeated seeds show the estimator's spread.
+std::vector<std::vector<double>> scrambled_sobol(std::uint32_t points, std::uint32_t dimensions,
+                                                 std::uint64_t seed);
+// Saltelli's cross-sampling of `samples` rows of two scrambled Sobol matrices A and B
+// (the first and last `dimensions` coordinates of one 2 x dimensions sequence): per
+// sample, A, then A with coordinate i from B for each i, then B; dimensions + 2 points.
+std::vector<std::vector<double>> saltelli(std::uint32_t samples, std::uint32_t dimensions,
+                                          std::uint64_t seed);
+// Morris's trajectories on a grid of `levels` levels: per trajectory a random start,
+// then each coordinate in random order moved by levels / (2 (levels - 1)), up where it
+// can go up and down otherwise; dimensions + 1 points each.
+std::vector<std::vector<double>> morris(std::uint32_t trajectories, std::uint32_t dimensions,
+                                        std::uint32_t levels, std::uint64_t seed);
 
 // "value" as written in resolved parameters: numbers in shortest round-trip form (exact),
 // strings bare.

@@ -294,6 +294,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     result.points.push_back(std::move(r));
     states[p] = PointState{};
   }
+  result.sensitivity = sensitivity_indices(plan, result.points);
 }
 
 // A checkpoint's or shard's points must have the plan's shape; anything else is a file

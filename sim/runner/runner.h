@@ -30,6 +30,7 @@
 #include "sim/runner/evidence.h"
 #include "sim/runner/importance.h"
 #include "sim/runner/metric_table.h"
+#include "sim/runner/sensitivity.h"
 #include "sim/scenario/scenario.h"
 
 namespace stsim::runner {
@@ -264,6 +265,10 @@ struct RunResult {
   // `stsim run --importance`: the measures from a run of importance_plan, written to
   // /importance beside this run's own points.
   std::optional<ImportanceResult> importance;
+  // A saltelli or morris sweep: its indices (runner/sensitivity.h), written to
+  // /sensitivity. Computed from the folded points, so a resumed run and a merge of shards
+  // give the same ones; a slice of a sharded run has none.
+  std::optional<SensitivityResult> sensitivity;
 };
 
 // The model run for each replication. The default is model::Simulation; tests and

@@ -495,17 +495,22 @@ std::optional<Scenario> Loader::load(std::string_view text,
   return scenario;
 }
 
-constexpr std::array<std::string_view, 4> design_names = {"grid", "zip", "latin_hypercube",
-                                                          "sobol"};
+constexpr std::array<std::string_view, 6> design_names = {"grid",  "zip",      "latin_hypercube",
+                                                          "sobol", "saltelli", "morris"};
+constexpr const char* design_list =
+    "\"grid\", \"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\" or \"morris\"";
+constexpr const char* sampled_list = "latin_hypercube, sobol, saltelli and morris";
 
+// Designs that sample a range [low, high] rather than list values.
 bool sampled(SweepDesign design) {
-  return design == SweepDesign::latin_hypercube || design == SweepDesign::sobol;
+  return design != SweepDesign::none && design != SweepDesign::grid && design != SweepDesign::zip;
 }
 
 void Loader::read_sweep(const toml::table& table) {
   const SourceLocation table_where = at(table);
   const toml::node* design_node = nullptr;
   const toml::node* points_node = nullptr;
+  const toml::node* levels_node = nullptr;
   const toml::array* baseline = nullptr;
   const toml::table* precision = nullptr;
   for (const auto& entry : in_file_order(table)) {
@@ -517,8 +522,7 @@ void Loader::read_sweep(const toml::table& table) {
       design_node = &node;
       const auto* text = node.as_string();
       if (!text) {
-        error(at(node), fmt::format("'sweep.design' expects \"grid\", \"zip\", \"latin_hypercube\" "
-                                    "or \"sobol\"; got {}",
+        error(at(node), fmt::format("'sweep.design' expects {}; got {}", design_list,
                                     detail::describe(detail::input_of(node))));
         continue;
       }
@@ -526,11 +530,9 @@ void Loader::read_sweep(const toml::table& table) {
       if (found == design_names.end()) {
         const std::vector<std::string> names(design_names.begin(), design_names.end());
         const std::string suggestion = closest(text->get(), names);
-        error(at(node),
-              fmt::format("'sweep.design' has unknown value \"{}\"; {}", text->get(),
-                          suggestion.empty()
-                              ? "expected \"grid\", \"zip\", \"latin_hypercube\" or \"sobol\""
-                              : "did you mean \"" + suggestion + "\"?"));
+        error(at(node), fmt::format("'sweep.design' has unknown value \"{}\"; {}", text->get(),
+                                    suggestion.empty() ? std::string("expected ") + design_list
+                                                       : "did you mean \"" + suggestion + "\"?"));
         continue;
       }
       sweep_.design = static_cast<SweepDesign>(1 + (found - design_names.begin()));
@@ -539,6 +541,12 @@ void Loader::read_sweep(const toml::table& table) {
       Rule count{ValueType::integer};
       count.int_min = 1;
       read_setting(path, node, count, sweep_.points);
+    } else if (name == "levels") {
+      levels_node = &node;
+      Rule levels{ValueType::integer};
+      levels.int_min = 2;
+      levels.int_max = 1000;
+      read_setting(path, node, levels, sweep_.levels);
     } else if (name == "seed") {
       Rule rule{ValueType::integer};
       rule.int_max = std::numeric_limits<std::int64_t>::max();
@@ -591,9 +599,26 @@ void Loader::read_sweep(const toml::table& table) {
           fmt::format("a {} sweep needs 'points'; expected points = <integer >= 1> in [sweep]",
                       design_name));
   if (!sampled(sweep_.design) && points_node)
-    warning(at(*points_node), fmt::format("'sweep.points' is only used by latin_hypercube and "
-                                          "sobol designs; ignored by a {} design",
-                                          design_name));
+    warning(at(*points_node),
+            fmt::format("'sweep.points' is only used by {} designs; ignored by a {} design",
+                        sampled_list, design_name));
+  const bool indices =
+      sweep_.design == SweepDesign::saltelli || sweep_.design == SweepDesign::morris;
+  if (indices && points_node && sweep_.points == 1)
+    error(at(*points_node),
+          fmt::format("'sweep.points' is 1; a {} design needs at least 2 {} to estimate its "
+                      "indices and their intervals",
+                      design_name,
+                      sweep_.design == SweepDesign::saltelli ? "base samples" : "trajectories"));
+  if (levels_node && sweep_.design != SweepDesign::morris)
+    warning(at(*levels_node),
+            fmt::format("'sweep.levels' is only used by morris designs; ignored by a {} design",
+                        design_name));
+  if (levels_node && sweep_.design == SweepDesign::morris && sweep_.levels % 2 != 0)
+    error(at(*levels_node), fmt::format("'sweep.levels' is {}; expected an even number of levels "
+                                        "(a morris step of levels / (2 (levels - 1)) keeps "
+                                        "every level equally likely)",
+                                        sweep_.levels));
   check_dimensions();
   if (baseline) read_baseline(*baseline);
   if (precision) read_precision(*precision);
@@ -770,9 +795,9 @@ void Loader::check_dimensions() {
         warning(at(nodes.low    ? *nodes.low
                    : nodes.high ? *nodes.high
                                 : *nodes.log),
-                fmt::format("'low', 'high' and 'log' are only used by latin_hypercube and sobol "
-                            "designs; ignored by a {} design",
-                            design_name));
+                fmt::format("'low', 'high' and 'log' are only used by {} designs; ignored by a "
+                            "{} design",
+                            sampled_list, design_name));
       if (sweep_.design == SweepDesign::zip) {
         if (!zip_length_known) {
           zip_length_known = true;

@@ -346,8 +346,9 @@ bool valid_id(std::string_view id) {
 std::vector<std::string> scenario_key_names() { return first_segments(model::scenario_keys()); }
 
 const std::vector<std::string>& sweep_keys() {
-  static const std::vector<std::string> keys = {
-      "design", "points", "seed", "baseline", "common_random_numbers", "dimensions", "precision"};
+  static const std::vector<std::string> keys = {"design",     "points",   "seed",
+                                                "levels",     "baseline", "common_random_numbers",
+                                                "dimensions", "precision"};
   return keys;
 }
 const std::vector<std::string>& dimension_keys() {
@@ -980,11 +981,20 @@ const std::vector<KeyInfo>& known_keys() {
                        std::string(key.meaning)});
     }
     const std::vector<KeyInfo> sweep = {
-        {"sweep.design", "\"grid\", \"zip\", \"latin_hypercube\" or \"sobol\"", "\"grid\"",
-         "How the dimensions combine into sweep points"},
-        {"sweep.points", "integer >= 1", "required by latin_hypercube and sobol",
-         "Number of points sampled by latin_hypercube and sobol designs"},
-        {"sweep.seed", "integer >= 0", "1", "Seed of the latin_hypercube design"},
+        {"sweep.design",
+         "\"grid\", \"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\" or \"morris\"",
+         "\"grid\"",
+         "How the dimensions combine into sweep points; saltelli and morris also compute "
+         "sensitivity indices (docs/sensitivity.md)"},
+        {"sweep.points", "integer >= 1", "required by sampled designs",
+         "Points of a latin_hypercube or sobol design; base samples of a saltelli design (each "
+         "makes dimensions + 2 points); trajectories of a morris design (each makes dimensions "
+         "+ 1 points)"},
+        {"sweep.seed", "integer >= 0", "1",
+         "Seed of the latin_hypercube design, of the scrambling of a saltelli design, of the "
+         "morris trajectories and of the sensitivity bootstrap"},
+        {"sweep.levels", "even integer from 2 to 1000", "4",
+         "Levels of the grid a morris trajectory moves on"},
         {"sweep.baseline", "array", "none",
          "One value or label per dimension (grid and zip designs): the point every other point is "
          "compared with"},
@@ -996,9 +1006,8 @@ const std::vector<KeyInfo>& known_keys() {
          "The values the parameter takes"},
         {"sweep.dimensions[].labels", "array of strings", "the values",
          "Names of the values, one per value"},
-        {"sweep.dimensions[].low", "number", "required by latin_hypercube and sobol",
-         "Lowest value sampled"},
-        {"sweep.dimensions[].high", "number", "required by latin_hypercube and sobol",
+        {"sweep.dimensions[].low", "number", "required by sampled designs", "Lowest value sampled"},
+        {"sweep.dimensions[].high", "number", "required by sampled designs",
          "Highest value sampled"},
         {"sweep.dimensions[].log", "boolean", "false",
          "Whether to sample uniformly on a log scale"},

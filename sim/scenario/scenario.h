@@ -42,13 +42,15 @@ struct Assignment {
   ParameterValue value;
 };
 
-enum class SweepDesign : std::uint8_t { none, grid, zip, latin_hypercube, sobol };
+// saltelli and morris are sobol-like samples laid out for global sensitivity indices
+// (docs/sensitivity.md): their points come in groups the indices are computed from.
+enum class SweepDesign : std::uint8_t { none, grid, zip, latin_hypercube, sobol, saltelli, morris };
 
 struct SweepDimension {
   std::string path;
   std::vector<ParameterValue> values;  // grid and zip designs
   std::vector<std::string> labels;     // optional names of the values (e.g. system designs)
-  double low = 0.0, high = 0.0;        // latin_hypercube and sobol designs
+  double low = 0.0, high = 0.0;        // sampled designs (all but grid and zip)
   bool log_scale = false;
   model::SourceLocation where;
 };
@@ -56,8 +58,11 @@ struct SweepDimension {
 struct SweepSpec {
   SweepDesign design = SweepDesign::none;
   std::vector<SweepDimension> dimensions;
-  std::uint32_t points = 0;  // latin_hypercube and sobol
-  std::uint64_t design_seed = 1;
+  // Sampled designs: the points (latin_hypercube, sobol), the base samples (saltelli:
+  // each becomes dimensions + 2 points) or the trajectories (morris: dimensions + 1).
+  std::uint32_t points = 0;
+  std::uint64_t design_seed = 1;  // latin_hypercube, the scrambling of saltelli, morris
+  std::uint32_t levels = 4;       // morris: the grid of levels each trajectory moves on
   // Paired comparisons: the point every other point is compared with. For grid/zip it is
   // given as one value (or label) per dimension, and resolved by the runner.
   std::vector<ParameterValue> baseline;

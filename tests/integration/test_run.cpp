@@ -283,3 +283,96 @@ print("read")
   CHECK(python.code == 0);
   CHECK(python.out == "read\n");
 }
+
+TEST_CASE("a saltelli sweep writes /sensitivity, which export, inspect and merge keep",
+          "[integration]") {
+  TempDir dir;
+  const auto scenario = write_scenario(dir, R"(
+[scenario]
+horizon = "2d"
+seed = 3
+replications = 4
+time_bins = 2
+
+[contexts.work]
+hazardous = true
+
+[users]
+kind = "source"
+rate = "20/h"
+next = "model"
+
+[model]
+kind = "ai"
+next = "check"
+
+[check]
+kind = "safeguard"
+next = { pass = "world", block = "stopped" }
+
+[world]
+kind = "outcome"
+
+[stopped]
+kind = "outcome"
+acted = false
+
+[sweep]
+design = "saltelli"
+points = 8
+
+[[sweep.dimensions]]
+path = "model.reliability"
+low = 0.5
+high = 0.9
+
+[[sweep.dimensions]]
+path = "check.detect_error"
+low = 0.0
+high = 0.5
+)",
+                                       "saltelli.toml");
+  const auto whole = dir.path / "whole.h5";
+  const std::string run = binary_path() + " run " + scenario.string() + " --threads 2 -q -o ";
+  REQUIRE(shell(dir, run + whole.string()).code == stsim::cli::exit_ok);
+  const auto exported =
+      shell(dir, binary_path() + " export " + whole.string() + " --metric harm_rate --format csv");
+  REQUIRE(exported.code == stsim::cli::exit_ok);
+  // Rows of the sensitivity group: one per index and dimension, with the dimension's path.
+  std::vector<std::string> rows;
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(",sensitivity,harm_rate,") != std::string::npos) rows.push_back(line);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].find(",first_order,model.reliability,variance share,") != std::string::npos);
+  CHECK(rows[3].find(",total,check.detect_error,variance share,") != std::string::npos);
+  CHECK(shell(dir, binary_path() + " inspect " + whole.string()).code == stsim::cli::exit_ok);
+
+  // A slice has no indices; the merge of the slices has those of the whole run.
+  const auto a = dir.path / "a.h5", b = dir.path / "b.h5", merged = dir.path / "merged.h5";
+  REQUIRE(shell(dir, run + a.string() + " --shard 1/2").code == stsim::cli::exit_ok);
+  REQUIRE(shell(dir, run + b.string() + " --shard 2/2").code == stsim::cli::exit_ok);
+  REQUIRE(shell(dir, binary_path() + " merge " + a.string() + " " + b.string() + " -o " +
+                         merged.string() + " -q")
+              .code == stsim::cli::exit_ok);
+  const auto script = write_scenario(dir, R"(
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as whole, h5py.File(sys.argv[2], "r") as merged, \
+        h5py.File(sys.argv[3], "r") as slice:
+    assert "sensitivity" not in slice
+    assert whole["sensitivity"].attrs["design"] == "saltelli"
+    assert whole["sensitivity"].attrs["base_samples"] == 8
+    assert list(whole["dimension"].asstr()[()]) == ["model.reliability", "check.detect_error"]
+    for index in ("first_order", "total"):
+        for k in ("mean", "ci_low", "ci_high"):
+            w = whole[f"sensitivity/harm_rate/{index}/{k}"][()]
+            assert w.shape == (2,)
+            assert np.array_equal(w, merged[f"sensitivity/harm_rate/{index}/{k}"][()])
+print("same")
+)",
+                                     "compare.py");
+  const auto python = shell(dir, "/usr/bin/python3 " + script.string() + " " + whole.string() +
+                                     " " + merged.string() + " " + a.string());
+  INFO(python.err);
+  CHECK(python.out == "same\n");
+}

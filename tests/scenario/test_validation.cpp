@@ -543,6 +543,30 @@ TEST_CASE("sweep faults are reported at the value, dimension or key concerned", 
            tail,
        {"bad.toml:5:13: error: 'sweep.baseline' value \"bare\" is not a value or label of "
         "dimension 'model.reliability'; expected one of 0.9, 0.99, \"low\" or \"high\""}},
+      {"one saltelli sample",
+       model +
+           "[sweep]\ndesign = \"saltelli\"\npoints = 1\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" +
+           tail,
+       {"bad.toml:6:10: error: 'sweep.points' is 1; a saltelli design needs at least 2 base "
+        "samples to estimate its indices and their intervals"}},
+      {"odd morris levels",
+       model +
+           "[sweep]\ndesign = \"morris\"\npoints = 8\nlevels = 3\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" +
+           tail,
+       {"bad.toml:7:10: error: 'sweep.levels' is 3; expected an even number of levels (a morris "
+        "step of levels / (2 (levels - 1)) keeps every level equally likely)"}},
+      {"morris levels out of range",
+       model +
+           "[sweep]\ndesign = \"morris\"\npoints = 8\nlevels = 1\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\nlow = 0.5\nhigh = 0.9\n" +
+           tail,
+       {"bad.toml:7:10: error: 'sweep.levels' must be an integer >= 2; got 1"}},
+      {"unknown design, no close name",
+       model + "[sweep]\ndesign = \"factorial\"\n" + tail,
+       {"bad.toml:5:10: error: 'sweep.design' has unknown value \"factorial\"; expected \"grid\", "
+        "\"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\" or \"morris\""}},
       {"zero points",
        model +
            "[sweep]\ndesign = \"sobol\"\npoints = 0\n[[sweep.dimensions]]\npath = "
@@ -584,10 +608,21 @@ TEST_CASE("unused sweep settings are warnings, and the scenario still loads", "[
   std::vector<std::string> messages;
   for (const auto& d : result.diagnostics) messages.push_back(format(d));
   CHECK(messages ==
-        std::vector<std::string>{"warn.toml:2:10: warning: 'sweep.points' is only used by "
-                                 "latin_hypercube and sobol designs; ignored by a grid design",
-                                 "warn.toml:6:7: warning: 'low', 'high' and 'log' are only used by "
-                                 "latin_hypercube and sobol designs; ignored by a grid design"});
+        std::vector<std::string>{
+            "warn.toml:2:10: warning: 'sweep.points' is only used by latin_hypercube, sobol, "
+            "saltelli and morris designs; ignored by a grid design",
+            "warn.toml:6:7: warning: 'low', 'high' and 'log' are only used by latin_hypercube, "
+            "sobol, saltelli and morris designs; ignored by a grid design"});
+  const auto levels = load_string(
+      "[sweep]\nlevels = 4\n[[sweep.dimensions]]\npath = "
+      "\"users.rate\"\nvalues = [1, 2]\n" +
+          tail,
+      "levels.toml");
+  REQUIRE(levels.ok());
+  REQUIRE(levels.diagnostics.size() == 1);
+  CHECK(format(levels.diagnostics[0]) ==
+        "levels.toml:2:10: warning: 'sweep.levels' is only used by morris designs; ignored by a "
+        "grid design");
 }
 
 TEST_CASE("the coupling.beta of before the split loads, with a warning saying what it meant",
