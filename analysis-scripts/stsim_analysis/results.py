@@ -221,6 +221,10 @@ class Results:
     importance: dict = None
     importance_layers: list = field(default_factory=list)  # component ids
     importance_reference: str = ""  # the point the measures are of, in words
+    # A saltelli or morris sweep: metric -> index -> {"mean", "stderr", "ci_low",
+    # "ci_high"} (arrays along sensitivity_dimensions, the swept paths); None otherwise.
+    sensitivity: dict = None
+    sensitivity_dimensions: list = field(default_factory=list)
 
     @property
     def metrics(self):
@@ -405,6 +409,19 @@ def _importance(f):
     return out, layers, _text(group.attrs.get("reference", ""))
 
 
+def _sensitivity(f):
+    """/sensitivity/<metric>/<index>: the indices of each swept path (docs/sensitivity.md)."""
+    if "sensitivity" not in f:
+        return None, []
+    out = {}
+    for metric, g in f["sensitivity"].items():
+        if not isinstance(g, h5py.Group):
+            continue
+        out[metric] = {index: {k: m[k][()] for k in ("mean", "stderr", "ci_low", "ci_high")}
+                       for index, m in g.items() if isinstance(m, h5py.Group)}
+    return out, _strings(f["dimension"])
+
+
 def load(path):
     """Reads a complete result file; raises ResultFileError otherwise."""
     try:
@@ -441,6 +458,7 @@ def load(path):
         met = f["runtime/precision_target_met"][()].astype(bool) \
             if "runtime/precision_target_met" in f else None
         importance, importance_layers, importance_reference = _importance(f)
+        sensitivity, sensitivity_dimensions = _sensitivity(f)
         fh = f["first_harm"]
         survival = {k: fh[k][()].reshape(points, -1) for k in ("survival", "survival_low",
                                                              "survival_high") if k in fh}
@@ -486,4 +504,6 @@ def load(path):
             importance=importance,
             importance_layers=importance_layers,
             importance_reference=importance_reference,
+            sensitivity=sensitivity,
+            sensitivity_dimensions=sensitivity_dimensions,
         )

@@ -75,6 +75,8 @@ const std::map<std::string, Expected> required = {
     {"red-line", {20, {"time_to_first_harm", "evidence", "flagship"}}},
     {"marginal-risk", {2, {"paired_differences"}}},
     {"redundancy", {2, {"harm_by_parameter"}}},
+    {"which-check-matters", {2, {"sobol"}}},
+    {"what-to-test-first", {2, {"morris"}}},
 };
 
 }  // namespace

@@ -3,8 +3,8 @@
 the caption's description. Each chooses its form from the sweep's design (layout.py)."""
 
 from . import (coupling, evidence, first_harm, flagship, frontier, importance,  # noqa: F401
-               mechanisms, paired, sweep, timeseries)
+               mechanisms, morris, paired, sobol, sweep, timeseries)
 
 FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence,
-           importance]
+           importance, sobol, morris]
 NAMES = [m.NAME for m in FIGURES]

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import style
+from .. import results
 
 MAX_SERIES = 6   # lines with a legend entry; with two reference entries, 8 at most
 MAX_PANELS = 12
@@ -372,3 +373,45 @@ def colour_bar(fig, side, scale, label):
     bar = fig.colorbar(scale, cax=inset)
     bar.set_label(wrap(label, 30, 3), fontsize=7)
     return bar
+
+
+# Parameter keys in a reader's words, for figures that name parameters (sensitivity).
+PLAIN_KEYS = {
+    "reliability": "reliability",
+    "commission_share": "share of errors that act",
+    "detect_error": "detection of errors",
+    "detect_misuse": "detection of misuse",
+    "false_alarm": "false alarms",
+    "latent_failure_rate": "silent failure rate",
+    "test_interval": "proof-test interval",
+    "repair_time": "repair time",
+    "sample": "share of tasks sampled",
+    "detect": "detection",
+    "coupling.difficulty_correlation": "blind spots shared with {partner}",
+    "coupling.demand_beta": "misses shared with {partner}",
+    "coupling.latent_beta": "failures shared with {partner}",
+}
+
+
+def parameter_label(r, path):
+    """A swept parameter named by its component and a plain name of its key ("AI monitor
+    detection of errors"), unless the file or --label gives it a label of its own."""
+    column = r.column(lambda p: p == path)
+    words = results.dimension_words(path)
+    if column is not None and column.label != words:
+        return column.label
+    component, _, key = path.partition(".")
+    if component not in r.components or not key:
+        return words
+    name = r.component_labels[r.components.index(component)]
+    plain = PLAIN_KEYS.get(key)
+    if plain is None:
+        return f"{name} {results.words(key.replace('.', ' '))}"
+    partner = "the model"
+    if "{partner}" in plain:
+        resolved = r.resolved[0].splitlines() if r.resolved else []
+        with_id = next((line.split("=", 1)[1].strip().strip('"') for line in resolved
+                        if line.startswith(f"{component}.coupling.with =")), "")
+        if with_id in r.components:
+            partner = r.component_labels[r.components.index(with_id)]
+    return f"{name} {plain.format(partner=partner)}"
