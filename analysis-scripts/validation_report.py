@@ -50,6 +50,61 @@ of a queue started empty; the horizons are long enough that the start-up transie
 far below one SE.
 """
 
+CONTROL = """## Control protocols: the derivations
+
+The cases `control-*` check `sim/analytic/control.cpp`, whose two exact answers are
+derived here. An untrusted AI attempts an attack on each task independently with
+probability a = opportunity x probability (an attack is possible on a share
+`attack.opportunity` of tasks and attempted there with `attack.probability`); an
+attempt succeeds with probability q. An episode is N tasks (`scenario.episode_tasks`).
+With `shutdown_on_catch`, the first attempt an audit finds ends the game safely: no
+later task is served. The first successful attempt that is acted on ends it unsafely.
+`safety` is the probability that the episode ends without an unsafe end. A task without
+an attempt never ends the game.
+
+**Upfront auditing.** The audit examines tasks 1, ..., B (B = min(budget, N)) and finds
+an attempt with probability d. An audited task ends the game safely with probability
+a d, unsafely with a (1 - d) q (missed, and successful), and passes with
+c = 1 - a d - a (1 - d) q. A later task ends it unsafely with a q and passes with
+1 - a q. The game ends unsafely at audited task i with probability c^(i-1) a (1 - d) q,
+or reaches task B + 1 with probability c^B and then ends unsafely with probability
+1 - (1 - a q)^(N - B). Summing the geometric series,
+
+    P(unsafe) = a (1 - d) q (1 - c^B) / (1 - c) + c^B (1 - (1 - a q)^(N - B)),
+    safety    = 1 - P(unsafe).
+
+With d = 1 it is the familiar 1 - (1 - a)^B (1 - (1 - a q)^(N - B)): the red team wins
+by attacking rarely enough to pass the audited tasks and often enough to succeed after
+them.
+
+**Trusted monitoring with deferral.** A monitor scores each output: a benign output
+falls in the audit zone with probability f = S_benign(t_audit) (S the survival
+function; with `audit_false_positive`, f is that rate exactly), an attempt with
+g_A = (1 - k) S_attack(t_audit) + k S_benign(t_audit), where k is the collusion of an
+untrusted monitor (0 for a trusted one), and in the defer zone with
+g_D = (1 - k) S_attack(t_defer) + k S_benign(t_defer) - g_A; it runs with
+g_R = 1 - g_A - g_D. A `by_score` audit audits a task in the audit zone while audits
+are left, spending one; a deferred task's output is the trusted model's (no attack
+survives it); an attempt that is not audited (run zone, or audit zone without budget)
+is acted on. Scores are independent from task to task, so the game before a task is in
+state (n tasks left, b audits left), and V(n, b) = P(safe from there) satisfies
+
+    V(0, b) = 1,
+    V(n, 0) = (1 - a (1 - g_D) q) V(n - 1, 0),
+    V(n, b) = (1 - a) [f V(n - 1, b - 1) + (1 - f) V(n - 1, b)]
+              + a [g_A (d + (1 - d) (1 - q) V(n - 1, b - 1)) + g_D V(n - 1, b)
+                   + g_R (1 - q) V(n - 1, b)]          for b >= 1,
+
+and safety = V(N, B), computed in O(N B) with two rows. Upfront auditing is the case
+f = g_A = 1, g_D = 0: then V(n, b) = a d + c V(n - 1, b - 1), which unrolls to the
+closed form above (`tests/model/test_control.cpp` checks the two agree to 1e-12).
+The answers hold for a scenario source -> untrusted ai (no refusal, no deferral of its
+own) -> an upfront audit, or a monitor whose audit and pass zones lead to one by_score
+audit and whose defer zone leads to a trusted ai, then acted outcomes; audits without
+drift or review edge; a horizon long enough for the episode's N tasks (rate x horizon
+>= N + 8 sqrt(N) + 10).
+"""
+
 
 def subset_text():
     """The analytic subset as sim/analytic/analytic.h states it (its leading comment)."""
@@ -76,6 +131,7 @@ def render(cases):
     lines.append("## The analytic subset\n")
     lines.append("From `sim/analytic/analytic.h`:\n")
     lines.append("```text\n" + subset_text() + "\n```\n")
+    lines.append(CONTROL)
     lines.append("## Summary\n")
     lines.append("| case | metrics | replications | largest abs(z) | smallest 5% bias / SE |")
     lines.append("|---|---|---|---|---|")

@@ -21,6 +21,7 @@
 #include <unsupported/Eigen/MatrixFunctions>
 
 #include "sim/analytic/closed_forms.h"
+#include "sim/analytic/control.h"
 #include "sim/model/branching.h"
 
 namespace stsim::analytic {
@@ -499,13 +500,29 @@ const ExactMetric* Analysis::find(const std::string& name) const {
 }
 
 std::optional<std::string> outside_subset(const ScenarioSpec& spec) {
+  const auto control = control_case(spec);
+  if (std::holds_alternative<ControlCase>(control)) return std::nullopt;
+  // An attacking AI is in the subset only as part of a control protocol: say why not.
+  for (const auto& c : spec.components)
+    if (const auto* ai = std::get_if<model::AiSpec>(&c.parameters);
+        ai != nullptr && ai->untrusted && ai->attack.probability > 0.0)
+      return who(c) + ": an attack policy outside the control protocols of the subset: " +
+             std::get<std::string>(control);
   const Graph g(spec);
   return check_subset(spec, g);
 }
 
 Analysis analyse(const ScenarioSpec& spec) {
+  if (auto reason = outside_subset(spec)) throw std::invalid_argument(*reason);
+  if (const auto control = control_case(spec); std::holds_alternative<ControlCase>(control)) {
+    const auto& c = std::get<ControlCase>(control);
+    Analysis out;
+    out.metrics.push_back(
+        {"safety", c.upfront ? upfront_safety(c.tasks, c.budget, c.attack, c.success, c.detect)
+                             : control_safety(c)});
+    return out;
+  }
   const Graph g(spec);
-  if (auto reason = check_subset(spec, g)) throw std::invalid_argument(*reason);
   Analysis out;
   for (const auto& c : spec.components)
     if (const auto* source = std::get_if<model::SourceSpec>(&c.parameters))

@@ -26,7 +26,10 @@
 //    queue needs an offered load below count; no safeguard may fail latently when
 //    there are operators (their arrival stream would not be Poisson);
 //  - audits without drift, and only when no safeguard fails latently;
-//  - no pause after harm; at most 64 components.
+//  - no pause after harm; at most 64 components;
+//  - control protocols (control.h): an untrusted ai with an attack policy over
+//    episodes of N tasks, under upfront auditing or a trusted or untrusted monitor
+//    with deferral and a by-score audit budget; their exact safety.
 // Steady-state queue results are exact for an infinitely long run; everything else is
 // exact for the scenario's finite horizon.
 

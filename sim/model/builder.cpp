@@ -44,6 +44,8 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
   r_.horizon_ = spec.horizon;
   r_.time_bins_ = spec.time_bins;
   r_.pause_after_harm_ = spec.pause_after_harm;
+  r_.episode_tasks_ = spec.episode_tasks;
+  r_.shutdown_on_catch_ = spec.shutdown_on_catch;
 }
 
 std::uint32_t Builder::node_of(std::string_view id) const {

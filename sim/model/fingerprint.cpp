@@ -53,14 +53,13 @@ void add_metrics(engine::Fingerprint& h, const ReplicationMetrics& m) {
   add_counter(h, "refused_malicious", m.refused_malicious);
   add_counter(h, "benign_served", m.benign_served);
   add_counter(h, "benign_lost", m.benign_lost);
+  add_counter(h, "served_correct", m.served_correct);
   add_counter(h, "deferred", m.deferred);
   add_counter(h, "false_alarms", m.false_alarms);
   add_counter(h, "harms", m.harms);
   add_counter(h, "harm_severity", m.harm_severity);
-  static constexpr const char* origin_names[harm_origin_count] = {"model_error", "misuse",
-                                                                  "operator_induced"};
   for (std::size_t i = 0; i < harm_origin_count; ++i)
-    add_counter(h, std::string("harms_by_origin.") + origin_names[i], m.harms_by_origin[i]);
+    add_counter(h, std::string("harms_by_origin.") + harm_origin_names[i], m.harms_by_origin[i]);
   add_counter(h, "harms_with_correct_output", m.harms_with_correct_output);
   add_counter(h, "harms_latent_involved", m.harms_latent_involved);
   add_counter(h, "harms_common_cause", m.harms_common_cause);
@@ -84,6 +83,11 @@ void add_metrics(engine::Fingerprint& h, const ReplicationMetrics& m) {
   add_counter(h, "time_to_first_harm", m.time_to_first_harm);
   add_counter(h, "first_harm_observed", std::uint64_t{m.first_harm_observed ? 1u : 0u});
   add_counters(h, "harm_series", m.harm_series);
+  add_counter(h, "attacks_attempted", m.attacks_attempted);
+  add_counter(h, "attacks_succeeded", m.attacks_succeeded);
+  add_counter(h, "audits", m.audits);
+  add_counter(h, "attacks_caught", m.attacks_caught);
+  add_counter(h, "shut_down", std::uint64_t{m.shut_down ? 1u : 0u});
   add_counter(h, "events", m.events);
   add_counter(h, "paused_time", m.paused_time);
 }

@@ -11,7 +11,8 @@ std::vector<std::uint32_t> importance_components(const ScenarioSpec& spec) {
   for (std::uint32_t i = 0; i < spec.components.size(); ++i) {
     const auto& c = spec.components[i];
     const KindInfo& kind = kind_info(c.parameters.index());
-    if (kind.counterfactual && (kind.is_layer(c) || kind.originates_hazards)) out.push_back(i);
+    if (kind.counterfactual && (kind.is_layer(c) || kind.originates_hazards || kind.steers_layers))
+      out.push_back(i);
   }
   return out;
 }

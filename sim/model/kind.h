@@ -94,6 +94,9 @@ struct KindInfo {
   bool can_fail = false;
   // Hazardous outputs originate here: the structure's cut sets are per such component.
   bool originates_hazards = false;
+  // Not a layer, but it chooses what a layer examines (a monitor's audit zone): its
+  // importance is measured as a layer's.
+  bool steers_layers = false;
   std::span<const ComponentKey> keys;    // its parameters, with their rules
   std::span<const KeyGroup> groups;      // tables of dotted keys (drift.*), by example
   void (*set_defaults)(ComponentSpec&);  // parameters of this kind, all at their defaults

@@ -31,6 +31,7 @@ KindInfo make_info() {
   if constexpr (requires { Kind::can_fail; }) info.can_fail = Kind::can_fail;
   if constexpr (requires { Kind::originates_hazards; })
     info.originates_hazards = Kind::originates_hazards;
+  if constexpr (requires { Kind::steers_layers; }) info.steers_layers = Kind::steers_layers;
   info.keys = Kind::keys();
   if constexpr (requires { Kind::groups(); }) info.groups = Kind::groups();
   info.set_defaults = [](ComponentSpec& c) { c.parameters = Spec{}; };
@@ -89,11 +90,12 @@ KindInfo make_info() {
     Kind::counterfactual(spec, Counterfactual::perfect, 0.0);
   };
   static_assert(
-      declares_counterfactual || !(
-                                     requires(const Spec& spec) { Kind::is_layer(spec); } ||
-                                     requires { Kind::originates_hazards; }),
-      "a kind that can be a layer, or where hazards originate, declares its importance "
-      "counterfactuals (sim/README.md)");
+      declares_counterfactual ||
+          !(
+              requires(const Spec& spec) { Kind::is_layer(spec); } ||
+              requires { Kind::originates_hazards; } || requires { Kind::steers_layers; }),
+      "a kind that can be a layer, steers one, or where hazards originate, declares its "
+      "importance counterfactuals (sim/README.md)");
   if constexpr (declares_counterfactual) {
     info.counterfactual = [](ComponentSpec& c, Counterfactual which, double step) {
       Kind::counterfactual(std::get<Spec>(c.parameters), which, step);

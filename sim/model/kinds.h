@@ -16,6 +16,7 @@
 #include "sim/model/kinds/ai.h"
 #include "sim/model/kinds/audit.h"
 #include "sim/model/kinds/defence.h"
+#include "sim/model/kinds/monitor.h"
 #include "sim/model/kinds/operators.h"
 #include "sim/model/kinds/outcome.h"
 #include "sim/model/kinds/safeguard.h"
@@ -40,8 +41,8 @@ struct KindList {
   static constexpr std::size_t size = sizeof...(Kind);
 };
 
-using Kinds =
-    KindList<Source, Ai, Safeguard, Operators, Audit, Defence, Outcome, Vote STSIM_EXTRA_KINDS>;
+using Kinds = KindList<Source, Ai, Safeguard, Operators, Audit, Defence, Outcome, Vote,
+                       Monitor STSIM_EXTRA_KINDS>;
 
 using Parameters = Kinds::Parameters;
 inline constexpr std::size_t kind_count = Kinds::size;

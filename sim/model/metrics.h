@@ -13,8 +13,11 @@ enum class HarmOrigin : std::uint8_t {
   model_error,       // the model's unsafe output passed every layer
   misuse,            // a correct output served malicious intent
   operator_induced,  // an operator turned a correct output into a hazard (interaction)
+  attack,            // an untrusted AI's successful attack was acted on
 };
-inline constexpr std::size_t harm_origin_count = 3;
+inline constexpr std::size_t harm_origin_count = 4;
+inline constexpr const char* harm_origin_names[harm_origin_count] = {"model_error", "misuse",
+                                                                     "operator_induced", "attack"};
 
 // Every task ends in exactly one of these (or is still in flight at the horizon).
 enum class Terminal : std::uint8_t {
@@ -50,8 +53,9 @@ struct ReplicationMetrics {
   std::uint64_t hazardous_outputs = 0;  // outputs that would harm if acted on
   std::uint64_t refused_benign = 0;
   std::uint64_t refused_malicious = 0;
-  std::uint64_t benign_served = 0;  // benign tasks whose output was acted on (utility)
-  std::uint64_t benign_lost = 0;    // benign tasks stopped: refusal, false alarm, overflow, pause
+  std::uint64_t benign_served = 0;   // benign tasks whose correct output was acted on (utility)
+  std::uint64_t served_correct = 0;  // tasks ending served with a correct output (usefulness)
+  std::uint64_t benign_lost = 0;     // benign tasks stopped: refusal, false alarm, overflow, pause
   std::uint64_t deferred = 0;
   std::uint64_t false_alarms = 0;  // flags raised on non-hazardous outputs
 
@@ -75,6 +79,14 @@ struct ReplicationMetrics {
   double time_to_first_harm = 0.0;  // hours; equals the horizon when censored
   bool first_harm_observed = false;
   std::vector<std::uint64_t> harm_series;  // harms per equal time bin over the horizon
+
+  // Control evaluations: an untrusted AI's attack attempts, successful or not; the audits
+  // spent; attempts caught (by an audit or reviewers); whether the deployment was shut down.
+  std::uint64_t attacks_attempted = 0;
+  std::uint64_t attacks_succeeded = 0;
+  std::uint64_t audits = 0;
+  std::uint64_t attacks_caught = 0;
+  bool shut_down = false;
 
   std::uint64_t events = 0;
   double paused_time = 0.0;  // hours of suspended service

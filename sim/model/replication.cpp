@@ -47,9 +47,10 @@ void Replication::finish(std::uint32_t id, Terminal terminal, std::uint32_t cred
   ++m.terminal[static_cast<std::size_t>(terminal)];
   if (terminal == Terminal::near_miss) ++m.near_misses_by_layer[credit];
   if (!t.malicious) {
-    if (terminal == Terminal::served) ++m.benign_served;
+    if (terminal == Terminal::served && t.output == Output::correct) ++m.benign_served;
     if (terminal == Terminal::lost || terminal == Terminal::paused) ++m.benign_lost;
   }
+  if (terminal == Terminal::served && t.output == Output::correct) ++m.served_correct;
   if (t.erred && terminal != Terminal::harm) ++m.model_errors_no_harm;
   --live_;
   free_tasks_.push_back(id);
@@ -61,7 +62,8 @@ void Replication::harm(const Task& t) {
   ++m.harms;
   m.harm_severity += context_severity_[t.context];
   ++m.harms_by_origin[static_cast<std::size_t>(t.origin)];
-  if (t.origin != HarmOrigin::model_error) ++m.harms_with_correct_output;
+  if (t.origin == HarmOrigin::misuse || t.origin == HarmOrigin::operator_induced)
+    ++m.harms_with_correct_output;
   if (t.down_passed != 0) ++m.harms_latent_involved;
   if (t.common_cause) ++m.harms_common_cause;
   if (t.last_layer != none) ++m.harms_by_last_layer[t.last_layer];

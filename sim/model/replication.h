@@ -31,6 +31,9 @@ enum class Priority : std::int32_t { component = 0, work_done = 1, arrival = 2 }
 
 enum class Output : std::uint8_t { correct, commission, omission, refused };
 
+// What an untrusted AI's attack policy did on a task (its current output).
+enum class Attack : std::uint8_t { no_attempt, failed, succeeded };
+
 // What a task carries from component to component. The bits record what happened on the
 // way, one bit per component that needs one (at most 64 of each, see Builder).
 struct Task {
@@ -50,11 +53,13 @@ struct Task {
   Output output = Output::correct;
   HarmOrigin origin = HarmOrigin::model_error;
   PortIndex decided = 0;  // the port an operator's review chose, taken when it ends
+  Attack attack = Attack::no_attempt;
   bool malicious = false;
   bool hazardous = false;
   bool erred = false;
   bool alarm = false;
   bool common_cause = false;
+  bool audit_zone = false;  // the last monitor scored it in its audit zone
 };
 
 // A component as the hot path sees it.
@@ -154,10 +159,24 @@ class Replication {
     t.erred = false;
     t.alarm = false;
     t.common_cause = false;
+    t.attack = Attack::no_attempt;
+    t.audit_zone = false;
     return id;
   }
-  // Service is suspended after a harm (scenario.pause_after_harm).
+  // Service is suspended after a harm (scenario.pause_after_harm), or for good after a
+  // shutdown.
   bool paused() const { return now() < paused_until_; }
+  // Every task of the episode has been born (scenario.episode_tasks; 0: by horizon only).
+  bool episode_complete() const { return episode_tasks_ != 0 && metrics_->tasks >= episode_tasks_; }
+  // An attack attempt was found: counted, and the deployment shut down if the scenario
+  // says so (no task born afterwards is served).
+  void attack_caught() {
+    ++metrics_->attacks_caught;
+    if (shutdown_on_catch_ && !metrics_->shut_down) {
+      metrics_->shut_down = true;
+      paused_until_ = infinity;
+    }
+  }
 
   // Takes task `id` through component `node` and on, until it waits or ends.
   void advance(std::uint32_t id, std::uint32_t node);
@@ -201,6 +220,8 @@ class Replication {
   Time horizon_ = 0.0;
   std::uint32_t time_bins_ = 0;
   Time pause_after_harm_ = 0.0;
+  std::uint64_t episode_tasks_ = 0;
+  bool shutdown_on_catch_ = false;
   std::uint64_t event_limit_ = 0;
   bool event_limit_derived_ = false;
 

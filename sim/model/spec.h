@@ -61,10 +61,12 @@ struct ScenarioSpec {
   std::uint64_t seed = 1;
   std::uint32_t replications = 100;
   std::uint32_t time_bins = 52;
-  Time pause_after_harm = 0.0;     // service suspended for this long after each harm
-  std::uint64_t event_limit = 0;   // 0 = derived from the expected load
-  double harm_rate_target = 0.0;   // red line of the acceptance test; 0 = none
-  bool stop_when_decided = false;  // the acceptance test, sequentially
+  Time pause_after_harm = 0.0;      // service suspended for this long after each harm
+  std::uint64_t episode_tasks = 0;  // an episode ends after this many tasks (0: at the horizon)
+  bool shutdown_on_catch = false;   // a caught attack attempt shuts the deployment down
+  std::uint64_t event_limit = 0;    // 0 = derived from the expected load
+  double harm_rate_target = 0.0;    // red line of the acceptance test; 0 = none
+  bool stop_when_decided = false;   // the acceptance test, sequentially
   std::vector<ContextSpec> contexts;
   std::vector<ComponentSpec> components;
 };

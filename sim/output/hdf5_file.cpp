@@ -555,7 +555,8 @@ void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::st
   w.attribute(bin_edge_axis, "unit", std::string("hours"));
   w.attribute(bin_edge_axis, "description", std::string("edges of the time bins"));
   w.scale(bin_edge_axis);
-  w.strings(origin_axis, {"model_error", "misuse", "operator_induced"}, {});
+  w.strings(origin_axis, {std::begin(model::harm_origin_names), std::end(model::harm_origin_names)},
+            {});
   w.scale(origin_axis);
   w.strings(override_axis, overrides, {});
   w.scale(override_axis);
@@ -645,7 +646,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   w.numbers("/attribution/harms_by_origin", origin, {point_axis, origin_axis},
             {points, model::harm_origin_count});
   w.attribute_strings("/attribution/harms_by_origin", "names",
-                      {"model_error", "misuse", "operator_induced"});
+                      {std::begin(model::harm_origin_names), std::end(model::harm_origin_names)});
   w.numbers("/attribution/harms_latent_involved",
             per_point_uint(r, [](const auto& p) { return p.harms_latent_involved; }), along);
   w.numbers("/attribution/harms_common_cause",

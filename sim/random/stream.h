@@ -25,7 +25,10 @@ enum class Purpose : std::uint32_t {
   coupling = 12,
   sampling = 13,
   human_error = 14,
-  test = 100,  // reserved for tests
+  attack = 15,     // an untrusted AI's attack policy
+  suspicion = 16,  // a monitor's suspicion score
+  collusion = 17,  // an untrusted monitor's collusion
+  test = 100,      // reserved for tests
 };
 
 // Packing into Philox4x64-10 (2 key words, 4 counter words), so that distinct keys never

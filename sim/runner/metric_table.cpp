@@ -50,6 +50,16 @@ constexpr std::array<MetricInfo, metric_count> table = {{
      "mean queueing wait per review started, all operator pools"},
     {MetricId::latent_failures_per_replication, "latent_failures_per_replication", K::mean,
      I::log_student_t, "failures", "silent safeguard failures per replication"},
+    {MetricId::safety, "safety", K::proportion, I::clopper_pearson, "per episode",
+     "episodes (replications) in which no attack succeeded: no harm of origin attack"},
+    {MetricId::usefulness, "usefulness", K::proportion, I::clopper_pearson, "per task",
+     "tasks served with a correct output, per task born"},
+    {MetricId::attacks_attempted, "attacks_attempted", K::mean, I::log_student_t, "per episode",
+     "attack attempts by untrusted AIs, successful or not, per replication"},
+    {MetricId::attacks_caught, "attacks_caught", K::mean, I::log_student_t, "per episode",
+     "attack attempts found by an audit or a review, per replication"},
+    {MetricId::shutdown_probability, "shutdown_probability", K::proportion, I::clopper_pearson,
+     "per episode", "replications in which a caught attempt shut the deployment down"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -137,6 +147,12 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::operator_mean_wait, reviews > 0 ? wait / static_cast<double>(reviews) : 0.0,
         reviews > 0);
   value(MetricId::latent_failures_per_replication, static_cast<double>(m.latent_failures));
+  const auto attack = static_cast<std::size_t>(model::HarmOrigin::attack);
+  per(MetricId::safety, m.harms_by_origin[attack] == 0 ? 1 : 0, 1.0);
+  per(MetricId::usefulness, m.served_correct, tasks);
+  value(MetricId::attacks_attempted, static_cast<double>(m.attacks_attempted));
+  value(MetricId::attacks_caught, static_cast<double>(m.attacks_caught));
+  per(MetricId::shutdown_probability, m.shut_down ? 1 : 0, 1.0);
 }
 
 double replication_value(MetricId id, const Observation& o) {

@@ -30,8 +30,13 @@ enum class MetricId : std::uint8_t {
   operator_utilisation,
   operator_mean_wait,
   latent_failures_per_replication,
+  safety,
+  usefulness,
+  attacks_attempted,
+  attacks_caught,
+  shutdown_probability,
 };
-inline constexpr std::size_t metric_count = 18;
+inline constexpr std::size_t metric_count = 23;
 
 // proportion: events over trials pooled across replications (Clopper-Pearson);
 // rate: events over an exposure (Garwood); mean: of one value per replication, every

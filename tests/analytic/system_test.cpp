@@ -206,6 +206,16 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   CHECK_THAT(*reason, Catch::Contains("'review'") && Catch::Contains("vigilance_floor"));
   CHECK_THROWS_AS(analytic::analyse(vigilance), std::invalid_argument);
 
+  // An attacking AI outside the two control protocols: the reason names the protocol rule.
+  auto attacking = base;
+  auto& ai = std::get<model::AiSpec>(attacking.components[1].parameters);
+  ai.untrusted = true;
+  ai.attack.probability = 0.01;
+  CHECK(analytic::outside_subset(attacking).value_or("") ==
+        "component '" + attacking.components[1].id +
+            "' (ai): an attack policy outside the control protocols of the subset: scenario: no "
+            "episode_tasks");
+
   auto profile = base;
   std::get<model::SourceSpec>(profile.components[0].parameters).profile = {1.0, 2.0};
   CHECK_THAT(analytic::outside_subset(profile).value_or(""),

@@ -77,6 +77,8 @@ inline ScenarioSpec every_kind() {
   AiSpec model = ai(0.9, 0.7);
   model.refusal_threshold = 2.0;
   model.defer_threshold = -1.0;
+  model.untrusted = true;  // harms of origin attack too
+  model.attack = {.opportunity = 0.5, .probability = 0.02, .success = 0.5};
 
   SafeguardSpec filter = safeguard(0.8, 0.02);
   filter.detect_misuse = 0.3;

@@ -74,6 +74,10 @@ TEST_CASE("counterfactuals set each kind's miss probabilities", "[model][importa
   CHECK(model(Counterfactual::removed).reliability == 0.0);
   CHECK(std::isinf(model(Counterfactual::removed).refusal_threshold));
   CHECK(model(Counterfactual::nudged).reliability == Approx(0.9 - importance_step));
+  // Untrusted: its attacks are misses too.
+  CHECK(model(Counterfactual::perfect).attack.probability == 0.0);
+  CHECK(model(Counterfactual::removed).attack.probability == 1.0);
+  CHECK(model(Counterfactual::nudged).attack.probability == Approx(0.02 + importance_step));
 
   const auto audit = [&](Counterfactual c) {
     return under(std::type_identity<AuditSpec>{}, "audit", c);

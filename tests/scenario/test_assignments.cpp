@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <limits>
 #include <set>
 
 #include "sim/scenario/parameters.h"
@@ -128,7 +129,7 @@ TEST_CASE("with_assignments rejects a value invalid at this point, naming path a
   CHECK(
       messages(with_assignments(base, {{"model.reliability", 1.01}})) ==
       std::vector<std::string>{
-          "full.toml:128:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+          "full.toml:144:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
   CHECK(
       messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
       std::vector<std::string>{"full.toml: error: 'review.review_distribution' has unknown value "
@@ -186,8 +187,11 @@ std::vector<ParameterValue> alternatives(const std::string& path, const Paramete
   if (path.find(".next.") != std::string::npos)
     return {std::string("dropped"), std::string("blocked")};
   if (path.ends_with("coupling.with")) return {std::string("review"), std::string("audit")};
-  if (path.ends_with("profile") || path.ends_with("alpha")) return {std::string("[2, 0, 1]")};
+  if (path.ends_with("profile") || path.ends_with("common_cause.alpha"))
+    return {std::string("[2, 0, 1]")};
   if (path.ends_with("common_cause.model")) return {std::string("beta"), std::string("none")};
+  if (path.ends_with("policy")) return {std::string("upfront"), std::string("by_score")};
+  if (path.ends_with(".distribution")) return {std::string("beta"), std::string("normal")};
   if (path.ends_with("review_distribution"))
     return {std::string("fixed"), std::string("exponential")};
   if (const auto* b = std::get_if<bool>(&current)) return {!*b};
@@ -234,8 +238,21 @@ TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
       const auto read = get_parameter(spec, path);
       REQUIRE(read);
       CHECK(*read == candidate);
-      // The same value through a sweep point.
-      const auto point = with_assignments(base, {{path, candidate}});
+      // The same value through a sweep point (an attack policy needs an untrusted AI).
+      std::vector<Assignment> assignments = {{path, candidate}};
+      if (path.ends_with(".attack.probability"))
+        assignments.push_back({path.substr(0, path.find('.')) + ".untrusted", true});
+      const std::string component = path.substr(0, path.find('.'));
+      if (path.ends_with(".budget_share"))  // a share of the episode's tasks, not a count
+        assignments.insert(
+            assignments.end(),
+            {{"scenario.episode_tasks", std::int64_t{100}},
+             {component + ".budget", std::int64_t{std::numeric_limits<std::int64_t>::max()}}});
+      if (path.ends_with(".collusion")) assignments.push_back({component + ".trusted", false});
+      if (path.ends_with("_false_positive"))  // instead of the threshold
+        assignments.push_back({component + "." + path.substr(path.rfind('.') + 1, 5) + "_threshold",
+                               model::infinity});
+      const auto point = with_assignments(base, assignments);
       REQUIRE(point.ok());
       CHECK(get_parameter(point.scenario->spec, path) == candidate);
       changed = true;

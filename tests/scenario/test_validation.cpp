@@ -104,7 +104,7 @@ TEST_CASE("unknown keys are named with a suggestion or the keys expected", "[val
        {"bad.toml:3:1: error: unknown key 'drift' in component 'model' (kind ai); expected one of "
         "kind, next, reliability, "
         "commission_share, refusal_threshold, defer_threshold, confidence_separation, "
-        "shared_difficulty or reliability_by_context"}},
+        "shared_difficulty, untrusted, attack or reliability_by_context"}},
       {"a value below a value",
        "[model]\nkind = \"ai\"\nreliability.low = 0.9\n" + tail,
        {"bad.toml:3:1: error: 'model.reliability' expects a probability in [0, 1]; got a table"}},
@@ -272,17 +272,20 @@ TEST_CASE("component kinds, ids and reserved names", "[validation]") {
       {"unknown kind",
        "[model]\nkind = \"robot\"\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' has unknown value \"robot\"; expected \"source\", "
-        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\" or \"vote\""}},
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\", \"vote\" or "
+        "\"monitor\""}},
       {"kind of the wrong type",
        "[model]\nkind = 1\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' expects one of \"source\", \"ai\", \"safeguard\", "
-        "\"operators\", \"audit\", \"defence\", \"outcome\" or \"vote\"; got an integer"}},
+        "\"operators\", \"audit\", \"defence\", \"outcome\", \"vote\" or \"monitor\"; got an "
+        "integer"}},
       // Its other keys are not checked, and edges to it are not errors of their own.
       {"missing kind",
        "[model]\nreliability = 7\n[users]\nkind = \"source\"\nnext = \"model\"\n[world]\nkind = "
        "\"outcome\"\n",
        {"bad.toml:1:1: error: component 'model' has no 'kind'; expected kind = one of \"source\", "
-        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\" or \"vote\""}},
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\", \"vote\" or "
+        "\"monitor\""}},
       {"edges and couplings to a component with a faulty kind",
        "[filter]\nkind = \"safegard\"\n[other]\nkind = \"safeguard\"\ncoupling.with = "
        "\"filter\"\nnext.pass = \"filter\"\n" +
@@ -362,6 +365,36 @@ TEST_CASE("references name existing components, contexts and ports", "[validatio
        {"bad.toml:1:1: error: component 'filter' sets coupling.demand_beta, coupling.latent_beta "
         "or coupling.difficulty_correlation but no coupling.with; expected with = \"<component "
         "id>\""}},
+      {"an audit budget as a share without episodes",
+       "[check]\nkind = \"audit\"\nbudget_share = 0.1\nnext = \"world\"\n" + tail,
+       {"bad.toml:1:1: error: component 'check' sets budget_share but the scenario has no "
+        "episode_tasks; expected scenario.episode_tasks = N (the budget is a share of N tasks)"}},
+      {"an audit budget given twice",
+       "[scenario]\nepisode_tasks = 100\n[check]\nkind = \"audit\"\nbudget = 5\n"
+       "budget_share = 0.1\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:3:1: error: component 'check' sets both budget and budget_share; expected one "
+        "of them"}},
+      {"a monitor threshold given twice",
+       "[watch]\nkind = \"monitor\"\naudit_threshold = 2.0\naudit_false_positive = 0.02\n"
+       "next = \"world\"\n" +
+           tail,
+       {"bad.toml:1:1: error: component 'watch' sets both audit_threshold and "
+        "audit_false_positive; expected one of them"}},
+      {"a monitor's defer threshold given twice",
+       "[watch]\nkind = \"monitor\"\ndefer_threshold = 1.0\ndefer_false_positive = 0.1\n"
+       "next = \"world\"\n" +
+           tail,
+       {"bad.toml:1:1: error: component 'watch' sets both defer_threshold and "
+        "defer_false_positive; expected one of them"}},
+      {"a trusted monitor that colludes",
+       "[watch]\nkind = \"monitor\"\ncollusion = 0.5\nnext = \"world\"\n" + tail,
+       {"bad.toml:1:1: error: component 'watch' sets collusion but is trusted; expected trusted = "
+        "false for a monitor that may collude"}},
+      {"an attack policy on a trusted ai",
+       "[model]\nkind = \"ai\"\nattack.probability = 0.1\nnext = \"world\"\n" + tail,
+       {"bad.toml:1:1: error: component 'model' sets attack.probability but is not untrusted; "
+        "expected untrusted = true for an AI with an attack policy"}},
       {"unknown context",
        "[contexts.routine]\n[model]\nkind = \"ai\"\nreliability_by_context.rutine = 0.9\n" + tail,
        {"bad.toml:4:24: error: 'model.reliability_by_context.rutine' refers to context 'rutine', "

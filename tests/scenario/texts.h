@@ -107,6 +107,22 @@ test_interval = "14d"
 staggered_tests = true
 repair_time = "2h"
 common_cause = { model = "mgl", beta = 0.1, gamma = 0.3, delta = 0.5 }
+next = { pass = "scorer", block = "blocked" }
+
+[scorer]
+kind = "monitor"
+distribution = "normal"
+benign = { mean = 0.0, sd = 1.0, alpha = 2.0, beta = 5.0 }
+attack = { mean = 2.0, sd = 1.0, alpha = 5.0, beta = 2.0 }
+audit_threshold = 3.0
+defer_threshold = 2.0
+trusted = true
+next = { pass = "world", audit = "audit_again", defer = "world" }
+
+[audit_again]
+kind = "audit"
+policy = "by_score"
+budget = 10
 next = { pass = "world", block = "blocked" }
 
 [world]

@@ -100,6 +100,10 @@ void observe(const std::string& name, const model::ReplicationMetrics& m, double
     return e.add_value(m.tasks > 0 ? m.harm_severity / tasks : 0.0);
   if (name == "tasks_per_replication") return e.add_value(tasks);
   if (name == "latent_failures_per_replication") return e.add_value(d(m.latent_failures));
+  if (name == "safety")
+    return e.add_ratio(
+        m.harms_by_origin[static_cast<std::size_t>(model::HarmOrigin::attack)] == 0 ? 1.0 : 0.0,
+        1.0);
   double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0;
   for (const auto& pool : m.operators) {
     busy += pool.busy_time;
@@ -353,6 +357,31 @@ const std::vector<Case>& cases() {
        "sampling "
        "(Montgomery, Introduction to Statistical Quality Control, ch. 15)",
        {"harm_rate", "model_error_no_harm_rate", "hazardous_output_rate"}},
+      {"control-upfront.toml",
+       "untrusted ai attacking on a = 0.5 x 0.04 of tasks, succeeding with q = 0.5 -> upfront "
+       "audit of the first B = 10 of N = 100 tasks, finding an attempt with d = 0.9; a catch "
+       "shuts the deployment down",
+       "safety = 1 - a (1 - d) q (1 - c^B) / (1 - c) - c^B (1 - (1 - a q)^(N - B)), c = 1 - a d - "
+       "a (1 - d) q (derived in docs/validation.md, Control protocols)",
+       "upfront auditing (Greenblatt et al., AI Control, ICML 2024), derived here",
+       {"safety"}},
+      {"control-trusted-monitoring.toml",
+       "untrusted ai attacking on a = 0.04 of tasks (q = 0.6) -> trusted monitor (benign N(0,1), "
+       "attacks N(1.5,1); audit zone 3% and defer zone 17% of benign outputs) -> by-score audit "
+       "(B = 3, d = 1) or a trusted ai; N = 100, shutdown on a catch",
+       "safety = V(N, B) of the recursion over tasks left and audits left (docs/validation.md, "
+       "Control protocols)",
+       "trusted monitoring with defer to trusted (Greenblatt et al., AI Control, ICML 2024), "
+       "derived "
+       "here",
+       {"safety"}},
+      {"control-untrusted-monitoring.toml",
+       "as control-trusted-monitoring, but the monitor is a copy of the model (attacks N(2.5,1)) "
+       "that scores 40% of its attacks as benign; defer zone 7%, d = 0.8",
+       "the same recursion with the zones of an attempt mixed: (1 - k) S_attack + k S_benign",
+       "untrusted monitoring with collusion (Greenblatt et al., AI Control, ICML 2024), derived "
+       "here",
+       {"safety"}},
       {"first-harm.toml",
        "0.5 tasks/h for 100 h; harms per task 0.04 x 0.5 (a Poisson harm process of rate 0.01/h)",
        "P(harm within H) = 1 - e^(-mu H); E[min(T1, H)] = (1 - e^(-mu H)) / mu; E[tasks] = lambda "
@@ -407,6 +436,15 @@ TEST_CASE("M/M/1/K overflow", "[validation]") { validate(find_case("review-overf
 TEST_CASE("M/D/1 review", "[validation]") { validate(find_case("review-md1.toml")); }
 TEST_CASE("audit sampling", "[validation]") { validate(find_case("audit-sampling.toml")); }
 TEST_CASE("first harm", "[validation]") { validate(find_case("first-harm.toml")); }
+TEST_CASE("upfront auditing", "[validation][control]") {
+  validate(find_case("control-upfront.toml"));
+}
+TEST_CASE("trusted monitoring with deferral", "[validation][control]") {
+  validate(find_case("control-trusted-monitoring.toml"));
+}
+TEST_CASE("untrusted monitoring with collusion", "[validation][control]") {
+  validate(find_case("control-untrusted-monitoring.toml"));
+}
 
 TEST_CASE("validation catches a model biased by 5%", "[validation]") {
   // The independent-layers system with a reliability of 0.79 instead of 0.8 harms 5%

@@ -2,9 +2,9 @@
 ``applies(results)`` and ``draw(results)``, the latter returning a matplotlib figure and
 the caption's description. Each chooses its form from the sweep's design (layout.py)."""
 
-from . import (coupling, evidence, first_harm, flagship, frontier, importance,  # noqa: F401
-               mechanisms, morris, paired, sobol, sweep, timeseries)
+from . import (control, coupling, evidence, first_harm, flagship, frontier,  # noqa: F401
+               importance, mechanisms, morris, paired, sobol, sweep, timeseries)
 
 FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence,
-           importance, sobol, morris]
+           importance, sobol, morris, control]
 NAMES = [m.NAME for m in FIGURES]

@@ -10,7 +10,7 @@ from . import layout, style
 NAME = "mechanisms"
 
 ORIGIN_TEXT = {"model_error": "model error", "misuse": "misuse (correct output)",
-               "operator_induced": "operator-induced"}
+               "operator_induced": "operator-induced", "attack": "attack (untrusted AI)"}
 MAX_ROWS = 30       # one bar per point up to this many points; beyond, points are pooled
 MAX_LAYERS = 7      # layers named in the legend; the rest are pooled as "other layers"
 
@@ -38,9 +38,9 @@ def _stacked(ax, rows, parts, names, colours, hatches):
     ax.set_xlabel("share of total")
 
 
-# Origins take three colours; layers take the other five, then repeat them hatched.
-ORIGIN_COLOURS = [style.OKABE_ITO[0], style.OKABE_ITO[1], style.OKABE_ITO[2]]
-LAYER_COLOURS = style.OKABE_ITO[3:]
+# Origins take four colours; layers take the other four, then repeat them hatched.
+ORIGIN_COLOURS = [style.OKABE_ITO[0], style.OKABE_ITO[1], style.OKABE_ITO[2], style.OKABE_ITO[7]]
+LAYER_COLOURS = style.OKABE_ITO[3:7]
 
 
 def rows_of(r):

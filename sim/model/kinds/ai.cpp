@@ -25,11 +25,36 @@ std::span<const ComponentKey> Ai::keys() {
       {"shared_difficulty", probability(), "0",
        "Probability of judging a task by its common difficulty (the rest: by one of its own)",
        field<&AiSpec::shared_difficulty>},
+      {"untrusted", boolean(), "false",
+       "Whether the AI may act against the system, by the attack policy attack.*",
+       field<&AiSpec::untrusted>},
+      {"attack.opportunity", probability(), "1", "Share of tasks on which an attack is possible",
+       field<&AiSpec::attack, &AiSpec::AttackPolicy::opportunity>},
+      {"attack.probability", probability(), "0",
+       "Probability of attempting an attack where one is possible (the red team's choice)",
+       field<&AiSpec::attack, &AiSpec::AttackPolicy::probability>},
+      {"attack.success", probability(), "1",
+       "Probability that an attempt succeeds (a failed one does no harm but leaves evidence)",
+       field<&AiSpec::attack, &AiSpec::AttackPolicy::success>},
       {"reliability_by_context", probability(), "reliability",
        "Reliability in this context, instead of reliability",
        field<&AiSpec::reliability_by_context>, true},
   };
   return keys;
+}
+
+std::span<const KeyGroup> Ai::groups() {
+  static constexpr std::array<KeyGroup, 1> groups = {
+      {{"attack", "a table such as { opportunity = 0.1, probability = 0.01, success = 0.5 }"}}};
+  return groups;
+}
+
+void Ai::validate(const Spec& a, const ComponentSpec& component, const ScenarioSpec&,
+                  std::vector<std::string>& faults) {
+  if (!a.untrusted && a.attack.probability > 0.0)
+    faults.push_back("component '" + component.id +
+                     "' sets attack.probability but is not untrusted; expected untrusted = true "
+                     "for an AI with an attack policy");
 }
 
 Ai::State Ai::build(const Spec& spec, std::uint32_t, Builder& builder) {

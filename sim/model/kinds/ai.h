@@ -7,7 +7,9 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +34,15 @@ struct AiSpec {
   // birth), else by a difficulty of its own: two AIs with c1, c2 err together with
   // probability c1 c2 min(q1, q2) + (1 - c1 c2) q1 q2 (q = 1 - reliability).
   double shared_difficulty = 0.0;
+  // Untrusted: the red team's attack policy. On a task where an attack is possible (with
+  // probability attack.opportunity) it attempts one with probability attack.probability,
+  // which succeeds with probability attack.success.
+  bool untrusted = false;
+  struct AttackPolicy {
+    double opportunity = 1.0;
+    double probability = 0.0;
+    double success = 1.0;
+  } attack;
 };
 
 struct Ai {
@@ -55,11 +66,13 @@ struct Ai {
   };
 
   static std::span<const ComponentKey> keys();
+  static std::span<const KeyGroup> groups();
   static State build(const Spec& spec, std::uint32_t node, Builder& builder);
-  // Its importance is that of its errors (serving a malicious task is the model working
-  // as asked; defences stop that). Perfect: never errs, in any context. Removed: errs on
-  // every task, refuses and defers nothing. Nudged: every reliability lowered by the step
-  // (its error probabilities raised).
+  // Its importance is that of its errors and, untrusted, its attacks (serving a malicious
+  // task is the model working as asked; defences stop that). Perfect: never errs, in any
+  // context, and never attacks. Removed: errs on every task, refuses and defers nothing,
+  // and attacks wherever it can. Nudged: every reliability lowered by the step (its error
+  // probabilities raised), and its attack probability raised by the step.
   static void counterfactual(Spec& spec, Counterfactual c, double step) {
     spec.reliability = detection_under(c, spec.reliability, step);
     for (auto& [context, reliability] : spec.reliability_by_context)
@@ -68,11 +81,15 @@ struct Ai {
       spec.refusal_threshold = infinity;
       spec.defer_threshold = -infinity;
     }
+    // An attack is a miss of the model's own alignment: its probability is 1 - "detect".
+    if (spec.untrusted)
+      spec.attack.probability = 1.0 - detection_under(c, 1.0 - spec.attack.probability, step);
   }
 
   static PortIndex step(Replication& r, State& a, Task& t, std::uint32_t, std::uint32_t node) {
     const TaskDraws d = r.draws(t, node);
     ReplicationMetrics& m = r.metrics();
+    t.attack = Attack::no_attempt;  // this AI's output replaces any earlier one
     // 1. Refusal, on the observable score only: score > threshold.
     if (t.observable > a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)]) {
       t.output = Output::refused;
@@ -103,12 +120,28 @@ struct Ai {
     // 3. Hazard: an unsafe commission, or compliance with malicious intent.
     t.hazardous = r.hazardous(t.context) &&
                   (t.output == Output::commission || (t.output == Output::correct && t.malicious));
-    if (t.hazardous) {
+    if (t.hazardous)
       t.origin = t.output == Output::commission ? HarmOrigin::model_error : HarmOrigin::misuse;
+    // 4. The attack policy of an untrusted AI: a successful attempt is hazardous in any
+    // context; a failed one does no harm but leaves evidence an audit can find.
+    using random::Purpose;
+    if (a.spec.untrusted && d.chance(Purpose::attack, a.spec.attack.opportunity, 0) &&
+        d.chance(Purpose::attack, a.spec.attack.probability, 1)) {
+      ++m.attacks_attempted;
+      if (d.chance(Purpose::attack, a.spec.attack.success, 2)) {
+        ++m.attacks_succeeded;
+        t.attack = Attack::succeeded;
+        t.hazardous = true;
+        t.origin = HarmOrigin::attack;
+      } else {
+        t.attack = Attack::failed;
+      }
+    }
+    if (t.hazardous) {
       t.last_layer = node;
       ++m.hazardous_outputs;
     }
-    // 4. Deferral on the model's own confidence.
+    // 5. Deferral on the model's own confidence.
     if (d.chance(random::Purpose::decision, wrong ? a.defer_below_wrong : a.defer_below_correct)) {
       ++m.deferred;
       return defer;
@@ -117,6 +150,9 @@ struct Ai {
   }
 
   static NodeStyle style(const Spec&) { return {"box", "#EE8866"}; }
+  static void validate(const Spec& spec, const ComponentSpec& component, const ScenarioSpec&,
+                       std::vector<std::string>& faults);
+  static std::string label(const Spec& spec) { return spec.untrusted ? "ai, untrusted" : "ai"; }
   static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
 };
 

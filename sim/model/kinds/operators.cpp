@@ -162,10 +162,12 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     }
     op.credibility += ((t.hazardous ? 1.0 : 0.0) - op.credibility) / s.alarm_memory;
   }
+  const bool attempt = t.attack != Attack::no_attempt;
   if (!blocked && d.chance(Purpose::decision, 1.0 - s.automation_bias * op.trust, 1)) {
-    if (t.hazardous && d.chance(Purpose::detection, p_detect)) {
+    if ((t.hazardous || attempt) && d.chance(Purpose::detection, p_detect)) {
       blocked = true;
       caught = true;
+      if (attempt) r.attack_caught();
     } else {
       // Seen as correct (including a hazard that was missed).
       op.trust += s.trust_gain * (1.0 - op.trust);

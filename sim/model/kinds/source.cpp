@@ -1,5 +1,6 @@
 #include "sim/model/kinds/source.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/model/builder.h"
@@ -28,7 +29,9 @@ Source::State Source::build(const Spec& spec, std::uint32_t, Builder& builder) {
     builder.expect_events(builder.spec().horizon * static_cast<double>(spec.profile.size()) /
                           spec.profile_period);
   }
-  builder.expect_tasks(spec.rate * mean_profile * builder.spec().horizon);
+  const double tasks = spec.rate * mean_profile * builder.spec().horizon;
+  const auto episode = static_cast<double>(builder.spec().episode_tasks);
+  builder.expect_tasks(episode > 0.0 ? std::min(tasks, episode) : tasks);
   return {spec, {}, 0};
 }
 
@@ -64,8 +67,8 @@ Time Source::next_arrival(State& s, Time now, Time horizon) {
 bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   if (e.event != arrival) return false;
   State& s = states[e.index];
+  if (r.episode_complete()) return true;  // another source's task completed the episode
   const Time next = next_arrival(s, r.now(), r.horizon());
-  if (next < r.horizon()) r.schedule(next, Priority::arrival, e.node, arrival);
 
   const std::uint32_t id = r.new_task(e.node, s.births++);
   Task& t = r.task(id);
@@ -80,6 +83,8 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   ReplicationMetrics& m = r.metrics();
   ++m.tasks;
   ++(t.malicious ? m.malicious_tasks : m.benign_tasks);
+  if (next < r.horizon() && !r.episode_complete())
+    r.schedule(next, Priority::arrival, e.node, arrival);
 
   if (r.paused()) {
     r.finish(id, Terminal::paused, none);
