@@ -40,7 +40,9 @@ def dataframe(r, metrics=None):
                 continue
             m = group[name]
             shape = np.shape(m.mean)
-            index = np.indices(shape).reshape(len(shape), -1)
+            # A scalar statistic (/uncertainty) is one row without axes.
+            index = (np.indices(shape).reshape(len(shape), -1) if shape
+                     else np.zeros((0, 1), dtype=int))
             along = m.dims.index("point") if "point" in m.dims else None
             frame = {key: (np.asarray(values, dtype=object if isinstance(values, list) else None)
                            [index[along]] if along is not None else [None] * index.shape[1])

@@ -287,6 +287,8 @@ const char* design_name(scenario::SweepDesign d) {
       return "saltelli";
     case scenario::SweepDesign::morris:
       return "morris";
+    case scenario::SweepDesign::uncertainty:
+      return "uncertainty";
   }
   return "?";
 }
@@ -461,6 +463,44 @@ void write_sensitivity(Writer& w, const runner::SensitivityResult& s) {
       w.attribute(d, "interval", std::string("bootstrap percentile"));
       w.attribute(d, "unit", std::string(share ? "" : m.unit));
       w.attribute(d, "description", std::string(runner::describe(index.index)));
+    }
+  }
+}
+
+// /uncertainty/<metric>/<summary>: the distribution of a metric over the outer sample of
+// an uncertainty sweep, and its spread split by level (docs/output.md, "Uncertainty").
+void write_uncertainty(Writer& w, const runner::UncertaintyResult& u) {
+  w.group("/uncertainty");
+  w.attribute("/uncertainty", "samples", static_cast<std::uint64_t>(u.samples));
+  w.attribute("/uncertainty", "description",
+              std::string("the distribution of each metric's estimate over the outer sample of "
+                          "uncertain parameters (one sweep point each), apart from the inner "
+                          "Monte Carlo error of each estimate"));
+  for (const auto& table : u.metrics) {
+    const auto& m = runner::info(table.metric);
+    const std::string g = std::string("/uncertainty/") + m.name;
+    w.group(g);
+    w.attribute(g, "unit", std::string(m.unit));
+    w.scalar(g + "/outer_sd", table.outer_sd);
+    w.scalar(g + "/inner_stderr", table.inner_stderr);
+    w.scalar(g + "/parameter_sd", table.parameter_sd);
+    for (std::size_t k = 0; k < runner::uncertainty_summary_count; ++k) {
+      const auto summary = static_cast<runner::UncertaintySummary>(k);
+      const auto& e = table.summaries[k];
+      const std::string d = g + "/" + std::string(runner::to_string(summary));
+      w.group(d);
+      w.scalar(d + "/n", static_cast<std::uint64_t>(u.samples));
+      w.scalar(d + "/mean", e.value);
+      w.scalar(d + "/stderr", e.standard_error);
+      w.scalar(d + "/ci_low", e.ci_low);
+      w.scalar(d + "/ci_high", e.ci_high);
+      const bool mean = summary == runner::UncertaintySummary::mean;
+      w.attribute(d, "kind",
+                  std::string(mean ? "mean over parameters"
+                                   : "quantile over "
+                                     "parameters"));
+      w.attribute(d, "interval", std::string(mean ? "student-t" : "order statistics"));
+      w.attribute(d, "unit", std::string(m.unit));
     }
   }
 }
@@ -705,6 +745,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
 
   if (r.importance) write_importance(w, *r.importance);
   if (r.sensitivity) write_sensitivity(w, *r.sensitivity);
+  if (r.uncertainty) write_uncertainty(w, *r.uncertainty);
 
   w.group("/runtime");
   w.numbers("/runtime/wall_seconds",

@@ -183,6 +183,19 @@ double gamma(Stream& s, double shape, double scale) {
   return scale * g * std::pow(s.uniform01(), 1.0 / shape);
 }
 
+double triangular(Stream& s, double low, double mode, double high) {
+  require_finite("triangular", "low", low);
+  require_finite("triangular", "high", high);
+  if (!(low <= mode && mode <= high && low < high)) {
+    invalid("triangular", "expected low <= mode <= high and low < high; got " + show(low) + ", " +
+                              show(mode) + ", " + show(high));
+  }
+  const double u = s.uniform01();
+  const double split = (mode - low) / (high - low);
+  if (u < split) return low + std::sqrt(u * (high - low) * (mode - low));
+  return high - std::sqrt((1.0 - u) * (high - low) * (high - mode));
+}
+
 double beta(Stream& s, double a, double b) {
   require_positive("beta", "a", a);
   require_positive("beta", "b", b);

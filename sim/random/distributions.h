@@ -17,6 +17,7 @@ double normal(Stream& s, double mean, double sd);      // one uniform per draw (
 double lognormal(Stream& s, double mu, double sigma);  // parameters of the underlying normal
 double gamma(Stream& s, double shape, double scale);
 double beta(Stream& s, double a, double b);
+double triangular(Stream& s, double low, double mode, double high);  // by its inverse CDF
 std::uint64_t poisson(Stream& s, double mean);
 
 // Standard normal quantile, accurate to double precision (Wichura AS241).

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "sim/random/distributions.h"
 #include "sim/random/stream.h"
 
 namespace stsim::runner {
@@ -197,6 +198,27 @@ Design listed(const scenario::SweepSpec& sweep) {
   return design;
 }
 
+// Sample `sample` of an uncertain parameter, from a stream of its own keyed by the
+// design's seed, the sample and the parameter's path: the same whatever else is sampled.
+double draw(const SweepDimension& d, std::uint64_t seed, std::uint32_t sample) {
+  random::Stream stream({seed, sample, 0, random::stable_id(d.path), random::Purpose::sampling});
+  switch (d.distribution) {
+    case scenario::Distribution::beta:
+      return random::beta(stream, d.alpha, d.beta);
+    case scenario::Distribution::lognormal:
+      // The error factor is the 95th percentile over the median: sigma = ln(EF) / z_0.95.
+      return random::lognormal(stream, std::log(d.median),
+                               std::log(d.error_factor) / 1.6448536269514722);
+    case scenario::Distribution::uniform:
+      return random::uniform(stream, d.low, d.high);
+    case scenario::Distribution::triangular:
+      return random::triangular(stream, d.low, d.mode, d.high);
+    case scenario::Distribution::none:
+      break;
+  }
+  throw std::invalid_argument(where(d) + " has no distribution for an uncertainty design");
+}
+
 // Latin hypercube and Sobol: unit-cube points mapped onto each dimension's range.
 Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_path) {
   if (sweep.points == 0) throw std::invalid_argument("the sweep needs `points` >= 1");
@@ -206,6 +228,7 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
   }
   const auto dims = static_cast<std::uint32_t>(sweep.dimensions.size());
   for (const auto& d : sweep.dimensions) {
+    if (sweep.design == SweepDesign::uncertainty) continue;  // checked by draw()
     if (!(d.low <= d.high)) throw std::invalid_argument(where(d) + " needs low <= high");
     if (d.log_scale && !(d.low > 0.0)) {
       throw std::invalid_argument(where(d) + " is on a log scale and needs low > 0");
@@ -230,6 +253,9 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
     case SweepDesign::morris:
       unit = morris(sweep.points, dims, sweep.levels, sweep.design_seed);
       break;
+    case SweepDesign::uncertainty:
+      unit.assign(sweep.points, std::vector<double>(dims));
+      break;
     default:
       unit = latin_hypercube(sweep.points, dims, sweep.design_seed);
   }
@@ -243,7 +269,8 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
     for (std::uint32_t d = 0; d < dims; ++d) {
       const auto& dim = sweep.dimensions[d];
       const double u = unit[p][d];
-      double x = dim.log_scale
+      double x = sweep.design == SweepDesign::uncertainty ? draw(dim, sweep.design_seed, p)
+                 : dim.log_scale
                      ? std::exp(std::log(dim.low) + u * (std::log(dim.high) - std::log(dim.low)))
                      : dim.low + u * (dim.high - dim.low);
       if (integer_path && integer_path(dim.path)) {
@@ -431,6 +458,7 @@ std::uint64_t design_points(const scenario::SweepSpec& sweep) {
     }
     case SweepDesign::latin_hypercube:
     case SweepDesign::sobol:
+    case SweepDesign::uncertainty:
       return sweep.points;
     case SweepDesign::saltelli:
       return std::uint64_t{sweep.points} * (sweep.dimensions.size() + 2);

@@ -174,7 +174,11 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
 
   auto& r = plan.replications;
   r.seed = options.seed.value_or(scenario.spec.seed);
-  r.common_random_numbers = sweep.common_random_numbers;
+  // The outer samples of an uncertainty design are independent draws of the parameters;
+  // with common random numbers every sample would carry the same inner error, and the
+  // outer mean would not average it away.
+  r.common_random_numbers =
+      sweep.common_random_numbers && sweep.design != scenario::SweepDesign::uncertainty;
   const bool precision =
       !options.replications && (options.until_relative_error || sweep.relative_error > 0.0);
   if (precision) {

@@ -295,6 +295,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     states[p] = PointState{};
   }
   result.sensitivity = sensitivity_indices(plan, result.points);
+  result.uncertainty = uncertainty_summaries(plan, result.points);
 }
 
 // A checkpoint's or shard's points must have the plan's shape; anything else is a file

@@ -31,6 +31,7 @@
 #include "sim/runner/importance.h"
 #include "sim/runner/metric_table.h"
 #include "sim/runner/sensitivity.h"
+#include "sim/runner/uncertainty.h"
 #include "sim/scenario/scenario.h"
 
 namespace stsim::runner {
@@ -269,6 +270,9 @@ struct RunResult {
   // /sensitivity. Computed from the folded points, so a resumed run and a merge of shards
   // give the same ones; a slice of a sharded run has none.
   std::optional<SensitivityResult> sensitivity;
+  // An uncertainty sweep: the distribution of each metric over the outer sample,
+  // written to /uncertainty; computed like `sensitivity`.
+  std::optional<UncertaintyResult> uncertainty;
 };
 
 // The model run for each replication. The default is model::Simulation; tests and

@@ -203,10 +203,14 @@ class Loader {
     const toml::node* high = nullptr;
     const toml::node* log = nullptr;
     const toml::node* path = nullptr;
+    // uncertainty designs: the distribution and its parameters
+    const toml::node* distribution = nullptr;
+    std::map<std::string, const toml::node*> shape;  // successes, trials, alpha, ...
     bool path_ok = false;
     Rule rule;
   };
   std::vector<DimensionNodes> dimension_nodes_;
+  void check_distribution(SweepDimension& dimension, const DimensionNodes& nodes);
   // `<id>.coupling.beta` of files from before the key was split, read once every key of
   // the file is known (the partner decides what the old key meant).
   struct LegacyBeta {
@@ -495,11 +499,23 @@ std::optional<Scenario> Loader::load(std::string_view text,
   return scenario;
 }
 
-constexpr std::array<std::string_view, 6> design_names = {"grid",  "zip",      "latin_hypercube",
-                                                          "sobol", "saltelli", "morris"};
+constexpr std::array<std::string_view, 7> design_names = {
+    "grid", "zip", "latin_hypercube", "sobol", "saltelli", "morris", "uncertainty"};
 constexpr const char* design_list =
-    "\"grid\", \"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\" or \"morris\"";
-constexpr const char* sampled_list = "latin_hypercube, sobol, saltelli and morris";
+    "\"grid\", \"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\", \"morris\" or "
+    "\"uncertainty\"";
+constexpr const char* sampled_list = "latin_hypercube, sobol, saltelli, morris and uncertainty";
+constexpr std::array<std::string_view, 4> distribution_names = {"beta", "lognormal", "uniform",
+                                                                "triangular"};
+// The parameters of each distribution, in distribution_names order.
+const std::array<std::vector<std::string>, 4>& distribution_keys() {
+  static const std::array<std::vector<std::string>, 4> keys = {
+      std::vector<std::string>{"successes", "trials", "alpha", "beta"},
+      {"median", "error_factor"},
+      {"low", "high"},
+      {"low", "mode", "high"}};
+  return keys;
+}
 
 // Designs that sample a range [low, high] rather than list values.
 bool sampled(SweepDesign design) {
@@ -649,6 +665,11 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
       nodes.high = entry.node;
     else if (name == "log")
       nodes.log = entry.node;
+    else if (name == "distribution")
+      nodes.distribution = entry.node;
+    else if (name == "successes" || name == "trials" || name == "alpha" || name == "beta" ||
+             name == "median" || name == "error_factor" || name == "mode")
+      nodes.shape[name] = entry.node;
     else
       error(at(*entry.key),
             detail::unknown_key("key", name, "[[sweep.dimensions]]", detail::dimension_keys()));
@@ -768,9 +789,18 @@ void Loader::check_dimensions() {
   std::size_t first_count = 0;
   std::string first_path;
   for (std::size_t i = 0; i < sweep_.dimensions.size(); ++i) {
-    const auto& dimension = sweep_.dimensions[i];
+    auto& dimension = sweep_.dimensions[i];
     const auto& nodes = dimension_nodes_[i];
     const SourceLocation where = dimension.where;
+    if (sweep_.design == SweepDesign::uncertainty) {
+      check_distribution(dimension, nodes);
+      continue;
+    }
+    if (nodes.distribution || !nodes.shape.empty())
+      warning(nodes.distribution ? at(*nodes.distribution) : at(*nodes.shape.begin()->second),
+              fmt::format("'distribution' and its parameters are only used by uncertainty "
+                          "designs; ignored by a {} design",
+                          design_name));
     if (!sample) {
       if (!nodes.values) {
         error(where,
@@ -838,6 +868,150 @@ void Loader::check_dimensions() {
           fmt::format(
               "'values' and 'labels' are only used by grid and zip designs; ignored by a {} design",
               design_name));
+  }
+}
+
+void Loader::check_distribution(SweepDimension& dimension, const DimensionNodes& nodes) {
+  if (nodes.path_ok && !numeric(nodes.rule)) {
+    error(at(*nodes.path), fmt::format("sweep dimension '{}' cannot be uncertain; expected a "
+                                       "numeric parameter",
+                                       dimension.path));
+    return;
+  }
+  const auto* name = nodes.distribution ? nodes.distribution->as_string() : nullptr;
+  if (!name) {
+    error(nodes.distribution ? at(*nodes.distribution) : dimension.where,
+          fmt::format("sweep dimension '{}' needs a 'distribution' for an uncertainty design; "
+                      "expected distribution = \"beta\", \"lognormal\", \"uniform\" or "
+                      "\"triangular\"",
+                      dimension.path));
+    return;
+  }
+  const auto found = std::find(distribution_names.begin(), distribution_names.end(), name->get());
+  if (found == distribution_names.end()) {
+    error(at(*nodes.distribution),
+          fmt::format("'distribution' of sweep dimension '{}' has unknown value \"{}\"; expected "
+                      "\"beta\", \"lognormal\", \"uniform\" or \"triangular\"",
+                      dimension.path, name->get()));
+    return;
+  }
+  const auto k = static_cast<std::size_t>(found - distribution_names.begin());
+  dimension.distribution = static_cast<Distribution>(k + 1);
+  const auto& allowed = distribution_keys()[k];
+  std::map<std::string, const toml::node*> given = nodes.shape;
+  if (nodes.low) given["low"] = nodes.low;
+  if (nodes.high) given["high"] = nodes.high;
+  bool ok = true;
+  for (const auto& [key, node] : given) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      error(at(*node),
+            fmt::format("'{}' is not a parameter of a {} distribution (sweep dimension "
+                        "'{}'); expected {}",
+                        key, name->get(), dimension.path, detail::join_quoted(allowed, "", "and")));
+      ok = false;
+    }
+  }
+  if (nodes.values || nodes.log)
+    warning(at(nodes.values ? *nodes.values : *nodes.log),
+            "'values' and 'log' are not used by an uncertainty design; ignored");
+  if (!ok) return;
+  // A parameter of the distribution, a finite number (low and high as read, in units).
+  const auto number = [&](const std::string& key) -> std::optional<double> {
+    const auto it = given.find(key);
+    if (it == given.end()) return std::nullopt;
+    if (key == "low" || key == "high") return key == "low" ? dimension.low : dimension.high;
+    const Input in = detail::input_of(*it->second);
+    if (!is_number(in) || !std::isfinite(number_of(in))) {
+      error(at(*it->second), fmt::format("'{}' of sweep dimension '{}' expects a number; got {}",
+                                         key, dimension.path, detail::describe(in)));
+      return std::nullopt;
+    }
+    return number_of(in);
+  };
+  const auto need = [&](std::initializer_list<const char*> keys) {
+    std::vector<std::string> missing;
+    for (const char* key : keys)
+      if (!given.count(key)) missing.emplace_back(key);
+    if (missing.empty()) return true;
+    error(dimension.where,
+          fmt::format("sweep dimension '{}' has a {} distribution without {}; expected {}",
+                      dimension.path, name->get(), detail::join_quoted(missing, "", "and"),
+                      detail::join_quoted(allowed, "", "and")));
+    return false;
+  };
+  const auto where = [&](const char* key) { return at(*given.at(key)); };
+  switch (dimension.distribution) {
+    case Distribution::beta: {
+      if (given.count("successes") || given.count("trials")) {
+        if (given.count("alpha") || given.count("beta")) {
+          error(where(given.count("alpha") ? "alpha" : "beta"),
+                fmt::format("sweep dimension '{}' gives successes and trials and also alpha or "
+                            "beta; expected one pair",
+                            dimension.path));
+          return;
+        }
+        if (!need({"successes", "trials"})) return;
+        const auto successes = number("successes"), trials = number("trials");
+        if (!successes || !trials) return;
+        if (!(*successes >= 0.0 && *successes == std::floor(*successes) && *trials >= 1.0 &&
+              *trials == std::floor(*trials) && *successes <= *trials)) {
+          error(where("successes"),
+                fmt::format("sweep dimension '{}' has {} successes in {} trials; expected whole "
+                            "numbers with 0 <= successes <= trials and trials >= 1",
+                            dimension.path, *successes, *trials));
+          return;
+        }
+        // The posterior after k successes in n trials from a uniform prior.
+        dimension.alpha = *successes + 1.0;
+        dimension.beta = *trials - *successes + 1.0;
+      } else {
+        if (!need({"alpha", "beta"})) return;
+        const auto a = number("alpha"), b = number("beta");
+        if (!a || !b) return;
+        if (!(*a > 0.0 && *b > 0.0)) {
+          error(where("alpha"), fmt::format("sweep dimension '{}' has alpha = {} and beta = {}; "
+                                            "expected both > 0",
+                                            dimension.path, *a, *b));
+          return;
+        }
+        dimension.alpha = *a;
+        dimension.beta = *b;
+      }
+      return;
+    }
+    case Distribution::lognormal: {
+      if (!need({"median", "error_factor"})) return;
+      const auto median = number("median"), factor = number("error_factor");
+      if (!median || !factor) return;
+      if (!(*median > 0.0 && *factor > 1.0)) {
+        error(where("median"),
+              fmt::format("sweep dimension '{}' has median = {} and error_factor = {}; expected "
+                          "median > 0 and error_factor > 1",
+                          dimension.path, *median, *factor));
+        return;
+      }
+      dimension.median = *median;
+      dimension.error_factor = *factor;
+      return;
+    }
+    case Distribution::uniform:
+    case Distribution::triangular: {
+      const bool triangle = dimension.distribution == Distribution::triangular;
+      if (!(triangle ? need({"low", "mode", "high"}) : need({"low", "high"}))) return;
+      const auto mode = triangle ? number("mode") : std::optional<double>(dimension.low);
+      if (!mode) return;
+      dimension.mode = *mode;
+      if (!(dimension.low < dimension.high) ||
+          (triangle && !(dimension.low <= *mode && *mode <= dimension.high)))
+        error(where("low"),
+              fmt::format(
+                  "sweep dimension '{}' has low = {}{} and high = {}; expected {}", dimension.path,
+                  dimension.low, triangle ? fmt::format(", mode = {}", *mode) : std::string(),
+                  dimension.high, triangle ? "low <= mode <= high and low < high" : "low < high"));
+      return;
+    }
+    case Distribution::none:
+      return;
   }
 }
 

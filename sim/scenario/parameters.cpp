@@ -352,7 +352,9 @@ const std::vector<std::string>& sweep_keys() {
   return keys;
 }
 const std::vector<std::string>& dimension_keys() {
-  static const std::vector<std::string> keys = {"path", "values", "labels", "low", "high", "log"};
+  static const std::vector<std::string> keys = {
+      "path",      "values", "labels", "low",  "high",   "log",  "distribution",
+      "successes", "trials", "alpha",  "beta", "median", "mode", "error_factor"};
   return keys;
 }
 const std::vector<std::string>& precision_keys() {
@@ -982,16 +984,20 @@ const std::vector<KeyInfo>& known_keys() {
     }
     const std::vector<KeyInfo> sweep = {
         {"sweep.design",
-         "\"grid\", \"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\" or \"morris\"",
+         "\"grid\", \"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\", \"morris\" or "
+         "\"uncertainty\"",
          "\"grid\"",
          "How the dimensions combine into sweep points; saltelli and morris also compute "
-         "sensitivity indices (docs/sensitivity.md)"},
+         "sensitivity indices, uncertainty draws uncertain parameters from their distributions "
+         "(docs/sensitivity.md)"},
         {"sweep.points", "integer >= 1", "required by sampled designs",
-         "Points of a latin_hypercube or sobol design; base samples of a saltelli design (each "
+         "Points of a latin_hypercube or sobol design; outer samples of an uncertainty design; "
+         "base samples of a saltelli design (each "
          "makes dimensions + 2 points); trajectories of a morris design (each makes dimensions "
          "+ 1 points)"},
         {"sweep.seed", "integer >= 0", "1",
-         "Seed of the latin_hypercube design, of the scrambling of a saltelli design, of the "
+         "Seed of the latin_hypercube design, of the uncertainty draws, of the scrambling of a "
+         "saltelli design, of the "
          "morris trajectories and of the sensitivity bootstrap"},
         {"sweep.levels", "even integer from 2 to 1000", "4",
          "Levels of the grid a morris trajectory moves on"},
@@ -1011,6 +1017,21 @@ const std::vector<KeyInfo>& known_keys() {
          "Highest value sampled"},
         {"sweep.dimensions[].log", "boolean", "false",
          "Whether to sample uniformly on a log scale"},
+        {"sweep.dimensions[].distribution",
+         "\"beta\", \"lognormal\", \"uniform\" or \"triangular\"", "required by uncertainty",
+         "What is known of an uncertain parameter (uncertainty designs)"},
+        {"sweep.dimensions[].successes", "integer >= 0", "none",
+         "Beta from k successes: k (with trials; alpha = k + 1)"},
+        {"sweep.dimensions[].trials", "integer >= 1", "none",
+         "Beta from k successes in n trials: n (beta = n - k + 1)"},
+        {"sweep.dimensions[].alpha", "number > 0", "none",
+         "Beta distribution's first shape (instead of successes and trials)"},
+        {"sweep.dimensions[].beta", "number > 0", "none", "Beta distribution's second shape"},
+        {"sweep.dimensions[].median", "number > 0", "none", "Lognormal distribution's median"},
+        {"sweep.dimensions[].error_factor", "number > 1", "none",
+         "Lognormal distribution's error factor: its 95th percentile over its median"},
+        {"sweep.dimensions[].mode", "number", "none",
+         "Triangular distribution's most likely value (with low and high)"},
         {"sweep.precision.metric", "string", "required",
          "The metric whose relative error stops the replications"},
         {"sweep.precision.relative_error", "number > 0", "required",

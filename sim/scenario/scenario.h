@@ -44,7 +44,21 @@ struct Assignment {
 
 // saltelli and morris are sobol-like samples laid out for global sensitivity indices
 // (docs/sensitivity.md): their points come in groups the indices are computed from.
-enum class SweepDesign : std::uint8_t { none, grid, zip, latin_hypercube, sobol, saltelli, morris };
+// uncertainty: an outer sample of uncertain (epistemic) parameters, each dimension drawn
+// from its distribution; every point runs the usual replications (two-level Monte Carlo).
+enum class SweepDesign : std::uint8_t {
+  none,
+  grid,
+  zip,
+  latin_hypercube,
+  sobol,
+  saltelli,
+  morris,
+  uncertainty
+};
+
+// What we know of an uncertain parameter, for an uncertainty design.
+enum class Distribution : std::uint8_t { none, beta, lognormal, uniform, triangular };
 
 struct SweepDimension {
   std::string path;
@@ -52,6 +66,11 @@ struct SweepDimension {
   std::vector<std::string> labels;     // optional names of the values (e.g. system designs)
   double low = 0.0, high = 0.0;        // sampled designs (all but grid and zip)
   bool log_scale = false;
+  // uncertainty designs: beta(alpha, beta) (from k successes in n trials: alpha = k + 1,
+  // beta = n - k + 1), lognormal(median, error_factor: the 95th percentile over the
+  // median), uniform(low, high), triangular(low, mode, high).
+  Distribution distribution = Distribution::none;
+  double alpha = 0.0, beta = 0.0, median = 0.0, error_factor = 0.0, mode = 0.0;
   model::SourceLocation where;
 };
 

@@ -376,3 +376,69 @@ print("same")
   INFO(python.err);
   CHECK(python.out == "same\n");
 }
+
+TEST_CASE("an uncertainty sweep writes /uncertainty, which export and merge keep",
+          "[integration]") {
+  TempDir dir;
+  const auto scenario = write_scenario(dir, R"(
+[scenario]
+horizon = "1d"
+seed = 3
+replications = 2
+time_bins = 1
+
+[contexts.work]
+hazardous = true
+
+[users]
+kind = "source"
+rate = "50/h"
+next = "model"
+
+[model]
+kind = "ai"
+commission_share = 1.0
+next = "world"
+
+[world]
+kind = "outcome"
+
+[sweep]
+design = "uncertainty"
+points = 20
+
+[[sweep.dimensions]]
+path = "model.reliability"
+distribution = "beta"
+successes = 90
+trials = 100
+)",
+                                       "uncertain.toml");
+  const auto whole = dir.path / "whole.h5";
+  const std::string run = binary_path() + " run " + scenario.string() + " --threads 2 -q -o ";
+  REQUIRE(shell(dir, run + whole.string()).code == stsim::cli::exit_ok);
+  const auto exported =
+      shell(dir, binary_path() + " export " + whole.string() + " --metric harm_rate --format csv");
+  REQUIRE(exported.code == stsim::cli::exit_ok);
+  std::vector<std::string> rows;
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(",uncertainty,harm_rate,") != std::string::npos) rows.push_back(line);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].find(",mean,mean over parameters,per task,20,") != std::string::npos);
+  CHECK(rows[3].find(",q95,quantile over parameters,per task,20,") != std::string::npos);
+
+  const auto a = dir.path / "a.h5", b = dir.path / "b.h5", merged = dir.path / "merged.h5";
+  REQUIRE(shell(dir, run + a.string() + " --shard 1/2").code == stsim::cli::exit_ok);
+  REQUIRE(shell(dir, run + b.string() + " --shard 2/2").code == stsim::cli::exit_ok);
+  REQUIRE(shell(dir, binary_path() + " merge " + a.string() + " " + b.string() + " -o " +
+                         merged.string() + " -q")
+              .code == stsim::cli::exit_ok);
+  const auto merged_rows =
+      shell(dir, binary_path() + " export " + merged.string() + " --metric harm_rate --format csv");
+  std::vector<std::string> again;
+  std::istringstream merged_lines(merged_rows.out);
+  for (std::string line; std::getline(merged_lines, line);)
+    if (line.find(",uncertainty,harm_rate,") != std::string::npos) again.push_back(line);
+  CHECK(again == rows);
+}

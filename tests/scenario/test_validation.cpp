@@ -599,7 +599,65 @@ TEST_CASE("sweep faults are reported at the value, dimension or key concerned", 
       {"unknown design, no close name",
        model + "[sweep]\ndesign = \"factorial\"\n" + tail,
        {"bad.toml:5:10: error: 'sweep.design' has unknown value \"factorial\"; expected \"grid\", "
-        "\"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\" or \"morris\""}},
+        "\"zip\", \"latin_hypercube\", \"sobol\", \"saltelli\", \"morris\" or \"uncertainty\""}},
+      {"uncertain without distribution",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\n" +
+           tail,
+       {"bad.toml:7:1: error: sweep dimension 'model.reliability' needs a 'distribution' for an "
+        "uncertainty design; expected distribution = \"beta\", \"lognormal\", \"uniform\" or "
+        "\"triangular\""}},
+      {"unknown distribution",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\ndistribution = \"gamma\"\n" +
+           tail,
+       {"bad.toml:9:16: error: 'distribution' of sweep dimension 'model.reliability' has unknown "
+        "value \"gamma\"; expected \"beta\", \"lognormal\", \"uniform\" or \"triangular\""}},
+      {"more successes than trials",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\ndistribution = \"beta\"\nsuccesses = 20\ntrials = 10\n" +
+           tail,
+       {"bad.toml:10:13: error: sweep dimension 'model.reliability' has 20 successes in 10 trials; "
+        "expected whole numbers with 0 <= successes <= trials and trials >= 1"}},
+      {"a key of another distribution",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\ndistribution = \"beta\"\nmedian = 0.9\n" +
+           tail,
+       {"bad.toml:10:10: error: 'median' is not a parameter of a beta distribution (sweep "
+        "dimension 'model.reliability'); expected successes, trials, alpha and beta"}},
+      {"lognormal without its error factor",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"users.rate\"\ndistribution = \"lognormal\"\nmedian = 20\n" +
+           tail,
+       {"bad.toml:7:1: error: sweep dimension 'users.rate' has a lognormal distribution without "
+        "error_factor; expected median and error_factor"}},
+      {"lognormal error factor of 1",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"users.rate\"\ndistribution = \"lognormal\"\nmedian = 20\nerror_factor = 1\n" +
+           tail,
+       {"bad.toml:10:10: error: sweep dimension 'users.rate' has median = 20 and error_factor = 1; "
+        "expected median > 0 and error_factor > 1"}},
+      {"triangular mode outside",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.reliability\"\ndistribution = \"triangular\"\nlow = 0.5\nmode = 0.95\nhigh = "
+           "0.9\n" +
+           tail,
+       {"bad.toml:10:7: error: sweep dimension 'model.reliability' has low = 0.5, mode = 0.95 and "
+        "high = 0.9; expected low <= mode <= high and low < high"}},
+      {"uncertain edge",
+       model +
+           "[sweep]\ndesign = \"uncertainty\"\npoints = 8\n[[sweep.dimensions]]\npath = "
+           "\"model.next.pass\"\ndistribution = \"uniform\"\n" +
+           tail,
+       {"bad.toml:8:8: error: sweep dimension 'model.next.pass' cannot be uncertain; expected a "
+        "numeric parameter"}},
       {"zero points",
        model +
            "[sweep]\ndesign = \"sobol\"\npoints = 0\n[[sweep.dimensions]]\npath = "
@@ -643,9 +701,9 @@ TEST_CASE("unused sweep settings are warnings, and the scenario still loads", "[
   CHECK(messages ==
         std::vector<std::string>{
             "warn.toml:2:10: warning: 'sweep.points' is only used by latin_hypercube, sobol, "
-            "saltelli and morris designs; ignored by a grid design",
+            "saltelli, morris and uncertainty designs; ignored by a grid design",
             "warn.toml:6:7: warning: 'low', 'high' and 'log' are only used by latin_hypercube, "
-            "sobol, saltelli and morris designs; ignored by a grid design"});
+            "sobol, saltelli, morris and uncertainty designs; ignored by a grid design"});
   const auto levels = load_string(
       "[sweep]\nlevels = 4\n[[sweep.dimensions]]\npath = "
       "\"users.rate\"\nvalues = [1, 2]\n" +
