@@ -77,6 +77,7 @@ const std::map<std::string, Expected> required = {
     {"redundancy", {2, {"harm_by_parameter"}}},
     {"which-check-matters", {2, {"sobol"}}},
     {"what-to-test-first", {2, {"morris"}}},
+    {"how-sure-are-we", {2, {"uncertainty"}}},
     {"ai-control", {2, {"control_frontier"}}},
 };
 
