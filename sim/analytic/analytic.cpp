@@ -323,9 +323,19 @@ class Enumerator final : public model::Branching {
  private:
   void visit(std::uint32_t node, const Branch& b) {
     if (b.p <= 0.0) return;
-    totals_.arrivals[node] += b.p;
     const auto& c = g_.at(node);
-    model::info_of(c).branch(c, *this, node, b);
+    // The tasks a layer does not cover pass by its first port without meeting it.
+    const double covered = c.coverage_of(context(b.context).name);
+    Branch handled = b;
+    if (covered < 1.0) {
+      Branch passed = b;
+      passed.p = b.p * (1.0 - covered);
+      leave(node, 0, passed);
+      handled.p = b.p * covered;
+      if (handled.p <= 0.0) return;
+    }
+    totals_.arrivals[node] += handled.p;
+    model::info_of(c).branch(c, *this, node, handled);
   }
 
   const Graph& g_;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 #include "sim/model/keys.h"
 #include "sim/model/spec.h"
@@ -49,6 +50,23 @@ template <auto first, auto... rest>
 FieldRef field(ComponentSpec& component) {
   using Spec = typename detail::class_of<decltype(first)>::type;
   return field_ref(detail::reach(std::get<Spec>(component.parameters), first, rest...));
+}
+
+// The keys of a layer's coverage, which every layer kind lists last: the share of the
+// tasks reaching it that it handles, overall and by context (ComponentSpec::coverage).
+inline void add_coverage_keys(std::vector<ComponentKey>& keys) {
+  keys.push_back({"coverage", probability(), "1",
+                  "Share of the tasks reaching it that this layer handles; the others pass it "
+                  "untouched",
+                  [](ComponentSpec& c) -> FieldRef { return &c.coverage; }});
+  keys.push_back({"coverage_by_context", probability(), "coverage",
+                  "Coverage in this context, instead of coverage (0: the layer does not act "
+                  "there)",
+                  [](ComponentSpec& c) -> FieldRef { return &c.coverage_by_context; }, true});
+}
+inline std::vector<ComponentKey> with_coverage_keys(std::vector<ComponentKey> keys) {
+  add_coverage_keys(keys);
+  return keys;
 }
 
 }  // namespace stsim::model

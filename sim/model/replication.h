@@ -69,6 +69,9 @@ struct Node {
   std::array<std::uint32_t, max_ports> next{};  // target per port (none: no edge)
   std::uint64_t fail_bit = 0;  // set in Task::failed when it fails on a task (0: not tracked)
   std::uint64_t down_bit = 0;  // set in Task::down_passed when passed while down (0: never down)
+  // Where its coverage by context starts in Replication::coverage_, if it does not handle
+  // every task (none: it does).
+  std::uint32_t coverage = none;
 };
 
 // An event as its kind's handler receives it.
@@ -200,6 +203,13 @@ class Replication {
 
   std::uint32_t grow_tasks();  // one more task slot (while warming up)
 
+  // Whether the layer at `node` handles the task: a task it does not cover passes by its
+  // first port ("pass") without meeting it.
+  bool covers(const Task& t, std::uint32_t node) const {
+    const double share = coverage_[nodes_[node].coverage + t.context];
+    return draws(t, node).chance(random::Purpose::coverage, share);
+  }
+
   // The component after `node` by `port`, or none once the task is stopped there.
   std::uint32_t route(std::uint32_t id, std::uint32_t node, PortIndex port) {
     if (port != 0) tasks_[id].stopped_by = node;
@@ -217,6 +227,7 @@ class Replication {
   random::AliasTable context_table_;
   std::vector<std::uint8_t> context_hazardous_;
   std::vector<double> context_severity_, context_malicious_;
+  std::vector<double> coverage_;  // by context, for each node with a Node::coverage
   Time horizon_ = 0.0;
   std::uint32_t time_bins_ = 0;
   Time pause_after_harm_ = 0.0;

@@ -71,7 +71,9 @@ PortIndex step_at(KindStates& kinds, Replication& r, const Node& n, std::uint32_
 
 void Replication::advance(std::uint32_t id, std::uint32_t node) {
   while (true) {
-    const PortIndex port = step_at(*kinds_, *this, nodes_[node], id, node);
+    const Node& n = nodes_[node];
+    const PortIndex port =
+        n.coverage != none && !covers(tasks_[id], node) ? 0 : step_at(*kinds_, *this, n, id, node);
     if (port == kept) return;
     node = route(id, node, port);
     if (node == none) return;

@@ -5,6 +5,17 @@
 
 namespace stsim::model {
 
+bool has_coverage(const ComponentSpec& c) {
+  const auto& keys = info_of(c).keys;
+  return std::any_of(keys.begin(), keys.end(), [](const auto& k) { return k.name == "coverage"; });
+}
+
+double ComponentSpec::coverage_of(std::string_view context) const {
+  if (!has_coverage(*this)) return 1.0;
+  const auto found = coverage_by_context.find(std::string(context));
+  return found == coverage_by_context.end() ? coverage : found->second;
+}
+
 const Edge* ComponentSpec::edge(std::string_view port) const {
   const auto found =
       std::find_if(next.begin(), next.end(), [&](const Edge& e) { return e.port == port; });

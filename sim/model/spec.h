@@ -45,6 +45,12 @@ struct ComponentSpec {
   std::vector<Edge> next;  // at most one edge per port
   SourceLocation where;    // the component's table
   std::string label;       // its name in figures and tables; "" = the id in words
+  // The share of the tasks reaching a layer that it handles, by context (others: coverage);
+  // the rest leave by its first port, "pass", untouched (docs/model.md, Coverage).
+  double coverage = 1.0;
+  ByContext coverage_by_context;
+  // Its coverage of tasks in `context` (1 for a component that is not a layer).
+  double coverage_of(std::string_view context) const;
 
   // The edge leaving `port`, if any.
   const Edge* edge(std::string_view port) const;
@@ -53,6 +59,9 @@ struct ComponentSpec {
   // Sets the target of `port` (an empty target removes the edge).
   void connect(std::string_view port, std::string target, SourceLocation at = {});
 };
+
+// Whether the component is a layer with a coverage (its kind lists the coverage keys).
+bool has_coverage(const ComponentSpec& c);
 
 struct ScenarioSpec {
   std::string name;

@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   attack = 15,     // an untrusted AI's attack policy
   suspicion = 16,  // a monitor's suspicion score
   collusion = 17,  // an untrusted monitor's collusion
+  coverage = 18,   // whether a layer handles a task (ComponentSpec::coverage)
   test = 100,      // reserved for tests
 };
 

@@ -195,3 +195,31 @@ TEST_CASE("beta-coupled latent failures take down both safeguards at once",
   CHECK(independent.harms == 0);
   CHECK(independent.latent_failures > 0);
 }
+
+TEST_CASE("a layer acts only on the tasks it covers, and the others pass it untouched",
+          "[model][safeguard][statistical]") {
+  // Contexts a (hazardous) and b (harmless outputs): a safeguard that flags everything it
+  // handles, covering half of a and none of b.
+  SafeguardSpec everything = safeguard(1.0, 1.0);
+  auto spec = chain(ai(0.5), {everything}, 1000.0, 100.0,
+                    {context("a", 0.5, true), context("b", 0.5, false)});
+  spec.components[2].coverage = 0.5;
+  spec.components[2].coverage_by_context["b"] = 0.0;
+  const auto t = run(spec, 2);
+  // Harm: an error in a that was not covered (0.5 x 0.5 x 0.5 of tasks); no false alarm in b.
+  const double harm = 0.5 * 0.5 * 0.5, alarms = 0.5 * 0.5 * 0.5;
+  CHECK(std::abs(ratio(t.harms, t.tasks) - harm) < 4 * binomial_se(harm, t.tasks));
+  CHECK(std::abs(ratio(t.false_alarms, t.tasks) - alarms) < 4 * binomial_se(alarms, t.tasks));
+  // An uncovered hazard did not fail the layer: the model was the last layer it passed.
+  CHECK(t.harm_by_last_layer[1] == t.harms);
+  CHECK(t.harm_by_last_layer[2] == 0);
+
+  // Full coverage draws nothing more: the same trajectories as without the key.
+  auto full = spec;
+  full.components[2].coverage = 1.0;
+  full.components[2].coverage_by_context.clear();
+  auto plain = chain(ai(0.5), {everything}, 1000.0, 100.0,
+                     {context("a", 0.5, true), context("b", 0.5, false)});
+  CHECK(run(full, 2).harms == run(plain, 2).harms);
+  CHECK(run(full, 2).false_alarms == run(plain, 2).false_alarms);
+}

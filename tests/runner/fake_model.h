@@ -5,6 +5,8 @@
 // a stream keyed like the model's (so common random numbers work the same way).
 
 #include <cmath>
+#include <string>
+#include <utility>
 #include <variant>
 
 #include "sim/random/stream.h"
@@ -78,13 +80,19 @@ inline model::ScenarioSpec bare_spec(double reliability) {
   spec.time_bins = 4;
   spec.contexts.push_back({});
   spec.contexts.back().name = "default";
-  model::ComponentSpec users{"users", model::SourceSpec{}, {}, {}, {}};
+  const auto component = [](std::string id, model::Parameters parameters) {
+    model::ComponentSpec c;
+    c.id = std::move(id);
+    c.parameters = std::move(parameters);
+    return c;
+  };
+  model::ComponentSpec users = component("users", model::SourceSpec{});
   users.connect("pass", "model");
   model::AiSpec ai;
   ai.reliability = reliability;
-  model::ComponentSpec ai_component{"model", ai, {}, {}, {}};
+  model::ComponentSpec ai_component = component("model", ai);
   ai_component.connect("pass", "world");
-  model::ComponentSpec world{"world", model::OutcomeSpec{}, {}, {}, {}};
+  model::ComponentSpec world = component("world", model::OutcomeSpec{});
   spec.components = {users, ai_component, world};
   return spec;
 }

@@ -211,8 +211,10 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
   if (rest.starts_with("next.")) return "<component>.next.<port>";
   for (const auto& c : spec.components) {
     if (c.id != head) continue;
-    if (rest.starts_with("reliability_by_context.")) return "<ai>.reliability_by_context.<context>";
-    return std::string("<").append(model::kind_name(c)).append(">.").append(rest);
+    const std::string kind = std::string("<").append(model::kind_name(c)).append(">.");
+    if (const auto by = rest.find("_by_context."); by != std::string::npos)
+      return kind + rest.substr(0, by) + "_by_context.<context>";
+    return kind + rest;
   }
   return "?";
 }
@@ -222,6 +224,8 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
 TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
   Scenario base = full();
   base.spec.components[3].label = "night nurses";  // listed only when set
+  for (auto& c : base.spec.components)             // likewise a layer's coverage by context
+    c.coverage_by_context["triage"] = 0.75;
   const auto parameters = resolved_parameters(base.spec);
   std::set<std::string> covered;
   for (const auto& [path, current] : parameters) {

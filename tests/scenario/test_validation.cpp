@@ -859,3 +859,26 @@ TEST_CASE("a sequential acceptance test without a red line is an error, unless t
             "decide against; expected scenario.harm_rate_target > 0 (in the file, by --set or "
             "swept)"});
 }
+
+TEST_CASE("coverage is a probability, by known contexts, and only on layers", "[validation]") {
+  const std::string layer = "[filter]\nkind = \"safeguard\"\nnext = { pass = \"world\" }\n";
+  CHECK(diagnostics_of(layer + "coverage = 1.5\n" + tail) ==
+        std::vector<std::string>{
+            "bad.toml:4:12: error: 'filter.coverage' must be a probability in [0, 1]; got 1.5"});
+  CHECK(diagnostics_of(layer + "coverage_by_context = { nowhere = 0 }\n" + tail) ==
+        std::vector<std::string>{
+            "bad.toml:4:25: error: 'filter.coverage_by_context.nowhere' refers to context "
+            "'nowhere', which does not exist; expected 'default'"});
+  CHECK(diagnostics_of(layer + "coverage_by_context = { default = 0.5 }\n" + tail).empty());
+  for (const std::string kind : {"operators", "audit", "defence", "vote"}) {
+    INFO(kind);
+    CHECK(diagnostics_of("[layer]\nkind = \"" + kind +
+                         "\"\ncoverage = 0.5\nnext = { pass = \"world\" }\n" + tail)
+              .empty());
+  }
+  // The model is where outputs come from, not a layer a task can bypass.
+  const auto model = diagnostics_of("[model]\nkind = \"ai\"\ncoverage = 0.5\n" + tail);
+  REQUIRE(model.size() == 1);
+  CHECK_THAT(model[0], Catch::StartsWith("bad.toml:3:1: error: unknown key 'coverage' in "
+                                         "component 'model' (kind ai)"));
+}

@@ -34,6 +34,7 @@ std::span<const ComponentKey> Audit::keys() {
          field<&AuditSpec::budget_share>},
     };
     add_drift_keys<&AuditSpec::drift>(k);
+    add_coverage_keys(k);
     return k;
   }();
   return keys;

@@ -6,7 +6,7 @@
 namespace stsim::model {
 
 std::span<const ComponentKey> Defence::keys() {
-  static const std::vector<ComponentKey> keys = {
+  static const std::vector<ComponentKey> keys = with_coverage_keys({
       {"detect_misuse", probability(), "0.5", "Probability of stopping the misuse of an output",
        field<&DefenceSpec::detect_misuse>},
       {"detect_error", probability(), "0",
@@ -14,7 +14,7 @@ std::span<const ComponentKey> Defence::keys() {
        field<&DefenceSpec::detect_error>},
       {"false_alarm", probability(), "0", "Probability of stopping a non-hazardous output",
        field<&DefenceSpec::false_alarm>},
-  };
+  });
   return keys;
 }
 

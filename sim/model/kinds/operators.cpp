@@ -69,6 +69,7 @@ std::span<const ComponentKey> Operators::keys() {
          field<&OperatorSpec::slip>},
     };
     add_drift_keys<&OperatorSpec::drift>(k);
+    add_coverage_keys(k);
     return k;
   }();
   return keys;

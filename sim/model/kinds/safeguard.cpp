@@ -10,7 +10,7 @@
 namespace stsim::model {
 
 std::span<const ComponentKey> Safeguard::keys() {
-  static const std::vector<ComponentKey> keys = {
+  static const std::vector<ComponentKey> keys = with_coverage_keys({
       {"detect_error", probability(), "0.9",
        "Probability of flagging a hazardous output from a model error",
        field<&SafeguardSpec::detect_error>},
@@ -43,7 +43,7 @@ std::span<const ComponentKey> Safeguard::keys() {
       {"coupling.difficulty_correlation", probability(), "0",
        "Probability of judging a task by the same difficulty as the model",
        field<&SafeguardSpec::coupling, &CouplingSpec::difficulty_correlation>},
-  };
+  });
   return keys;
 }
 

@@ -22,7 +22,7 @@ double choose(std::uint32_t n, std::uint32_t k) {
 }  // namespace
 
 std::span<const ComponentKey> Vote::keys() {
-  static const std::vector<ComponentKey> keys = {
+  static const std::vector<ComponentKey> keys = with_coverage_keys({
       {"channels", integer(1, max_channels), "2", "Number of identical channels in the group",
        field<&VoteSpec::channels>},
       {"required", integer(1, max_channels), "1",
@@ -65,7 +65,7 @@ std::span<const ComponentKey> Vote::keys() {
       {"common_cause.alpha", of_type(ValueType::number_list), "[] (required by alpha)",
        "Alpha factors: the shares of failure events that fail 1, 2, ... channels",
        field<&VoteSpec::common_cause, &CommonCauseSpec::alpha>},
-  };
+  });
   return keys;
 }
 
