@@ -335,6 +335,18 @@ const std::vector<Case>& cases() {
        "Queueing "
        "Theory, 2.3)",
        {"operator_mean_wait", "operator_utilisation", "harm_rate", "benign_lost_share"}},
+      {"coverage-by-context.toml",
+       "model (reliability 0.8, all errors unsafe commissions), contexts routine 70% and summary "
+       "30%; a filter (detects 90%, 5% false alarms) covers 60% of routine outputs and no "
+       "summaries; one reviewer (6 min exponential reviews, detects 80%, rejects 10% of good "
+       "outputs) covers every summary and no routine output; 6 tasks/h",
+       "harm = (1 - r)(0.7 (1 - 0.6 x 0.9) + 0.3 (1 - 0.8)) = 0.0764; the reviewer is M/M/1 "
+       "with the summaries only, lambda = 1.8/h: utilisation 0.18, Wq = rho / (mu - lambda) = "
+       "0.021951 h",
+       "layers in series with coverage as a bypass probability (Henley & Kumamoto, Probabilistic "
+       "Risk Assessment, 1992, ch. 3); Erlang C with c = 1 (Kleinrock, Queueing Systems vol. 1, "
+       "1975, 3.2)",
+       {"harm_rate", "operator_utilisation", "operator_mean_wait", "benign_lost_share"}},
       {"review-overflow.toml",
        "one reviewer, exponential reviews of mean 6 min, 8 tasks/h, room for 2 waiting tasks; "
        "overflow is lost",
@@ -433,6 +445,9 @@ TEST_CASE("vote 2oo3 with beta and staggered tests", "[validation]") {
 TEST_CASE("vote 1oo3 with MGL", "[validation]") { validate(find_case("vote-mgl-1oo3.toml")); }
 TEST_CASE("M/M/c review", "[validation]") { validate(find_case("review-mmc.toml")); }
 TEST_CASE("M/M/1/K overflow", "[validation]") { validate(find_case("review-overflow.toml")); }
+TEST_CASE("layers that cover only some contexts", "[validation]") {
+  validate(find_case("coverage-by-context.toml"));
+}
 TEST_CASE("M/D/1 review", "[validation]") { validate(find_case("review-md1.toml")); }
 TEST_CASE("audit sampling", "[validation]") { validate(find_case("audit-sampling.toml")); }
 TEST_CASE("first harm", "[validation]") { validate(find_case("first-harm.toml")); }
