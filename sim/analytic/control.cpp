@@ -66,6 +66,10 @@ std::variant<ControlCase, std::string> control_case(const ScenarioSpec& spec) {
   if (spec.episode_tasks == 0) return std::string("scenario: no episode_tasks");
   if (!spec.shutdown_on_catch) return std::string("scenario: shutdown_on_catch = false");
   if (spec.pause_after_harm > 0.0) return std::string("scenario: pause_after_harm > 0");
+  // The recursion follows every task through the monitor and the audit.
+  for (const auto& c : spec.components)
+    if (!model::covers_every_task(c))
+      return "component '" + c.id + "': covers only a share of the tasks";
   const ComponentSpec* source = nullptr;
   for (const auto& c : spec.components) {
     if (!model::is<model::Source>(c)) continue;

@@ -43,10 +43,7 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
   // Layers that handle only a share of some context's tasks keep their coverage by context.
   for (std::uint32_t i = 0; i < components.size(); ++i) {
     const ComponentSpec& c = components[i];
-    const bool partial =
-        c.coverage < 1.0 || std::any_of(c.coverage_by_context.begin(), c.coverage_by_context.end(),
-                                        [](const auto& entry) { return entry.second < 1.0; });
-    if (!partial || !has_coverage(c)) continue;
+    if (covers_every_task(c)) continue;
     r_.nodes_[i].coverage = static_cast<std::uint32_t>(r_.coverage_.size());
     for (const auto& context : spec.contexts) r_.coverage_.push_back(c.coverage_of(context.name));
   }

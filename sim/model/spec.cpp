@@ -10,6 +10,13 @@ bool has_coverage(const ComponentSpec& c) {
   return std::any_of(keys.begin(), keys.end(), [](const auto& k) { return k.name == "coverage"; });
 }
 
+bool covers_every_task(const ComponentSpec& c) {
+  return !has_coverage(c) ||
+         (c.coverage >= 1.0 &&
+          std::all_of(c.coverage_by_context.begin(), c.coverage_by_context.end(),
+                      [](const auto& entry) { return entry.second >= 1.0; }));
+}
+
 double ComponentSpec::coverage_of(std::string_view context) const {
   if (!has_coverage(*this)) return 1.0;
   const auto found = coverage_by_context.find(std::string(context));

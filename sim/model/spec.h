@@ -62,6 +62,8 @@ struct ComponentSpec {
 
 // Whether the component is a layer with a coverage (its kind lists the coverage keys).
 bool has_coverage(const ComponentSpec& c);
+// Whether it meets every task reaching it, in every context.
+bool covers_every_task(const ComponentSpec& c);
 
 struct ScenarioSpec {
   std::string name;

@@ -870,7 +870,7 @@ TEST_CASE("coverage is a probability, by known contexts, and only on layers", "[
             "bad.toml:4:25: error: 'filter.coverage_by_context.nowhere' refers to context "
             "'nowhere', which does not exist; expected 'default'"});
   CHECK(diagnostics_of(layer + "coverage_by_context = { default = 0.5 }\n" + tail).empty());
-  for (const std::string kind : {"operators", "audit", "defence", "vote"}) {
+  for (const std::string kind : {"operators", "audit", "defence", "vote", "monitor"}) {
     INFO(kind);
     CHECK(diagnostics_of("[layer]\nkind = \"" + kind +
                          "\"\ncoverage = 0.5\nnext = { pass = \"world\" }\n" + tail)

@@ -82,6 +82,7 @@ std::span<const ComponentKey> Monitor::keys() {
          field<&MonitorSpec::attack, &ScoreSpec::beta>},
     };
     k.insert(k.end(), scores.begin(), scores.end());
+    add_coverage_keys(k);
     return k;
   }();
   return keys;
