@@ -225,6 +225,12 @@ class Results:
     # "ci_high"} (arrays along sensitivity_dimensions, the swept paths); None otherwise.
     sensitivity: dict = None
     sensitivity_dimensions: list = field(default_factory=list)
+    # [sweep.worst_case]: the red team's best response per search (docs/output.md, "Worst
+    # case"): "label", "point", "argmin", "minimum", "ci_low", "ci_high", "bracket_low",
+    # "bracket_high" (arrays along the searches), "at_argmin" (metric -> {"mean", "stderr",
+    # "ci_low", "ci_high"}), "evaluations" ({"search", "value", "mean", "stderr"}) and the
+    # group's attributes; None without /worst_case.
+    worst_case: dict = None
 
     @property
     def metrics(self):
@@ -422,6 +428,21 @@ def _sensitivity(f):
     return out, _strings(f["dimension"])
 
 
+def _worst_case(f):
+    """/worst_case: one row per search of the red team's best response."""
+    if "worst_case" not in f:
+        return None
+    g = f["worst_case"]
+    out = {k: (_strings(g[k]) if g[k].dtype.kind == "O" else g[k][()])
+           for k in ("label", "point", "argmin", "minimum", "stderr", "ci_low", "ci_high",
+                     "bracket_low", "bracket_high")}
+    out["at_argmin"] = {metric: {k: m[k][()] for k in ("mean", "stderr", "ci_low", "ci_high")}
+                        for metric, m in g["at_argmin"].items()}
+    out["evaluations"] = {k: v[()] for k, v in g["evaluations"].items()}
+    out["attrs"] = {k: (_text(v) if isinstance(v, (bytes, str)) else v) for k, v in g.attrs.items()}
+    return out
+
+
 def load(path):
     """Reads a complete result file; raises ResultFileError otherwise."""
     try:
@@ -459,6 +480,7 @@ def load(path):
             if "runtime/precision_target_met" in f else None
         importance, importance_layers, importance_reference = _importance(f)
         sensitivity, sensitivity_dimensions = _sensitivity(f)
+        worst_case = _worst_case(f)
         fh = f["first_harm"]
         survival = {k: fh[k][()].reshape(points, -1) for k in ("survival", "survival_low",
                                                              "survival_high") if k in fh}
@@ -506,4 +528,5 @@ def load(path):
             importance_reference=importance_reference,
             sensitivity=sensitivity,
             sensitivity_dimensions=sensitivity_dimensions,
+            worst_case=worst_case,
         )

@@ -99,6 +99,15 @@ int merge(const MergeArguments& args) {
     fmt::print(stderr, "stsim merge: error: {}\n", e.what());
     return exit_invalid_input;
   }
+  // The worst-case search is sequential: slices skip it, and the merge runs it, with the
+  // seed and replications an unsliced run has, so the file is the same.
+  if (!plan->base.sweep.worst_case.parameter.empty()) {
+    runner::RunOptions options;
+    options.seed = shards.front().state.seed;
+    options.replications = shards.front().state.replications;
+    options.until_relative_error = shards.front().state.until_relative_error;
+    result.worst_case = runner::worst_case_search(*plan, options);
+  }
   // Provenance: the run spans the shards' times; its work is their work summed.
   result.command_line = own_command_line();
   result.started = files.front()->attribute_string("/", "started");

@@ -401,6 +401,27 @@ int run(const RunArguments& args, const mpi::Job& job) {
     }
     result.importance = runner::importance_measures(counterfactuals);
   }
+  if (const auto& wc = plan.base.sweep.worst_case; !wc.parameter.empty()) {
+    if (args.plan.shard) {
+      note("stsim: worst case: the search over {} runs when the slices are merged\n", wc.parameter);
+    } else {
+      note("stsim: worst case: searching {} in [{}, {}] for the least {}\n", wc.parameter,
+           model::format_number(wc.low), model::format_number(wc.high), wc.metric);
+      runner::RunOptions search = options;
+      search.on_progress = nullptr;
+      auto found = runner::worst_case_search(plan, search);
+      if (found.searches.empty() || stop_requested.load()) {
+        checkpoints(result.state);
+        fmt::print(
+            stderr, "stsim: interrupted during the worst-case search; {}no results written\n",
+            checkpoints.written()
+                ? fmt::format("the sweep is saved in {} (continue with --resume); ", checkpoint)
+                : "");
+        return exit_interrupted;
+      }
+      result.worst_case = std::move(found);
+    }
+  }
   result.processes = job.size();
   result.shard_file = args.plan.shard.has_value();
   try {

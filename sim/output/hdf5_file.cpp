@@ -505,6 +505,87 @@ void write_uncertainty(Writer& w, const runner::UncertaintyResult& u) {
   }
 }
 
+// /worst_case: one row per search (a group of sweep points that differ only in the
+// searched parameter), every metric at its arg-min, and every evaluation made
+// (docs/output.md, "Worst case").
+void write_worst_case(Writer& w, const runner::WorstCaseResult& wc) {
+  constexpr const char* search_axis = "/search";
+  constexpr const char* evaluation_axis = "/evaluation";
+  const auto searches = wc.searches.size();
+  std::vector<std::uint64_t> search_index(searches);
+  for (std::size_t s = 0; s < searches; ++s) search_index[s] = s;
+  w.numbers(search_axis, search_index, {});
+  w.scale(search_axis);
+  const std::string g = "/worst_case";
+  w.group(g);
+  w.attribute(g, "parameter", wc.parameter);
+  w.attribute(g, "metric", std::string(runner::info(wc.metric).name));
+  w.attribute(g, "low", wc.low);
+  w.attribute(g, "high", wc.high);
+  w.attribute(g, "scale", std::string(wc.log_scale ? "log" : "linear"));
+  w.attribute(g, "grid", static_cast<std::uint64_t>(wc.grid));
+  w.attribute(g, "tolerance", wc.tolerance);
+  w.attribute(g, "replications", static_cast<std::uint64_t>(wc.replications));
+  w.attribute(g, "seed", wc.seed);
+  w.attribute(g, "method",
+              std::string("grid, then golden-section refinement around the grid's minimum; "
+                          "every evaluation the same replications under common random numbers"));
+  const std::vector<std::string> along = {search_axis};
+  const auto column = [&](auto f) {
+    std::vector<double> out;
+    for (const auto& s : wc.searches) out.push_back(f(s));
+    return out;
+  };
+  std::vector<std::string> labels;
+  std::vector<std::uint64_t> points;
+  for (const auto& s : wc.searches) {
+    labels.push_back(s.label);
+    points.push_back(s.point);
+  }
+  w.strings(g + "/label", labels, along);
+  w.numbers(g + "/point", points, along);
+  w.numbers(g + "/argmin", column([](const auto& s) { return s.argmin; }), along);
+  w.numbers(g + "/bracket_low", column([](const auto& s) { return s.bracket_low; }), along);
+  w.numbers(g + "/bracket_high", column([](const auto& s) { return s.bracket_high; }), along);
+  const auto k = static_cast<std::size_t>(wc.metric);
+  w.numbers(g + "/minimum", column([&](const auto& s) { return s.at_argmin[k].mean; }), along);
+  w.numbers(g + "/stderr", column([&](const auto& s) { return s.at_argmin[k].standard_error; }),
+            along);
+  w.numbers(g + "/ci_low", column([&](const auto& s) { return s.at_argmin[k].ci_low; }), along);
+  w.numbers(g + "/ci_high", column([&](const auto& s) { return s.at_argmin[k].ci_high; }), along);
+  w.group(g + "/at_argmin");
+  for (const auto& m : runner::metric_table()) {
+    const auto i = static_cast<std::size_t>(m.id);
+    const std::string d = g + "/at_argmin/" + std::string(m.name);
+    w.group(d);
+    w.numbers(d + "/mean", column([&](const auto& s) { return s.at_argmin[i].mean; }), along);
+    w.numbers(d + "/stderr", column([&](const auto& s) { return s.at_argmin[i].standard_error; }),
+              along);
+    w.numbers(d + "/ci_low", column([&](const auto& s) { return s.at_argmin[i].ci_low; }), along);
+    w.numbers(d + "/ci_high", column([&](const auto& s) { return s.at_argmin[i].ci_high; }), along);
+  }
+  std::vector<std::uint64_t> evaluation_index, of_search;
+  std::vector<double> values, means, errors;
+  for (std::size_t s = 0; s < searches; ++s) {
+    const auto& e = wc.searches[s];
+    for (std::size_t j = 0; j < e.values.size(); ++j) {
+      evaluation_index.push_back(evaluation_index.size());
+      of_search.push_back(s);
+      values.push_back(e.values[j]);
+      means.push_back(e.means[j]);
+      errors.push_back(e.standard_errors[j]);
+    }
+  }
+  w.numbers(evaluation_axis, evaluation_index, {});
+  w.scale(evaluation_axis);
+  w.group(g + "/evaluations");
+  const std::vector<std::string> by_evaluation = {evaluation_axis};
+  w.numbers(g + "/evaluations/search", of_search, by_evaluation);
+  w.numbers(g + "/evaluations/value", values, by_evaluation);
+  w.numbers(g + "/evaluations/mean", means, by_evaluation);
+  w.numbers(g + "/evaluations/stderr", errors, by_evaluation);
+}
+
 // Red-line evidence: the exponential time to first harm as a statistics group, and the
 // acceptance test when some point has a target.
 void write_evidence(Writer& w, const runner::RunResult& r) {
@@ -744,6 +825,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   write_evidence(w, r);
 
   if (r.importance) write_importance(w, *r.importance);
+  if (r.worst_case) write_worst_case(w, *r.worst_case);
   if (r.sensitivity) write_sensitivity(w, *r.sensitivity);
   if (r.uncertainty) write_uncertainty(w, *r.uncertainty);
 

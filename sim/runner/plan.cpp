@@ -57,6 +57,36 @@ std::optional<std::pair<model::SourceLocation, std::string>> located_message(
   return std::nullopt;
 }
 
+// [sweep.worst_case]: a known metric, and a number parameter that takes both ends.
+void check_worst_case(const scenario::Scenario& scenario,
+                      std::vector<scenario::Diagnostic>& errors) {
+  const auto& wc = scenario.sweep.worst_case;
+  if (wc.parameter.empty()) return;
+  if (!find_metric(wc.metric)) {
+    errors.push_back(error_at(scenario, wc.where,
+                              fmt::format("unknown worst-case metric '{}'; expected a metric of "
+                                          "docs/output.md such as safety",
+                                          wc.metric)));
+  }
+  const auto current = scenario::get_parameter(scenario.spec, wc.parameter);
+  if (!current || !std::holds_alternative<double>(*current)) {
+    errors.push_back(error_at(scenario, wc.where,
+                              fmt::format("'sweep.worst_case.parameter' is '{}', not a number "
+                                          "parameter of the scenario; expected a path such as "
+                                          "\"<ai>.attack.probability\"",
+                                          wc.parameter)));
+    return;
+  }
+  for (const double end : {wc.low, wc.high}) {
+    const auto loaded = scenario::with_assignments(scenario, {{wc.parameter, end}});
+    for (auto d : loaded.diagnostics) {
+      if (d.severity != scenario::Diagnostic::Severity::error) continue;
+      d.message = "sweep.worst_case: " + d.message;
+      errors.push_back(std::move(d));
+    }
+  }
+}
+
 model::SourceLocation sweep_location(const scenario::Scenario& s) {
   for (const auto& d : s.sweep.dimensions) {
     if (!d.where.file.empty()) return d.where;
@@ -221,6 +251,7 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
                        : static_cast<std::uint32_t>(std::clamp<std::uint64_t>(
                              (std::uint64_t{r.max_replications} + 15) / 16, 1, 64));
   }
+  check_worst_case(scenario, errors);
   if (!errors.empty()) {
     scenario::limit_repeats(errors);
     throw InvalidSweep(std::move(errors));

@@ -32,6 +32,7 @@
 #include "sim/runner/metric_table.h"
 #include "sim/runner/sensitivity.h"
 #include "sim/runner/uncertainty.h"
+#include "sim/runner/worst_case.h"
 #include "sim/scenario/scenario.h"
 
 namespace stsim::runner {
@@ -266,6 +267,8 @@ struct RunResult {
   // `stsim run --importance`: the measures from a run of importance_plan, written to
   // /importance beside this run's own points.
   std::optional<ImportanceResult> importance;
+  // [sweep.worst_case]: the red team's best response, written to /worst_case.
+  std::optional<WorstCaseResult> worst_case;
   // A saltelli or morris sweep: its indices (runner/sensitivity.h), written to
   // /sensitivity. Computed from the folded points, so a resumed run and a merge of shards
   // give the same ones; a slice of a sharded run has none.

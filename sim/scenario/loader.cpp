@@ -166,6 +166,7 @@ class Loader {
   void read_legacy_betas();
   void read_baseline(const toml::array& array);
   void read_precision(const toml::table& table);
+  void read_worst_case(const toml::table& table);
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
   template <class T>
   bool read_setting(const std::string& path, const toml::node& node, Rule rule, T& out) {
@@ -529,6 +530,7 @@ void Loader::read_sweep(const toml::table& table) {
   const toml::node* levels_node = nullptr;
   const toml::array* baseline = nullptr;
   const toml::table* precision = nullptr;
+  const toml::table* worst_case = nullptr;
   for (const auto& entry : in_file_order(table)) {
     const std::string name(entry.key->str());
     const toml::node& node = *entry.node;
@@ -590,6 +592,12 @@ void Loader::read_sweep(const toml::table& table) {
       for (const auto& element : *array)
         if (auto dimension = read_dimension(element, index++))
           sweep_.dimensions.push_back(std::move(*dimension));
+    } else if (name == "worst_case") {
+      worst_case = node.as_table();
+      if (!worst_case)
+        error(at(node, entry.key),
+              fmt::format("'sweep.worst_case' expects a table [sweep.worst_case]; got {}",
+                          detail::describe(detail::input_of(node))));
     } else if (name == "precision") {
       precision = node.as_table();
       if (!precision)
@@ -638,6 +646,7 @@ void Loader::read_sweep(const toml::table& table) {
   check_dimensions();
   if (baseline) read_baseline(*baseline);
   if (precision) read_precision(*precision);
+  if (worst_case) read_worst_case(*worst_case);
 }
 
 std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std::size_t index) {
@@ -1131,6 +1140,72 @@ void Loader::read_precision(const toml::table& table) {
                       "'sweep.precision.max_replications' ({}); expected min_replications <= "
                       "max_replications",
                       least, most));
+}
+
+void Loader::read_worst_case(const toml::table& table) {
+  WorstCaseSpec& w = sweep_.worst_case;
+  w.where = at(table);
+  const toml::node* parameter = nullptr;
+  const toml::node* low = nullptr;
+  const toml::node* high = nullptr;
+  const auto text_of = [&](const toml::node& node, const std::string& path, std::string& out) {
+    if (const auto* text = node.as_string(); text && !text->get().empty()) {
+      out = text->get();
+      return;
+    }
+    error(at(node), fmt::format("'{}' expects a non-empty string; got {}", path,
+                                detail::describe(detail::input_of(node))));
+  };
+  for (const auto& entry : in_file_order(table)) {
+    const std::string name(entry.key->str());
+    const toml::node& node = *entry.node;
+    const std::string path = "sweep.worst_case." + name;
+    if (name == "parameter") {
+      parameter = &node;
+      text_of(node, path, w.parameter);
+    } else if (name == "metric") {
+      text_of(node, path, w.metric);
+    } else if (name == "low") {
+      low = &node;
+      read_setting(path, node, Rule{ValueType::number}, w.low);
+    } else if (name == "high") {
+      high = &node;
+      read_setting(path, node, Rule{ValueType::number}, w.high);
+    } else if (name == "log") {
+      read_setting(path, node, Rule{ValueType::boolean}, w.log_scale);
+    } else if (name == "grid") {
+      Rule grid{ValueType::integer};
+      grid.int_min = 3;
+      grid.int_max = 1000;
+      read_setting(path, node, grid, w.grid);
+    } else if (name == "tolerance") {
+      read_setting(path, node, Rule{ValueType::number, 0.0, false, false, 1.0}, w.tolerance);
+    } else if (name == "replications") {
+      Rule count{ValueType::integer};
+      count.int_min = 1;
+      read_setting(path, node, count, w.replications);
+    } else {
+      error(at(*entry.key),
+            detail::unknown_key("key", name, "[sweep.worst_case]", detail::worst_case_keys()));
+    }
+  }
+  for (const auto& [node, key] :
+       {std::pair{parameter, "parameter"}, std::pair{low, "low"}, std::pair{high, "high"}}) {
+    if (!node)
+      error(at(table), fmt::format("[sweep.worst_case] has no '{}'; expected {}", key,
+                                   std::string(key) == "parameter"
+                                       ? "parameter = \"<ai>.attack.probability\" or another "
+                                         "number parameter"
+                                       : std::string(key) + " = <number>, an end of the search"));
+  }
+  if (low && high && !(w.low < w.high))
+    error(at(*high), fmt::format("'sweep.worst_case.high' ({}) is not above "
+                                 "'sweep.worst_case.low' ({}); expected low < high",
+                                 model::format_number(w.high), model::format_number(w.low)));
+  else if (low && w.log_scale && !(w.low > 0.0))
+    error(at(*low), fmt::format("'sweep.worst_case.low' ({}) must be > 0 for a search on a log "
+                                "scale; expected low > 0, or log = false",
+                                model::format_number(w.low)));
 }
 
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {

@@ -346,15 +346,20 @@ bool valid_id(std::string_view id) {
 std::vector<std::string> scenario_key_names() { return first_segments(model::scenario_keys()); }
 
 const std::vector<std::string>& sweep_keys() {
-  static const std::vector<std::string> keys = {"design",     "points",   "seed",
-                                                "levels",     "baseline", "common_random_numbers",
-                                                "dimensions", "precision"};
+  static const std::vector<std::string> keys = {"design",     "points",    "seed",
+                                                "levels",     "baseline",  "common_random_numbers",
+                                                "dimensions", "precision", "worst_case"};
   return keys;
 }
 const std::vector<std::string>& dimension_keys() {
   static const std::vector<std::string> keys = {
       "path",      "values", "labels", "low",  "high",   "log",  "distribution",
       "successes", "trials", "alpha",  "beta", "median", "mode", "error_factor"};
+  return keys;
+}
+const std::vector<std::string>& worst_case_keys() {
+  static const std::vector<std::string> keys = {"parameter", "metric", "low",       "high",
+                                                "log",       "grid",   "tolerance", "replications"};
   return keys;
 }
 const std::vector<std::string>& precision_keys() {
@@ -1042,6 +1047,22 @@ const std::vector<KeyInfo>& known_keys() {
          "Replications after which a point stops regardless"},
         {"sweep.precision.block_size", "integer >= 1", "50",
          "Replications added between two checks of precision"},
+        {"sweep.worst_case.parameter", "parameter path", "required",
+         "The number parameter whose value the search chooses, as a red team would (an attack "
+         "probability)"},
+        {"sweep.worst_case.metric", "string", "\"safety\"", "The metric the search minimises"},
+        {"sweep.worst_case.low", "number", "required", "Lower end of the search"},
+        {"sweep.worst_case.high", "number > low", "required", "Upper end of the search"},
+        {"sweep.worst_case.log", "boolean", "true",
+         "Whether the grid and the refinement work on a log scale (low > 0)"},
+        {"sweep.worst_case.grid", "integer from 3 to 1000", "9",
+         "Points of the first, equally spaced grid"},
+        {"sweep.worst_case.tolerance", "number in (0, 1]", "0.01",
+         "The refinement stops when its bracket is at most this share of [low, high] (on the "
+         "search scale)"},
+        {"sweep.worst_case.replications", "integer >= 1", "the run's replications",
+         "Replications per evaluation, the same ones (same seed, common random numbers) for "
+         "every value"},
     };
     out.insert(out.end(), sweep.begin(), sweep.end());
     return out;

@@ -107,6 +107,7 @@ model::SourceLocation location_of(const toml::source_region& region, const std::
 const std::vector<std::string>& sweep_keys();
 const std::vector<std::string>& dimension_keys();
 const std::vector<std::string>& precision_keys();
+const std::vector<std::string>& worst_case_keys();
 // Keys of [scenario] (for "this key belongs in [scenario]").
 std::vector<std::string> scenario_key_names();
 

@@ -74,6 +74,19 @@ struct SweepDimension {
   model::SourceLocation where;
 };
 
+// The red team's best response (sim/runner/worst_case.h): the value of one parameter in
+// [low, high] that minimises a metric, by a grid and a golden-section refinement.
+struct WorstCaseSpec {
+  std::string parameter;  // empty: no search
+  std::string metric = "safety";
+  double low = 0.0, high = 0.0;
+  bool log_scale = true;
+  std::uint32_t grid = 9;
+  double tolerance = 0.01;         // final bracket / (high - low), on the search scale
+  std::uint32_t replications = 0;  // per evaluation; 0: the run's fixed count
+  model::SourceLocation where;
+};
+
 struct SweepSpec {
   SweepDesign design = SweepDesign::none;
   std::vector<SweepDimension> dimensions;
@@ -94,6 +107,7 @@ struct SweepSpec {
   std::uint32_t min_replications = 0;
   std::uint32_t max_replications = 0;
   std::uint32_t block_size = 0;
+  WorstCaseSpec worst_case;
 };
 
 // The precision rule's defaults, wherever the rule comes from ([sweep.precision] or

@@ -679,6 +679,38 @@ TEST_CASE("sweep faults are reported at the value, dimension or key concerned", 
        model + "[sweep.precision]\nrelative_error = 0.1\n" + tail,
        {"bad.toml:4:1: error: [sweep.precision] has no 'metric'; expected metric = \"harm_rate\" "
         "or another metric name"}},
+      {"a worst-case search without a parameter",
+       model + "[sweep.worst_case]\nlow = 0.01\nhigh = 1\n" + tail,
+       {"bad.toml:4:1: error: [sweep.worst_case] has no 'parameter'; expected parameter = "
+        "\"<ai>.attack.probability\" or another number parameter"}},
+      {"a worst-case search without its ends",
+       model + "[sweep.worst_case]\nparameter = \"model.reliability\"\n" + tail,
+       {"bad.toml:4:1: error: [sweep.worst_case] has no 'low'; expected low = <number>, an end "
+        "of the search",
+        "bad.toml:4:1: error: [sweep.worst_case] has no 'high'; expected high = <number>, an end "
+        "of the search"}},
+      {"a worst-case search the wrong way round",
+       model + "[sweep.worst_case]\nparameter = \"model.reliability\"\nlow = 0.5\nhigh = 0.1\n" +
+           tail,
+       {"bad.toml:7:8: error: 'sweep.worst_case.high' (0.1) is not above 'sweep.worst_case.low' "
+        "(0.5); expected low < high"}},
+      {"a worst-case search on a log scale from 0",
+       model + "[sweep.worst_case]\nparameter = \"model.reliability\"\nlow = 0\nhigh = 1\n" + tail,
+       {"bad.toml:6:7: error: 'sweep.worst_case.low' (0) must be > 0 for a search on a log "
+        "scale; expected low > 0, or log = false"}},
+      {"a worst-case search with an unknown key",
+       model +
+           "[sweep.worst_case]\nparameter = \"model.reliability\"\nlow = 0.1\nhigh = 1\n"
+           "steps = 3\n" +
+           tail,
+       {"bad.toml:8:1: error: unknown key 'steps' in [sweep.worst_case]; expected one of "
+        "parameter, metric, low, high, log, grid, tolerance or replications"}},
+      {"a worst-case grid too small",
+       model +
+           "[sweep.worst_case]\nparameter = \"model.reliability\"\nlow = 0.1\nhigh = 1\n"
+           "grid = 2\n" +
+           tail,
+       {"bad.toml:8:8: error: 'sweep.worst_case.grid' must be an integer >= 3; got 2"}},
       {"min above max",
        model +
            "[sweep.precision]\nmetric = \"harm_rate\"\nrelative_error = 0.1\nmin_replications = "

@@ -1,6 +1,9 @@
-"""The safety-usefulness frontier of control protocols at the red team's best response:
-for each protocol (the sweep's other dimension), the attack probability that minimises
-its safety, and there its safety against its usefulness."""
+"""The safety-usefulness frontier of control protocols at the red team's best response,
+from the /worst_case search (docs/output.md, "Worst case"): left, each protocol's
+searched metric against the attack probability, every evaluation of the search; right,
+each protocol's safety at its arg-min against its usefulness at its sweep point (the
+scenario's own attack probability: in ai-control.toml 0, the model not attacking, as the
+control literature measures usefulness)."""
 
 import numpy as np
 
@@ -9,62 +12,57 @@ from . import layout, style
 NAME = "control_frontier"
 
 
-def _attack(r):
-    return r.column(lambda p: p.endswith(".attack.probability"))
-
-
 def applies(r):
-    attack = _attack(r)
-    return (attack is not None and "safety" in r.metrics and len(r.columns) >= 2
-            and np.nanmax(r.metric("attacks_attempted").mean) > 0)
-
-
-def best_responses(r):
-    """(protocol label, point of the best response, attack probabilities tried) per protocol:
-    the grid point of least estimated safety among the points that share every other
-    dimension (ties: the smaller attack probability)."""
-    attack = _attack(r)
-    others = [c for c in r.columns if c is not attack]
-    groups = {}
-    for p in range(r.points):
-        groups.setdefault(tuple(c.key(p) for c in others), []).append(p)
-    safety = r.metric("safety").mean
-    out = []
-    for members in groups.values():
-        members = sorted(members, key=lambda p: attack.numbers[p])
-        best = min(members, key=lambda p: (safety[p], attack.numbers[p]))
-        label = ", ".join(c.value_text(members[0]) for c in others)
-        out.append((label, best, [attack.numbers[p] for p in members]))
-    return out
+    return r.worst_case is not None and "usefulness" in r.metrics
 
 
 def draw(r):
-    attack = _attack(r)
-    safety, useful = r.metric("safety"), r.metric("usefulness")
-    rows = best_responses(r)
-    fig, axes, side = layout.figure(1, legend=True, panel_width=3.4, panel_height=2.8)
-    ax = axes[0]
+    wc = r.worst_case
+    attrs = wc["attrs"]
+    metric = attrs["metric"]
+    searches = len(wc["label"])
+    fig, axes, side = layout.figure(2, legend=True, panel_width=3.0, panel_height=2.8,
+                                    share_x=False, share_y=True)
+    curve, frontier = axes
+    evaluations = wc["evaluations"]
+    useful = r.metric("usefulness")
     handles = []
-    for k, (label, p, _) in enumerate(rows):
-        colour, marker = style.colour(k), style.marker(k)
-        ax.errorbar([useful.mean[p]], [safety.mean[p]],
-                    yerr=[[safety.mean[p] - safety.ci_low[p]], [safety.ci_high[p] - safety.mean[p]]],
-                    xerr=[[useful.mean[p] - useful.ci_low[p]], [useful.ci_high[p] - useful.mean[p]]],
-                    color=colour, marker=marker, linestyle="none", elinewidth=0.8, capsize=0,
-                    markersize=5)
+    for s in range(searches):
+        colour, marker = style.colour(s), style.marker(s)
+        mine = evaluations["search"] == s
+        order = np.argsort(evaluations["value"][mine])
+        x = evaluations["value"][mine][order]
+        y = evaluations["mean"][mine][order]
+        curve.plot(x, y, color=colour, linewidth=0.9, marker=".", markersize=3)
+        curve.plot([wc["argmin"][s]], [wc["minimum"][s]], color=colour, marker=marker,
+                   markersize=5, linestyle="none")
+        p = int(wc["point"][s])
+        frontier.errorbar([useful.mean[p]], [wc["minimum"][s]],
+                          yerr=[[wc["minimum"][s] - wc["ci_low"][s]],
+                                [wc["ci_high"][s] - wc["minimum"][s]]],
+                          xerr=[[useful.mean[p] - useful.ci_low[p]],
+                                [useful.ci_high[p] - useful.mean[p]]],
+                          color=colour, marker=marker, linestyle="none", elinewidth=0.8,
+                          capsize=0, markersize=5)
         handles.append(style.series_handle(
-            colour, marker, f"{label} (worst at attack probability {attack.format(attack.numbers[p])})"))
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("usefulness (share of tasks served with a correct output)", fontsize=8)
-    ax.set_ylabel("safety at the best response\n(share of episodes without a successful attack)",
-                  fontsize=8)
-    layout.legend(side, handles, "protocol")
-    tried = sorted({x for _, _, xs in rows for x in xs})
-    text = (f"Control protocols at the red team's best response: for each protocol, the attack "
-            f"probability (of {', '.join(attack.format(x) for x in tried)}) that minimises its "
-            f"estimated safety (a grid search under common random numbers, so its precision is "
-            f"the grid's spacing), and there the share of episodes in which no attack succeeded "
-            f"against the share of tasks served with a correct output. Error bars: 95% confidence "
-            f"intervals (exact binomial) on both axes; the minimum over the grid is biased "
-            f"slightly low by the noise it picks. A good protocol is high and to the right.")
+            colour, marker, f"{wc['label'][s]} (worst at {wc['argmin'][s]:.3g})"))
+    if attrs.get("scale") == "log":
+        curve.set_xscale("log")
+    parameter = layout.parameter_label(r, attrs["parameter"])
+    curve.set_xlabel(parameter, fontsize=8)
+    curve.set_ylabel(f"{metric} (share of episodes\nwithout a successful attack)"
+                     if metric == "safety" else metric, fontsize=8)
+    curve.set_ylim(-0.02, 1.02)
+    frontier.set_xlabel("usefulness, the model not attacking\n(tasks served with a correct output)",
+                        fontsize=8)
+    layout.legend(side, handles, "protocol (arg-min)")
+    text = (f"Control protocols at the red team's best response. Left: each protocol's {metric} "
+            f"against {parameter}, every evaluation of the search (a grid of {attrs['grid']} "
+            f"values on a {attrs['scale']} scale over [{attrs['low']:g}, {attrs['high']:g}], then "
+            f"golden-section refinement to {attrs['tolerance']:g} of the range), all on the same "
+            f"{attrs['replications']} episodes with common random numbers; the larger marker is "
+            f"the arg-min. Right: {metric} at the arg-min against usefulness at the protocol's sweep "
+            f"point (the scenario's own attack probability), with 95% "
+            f"intervals (exact binomial) on both axes; a good protocol is high and to the right. "
+            f"The minimum of estimates is biased slightly low by the noise it picks.")
     return fig, text
