@@ -195,7 +195,7 @@ TEST_CASE("a monitor's importance counterfactuals: every attack audited, or none
   CHECK(caught(Counterfactual::perfect) == 200);
   CHECK(caught(Counterfactual::removed) == 0);
   // Nudged: an attack misses the audit zone 0.02 more often than as written.
-  const auto& nudged = std::get<MonitorSpec>(
+  const MonitorSpec nudged = std::get<MonitorSpec>(
       with_counterfactual(s, 2, Counterfactual::nudged).components[2].parameters);
   CHECK(nudged.attack_miss_shift == importance_step);
   CHECK(caught(Counterfactual::nudged) <= run(s, 1).replications[0].attacks_caught);
