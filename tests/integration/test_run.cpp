@@ -284,6 +284,23 @@ print("read")
   CHECK(python.out == "read\n");
 }
 
+namespace {
+
+// The harm_rate rows of `group` in `stsim export --format csv` of `file`.
+std::vector<std::string> exported_rows(const TempDir& dir, const std::filesystem::path& file,
+                                       const std::string& group) {
+  const auto exported =
+      shell(dir, binary_path() + " export " + file.string() + " --metric harm_rate --format csv");
+  REQUIRE(exported.code == stsim::cli::exit_ok);
+  std::vector<std::string> rows;
+  std::istringstream lines(exported.out);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("," + group + ",harm_rate,") != std::string::npos) rows.push_back(line);
+  return rows;
+}
+
+}  // namespace
+
 TEST_CASE("a saltelli sweep writes /sensitivity, which export, inspect and merge keep",
           "[integration]") {
   TempDir dir;
@@ -335,14 +352,8 @@ high = 0.5
   const auto whole = dir.path / "whole.h5";
   const std::string run = binary_path() + " run " + scenario.string() + " --threads 2 -q -o ";
   REQUIRE(shell(dir, run + whole.string()).code == stsim::cli::exit_ok);
-  const auto exported =
-      shell(dir, binary_path() + " export " + whole.string() + " --metric harm_rate --format csv");
-  REQUIRE(exported.code == stsim::cli::exit_ok);
   // Rows of the sensitivity group: one per index and dimension, with the dimension's path.
-  std::vector<std::string> rows;
-  std::istringstream lines(exported.out);
-  for (std::string line; std::getline(lines, line);)
-    if (line.find(",sensitivity,harm_rate,") != std::string::npos) rows.push_back(line);
+  const auto rows = exported_rows(dir, whole, "sensitivity");
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].find(",first_order,model.reliability,variance share,") != std::string::npos);
   CHECK(rows[3].find(",total,check.detect_error,variance share,") != std::string::npos);
@@ -417,13 +428,7 @@ trials = 100
   const auto whole = dir.path / "whole.h5";
   const std::string run = binary_path() + " run " + scenario.string() + " --threads 2 -q -o ";
   REQUIRE(shell(dir, run + whole.string()).code == stsim::cli::exit_ok);
-  const auto exported =
-      shell(dir, binary_path() + " export " + whole.string() + " --metric harm_rate --format csv");
-  REQUIRE(exported.code == stsim::cli::exit_ok);
-  std::vector<std::string> rows;
-  std::istringstream lines(exported.out);
-  for (std::string line; std::getline(lines, line);)
-    if (line.find(",uncertainty,harm_rate,") != std::string::npos) rows.push_back(line);
+  const auto rows = exported_rows(dir, whole, "uncertainty");
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].find(",mean,mean over parameters,per task,20,") != std::string::npos);
   CHECK(rows[3].find(",q95,quantile over parameters,per task,20,") != std::string::npos);
