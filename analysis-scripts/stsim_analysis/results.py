@@ -18,7 +18,8 @@ SAMPLED_DESIGNS = ("latin_hypercube", "sobol", "saltelli", "morris")
 
 # The datasets that make a group of a statistics group one metric's estimates.
 ESTIMATES = ("n", "mean", "stderr", "ci_low", "ci_high")
-POOLED = ("count", "exposure", "upper_bound")
+# Present for some statistics only: proportions and rates, one-sided bounds.
+OPTIONAL = ("count", "exposure", "upper_bound", "lower_bound")
 
 
 class ResultFileError(Exception):
@@ -103,6 +104,7 @@ class Metric:
     count: np.ndarray = None        # proportions and rates only
     exposure: np.ndarray = None
     upper_bound: np.ndarray = None
+    lower_bound: np.ndarray = None  # one-sided bounds of /evidence means
     dims: tuple = ("point",)        # the axes of each array (dimension scales' names)
 
 
@@ -214,7 +216,7 @@ class Results:
     survival: np.ndarray = None               # Kaplan-Meier [P x (B+1)] and its bounds
     survival_low: np.ndarray = None
     survival_high: np.ndarray = None
-    acceptance: dict = None                   # /acceptance datasets, with a harm rate target
+    acceptance: dict = None  # /acceptance datasets and its "metric", with a harm rate target
     axes: dict = field(default_factory=dict)  # dimension scale name -> values
     # stsim run --importance: metric -> measure -> {"mean", "stderr", "ci_low", "ci_high"}
     # (arrays along importance_layers); None without /importance.
@@ -231,6 +233,9 @@ class Results:
     # "ci_low", "ci_high"}), "evaluations" ({"search", "value", "mean", "stderr"}) and the
     # group's attributes; None without /worst_case.
     worst_case: dict = None
+    # An uncertainty sweep: metric -> {"outer_sd", "parameter_sd", "inner_stderr", "unit"}
+    # (scalars); None otherwise.
+    uncertainty_spreads: dict = None
 
     @property
     def metrics(self):
@@ -342,10 +347,9 @@ def _metric_group(group, name):
     )
     if "count" in group:
         m.count = group["count"][()].astype(np.float64)
-    if "exposure" in group:
-        m.exposure = group["exposure"][()]
-    if "upper_bound" in group:
-        m.upper_bound = group["upper_bound"][()]
+    for name in OPTIONAL[1:]:
+        if name in group:
+            setattr(m, name, group[name][()])
     return m
 
 
@@ -428,6 +432,15 @@ def _sensitivity(f):
     return out, _strings(f["dimension"])
 
 
+def _uncertainty_spreads(f):
+    """/uncertainty/<metric>/{outer_sd, parameter_sd, inner_stderr} (docs/output.md)."""
+    if "uncertainty" not in f:
+        return None
+    return {metric: {**{k: g[k][()] for k in ("outer_sd", "parameter_sd", "inner_stderr")
+                        if k in g}, "unit": _text(g.attrs.get("unit", ""))}
+            for metric, g in sorted(f["uncertainty"].items()) if isinstance(g, h5py.Group)}
+
+
 def _worst_case(f):
     """/worst_case: one row per search of the red team's best response."""
     if "worst_case" not in f:
@@ -488,6 +501,7 @@ def load(path):
         if "acceptance" in f:
             acceptance = {k: (_strings(v) if v.dtype.kind == "O" else v[()])
                           for k, v in f["acceptance"].items()}
+            acceptance["metric"] = _text(f["acceptance"].attrs.get("metric", "harm_rate"))
         return Results(
             path=str(path),
             attrs=attrs,
@@ -529,4 +543,5 @@ def load(path):
             sensitivity=sensitivity,
             sensitivity_dimensions=sensitivity_dimensions,
             worst_case=worst_case,
+            uncertainty_spreads=_uncertainty_spreads(f),
         )

@@ -4,7 +4,7 @@ only here, so drawing figures needs neither."""
 
 import numpy as np
 
-from .results import POOLED
+from .results import OPTIONAL
 
 
 def _key_values(r, dim, size):
@@ -61,18 +61,83 @@ def dataframe(r, metrics=None):
             frame["estimate"] = np.asarray(m.mean).reshape(-1)
             for stat in ("stderr", "ci_low", "ci_high"):
                 frame[stat] = np.asarray(getattr(m, stat)).reshape(-1)
-            for stat in POOLED:
+            for stat in OPTIONAL:
                 values = getattr(m, stat)
                 frame[stat] = (np.full(index.shape[1], np.nan) if values is None
                                else np.asarray(values, dtype=np.float64).reshape(-1))
             frames.append(pd.DataFrame(frame))
+    records = _records(r, wanted, points)
+    if records:
+        frames.append(pd.DataFrame(records))
     table = pd.concat(frames, ignore_index=True)
-    # Further axes go after the metric, as in `stsim export`.
+    # Further axes go after the metric, then the records' keys, as in `stsim export`.
     fixed = list(points) + ["group", "metric"] + (["measure"] if "measure" in table.columns
                                                    else [])
-    tail = ["kind", "unit", "n", "estimate", "stderr", "ci_low", "ci_high", *POOLED]
-    extra = [c for c in table.columns if c not in fixed and c not in tail]
-    return table[fixed + extra + tail]
+    tail = ["kind", "unit", "n", "estimate", "stderr", "ci_low", "ci_high", *OPTIONAL]
+    keys = [c for c in RECORD_KEYS if c in table.columns]
+    values = [c for c in RECORD_VALUES if c in table.columns]
+    extra = [c for c in table.columns
+             if c not in fixed and c not in tail and c not in keys and c not in values]
+    return table[fixed + extra + keys + tail + values]
+
+
+# The columns of the records that are not statistics groups, as in `stsim export`.
+RECORD_KEYS = ("search", "evaluation")
+RECORD_VALUES = ("search_label", "searched_value", "bracket_low", "bracket_high", "target",
+                 "confidence", "verdict", "failure_free_tasks", "failure_free_hours")
+
+
+def _records(r, wanted, points):
+    """The rows of /uncertainty's spreads, /acceptance and /worst_case (docs/output.md)."""
+    rows = []
+
+    def at_point(p):
+        return {key: values[p] for key, values in points.items()}
+
+    def kind_unit(metric):
+        m = r.metrics.get(metric)
+        return {"kind": m.kind if m else None, "unit": m.unit if m else None}
+
+    for metric, spreads in (r.uncertainty_spreads or {}).items():
+        if wanted and metric not in wanted:
+            continue
+        for spread in ("outer_sd", "parameter_sd", "inner_stderr"):
+            if spread in spreads:
+                rows.append({"group": "uncertainty", "metric": metric, "measure": spread,
+                             "unit": spreads["unit"], "estimate": float(spreads[spread])})
+    a = r.acceptance
+    if a is not None and not (wanted and a["metric"] not in wanted):
+        for p in range(r.points):
+            rows.append({**at_point(p), "group": "acceptance", "metric": a["metric"],
+                         **{k: a[k][p] for k in ("target", "confidence", "lower_bound",
+                                                 "upper_bound", "verdict", "failure_free_tasks",
+                                                 "failure_free_hours")}})
+    w = r.worst_case
+    if w is None:
+        return rows
+    n = int(w["attrs"]["replications"])
+    for s, first in enumerate(w["point"]):
+        for metric, m in sorted(w["at_argmin"].items()):
+            if wanted and metric not in wanted:
+                continue
+            rows.append({**at_point(first), "group": "worst_case", "metric": metric,
+                         "measure": "at_argmin", "search": s, **kind_unit(metric), "n": n,
+                         "estimate": m["mean"][s], "stderr": m["stderr"][s],
+                         "ci_low": m["ci_low"][s], "ci_high": m["ci_high"][s],
+                         "search_label": w["label"][s], "searched_value": w["argmin"][s],
+                         "bracket_low": w["bracket_low"][s],
+                         "bracket_high": w["bracket_high"][s]})
+    metric = w["attrs"]["metric"]
+    if wanted and metric not in wanted:
+        return rows
+    e = w["evaluations"]
+    for i, s in enumerate(e["search"]):
+        rows.append({**at_point(w["point"][s]), "group": "worst_case", "metric": metric,
+                     "measure": "evaluation", "search": int(s), "evaluation": i,
+                     **kind_unit(metric), "n": n, "estimate": e["mean"][i],
+                     "stderr": e["stderr"][i], "search_label": w["label"][s],
+                     "searched_value": e["value"][i]})
+    return rows
 
 
 def dataset(r):
@@ -101,7 +166,7 @@ def dataset(r):
             dims = tuple(m.dims)
             name = name.replace("/", "_")  # importance: harm_rate/raw -> importance_harm_rate_raw
             data[f"{prefix}{name}"] = (dims, m.mean, attrs)
-            for stat in ("stderr", "ci_low", "ci_high", "n", *POOLED):
+            for stat in ("stderr", "ci_low", "ci_high", "n", *OPTIONAL):
                 values = getattr(m, stat)
                 if values is not None:
                     data[f"{prefix}{name}_{stat}"] = (dims, values)

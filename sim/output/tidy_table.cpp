@@ -14,8 +14,22 @@ namespace stsim::output {
 namespace {
 
 constexpr const char* estimate_datasets[] = {"n", "mean", "stderr", "ci_low", "ci_high"};
-// Present for proportions and rates only; empty cells elsewhere.
-constexpr const char* pooled_datasets[] = {"count", "exposure", "upper_bound"};
+// Present for some statistics only (proportions and rates, one-sided bounds); empty
+// cells elsewhere.
+constexpr const char* optional_datasets[] = {"count", "exposure", "upper_bound", "lower_bound"};
+// The columns of the records that are not statistics groups (/uncertainty's spreads,
+// /acceptance, /worst_case), present when some row has them: keys, then values.
+constexpr const char* record_keys[] = {"search", "evaluation"};
+constexpr const char* record_values[] = {
+    "search_label", "searched_value", "bracket_low",        "bracket_high",      "target",
+    "confidence",   "verdict",        "failure_free_tasks", "failure_free_hours"};
+
+// A row of the table by column name, before the columns are known; `point` gives the
+// point's own columns.
+struct Row {
+  std::optional<std::uint64_t> point;
+  std::vector<std::pair<std::string, Cell>> cells;
+};
 
 // A whole dataset as cells, in row-major order.
 std::vector<Cell> cells(const ResultFile& file, const std::string& dataset) {
@@ -133,6 +147,133 @@ std::string json_value(const Cell& cell) {
 // The metric of a statistic's name: "harm_rate" of "harm_rate/birnbaum".
 std::string metric_part(const std::string& name) { return name.substr(0, name.find('/')); }
 
+bool wanted_metric(const std::set<std::string>& wanted, const std::string& metric) {
+  return wanted.empty() || wanted.count(metric) > 0;
+}
+
+Cell text_attribute(const ResultFile& file, const std::string& object, const char* name) {
+  return file.has_attribute(object, name) ? Cell{file.attribute_string(object, name)} : Cell{};
+}
+
+// /uncertainty/<metric>/{outer_sd, parameter_sd, inner_stderr}: one row each, the scalar
+// in `estimate`, the spread's name in `measure`.
+void add_uncertainty_spreads(const ResultFile& file, const std::set<std::string>& wanted,
+                             std::vector<Row>& rows) {
+  if (!file.is_group("/uncertainty")) return;
+  for (const auto& metric : file.children("/uncertainty")) {
+    const std::string g = "/uncertainty/" + metric;
+    if (!file.is_group(g) || !wanted_metric(wanted, metric)) continue;
+    for (const char* spread : {"outer_sd", "parameter_sd", "inner_stderr"}) {
+      const std::string dataset = g + "/" + spread;
+      if (!file.exists(dataset)) continue;
+      file.require_shape(dataset, {});
+      rows.push_back({std::nullopt,
+                      {{"group", std::string("uncertainty")},
+                       {"metric", metric},
+                       {"measure", std::string(spread)},
+                       {"unit", text_attribute(file, g, "unit")},
+                       {"estimate", cells(file, dataset).front()}}});
+    }
+  }
+}
+
+// /acceptance: one row per point, the verdict of "the metric is below its target".
+void add_acceptance(const ResultFile& file, std::uint64_t points,
+                    const std::set<std::string>& wanted, std::vector<Row>& rows) {
+  if (!file.is_group("/acceptance")) return;
+  const auto metric = file.attribute_string("/acceptance", "metric");
+  if (!wanted_metric(wanted, metric)) return;
+  std::vector<std::pair<std::string, std::vector<Cell>>> values;
+  for (const char* name : {"target", "confidence", "lower_bound", "upper_bound", "verdict",
+                           "failure_free_tasks", "failure_free_hours"}) {
+    const std::string dataset = std::string("/acceptance/") + name;
+    file.require_shape(dataset, {points});
+    values.emplace_back(name, cells(file, dataset));
+  }
+  for (std::uint64_t p = 0; p < points; ++p) {
+    Row row{p, {{"group", std::string("acceptance")}, {"metric", metric}}};
+    for (const auto& [name, column] : values) row.cells.emplace_back(name, column[p]);
+    rows.push_back(std::move(row));
+  }
+}
+
+// /worst_case: per search, every metric at the arg-min (measure "at_argmin"; the searched
+// metric's row holds the minimum), then every evaluation of the search (measure
+// "evaluation"). The point columns are those of the search's first point.
+void add_worst_case(const ResultFile& file, std::uint64_t points,
+                    const std::set<std::string>& wanted, std::vector<Row>& rows) {
+  const std::string g = "/worst_case";
+  if (!file.is_group(g)) return;
+  const auto searches = file.shape(g + "/argmin").at(0);
+  auto per_search = [&](const std::string& name) {
+    file.require_shape(g + "/" + name, {searches});
+    return cells(file, g + "/" + name);
+  };
+  file.require_shape(g + "/point", {searches});
+  const auto first_points = file.integers(g + "/point");
+  for (auto p : first_points) {
+    if (p >= points)
+      throw FileError(file.path() + ": damaged: /worst_case/point is past the points");
+  }
+  const auto labels = per_search("label");
+  const auto argmin = per_search("argmin");
+  const auto bracket_low = per_search("bracket_low");
+  const auto bracket_high = per_search("bracket_high");
+  const Cell n{file.attribute_integer(g, "replications")};
+  for (std::uint64_t s = 0; s < searches; ++s) {
+    for (const auto& metric : file.children(g + "/at_argmin")) {
+      if (!wanted_metric(wanted, metric)) continue;
+      const std::string m = g + "/at_argmin/" + metric;
+      Row row{first_points[s],
+              {{"group", std::string("worst_case")},
+               {"metric", metric},
+               {"measure", std::string("at_argmin")},
+               {"search", Cell{s}},
+               {"kind", text_attribute(file, "/results/" + metric, "kind")},
+               {"unit", text_attribute(file, "/results/" + metric, "unit")},
+               {"n", n}}};
+      for (const char* name : {"mean", "stderr", "ci_low", "ci_high"}) {
+        file.require_shape(m + "/" + name, {searches});
+        row.cells.emplace_back(name == std::string("mean") ? "estimate" : name,
+                               cells(file, m + "/" + name)[s]);
+      }
+      row.cells.insert(row.cells.end(), {{"search_label", labels[s]},
+                                         {"searched_value", argmin[s]},
+                                         {"bracket_low", bracket_low[s]},
+                                         {"bracket_high", bracket_high[s]}});
+      rows.push_back(std::move(row));
+    }
+  }
+  const auto metric = file.attribute_string(g, "metric");
+  if (!wanted_metric(wanted, metric)) return;
+  const std::string e = g + "/evaluations";
+  const auto evaluations = file.shape(e + "/search").at(0);
+  std::vector<std::vector<Cell>> values;
+  for (const char* name : {"value", "mean", "stderr"}) {
+    file.require_shape(e + "/" + name, {evaluations});
+    values.push_back(cells(file, e + "/" + name));
+  }
+  const auto evaluation_search = file.integers(e + "/search");
+  for (std::uint64_t i = 0; i < evaluations; ++i) {
+    const auto s = evaluation_search[i];
+    if (s >= searches)
+      throw FileError(file.path() +
+                      ": damaged: /worst_case/evaluations/search is past the searches");
+    rows.push_back({first_points[s],
+                    {{"group", std::string("worst_case")},
+                     {"metric", metric},
+                     {"measure", std::string("evaluation")},
+                     {"search", Cell{s}},
+                     {"evaluation", Cell{i}},
+                     {"kind", text_attribute(file, "/results/" + metric, "kind")},
+                     {"unit", text_attribute(file, "/results/" + metric, "unit")},
+                     {"n", n},
+                     {"estimate", values[1][i]},
+                     {"stderr", values[2][i]},
+                     {"search_label", labels[s]},
+                     {"searched_value", values[0][i]}}});
+  }
+}
 }  // namespace
 
 std::vector<StatisticsGroup> statistics_groups(const ResultFile& file) {
@@ -203,13 +344,11 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   };
   std::vector<Block> blocks;
   std::vector<std::string> extra_keys;  // axes other than the point, in order of appearance
-  bool measures = false;
   for (const auto& g : groups) {
     for (const auto& m : g.metrics) {
       const auto metric = metric_part(m);
       if (!wanted.empty() && wanted.count(metric) == 0) continue;
       const std::string measure = metric.size() < m.size() ? m.substr(metric.size() + 1) : "";
-      measures = measures || !measure.empty();
       Block block{g.name, metric, measure, axes_of(file, "/" + g.name + "/" + m + "/mean")};
       for (std::size_t a = 0; a < block.axes.size(); ++a) {
         if (block.axes[a].name == "point") continue;
@@ -222,13 +361,9 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
     }
   }
 
-  TidyTable table;
-  table.columns = point_columns;
-  table.columns.insert(table.columns.end(), {"group", "metric"});
-  if (measures) table.columns.emplace_back("measure");
-  table.columns.insert(table.columns.end(), extra_keys.begin(), extra_keys.end());
-  table.columns.insert(table.columns.end(), {"kind", "unit", "n", "estimate", "stderr", "ci_low",
-                                             "ci_high", "count", "exposure", "upper_bound"});
+  // Rows are assembled by column name, so that the records below can add columns of
+  // their own; the table then has every column some row uses, in a fixed order.
+  std::vector<Row> rows;
   for (const auto& block : blocks) {
     const std::string g =
         "/" + block.group + "/" + block.metric + (block.measure.empty() ? "" : "/" + block.measure);
@@ -242,18 +377,16 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
       throw FileError(
           fmt::format("{}: damaged: {}/mean does not have one row per point", file.path(), g));
     }
-    std::vector<std::vector<Cell>> values;
+    std::vector<std::pair<std::string, std::vector<Cell>>> values;
     for (const char* name : estimate_datasets) {
       file.require_shape(g + "/" + name, shape);
-      values.push_back(cells(file, g + "/" + name));
+      values.emplace_back(name == std::string("mean") ? "estimate" : name,
+                          cells(file, g + "/" + name));
     }
-    for (const char* name : pooled_datasets) {
-      if (!file.exists(g + "/" + name)) {
-        values.emplace_back();
-        continue;
-      }
+    for (const char* name : optional_datasets) {
+      if (!file.exists(g + "/" + name)) continue;
       file.require_shape(g + "/" + name, shape);
-      values.push_back(cells(file, g + "/" + name));
+      values.emplace_back(name, cells(file, g + "/" + name));
     }
     const Cell kind =
         file.has_attribute(g, "kind") ? Cell{file.attribute_string(g, "kind")} : Cell{};
@@ -269,23 +402,55 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
         index[a] = rest % block.axes[a].keys.size();
         rest /= block.axes[a].keys.size();
       }
-      std::vector<Cell> row =
-          point_axis ? point_values[index[*point_axis]] : std::vector<Cell>(point_columns.size());
-      row.emplace_back(block.group);
-      row.emplace_back(block.metric);
-      if (measures) row.push_back(block.measure.empty() ? Cell{} : Cell{block.measure});
-      for (const auto& key : extra_keys) {
-        Cell cell;
-        for (std::size_t a = 0; a < block.axes.size(); ++a) {
-          if (block.axes[a].name == key) cell = block.axes[a].keys[index[a]];
-        }
-        row.push_back(std::move(cell));
+      Row row;
+      if (point_axis) row.point = index[*point_axis];
+      row.cells = {
+          {"group", block.group}, {"metric", block.metric}, {"kind", kind}, {"unit", unit}};
+      if (!block.measure.empty()) row.cells.emplace_back("measure", block.measure);
+      for (std::size_t a = 0; a < block.axes.size(); ++a) {
+        if (a != point_axis)
+          row.cells.emplace_back(block.axes[a].name, block.axes[a].keys[index[a]]);
       }
-      row.push_back(kind);
-      row.push_back(unit);
-      for (const auto& column : values) row.push_back(column.empty() ? Cell{} : column[flat]);
-      table.rows.push_back(std::move(row));
+      for (const auto& [name, column] : values) row.cells.emplace_back(name, column[flat]);
+      rows.push_back(std::move(row));
     }
+  }
+  add_uncertainty_spreads(file, wanted, rows);
+  add_acceptance(file, points, wanted, rows);
+  add_worst_case(file, points, wanted, rows);
+
+  TidyTable table;
+  table.columns = point_columns;
+  std::set<std::string> used;
+  for (const auto& row : rows) {
+    for (const auto& [name, cell] : row.cells) used.insert(name);
+  }
+  auto add_column = [&](const std::string& name) {
+    if (std::find(table.columns.begin(), table.columns.end(), name) == table.columns.end())
+      table.columns.push_back(name);
+  };
+  add_column("group");
+  add_column("metric");
+  if (used.count("measure")) add_column("measure");
+  for (const auto& key : extra_keys) add_column(key);
+  for (const auto& key : record_keys) {
+    if (used.count(key)) add_column(key);
+  }
+  for (const auto* name : {"kind", "unit", "n", "estimate", "stderr", "ci_low", "ci_high"})
+    add_column(name);
+  for (const auto* name : optional_datasets) add_column(name);
+  for (const auto& name : record_values) {
+    if (used.count(name)) add_column(name);
+  }
+  for (auto& row : rows) {
+    std::vector<Cell> out =
+        row.point ? point_values[*row.point] : std::vector<Cell>(point_columns.size());
+    out.resize(table.columns.size());
+    for (auto& [name, cell] : row.cells) {
+      const auto at = std::find(table.columns.begin(), table.columns.end(), name);
+      out[static_cast<std::size_t>(at - table.columns.begin())] = std::move(cell);
+    }
+    table.rows.push_back(std::move(out));
   }
   return table;
 }

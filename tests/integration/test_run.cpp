@@ -429,9 +429,12 @@ trials = 100
   const std::string run = binary_path() + " run " + scenario.string() + " --threads 2 -q -o ";
   REQUIRE(shell(dir, run + whole.string()).code == stsim::cli::exit_ok);
   const auto rows = exported_rows(dir, whole, "uncertainty");
-  REQUIRE(rows.size() == 4);
+  // The four summaries, then the three spreads (their scalar in `estimate`).
+  REQUIRE(rows.size() == 7);
   CHECK(rows[0].find(",mean,mean over parameters,per task,20,") != std::string::npos);
   CHECK(rows[3].find(",q95,quantile over parameters,per task,20,") != std::string::npos);
+  CHECK(rows[4].find(",outer_sd,,per task,,") != std::string::npos);
+  CHECK(rows[6].find(",inner_stderr,,per task,,") != std::string::npos);
 
   const auto a = dir.path / "a.h5", b = dir.path / "b.h5", merged = dir.path / "merged.h5";
   REQUIRE(shell(dir, run + a.string() + " --shard 1/2").code == stsim::cli::exit_ok);

@@ -28,7 +28,7 @@ from support import crc64_header, run  # noqa: E402
 
 ESTIMATES = {"n": "n", "estimate": "mean", "stderr": "stderr", "ci_low": "ci_low",
              "ci_high": "ci_high", "count": "count", "exposure": "exposure",
-             "upper_bound": "upper_bound"}
+             "upper_bound": "upper_bound", "lower_bound": "lower_bound"}
 work = None
 
 
@@ -126,23 +126,123 @@ class ExportRoundTrip(unittest.TestCase):
                                       f"metric 'harm_rat'; did you mean 'harm_rate'?\n")
 
     def test_dataframe_is_the_exported_table(self):
-        import pandas as pd
-        # round_trip: pandas' default float parser may be off by one unit in the last place.
-        exported = pd.read_csv(io.StringIO(run([STSIM, "export", str(work / "sweep.h5")]).stdout),
-                               keep_default_na=False, na_values=[""], float_precision="round_trip")
-        table = stsim_analysis.load(work / "sweep.h5").to_dataframe()
-        self.assertEqual(list(table.columns), list(exported.columns))
-        self.assertEqual(len(table), len(exported))
-        for column in table.columns:
-            mine, theirs = table[column].tolist(), exported[column].tolist()
-            for a, b in zip(mine, theirs):
-                if isinstance(a, str) or isinstance(b, str):
-                    self.assertEqual(str(a), str(b), column)
-                else:
-                    self.assertTrue(a == b or (math.isnan(a) and math.isnan(b)), (column, a, b))
+        table = assert_dataframe_is_the_export(self, work / "sweep.h5")
         harm = table[(table.metric == "harm_rate") & (table.group == "results")]
         self.assertEqual(harm["model.reliability"].dtype, np.float64)
         self.assertEqual(sorted(set(harm["model.reliability"])), [0.9, 0.99])
+
+    def test_the_one_sided_bound_of_evidence_is_exported(self):
+        rows = list(csv.DictReader(io.StringIO(run([STSIM, "export", str(work / "sweep.h5")]).stdout)))
+        bounds = [r["lower_bound"] for r in rows if r["metric"] == "mean_time_to_first_harm"]
+        self.assertEqual(len(bounds), 8)
+        self.assertTrue(all(b != "" for b in bounds))
+
+
+def assert_dataframe_is_the_export(test, path):
+    """to_dataframe() equals `stsim export` read by pandas, column by column, bit for bit."""
+    import pandas as pd
+    # round_trip: pandas' default float parser may be off by one unit in the last place.
+    exported = pd.read_csv(io.StringIO(run([STSIM, "export", str(path)]).stdout),
+                           keep_default_na=False, na_values=[""], float_precision="round_trip")
+    table = stsim_analysis.load(path).to_dataframe()
+    test.assertEqual(list(table.columns), list(exported.columns))
+    test.assertEqual(len(table), len(exported))
+    for column in table.columns:
+        mine, theirs = table[column].tolist(), exported[column].tolist()
+        for a, b in zip(mine, theirs):
+            if isinstance(a, str) or isinstance(b, str):
+                test.assertEqual(str(a), str(b), column)
+            elif a is None or b is None:
+                test.assertTrue((a is None or math.isnan(a)) and (b is None or math.isnan(b)),
+                                (column, a, b))
+            else:
+                test.assertTrue(a == b or (math.isnan(a) and math.isnan(b)), (column, a, b))
+    return table
+
+
+class Records(unittest.TestCase):
+    """The results that are not statistics groups - the red team's best response, the
+    acceptance test and the spreads of an uncertainty sweep - are rows of the export too,
+    every stored value bit for bit (docs/output.md, "Tidy table")."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.control = work / "records.h5"
+        cls.uncertain = work / "uncertain.h5"
+        for name, path in (("records", cls.control), ("uncertain", cls.uncertain)):
+            run([STSIM, "run", str(HERE / "data" / f"{name}.toml"), "-o", str(path),
+                 "--progress", "none"])
+
+    def rows(self, path, *options):
+        return list(csv.DictReader(io.StringIO(run([STSIM, "export", str(path), *options]).stdout)))
+
+    def test_worst_case_rows_hold_every_dataset_of_worst_case(self):
+        rows = self.rows(self.control)
+        with h5py.File(self.control, "r") as f:
+            w = f["worst_case"]
+            searches, metric = len(w["argmin"]), w.attrs["metric"]
+            at_argmin = [r for r in rows if r["group"] == "worst_case"
+                         and r["measure"] == "at_argmin"]
+            self.assertEqual(len(at_argmin), searches * len(w["at_argmin"]))
+            for r in at_argmin:
+                s = int(r["search"])
+                m = w["at_argmin"][r["metric"]]
+                self.assertEqual(int(r["point"]), w["point"][s])
+                self.assertEqual(r["search_label"], w["label"].asstr()[s])
+                self.assertEqual(int(r["n"]), w.attrs["replications"])
+                for column, dataset in (("estimate", "mean"), ("stderr", "stderr"),
+                                        ("ci_low", "ci_low"), ("ci_high", "ci_high")):
+                    self.assertTrue(same(r[column], m[dataset][s]), (r["metric"], column))
+                for column in ("bracket_low", "bracket_high"):
+                    self.assertTrue(same(r[column], w[column][s]), column)
+                self.assertTrue(same(r["searched_value"], w["argmin"][s]))
+                if r["metric"] == metric:  # the minimum itself
+                    for column, dataset in (("estimate", "minimum"), ("stderr", "stderr"),
+                                            ("ci_low", "ci_low"), ("ci_high", "ci_high")):
+                        self.assertTrue(same(r[column], w[dataset][s]), column)
+            e = w["evaluations"]
+            evaluations = [r for r in rows if r["measure"] == "evaluation"]
+            self.assertEqual(len(evaluations), len(e["value"]))
+            for r in evaluations:
+                i = int(r["evaluation"])
+                self.assertEqual(r["metric"], metric)
+                self.assertEqual(int(r["search"]), e["search"][i])
+                self.assertEqual(int(r["point"]), w["point"][e["search"][i]])
+                self.assertTrue(same(r["searched_value"], e["value"][i]))
+                self.assertTrue(same(r["estimate"], e["mean"][i]))
+                self.assertTrue(same(r["stderr"], e["stderr"][i]))
+
+    def test_acceptance_rows_hold_the_verdict_of_each_point(self):
+        rows = [r for r in self.rows(self.control) if r["group"] == "acceptance"]
+        with h5py.File(self.control, "r") as f:
+            a = f["acceptance"]
+            self.assertEqual(len(rows), f.attrs["points"])
+            for r in rows:
+                p = int(r["point"])
+                self.assertEqual(r["metric"], a.attrs["metric"])
+                self.assertEqual(r["verdict"], a["verdict"].asstr()[p])
+                for column in ("target", "confidence", "lower_bound", "upper_bound",
+                               "failure_free_tasks", "failure_free_hours"):
+                    self.assertTrue(same(r[column], a[column][p].item()), column)
+
+    def test_uncertainty_rows_hold_the_spreads(self):
+        rows = [r for r in self.rows(self.uncertain) if r["group"] == "uncertainty"
+                and r["measure"] in ("outer_sd", "parameter_sd", "inner_stderr")]
+        with h5py.File(self.uncertain, "r") as f:
+            u = f["uncertainty"]
+            self.assertEqual(len(rows), 3 * len(u))
+            for r in rows:
+                self.assertTrue(same(r["estimate"], u[r["metric"]][r["measure"]][()]))
+                self.assertEqual(r["unit"], u[r["metric"]].attrs["unit"])
+
+    def test_metric_filter_keeps_the_records_of_that_metric(self):
+        rows = self.rows(self.control, "--metric", "usefulness")
+        self.assertEqual({(r["group"], r["measure"]) for r in rows},
+                         {("results", ""), ("worst_case", "at_argmin")})
+
+    def test_dataframe_is_the_export_with_records(self):
+        for path in (self.control, self.uncertain):
+            assert_dataframe_is_the_export(self, path)
 
 
 class LaterGroups(unittest.TestCase):
