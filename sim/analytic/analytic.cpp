@@ -188,6 +188,11 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
            " safeguards or vote channels can be down latently; the Markov chain is solved for "
            "at most " +
            std::to_string(max_latent_safeguards);
+  if (any_operators)
+    for (const auto& context : spec.contexts)
+      if (std::isfinite(context.deadline))
+        return "contexts." + context.name + ": deadline = " + format_number(context.deadline) +
+               " h with operators: whether a task is late depends on its time in their queue";
   if (any_operators && !chain.empty())
     return who(g.at(chain.front().node)) +
            ": latent_failure_rate > 0 with operators: review arrivals are then not Poisson";
@@ -288,6 +293,14 @@ class Enumerator final : public model::Branching {
   }
 
   void end(const Branch& b, Terminal t) override {
+    const model::ContextSpec& context = g_.spec->contexts[b.context];
+    // As Replication::finish: help withheld where that is hazardous is a harm. Nothing is
+    // late: without operators a task is acted on at its birth.
+    if (!b.malicious && context.omission_hazardous && model::withholds_help(t, b.output)) {
+      totals_.harm += b.p;
+      totals_.harm_severity += b.p * context.omission_severity;
+      return;
+    }
     switch (t) {
       case Terminal::harm:
         totals_.harm += b.p;

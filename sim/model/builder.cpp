@@ -22,6 +22,10 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
     r_.context_hazardous_.push_back(c.hazardous ? 1 : 0);
     r_.context_severity_.push_back(c.severity);
     r_.context_malicious_.push_back(c.malicious_share);
+    r_.context_omission_hazardous_.push_back(c.omission_hazardous ? 1 : 0);
+    r_.context_omission_severity_.push_back(c.omission_severity);
+    r_.context_deadline_.push_back(c.deadline);
+    r_.context_late_severity_.push_back(c.late_severity);
   }
   r_.context_table_ = random::AliasTable(weights);
 

@@ -58,8 +58,11 @@ void add_metrics(engine::Fingerprint& h, const ReplicationMetrics& m) {
   add_counter(h, "false_alarms", m.false_alarms);
   add_counter(h, "harms", m.harms);
   add_counter(h, "harm_severity", m.harm_severity);
+  // The origins of omission and timing only where they occur, so that the fingerprint of a
+  // scenario without them is the one it had before they existed.
   for (std::size_t i = 0; i < harm_origin_count; ++i)
-    add_counter(h, std::string("harms_by_origin.") + harm_origin_names[i], m.harms_by_origin[i]);
+    if (i < static_cast<std::size_t>(HarmOrigin::omission) || m.harms_by_origin[i] != 0)
+      add_counter(h, std::string("harms_by_origin.") + harm_origin_names[i], m.harms_by_origin[i]);
   add_counter(h, "harms_with_correct_output", m.harms_with_correct_output);
   add_counter(h, "harms_latent_involved", m.harms_latent_involved);
   add_counter(h, "harms_common_cause", m.harms_common_cause);

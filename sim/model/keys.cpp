@@ -83,6 +83,19 @@ const std::vector<ContextKey>& context_keys() {
        "Separation d' between the observable scores of malicious and benign tasks; 0 = intent "
        "invisible",
        context_field<&ContextSpec::observability>},
+      {"omission_hazardous", boolean(), "false",
+       "Whether withholding help from a benign task here (a refusal, a stop, an output with "
+       "nothing usable) is a harm, of origin omission",
+       context_field<&ContextSpec::omission_hazardous>},
+      {"omission_severity", number_at_least(0.0, max_weight), "1",
+       "Weight of one harm of omission in this context",
+       context_field<&ContextSpec::omission_severity>},
+      {"deadline", duration(true, true), "inf",
+       "Acting on a benign task's output later than this after its birth is a harm, of origin "
+       "late",
+       context_field<&ContextSpec::deadline>},
+      {"late_severity", number_at_least(0.0, max_weight), "1",
+       "Weight of one late harm in this context", context_field<&ContextSpec::late_severity>},
   };
   return keys;
 }

@@ -14,10 +14,12 @@ enum class HarmOrigin : std::uint8_t {
   misuse,            // a correct output served malicious intent
   operator_induced,  // an operator turned a correct output into a hazard (interaction)
   attack,            // an untrusted AI's successful attack was acted on
+  omission,          // help a benign task needed was withheld (refused, stopped, no usable output)
+  late,              // a benign task's output was acted on after its context's deadline
 };
-inline constexpr std::size_t harm_origin_count = 4;
-inline constexpr const char* harm_origin_names[harm_origin_count] = {"model_error", "misuse",
-                                                                     "operator_induced", "attack"};
+inline constexpr std::size_t harm_origin_count = 6;
+inline constexpr const char* harm_origin_names[harm_origin_count] = {
+    "model_error", "misuse", "operator_induced", "attack", "omission", "late"};
 
 // Every task ends in exactly one of these (or is still in flight at the horizon).
 enum class Terminal : std::uint8_t {

@@ -44,6 +44,20 @@ std::uint32_t Replication::grow_tasks() {
 void Replication::finish(std::uint32_t id, Terminal terminal, std::uint32_t credit) {
   const Task& t = tasks_[id];
   ReplicationMetrics& m = *metrics_;
+  if (!t.malicious && (terminal == Terminal::lost || terminal == Terminal::served)) {
+    const std::uint32_t c = t.context;
+    if (context_omission_hazardous_[c] != 0 && withholds_help(terminal, t.output)) {
+      // Credited to what withheld the help: the component that stopped the task (an AI's
+      // refusal included), else the AI whose output had nothing usable.
+      harm(t, HarmOrigin::omission, context_omission_severity_[c],
+           t.stopped_by != none ? t.stopped_by : t.author);
+      terminal = Terminal::harm;
+    } else if (terminal == Terminal::served && now() - t.born > context_deadline_[c]) {
+      // Only reviews take time, so a late task was delayed by a pool's queue and review.
+      harm(t, HarmOrigin::late, context_late_severity_[c], t.reviewed_by);
+      terminal = Terminal::harm;
+    }
+  }
   ++m.terminal[static_cast<std::size_t>(terminal)];
   if (terminal == Terminal::near_miss) ++m.near_misses_by_layer[credit];
   if (!t.malicious) {
@@ -56,17 +70,17 @@ void Replication::finish(std::uint32_t id, Terminal terminal, std::uint32_t cred
   free_tasks_.push_back(id);
 }
 
-void Replication::harm(const Task& t) {
+void Replication::harm(const Task& t, HarmOrigin origin, double severity, std::uint32_t last) {
   const Time now = queue_.now();
   ReplicationMetrics& m = *metrics_;
   ++m.harms;
-  m.harm_severity += context_severity_[t.context];
-  ++m.harms_by_origin[static_cast<std::size_t>(t.origin)];
-  if (t.origin == HarmOrigin::misuse || t.origin == HarmOrigin::operator_induced)
+  m.harm_severity += severity;
+  ++m.harms_by_origin[static_cast<std::size_t>(origin)];
+  if (origin == HarmOrigin::misuse || origin == HarmOrigin::operator_induced)
     ++m.harms_with_correct_output;
   if (t.down_passed != 0) ++m.harms_latent_involved;
   if (t.common_cause) ++m.harms_common_cause;
-  if (t.last_layer != none) ++m.harms_by_last_layer[t.last_layer];
+  if (last != none) ++m.harms_by_last_layer[last];
   if (!m.first_harm_observed) {
     m.first_harm_observed = true;
     m.time_to_first_harm = now;

@@ -31,12 +31,19 @@ enum class Priority : std::int32_t { component = 0, work_done = 1, arrival = 2 }
 
 enum class Output : std::uint8_t { correct, commission, omission, refused };
 
+// Whether a task ending so got no help: it was stopped or refused, or acted on with nothing
+// usable in its output.
+inline bool withholds_help(Terminal terminal, Output output) {
+  return terminal == Terminal::lost || (terminal == Terminal::served && output == Output::omission);
+}
+
 // What an untrusted AI's attack policy did on a task (its current output).
 enum class Attack : std::uint8_t { no_attempt, failed, succeeded };
 
 // What a task carries from component to component. The bits record what happened on the
 // way, one bit per component that needs one (at most 64 of each, see Builder).
 struct Task {
+  Time born = 0.0;
   Time enqueued = 0.0;
   std::uint64_t birth = 0;   // its number among its source's tasks, from 0
   std::uint32_t source = 0;  // its source's stable id: with birth, the key of its draws
@@ -48,8 +55,10 @@ struct Task {
   std::uint64_t failed = 0;    // fail bits of the components that failed on this task
   std::uint64_t down_passed = 0;  // down bits of the components it passed while they were down
   std::uint32_t context = 0;
-  std::uint32_t last_layer = none;  // last layer that could have stopped the hazard
-  std::uint32_t stopped_by = none;  // last component that sent it out of a port other than 0
+  std::uint32_t last_layer = none;   // last layer that could have stopped the hazard
+  std::uint32_t stopped_by = none;   // last component that sent it out of a port other than 0
+  std::uint32_t author = none;       // the AI whose output it carries
+  std::uint32_t reviewed_by = none;  // the last operator pool that reviewed it
   Output output = Output::correct;
   HarmOrigin origin = HarmOrigin::model_error;
   PortIndex decided = 0;  // the port an operator's review chose, taken when it ends
@@ -150,11 +159,14 @@ class Replication {
     }
     Task& t = tasks_[id];
     t.birth = birth;
+    t.born = now();
     t.source = stable_ids_[node];
     t.failed = 0;
     t.down_passed = 0;
     t.last_layer = none;
     t.stopped_by = none;
+    t.author = none;
+    t.reviewed_by = none;
     t.output = Output::correct;
     t.origin = HarmOrigin::model_error;
     t.decided = 0;
@@ -192,9 +204,13 @@ class Replication {
   void stop(std::uint32_t id, std::uint32_t node) {
     finish(id, tasks_[id].hazardous ? Terminal::near_miss : Terminal::lost, node);
   }
+  // Ends a task. A benign task in a context where withholding help is hazardous that ends
+  // lost, or served with no usable output, and one served after its context's deadline,
+  // end as harms instead (of origin omission or late, docs/model.md); `credit` is the
+  // component a near miss is credited to.
   void finish(std::uint32_t id, Terminal terminal, std::uint32_t credit);
   // A hazardous output acted on now.
-  void harm(const Task& t);
+  void harm(const Task& t) { harm(t, t.origin, context_severity_[t.context], t.last_layer); }
   // An audit examined a task's path: every component it passed while down is found.
   void reveal_latent(std::uint64_t down_passed);
 
@@ -202,6 +218,8 @@ class Replication {
   friend class Builder;
 
   std::uint32_t grow_tasks();  // one more task slot (while warming up)
+  // A harm of `origin` and `severity` now, its last layer `last` (none: no layer).
+  void harm(const Task& t, HarmOrigin origin, double severity, std::uint32_t last);
 
   // Whether the layer at `node` handles the task: a task it does not cover passes by its
   // first port ("pass") without meeting it.
@@ -227,6 +245,8 @@ class Replication {
   random::AliasTable context_table_;
   std::vector<std::uint8_t> context_hazardous_;
   std::vector<double> context_severity_, context_malicious_;
+  std::vector<std::uint8_t> context_omission_hazardous_;
+  std::vector<double> context_omission_severity_, context_deadline_, context_late_severity_;
   std::vector<double> coverage_;  // by context, for each node with a Node::coverage
   Time horizon_ = 0.0;
   std::uint32_t time_bins_ = 0;

@@ -24,6 +24,14 @@ struct ContextSpec {
   // Separation (d') between the observable scores of malicious and benign tasks:
   // benign ~ N(0, 1), malicious ~ N(observability, 1). 0 = intent invisible.
   double observability = 1.0;
+  // Withholding help from a benign task here is itself a harm (docs/model.md, Harms of
+  // omission and timing), of this severity.
+  bool omission_hazardous = false;
+  double omission_severity = 1.0;
+  // Acting on a benign task's output more than `deadline` hours after its birth is a harm
+  // of this severity.
+  Time deadline = infinity;
+  double late_severity = 1.0;
 };
 
 struct SourceLocation {

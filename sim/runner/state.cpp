@@ -15,7 +15,7 @@ namespace stsim::runner {
 namespace {
 
 constexpr std::string_view magic = "stsim-run-state";
-constexpr std::uint32_t state_format = 2;
+constexpr std::uint32_t state_format = 3;
 
 void put_bytes(std::vector<std::uint8_t>& out, const void* data, std::size_t size) {
   if (size == 0) return;

@@ -92,6 +92,30 @@ TEST_CASE("refusal on observables and misuse of a perfect model", "[analytic][ai
   CHECK_THAT(value(a, "benign_lost_share"), WithinRel(1.0 - phi(1.0), 1e-12));
 }
 
+TEST_CASE("harms of omission: refusals, false alarms and omissions where help was needed",
+          "[analytic][omission]") {
+  auto s = chain_spec(10.0, 0.9, 1000.0);
+  s.contexts[0].hazardous = false;
+  s.contexts[0].malicious_share = 0.2;
+  s.contexts[0].omission_hazardous = true;
+  s.contexts[0].omission_severity = 3.0;
+  auto& ai = std::get<model::AiSpec>(s.components[1].parameters);
+  ai.refusal_threshold = 1.0;
+  ai.commission_share = 0.0;
+  append_layer(s, "guard", safeguard(0.9, 0.05));
+  const double p = 0.8 * (1.0 - phi(1.0) + phi(1.0) * (0.05 + 0.95 * 0.1));
+  const auto a = analytic::analyse(s);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(p, 1e-12));
+  CHECK_THAT(value(a, "harm_severity_per_task"),
+             WithinRel(3.0 * p * -std::expm1(-10.0 * 1000.0), 1e-12));
+  // Only malicious tasks' errors harm no one: answered (P = 1 - Phi(0)) and wrong.
+  CHECK_THAT(value(a, "model_error_no_harm_rate"), WithinRel(0.2 * 0.5 * 0.1, 1e-12));
+  CHECK(value(a, "benign_lost_share") == 0.0);
+  // Without operators every task is acted on at its birth: a deadline changes nothing.
+  s.contexts[0].deadline = 0.5;
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(p, 1e-12));
+}
+
 TEST_CASE("counting: Poisson tasks and harms over the horizon", "[analytic][counting]") {
   auto s = chain_spec(2.0, 0.999, 500.0);
   append_layer(s, "a", safeguard(0.5));
@@ -220,6 +244,12 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
   std::get<model::SourceSpec>(profile.components[0].parameters).profile = {1.0, 2.0};
   CHECK_THAT(analytic::outside_subset(profile).value_or(""),
              Catch::Contains("'users'") && Catch::Contains("profile"));
+
+  auto deadline = base;
+  deadline.contexts[0].deadline = 2.0;
+  CHECK(analytic::outside_subset(deadline).value_or("") ==
+        "contexts.default: deadline = 2 h with operators: whether a task is late depends on its "
+        "time in their queue");
 
   auto pause = base;
   pause.pause_after_harm = 4.0;

@@ -130,16 +130,17 @@ TEST_CASE("every dataset round-trips through the file", "[output]") {
   CHECK(std::isnan(upper[0]));
   CHECK(upper[2] > 0.0);
 
-  CHECK(file.shape("/attribution/harms_by_origin") == std::vector<std::uint64_t>{3, 4});
+  CHECK(file.shape("/attribution/harms_by_origin") == std::vector<std::uint64_t>{3, 6});
   CHECK(file.attribute_strings("/attribution/harms_by_origin", "names") ==
-        std::vector<std::string>{"model_error", "misuse", "operator_induced", "attack"});
+        std::vector<std::string>{"model_error", "misuse", "operator_induced", "attack", "omission",
+                                 "late"});
   const auto origin = file.integers("/attribution/harms_by_origin");
   const auto last = file.integers("/attribution/harms_by_last_layer");
   const auto near = file.integers("/attribution/near_misses_by_layer");
   CHECK(file.shape("/attribution/harms_by_last_layer") == std::vector<std::uint64_t>{3, 3});
   for (std::size_t p = 0; p < 3; ++p) {
-    for (std::size_t o = 0; o < 4; ++o)
-      CHECK(origin[p * 4 + o] == result.points[p].harms_by_origin[o]);
+    for (std::size_t o = 0; o < 6; ++o)
+      CHECK(origin[p * 6 + o] == result.points[p].harms_by_origin[o]);
     for (std::size_t c = 0; c < 3; ++c) {
       CHECK(last[p * 3 + c] == result.points[p].harms_by_last_layer[c]);
       CHECK(near[p * 3 + c] == result.points[p].near_misses_by_layer[c]);
@@ -231,8 +232,9 @@ TEST_CASE("every dataset names its axes with dimension scales, for netCDF reader
   using Axes = std::vector<std::string>;
   CHECK(file.integers("/point") == std::vector<std::uint64_t>{0, 1, 2});
   CHECK(file.strings("/component") == result.components);
-  CHECK(file.strings("/origin") ==
-        std::vector<std::string>{"model_error", "misuse", "operator_induced", "attack"});
+  CHECK(file.strings("/origin") == std::vector<std::string>{"model_error", "misuse",
+                                                            "operator_induced", "attack",
+                                                            "omission", "late"});
   CHECK(file.strings("/override") == file.strings("/scenario/overrides"));
   CHECK(file.doubles("/bin_edge") == result.bin_edges_hours);
   const auto centres = file.doubles("/time_bin");

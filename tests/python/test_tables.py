@@ -292,7 +292,7 @@ class NamedDimensions(unittest.TestCase):
         path = work / "sweep.h5"
         root = xr.open_dataset(path, engine="h5netcdf")
         self.assertEqual(dict(root.sizes), {"point": 8, "component": 5, "time_bin": 5,
-                                            "bin_edge": 6, "origin": 4, "override": 0})
+                                            "bin_edge": 6, "origin": 6, "override": 0})
         self.assertEqual(root.attrs["format_version"], 3)
         harm = xr.open_dataset(path, engine="h5netcdf", group="results/harm_rate")
         self.assertEqual(harm["mean"].dims, ("point",))

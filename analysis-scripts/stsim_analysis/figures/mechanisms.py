@@ -10,7 +10,8 @@ from . import layout, style
 NAME = "mechanisms"
 
 ORIGIN_TEXT = {"model_error": "model error", "misuse": "misuse (correct output)",
-               "operator_induced": "operator-induced", "attack": "attack (untrusted AI)"}
+               "operator_induced": "operator-induced", "attack": "attack (untrusted AI)",
+               "omission": "omission (help withheld)", "late": "late (past the deadline)"}
 MAX_ROWS = 30       # one bar per point up to this many points; beyond, points are pooled
 MAX_LAYERS = 7      # layers named in the legend; the rest are pooled as "other layers"
 
@@ -39,7 +40,9 @@ def _stacked(ax, rows, parts, names, colours, hatches):
 
 
 # Origins take four colours; layers take the other four, then repeat them hatched.
-ORIGIN_COLOURS = [style.OKABE_ITO[0], style.OKABE_ITO[1], style.OKABE_ITO[2], style.OKABE_ITO[7]]
+# The origins of omission and timing in greys: harms of not acting, apart from those of acting.
+ORIGIN_COLOURS = [style.OKABE_ITO[0], style.OKABE_ITO[1], style.OKABE_ITO[2], style.OKABE_ITO[7],
+                  "#888888", "#BBBBBB"]
 LAYER_COLOURS = style.OKABE_ITO[3:7]
 
 

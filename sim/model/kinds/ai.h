@@ -90,6 +90,7 @@ struct Ai {
     const TaskDraws d = r.draws(t, node);
     ReplicationMetrics& m = r.metrics();
     t.attack = Attack::no_attempt;  // this AI's output replaces any earlier one
+    t.author = node;
     // 1. Refusal, on the observable score only: score > threshold.
     if (t.observable > a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)]) {
       t.output = Output::refused;

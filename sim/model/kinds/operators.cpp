@@ -146,6 +146,7 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   review *= thoroughness;
 
   ++pm.reviews;
+  t.reviewed_by = op.node;
   if (t.enqueued < now) {
     ++pm.waited;
     pm.total_wait += now - t.enqueued;
