@@ -747,6 +747,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
     w.attribute(name, "path", c.path);
     w.attribute(name, "label", c.label.empty() ? runner::dimension_words(c.path) : c.label);
     w.attribute(name, "unit", c.unit);
+    if (!c.sampling.empty()) w.attribute(name, "sampling", c.sampling);
     if (!c.labels.empty()) {
       w.strings("/design/labels/" + std::to_string(d), c.labels, {point_axis});
     }

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/triangular.hpp>
 #include <boost/random/sobol.hpp>
 #include <cmath>
 #include <stdexcept>
@@ -219,6 +222,32 @@ double draw(const SweepDimension& d, std::uint64_t seed, std::uint32_t sample) {
   throw std::invalid_argument(where(d) + " has no distribution for an uncertainty design");
 }
 
+// The value of an uncertain parameter at quantile u, for a saltelli design over the
+// parameters' own distributions: the unit cube's points mapped through each inverse
+// distribution function, so that the base samples are samples of the distributions.
+double quantile(const SweepDimension& d, double u) {
+  // Scrambled points may touch 0, where a lognormal's quantile is 0 and the next point's
+  // is not: keep u inside (0, 1).
+  u = std::clamp(u, 0x1p-53, 1.0 - 0x1p-53);
+  switch (d.distribution) {
+    case scenario::Distribution::beta:
+      return boost::math::quantile(boost::math::beta_distribution<double>(d.alpha, d.beta), u);
+    case scenario::Distribution::lognormal:
+      return boost::math::quantile(
+          boost::math::lognormal_distribution<double>(
+              std::log(d.median), std::log(d.error_factor) / 1.6448536269514722),
+          u);
+    case scenario::Distribution::uniform:
+      return d.low + u * (d.high - d.low);
+    case scenario::Distribution::triangular:
+      return boost::math::quantile(
+          boost::math::triangular_distribution<double>(d.low, d.mode, d.high), u);
+    case scenario::Distribution::none:
+      break;
+  }
+  throw std::invalid_argument(where(d) + " has no distribution");
+}
+
 // Latin hypercube and Sobol: unit-cube points mapped onto each dimension's range.
 Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_path) {
   if (sweep.points == 0) throw std::invalid_argument("the sweep needs `points` >= 1");
@@ -228,7 +257,9 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
   }
   const auto dims = static_cast<std::uint32_t>(sweep.dimensions.size());
   for (const auto& d : sweep.dimensions) {
-    if (sweep.design == SweepDesign::uncertainty) continue;  // checked by draw()
+    // Distributions were checked by the loader, and again by draw() and quantile().
+    if (sweep.design == SweepDesign::uncertainty || d.distribution != scenario::Distribution::none)
+      continue;
     if (!(d.low <= d.high)) throw std::invalid_argument(where(d) + " needs low <= high");
     if (d.log_scale && !(d.low > 0.0)) {
       throw std::invalid_argument(where(d) + " is on a log scale and needs low > 0");
@@ -262,7 +293,10 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
   Design design;
   design.kind = sweep.design;
   for (const auto& d : sweep.dimensions) {
-    design.columns.push_back({d.path, true, {}, {}, {}, dimension_words(d.path), {}});
+    const bool distributed =
+        sweep.design == SweepDesign::uncertainty || d.distribution != scenario::Distribution::none;
+    const char* sampling = distributed ? "" : d.log_scale ? "log" : "linear";
+    design.columns.push_back({d.path, true, {}, {}, {}, dimension_words(d.path), {}, sampling});
   }
   for (std::uint32_t p = 0; p < unit.size(); ++p) {
     std::vector<Assignment> assignments;
@@ -270,6 +304,7 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
       const auto& dim = sweep.dimensions[d];
       const double u = unit[p][d];
       double x = sweep.design == SweepDesign::uncertainty ? draw(dim, sweep.design_seed, p)
+                 : dim.distribution != scenario::Distribution::none ? quantile(dim, u)
                  : dim.log_scale
                      ? std::exp(std::log(dim.low) + u * (std::log(dim.high) - std::log(dim.low)))
                      : dim.low + u * (dim.high - dim.low);

@@ -24,6 +24,9 @@ struct DesignColumn {
   std::vector<std::string> labels;   // empty when the dimension has no labels
   std::string label;                 // the dimension in words, for legends and axes
   std::string unit;                  // "hours", "per hour" or "" (a plain number)
+  // How a sampled dimension was sampled, "log" or "linear", so that figures draw it on
+  // that scale; empty for listed values and uncertain parameters.
+  std::string sampling;
 };
 
 struct Design {

@@ -801,14 +801,17 @@ void Loader::check_dimensions() {
     auto& dimension = sweep_.dimensions[i];
     const auto& nodes = dimension_nodes_[i];
     const SourceLocation where = dimension.where;
-    if (sweep_.design == SweepDesign::uncertainty) {
+    // A saltelli design over uncertain parameters: Sobol' indices over their own
+    // distributions rather than over uniform ranges.
+    if (sweep_.design == SweepDesign::uncertainty ||
+        (sweep_.design == SweepDesign::saltelli && nodes.distribution)) {
       check_distribution(dimension, nodes);
       continue;
     }
     if (nodes.distribution || !nodes.shape.empty())
       warning(nodes.distribution ? at(*nodes.distribution) : at(*nodes.shape.begin()->second),
-              fmt::format("'distribution' and its parameters are only used by uncertainty "
-                          "designs; ignored by a {} design",
+              fmt::format("'distribution' and its parameters are only used by uncertainty and "
+                          "saltelli designs; ignored by a {} design",
                           design_name));
     if (!sample) {
       if (!nodes.values) {
@@ -922,7 +925,9 @@ void Loader::check_distribution(SweepDimension& dimension, const DimensionNodes&
   }
   if (nodes.values || nodes.log)
     warning(at(nodes.values ? *nodes.values : *nodes.log),
-            "'values' and 'log' are not used by an uncertainty design; ignored");
+            fmt::format("'values' and 'log' of sweep dimension '{}' are ignored: its "
+                        "distribution says how it is sampled",
+                        dimension.path));
   if (!ok) return;
   // A parameter of the distribution, a finite number (low and high as read, in units).
   const auto number = [&](const std::string& key) -> std::optional<double> {

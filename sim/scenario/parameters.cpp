@@ -1024,7 +1024,8 @@ const std::vector<KeyInfo>& known_keys() {
          "Whether to sample uniformly on a log scale"},
         {"sweep.dimensions[].distribution",
          "\"beta\", \"lognormal\", \"uniform\" or \"triangular\"", "required by uncertainty",
-         "What is known of an uncertain parameter (uncertainty designs)"},
+         "What is known of an uncertain parameter (uncertainty designs; in a saltelli design, "
+         "the Sobol' indices are then over this distribution)"},
         {"sweep.dimensions[].successes", "integer >= 0", "none",
          "Beta from k successes: k (with trials; alpha = k + 1)"},
         {"sweep.dimensions[].trials", "integer >= 1", "none",

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <set>
 
@@ -61,15 +62,16 @@ void check_agrees(const runner::IndexEstimate& e, double known, double width) {
   CHECK(e.ci_high - e.ci_low < width);
 }
 
-// A test-only model whose harm rate is Ishigami's function of three parameters of the
-// scenario, each read as a point of [0, 1] mapped onto [-pi, pi]: harms per task of
-// (f + 11) / 100 with a billion tasks, so that rounding to whole harms is far below
+// A test-only model whose harm rate per task is a known function of three parameters of
+// the scenario, with a billion tasks, so that rounding to whole harms is far below
 // anything the indices could show.
-class IshigamiModel final : public runner::ReplicationModel {
+using HarmRateOf = std::function<double(const std::vector<double>&)>;
+class FunctionModel final : public runner::ReplicationModel {
  public:
-  explicit IshigamiModel(const model::ScenarioSpec& spec) : spec_(spec) {
+  FunctionModel(const model::ScenarioSpec& spec, HarmRateOf rate)
+      : spec_(spec), rate_(std::move(rate)) {
     for (const auto* path : {"model.reliability", "check.detect_error", "check.false_alarm"})
-      u_.push_back(std::get<double>(*scenario::get_parameter(spec, path)));
+      x_.push_back(std::get<double>(*scenario::get_parameter(spec, path)));
   }
   void run(std::uint64_t, std::uint32_t, std::uint32_t, model::ReplicationMetrics& out) override {
     out = model::ReplicationMetrics{};
@@ -78,7 +80,7 @@ class IshigamiModel final : public runner::ReplicationModel {
     out.harm_series.assign(spec_.time_bins, 0);
     out.tasks = 1'000'000'000;
     out.benign_tasks = out.tasks;
-    out.harms = static_cast<std::uint64_t>(std::llround((ishigami_unit(u_) + 11.0) * 1e7));
+    out.harms = static_cast<std::uint64_t>(std::llround(rate_(x_) * 1e9));
     out.harm_series[0] = out.harms;
     out.first_harm_observed = true;
     out.events = out.tasks;
@@ -86,7 +88,8 @@ class IshigamiModel final : public runner::ReplicationModel {
 
  private:
   const model::ScenarioSpec& spec_;
-  std::vector<double> u_;
+  HarmRateOf rate_;
+  std::vector<double> x_;
 };
 
 const char* const ishigami_scenario = R"(
@@ -150,10 +153,17 @@ runner::RunOptions threads(unsigned n) {
   return options;
 }
 
-runner::ModelFactory ishigami_factory() {
-  return [](const model::ScenarioSpec& spec) -> std::unique_ptr<runner::ReplicationModel> {
-    return std::make_unique<IshigamiModel>(spec);
+runner::ModelFactory function_factory(HarmRateOf rate) {
+  return [rate](const model::ScenarioSpec& spec) -> std::unique_ptr<runner::ReplicationModel> {
+    return std::make_unique<FunctionModel>(spec, rate);
   };
+}
+
+// Ishigami's function of the three parameters, each read as a point of [0, 1] mapped
+// onto [-pi, pi]: harms per task of (f + 11) / 100.
+runner::ModelFactory ishigami_factory() {
+  return function_factory(
+      [](const std::vector<double>& u) { return (ishigami_unit(u) + 11.0) / 100.0; });
 }
 
 }  // namespace
@@ -330,4 +340,150 @@ TEST_CASE("a slice of a sharded saltelli run has no indices, and the merge compu
   REQUIRE(whole.sensitivity);
   CHECK(merged.sensitivity->metrics.front().indices.front().rows.front().value ==
         whole.sensitivity->metrics.front().indices.front().rows.front().value);
+}
+
+TEST_CASE("a saltelli sweep over uncertain parameters gives the indices over their distributions",
+          "[sensitivity]") {
+  // Harm per task X Y + Z, with X ~ beta(10, 2) (9 successes in 10 trials), Y lognormal
+  // (median 0.1, error factor 2) and Z triangular(0, 0.02, 0.1), independent. Its Sobol'
+  // indices follow from the moments: V = Var(X Y) + Var(Z), S_X = Var(X) E[Y]^2 / V,
+  // S_Y = Var(Y) E[X]^2 / V, S_Z = Var(Z) / V, and X's and Y's totals add Var(X) Var(Y) / V.
+  const auto loaded = scenario::load_string(R"(
+[scenario]
+horizon = "1d"
+replications = 1
+time_bins = 1
+
+[users]
+kind = "source"
+next = "model"
+
+[model]
+kind = "ai"
+next = "check"
+
+[check]
+kind = "safeguard"
+next = { pass = "world", block = "stopped" }
+
+[world]
+kind = "outcome"
+
+[stopped]
+kind = "outcome"
+acted = false
+
+[sweep]
+design = "saltelli"
+points = 2048
+seed = 5
+
+[[sweep.dimensions]]
+path = "model.reliability"
+distribution = "beta"
+successes = 9
+trials = 10
+
+[[sweep.dimensions]]
+path = "check.detect_error"
+distribution = "lognormal"
+median = 0.1
+error_factor = 2.0
+
+[[sweep.dimensions]]
+path = "check.false_alarm"
+distribution = "triangular"
+low = 0.0
+mode = 0.02
+high = 0.1
+)",
+                                            "uncertain-saltelli.toml");
+  REQUIRE(loaded.ok());
+  CHECK(loaded.diagnostics.empty());
+  const auto plan = runner::make_plan(*loaded.scenario, {});
+  const double ex = 10.0 / 12.0, vx = 20.0 / (144.0 * 13.0);
+  const double s2 = std::pow(std::log(2.0) / 1.6448536269514722, 2);
+  const double ey = 0.1 * std::exp(s2 / 2.0), vy = (std::exp(s2) - 1.0) * ey * ey;
+  const double ez = 0.12 / 3.0, vz = (0.02 * 0.02 + 0.1 * 0.1 - 0.02 * 0.1) / 18.0;
+
+  // The base samples (matrix A: every (d + 2)-th point) are samples of the distributions:
+  // their means within 4 standard errors of the distributions' own.
+  const std::array<double, 3> means = {ex, ey, ez}, variances = {vx, vy, vz};
+  for (std::size_t d = 0; d < 3; ++d) {
+    double sum = 0.0, n = 0.0;
+    for (std::size_t p = 0; p < plan.design.size(); p += 5, n += 1.0)
+      sum += plan.design.columns[d].numbers[p];
+    INFO("dimension " << d);
+    CHECK(std::abs(sum / n - means[d]) < 4.0 * std::sqrt(variances[d] / n));
+  }
+  const auto result = runner::run_plan(
+      plan, threads(2),
+      function_factory([](const std::vector<double>& x) { return x[0] * x[1] + x[2]; }));
+  REQUIRE(result.sensitivity);
+  const auto harm =
+      std::find_if(result.sensitivity->metrics.begin(), result.sensitivity->metrics.end(),
+                   [](const auto& t) { return t.metric == runner::MetricId::harm_rate; });
+  REQUIRE(harm != result.sensitivity->metrics.end());
+  const double vxy = vx * ey * ey + vy * ex * ex + vx * vy, v = vxy + vz;
+  const std::array<double, 3> first = {vx * ey * ey / v, vy * ex * ex / v, vz / v};
+  const std::array<double, 3> total = {(vx * ey * ey + vx * vy) / v, (vy * ex * ex + vx * vy) / v,
+                                       vz / v};
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    INFO("parameter " << i);
+    check_agrees(rows_of(harm->indices, SensitivityIndex::first_order).rows[i], first[i], 0.4);
+    check_agrees(rows_of(harm->indices, SensitivityIndex::total).rows[i], total[i], 0.4);
+  }
+}
+
+TEST_CASE("a distribution outside uncertainty and saltelli designs is ignored with a warning",
+          "[sensitivity]") {
+  const std::string base = R"(
+[scenario]
+horizon = "1d"
+
+[users]
+kind = "source"
+next = "model"
+
+[model]
+kind = "ai"
+next = "world"
+
+[world]
+kind = "outcome"
+
+[sweep]
+points = 8
+)";
+  const auto sobol = scenario::load_string(base + R"(design = "sobol"
+
+[[sweep.dimensions]]
+path = "model.reliability"
+low = 0.9
+high = 0.99
+distribution = "beta"
+successes = 9
+trials = 10
+)",
+                                           "sobol.toml");
+  REQUIRE(sobol.ok());
+  REQUIRE(sobol.diagnostics.size() == 1);
+  CHECK(scenario::format(sobol.diagnostics[0]) ==
+        "sobol.toml:24:16: warning: 'distribution' and its parameters are only used by "
+        "uncertainty and saltelli designs; ignored by a sobol design");
+  const auto saltelli = scenario::load_string(base + R"(design = "saltelli"
+
+[[sweep.dimensions]]
+path = "model.reliability"
+log = true
+distribution = "beta"
+successes = 9
+trials = 10
+)",
+                                              "saltelli.toml");
+  REQUIRE(saltelli.ok());
+  REQUIRE(saltelli.diagnostics.size() == 1);
+  CHECK(scenario::format(saltelli.diagnostics[0]) ==
+        "saltelli.toml:22:7: warning: 'values' and 'log' of sweep dimension 'model.reliability' "
+        "are ignored: its distribution says how it is sampled");
 }
