@@ -175,8 +175,13 @@ def main(argv):
             continue
         out = args.figures / f.stem
         out.mkdir(parents=True, exist_ok=True)
-        planned = [(str(f), i, str(out), labels) for i, m in enumerate(FIGURES)
-                   if (args.only is None or m.NAME in args.only) and m.applies(r)]
+        wanted = [(i, m) for i, m in enumerate(FIGURES) if args.only is None or m.NAME in args.only]
+        planned = [(str(f), i, str(out), labels) for i, m in wanted if m.applies(r)]
+        # A figure that does not apply to this file (now) leaves no older drawing behind.
+        for i, m in wanted:
+            if not m.applies(r):
+                for suffix in (".png", ".pdf", ".txt"):
+                    (out / f"{m.NAME}{suffix}").unlink(missing_ok=True)
         work += planned
         print(f"{f}: {len(planned)} figures in {out}")
     if unmatched:

@@ -117,6 +117,7 @@ class Column:
     numbers: np.ndarray = None      # numeric dimensions
     strings: list = None            # string dimensions
     labels: list = None             # per point, where the dimension has value labels
+    sampling: str = ""              # "log" or "linear" for a sampled dimension, else ""
 
     @property
     def numeric(self):
@@ -240,6 +241,12 @@ class Results:
     @property
     def metrics(self):
         return self.statistics.get("results", {})
+
+    @property
+    def harm_seen(self):
+        """Whether any point had a harm: without one, the figures of harms have nothing to
+        draw (an evaluation scored by other metrics, such as a control evaluation's safety)."""
+        return bool(np.any(self.harms_by_origin > 0))
 
     @property
     def paired(self):
@@ -393,7 +400,8 @@ def _columns(f):
         ds = f["design/columns"][n]
         path = _text(ds.attrs["path"])
         c = Column(path=path, label=_text(ds.attrs.get("label", dimension_words(path))),
-                   unit=_text(ds.attrs.get("unit", "")))
+                   unit=_text(ds.attrs.get("unit", "")),
+                   sampling=_text(ds.attrs.get("sampling", "")))
         if ds.dtype.kind in "fiu":
             c.numbers = ds[()].astype(np.float64)
         else:

@@ -21,6 +21,7 @@ SCRIPT = SOURCE / "analysis-scripts" / "make_figures.py"
 PYTHON = "/usr/bin/python3"
 sys.path.insert(0, str(SOURCE / "analysis-scripts"))
 
+import matplotlib.colors  # noqa: E402
 import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
 
@@ -181,6 +182,76 @@ class LabelPlacement(unittest.TestCase):
         self.assertEqual(covered(placed), 0)
         self.assertEqual(placed.get_ha(), "right")
         style.plt.close(fig)
+
+
+class HarmFree(unittest.TestCase):
+    """A file without a single harm (a control evaluation scored by safety): the figures
+    of harms are not drawn, and none drawn for an older run of it stays behind."""
+
+    def test_only_the_figures_with_something_to_show_are_left(self):
+        path = work / "harm-free.h5"
+        run([STSIM, "run", str(HERE / "data" / "records.toml"), "--set",
+             "contexts.tasks.hazardous=false", "-o", str(path), "--progress", "none"])
+        r = stsim_analysis.load(path)
+        self.assertFalse(r.harm_seen)
+        out = work / "harm-free-figures"
+        (out / "harm-free").mkdir(parents=True)
+        stale = out / "harm-free" / "harm_over_time.png"
+        stale.write_bytes(b"an older drawing")
+        run([PYTHON, SCRIPT, path, out, "--jobs", "1"])
+        self.assertEqual(sorted(p.stem for p in (out / "harm-free").glob("*.png")),
+                         ["control_frontier", "harm_by_parameter"])
+        self.assertFalse(stale.exists())
+
+
+class ColourScale(unittest.TestCase):
+    def test_a_sampled_dimension_is_coloured_on_the_scale_it_was_sampled_on(self):
+        r = stsim_analysis.load(work / "awkward.h5")
+        self.assertEqual({c.sampling for c in r.columns}, {"linear"})
+        # A correlation sampled linearly from 0: its smallest samples are far below its
+        # largest, yet its colours must stay linear; without the file's word, log.
+        column = stsim_analysis.results.Column(path="m.coupling.difficulty_correlation",
+                                               label="correlation",
+                                               numbers=np.array([3e-4, 0.01, 0.1, 0.3]))
+        self.assertIsInstance(layout.colour_scale(column).norm, matplotlib.colors.LogNorm)
+        column.sampling = "linear"
+        self.assertNotIsInstance(layout.colour_scale(column).norm, matplotlib.colors.LogNorm)
+        column.sampling, column.numbers = "log", np.array([0.1, 0.2, 0.3])
+        self.assertIsInstance(layout.colour_scale(column).norm, matplotlib.colors.LogNorm)
+
+
+class CategoryTicks(unittest.TestCase):
+    def test_many_long_categories_do_not_run_into_each_other(self):
+        from stsim_analysis.figures import sweep
+        names = ["upfront auditing", "trusted monitoring", "defer to trusted 5%",
+                 "defer to trusted 10%", "defer to trusted 20%", "trusted editing 20%",
+                 "untrusted monitoring"]
+        for count in (2, len(names)):
+            with self.subTest(categories=count):
+                style.setup()
+                fig, axes, _ = layout.figure(1, legend=True)
+                along = stsim_analysis.results.Column(path="x.next.pass", label="protocol",
+                                                      strings=names[:count])
+                sweep.x_axis(axes[0], along, [list(range(count))])
+                fig.canvas.draw()
+                labels = axes[0].get_xticklabels()
+                self.assertEqual([t.get_text().replace("\n", " ") for t in labels], names[:count])
+                rotation = labels[0].get_rotation()
+                if count == 2:
+                    self.assertEqual(rotation, 0)  # level where they fit
+                if rotation == 0:
+                    boxes = [t.get_window_extent(fig.canvas.get_renderer()) for t in labels]
+                    for a, b in zip(boxes, boxes[1:]):
+                        self.assertFalse(a.overlaps(b), (a, b))
+                else:
+                    # Parallel slanted lines: their distance apart is the ticks' spacing
+                    # times the sine of the angle, and must hold the text's height.
+                    xs = [axes[0].transData.transform((x, 0))[0] for x in axes[0].get_xticks()]
+                    height = max(t.get_fontsize() * fig.dpi / 72 * 1.2 *
+                                 (t.get_text().count("\n") + 1) for t in labels)
+                    self.assertGreaterEqual(min(np.diff(xs)) * np.sin(np.radians(rotation)),
+                                            height)
+                style.plt.close(fig)
 
 
 class CommandLine(unittest.TestCase):

@@ -11,7 +11,7 @@ NAME = "time_to_first_harm"
 
 
 def applies(r):
-    return r.first_harm_counts.shape[1] >= 1
+    return r.first_harm_counts.shape[1] >= 1 and r.harm_seen
 
 
 def wilson(k, n):

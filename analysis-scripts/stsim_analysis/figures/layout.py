@@ -76,13 +76,15 @@ def _varying(r, exclude):
 
 
 def colour_scale(column, values=None):
-    """A ScalarMappable over a numeric column (log-scaled over a wide positive range)."""
+    """A ScalarMappable over a numeric column: on the scale it was sampled on, otherwise
+    log-scaled over a wide positive range."""
     v = np.asarray(column.plot_values() if values is None else values, dtype=float)
     finite = v[np.isfinite(v)]
     lo, hi = (finite.min(), finite.max()) if finite.size else (0.0, 1.0)
     if lo == hi:
         lo, hi = lo - 0.5, hi + 0.5
-    if lo > 0 and hi / lo > 50:
+    sampling = column.sampling if values is None else ""
+    if sampling == "log" or (not sampling and lo > 0 and hi / lo > 50):
         norm = matplotlib.colors.LogNorm(lo, hi)
     else:
         norm = matplotlib.colors.Normalize(lo, hi)

@@ -17,7 +17,7 @@ MAX_LAYERS = 7      # layers named in the legend; the rest are pooled as "other 
 
 
 def applies(r):
-    return True
+    return r.harm_seen or bool(np.any(r.near_misses_by_layer > 0))
 
 
 def _stacked(ax, rows, parts, names, colours, hatches):

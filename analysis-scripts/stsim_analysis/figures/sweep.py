@@ -3,6 +3,8 @@ for the rest: the plain view of any sweep (load, false-alarm rate, test interval
 Sampled designs get one panel per swept parameter instead, each point coloured by the
 parameter most associated with harm."""
 
+import textwrap
+
 import numpy as np
 
 from . import layout, style
@@ -38,7 +40,14 @@ def x_axis(ax, along, members_by_series):
         for p in members:
             ticks.setdefault(along.value_text(p), len(ticks))
     ax.set_xticks(list(ticks.values()))
-    ax.set_xticklabels([layout.wrap(t, 12, 2) for t in ticks])
+    # Level labels while each fits its share of the panel in two lines; slanted otherwise,
+    # so that many categories (seven protocols) never run into each other.
+    width = min(12, int(layout.panel_characters(ax) / max(1, len(ticks))) - 1)
+    if width >= 5 and all(len(textwrap.wrap(t, width)) <= 2 for t in ticks):
+        ax.set_xticklabels([layout.wrap(t, width, 2) for t in ticks])
+    else:
+        ax.set_xticklabels([layout.wrap(t, 20, 2) for t in ticks], rotation=35, ha="right",
+                           rotation_mode="anchor")
     return lambda p: ticks[along.value_text(p)]
 
 

@@ -8,7 +8,7 @@ NAME = "harm_over_time"
 
 
 def applies(r):
-    return r.harms_mean.shape[1] >= 2
+    return r.harms_mean.shape[1] >= 2 and r.harm_seen
 
 
 def series_layout(r, quantity):
