@@ -14,7 +14,7 @@ import numpy as np
 
 FORMAT = "stsim-results"
 FORMAT_VERSIONS = (1, 2, 3)
-SAMPLED_DESIGNS = ("latin_hypercube", "sobol", "saltelli", "morris")
+SAMPLED_DESIGNS = ("latin_hypercube", "sobol", "saltelli", "morris", "uncertainty")
 
 # The datasets that make a group of a statistics group one metric's estimates.
 ESTIMATES = ("n", "mean", "stderr", "ci_low", "ci_high")

@@ -240,6 +240,11 @@ class Records(unittest.TestCase):
         self.assertEqual({(r["group"], r["measure"]) for r in rows},
                          {("results", ""), ("worst_case", "at_argmin")})
 
+    def test_an_uncertainty_sweep_is_a_sample(self):
+        # The figures draw its points as a scatter coloured by a parameter, not as curves
+        # through the points in sweep order with a marker each.
+        self.assertTrue(stsim_analysis.load(self.uncertain).sampled)
+
     def test_dataframe_is_the_export_with_records(self):
         for path in (self.control, self.uncertain):
             assert_dataframe_is_the_export(self, path)
