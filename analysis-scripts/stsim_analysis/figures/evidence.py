@@ -118,31 +118,49 @@ def draw(r):
     kinds = {"late": (6, "median beyond the horizon"), "early": (7, "median within the first bin (at most)")}
     used = set()
     mean_time = expected_time(r)
+    # Every point's marks are gathered and drawn by kind of mark, a few artists in all: a
+    # sampled design has a series per point, and an artist per point took tens of seconds.
+    marks = {}  # (marker, hollow) -> (x, y, colours)
+    bars = ([], [], [], [])  # x, low, high, colours
+
+    def mark(marker, hollow, x, y, colour):
+        xs, ys, colours = marks.setdefault((marker, hollow), ([], [], []))
+        xs.append(x)
+        ys.append(y)
+        colours.append(colour)
+
     for s in series:
-        if mean_time is not None:
-            shown = [p for p in s.points if harm.count[p] > 0 and np.isfinite(mean_time.mean[p])]
-            x = harm.mean[shown]
-            y = mean_time.mean[shown] / 24.0
-            ax.errorbar(x, y, yerr=[y - mean_time.ci_low[shown] / 24.0,
-                                    mean_time.ci_high[shown] / 24.0 - y],
-                        linestyle="none", color=s.colour, marker="D", markersize=3,
-                        markerfacecolor="white", elinewidth=0.8, capsize=2)
-        drawn = {"exact": ([], []), "late": ([], []), "early": ([], [])}
         for p in s.points:
             if harm.count[p] == 0:
                 continue
+            if mean_time is not None and np.isfinite(mean_time.mean[p]):
+                y = mean_time.mean[p] / 24.0
+                for values, v in zip(bars, (harm.mean[p], mean_time.ci_low[p] / 24.0,
+                                            mean_time.ci_high[p] / 24.0, s.colour)):
+                    values.append(v)
+                mark("D", True, harm.mean[p], y, s.colour)
             m, kind = median_days(r, p)
-            drawn[kind][0].append(harm.mean[p])
-            drawn[kind][1].append(m if m is not None else horizon_days)
-        ax.plot(*drawn["exact"], linestyle="none", color=s.colour, marker=s.marker,
-                markersize=4 if scale is None else 3)
+            if kind == "exact":
+                mark(s.marker, False, harm.mean[p], m, s.colour)
+            else:
+                used.add(kind)
+                mark(kinds[kind][0], False, harm.mean[p], m if m is not None else horizon_days,
+                     s.colour)
         if s.label is not None:
             handles.append(style.series_handle(s.colour, s.marker, s.label))
-        for kind, (symbol, _) in kinds.items():
-            if drawn[kind][0]:
-                used.add(kind)
-                ax.plot(*drawn[kind], linestyle="none", marker=symbol, markersize=7,
-                        markerfacecolor="none", markeredgecolor=s.colour)
+    if bars[0]:
+        x, low, high, colours = bars
+        ax.vlines(x, low, high, colors=colours, linewidth=0.8)
+        for end in (low, high):
+            ax.scatter(x, end, marker="_", s=12, c=colours, linewidths=0.8)
+    # Hollow diamonds over their bars, then the medians (carets where they are bounds).
+    for (marker, hollow), (x, y, colours) in sorted(marks.items(), key=lambda m: m[0][0] != "D"):
+        size = (3 if marker == "D" else 7 if marker in (6, 7) else 4 if scale is None else 3) ** 2
+        if hollow:
+            ax.scatter(x, y, marker=marker, s=size, facecolors="white", edgecolors=colours,
+                       linewidths=0.8, zorder=3)
+        else:
+            ax.scatter(x, y, marker=marker, s=size, c=colours, linewidths=0, zorder=3)
     handles += references
     if mean_time is not None:
         handles.append(matplotlib.lines.Line2D(
@@ -152,8 +170,7 @@ def draw(r):
     for kind in sorted(used):
         symbol, text = kinds[kind]
         handles.append(matplotlib.lines.Line2D([], [], linestyle="none", marker=symbol,
-                                               markersize=7, markerfacecolor="none",
-                                               markeredgecolor=style.REFERENCE, label=text))
+                                               markersize=7, color=style.REFERENCE, label=text))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("harm rate (harms per task)")
