@@ -348,32 +348,10 @@ TEST_CASE("a saltelli sweep over uncertain parameters gives the indices over the
   // (median 0.1, error factor 2) and Z triangular(0, 0.02, 0.1), independent. Its Sobol'
   // indices follow from the moments: V = Var(X Y) + Var(Z), S_X = Var(X) E[Y]^2 / V,
   // S_Y = Var(Y) E[X]^2 / V, S_Z = Var(Z) / V, and X's and Y's totals add Var(X) Var(Y) / V.
-  const auto loaded = scenario::load_string(R"(
-[scenario]
-horizon = "1d"
-replications = 1
-time_bins = 1
-
-[users]
-kind = "source"
-next = "model"
-
-[model]
-kind = "ai"
-next = "check"
-
-[check]
-kind = "safeguard"
-next = { pass = "world", block = "stopped" }
-
-[world]
-kind = "outcome"
-
-[stopped]
-kind = "outcome"
-acted = false
-
-[sweep]
+  // Ishigami's scenario with the parameters' distributions in place of their ranges.
+  const std::string components(ishigami_scenario,
+                               std::string_view(ishigami_scenario).find("[sweep]"));
+  const auto loaded = scenario::load_string(components + R"([sweep]
 design = "saltelli"
 points = 2048
 seed = 5
@@ -437,24 +415,9 @@ high = 0.1
 
 TEST_CASE("a distribution outside uncertainty and saltelli designs is ignored with a warning",
           "[sensitivity]") {
-  const std::string base = R"(
-[scenario]
-horizon = "1d"
-
-[users]
-kind = "source"
-next = "model"
-
-[model]
-kind = "ai"
-next = "world"
-
-[world]
-kind = "outcome"
-
-[sweep]
-points = 8
-)";
+  const std::string base =
+      std::string(ishigami_scenario, std::string_view(ishigami_scenario).find("[sweep]")) +
+      "[sweep]\npoints = 8\n";
   const auto sobol = scenario::load_string(base + R"(design = "sobol"
 
 [[sweep.dimensions]]
@@ -469,7 +432,7 @@ trials = 10
   REQUIRE(sobol.ok());
   REQUIRE(sobol.diagnostics.size() == 1);
   CHECK(scenario::format(sobol.diagnostics[0]) ==
-        "sobol.toml:24:16: warning: 'distribution' and its parameters are only used by "
+        "sobol.toml:34:16: warning: 'distribution' and its parameters are only used by "
         "uncertainty and saltelli designs; ignored by a sobol design");
   const auto saltelli = scenario::load_string(base + R"(design = "saltelli"
 
@@ -484,6 +447,6 @@ trials = 10
   REQUIRE(saltelli.ok());
   REQUIRE(saltelli.diagnostics.size() == 1);
   CHECK(scenario::format(saltelli.diagnostics[0]) ==
-        "saltelli.toml:22:7: warning: 'values' and 'log' of sweep dimension 'model.reliability' "
+        "saltelli.toml:32:7: warning: 'values' and 'log' of sweep dimension 'model.reliability' "
         "are ignored: its distribution says how it is sampled");
 }
