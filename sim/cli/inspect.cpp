@@ -27,8 +27,9 @@ Command add_inspect(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Summarise an stsim HDF5 result file");
   cmd->footer(
       "Prints the run facts, then one table per point: the headline (model error rate and harm "
-      "rate), or each metric asked for. Labels are printed whole, last on each line. For a "
-      "table to load elsewhere, see stsim export.");
+      "rate), or each metric asked for; then, where the file has them, the red team's best "
+      "response, the harm rate under parameter uncertainty and its sensitivity indices. Labels "
+      "are printed whole, last on each line. For a table to load elsewhere, see stsim export.");
   auto options = std::make_shared<InspectOptions>();
   cmd->add_option("file", options->file, "Result file (.h5)")->required();
   auto* metric =
@@ -44,7 +45,7 @@ Command add_inspect(CLI::App& app) {
       std::string tables;
       for (const auto& m : metrics) tables += "\n" + output::metric_table(results, m);
       if (metrics.empty()) tables = output::headline_table(results);
-      fmt::print("{}\n{}", output::describe(results), tables);
+      fmt::print("{}\n{}{}", output::describe(results), tables, output::study_tables(results));
       return exit_ok;
     } catch (const output::FileError& e) {
       fmt::print(stderr, "stsim inspect: error: {}\n", e.what());

@@ -133,7 +133,10 @@ int merge(const MergeArguments& args) {
     return exit_failure;
   }
   report("{}\n", args.output);
-  if (!quiet()) report("{}", output::headline_table(output::ResultFile(args.output)));
+  if (!quiet()) {
+    const output::ResultFile merged(args.output);
+    report("{}{}", output::headline_table(merged), output::study_tables(merged));
+  }
   return exit_ok;
 }
 

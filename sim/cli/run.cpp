@@ -460,7 +460,10 @@ int run(const RunArguments& args, const mpi::Job& job) {
     fmt::print(stderr, "stsim: warning: {}\n", missed);
   }
   report("{}\n", path);
-  if (!quiet()) report("{}", output::headline_table(output::ResultFile(path)));
+  if (!quiet()) {
+    const output::ResultFile written(path);
+    report("{}{}", output::headline_table(written), output::study_tables(written));
+  }
   return exit_ok;
 }
 

@@ -189,4 +189,100 @@ std::string metric_table(const ResultFile& f, const std::string& metric) {
   return out;
 }
 
+namespace {
+
+std::string worst_case_table(const ResultFile& f) {
+  const std::string g = "/worst_case";
+  const auto searches = f.shape(g + "/argmin").at(0);
+  for (const char* name : {"label", "minimum", "ci_low", "ci_high", "bracket_low", "bracket_high"})
+    f.require_shape(g + "/" + name, {searches});
+  const auto metric = f.attribute_string(g, "metric");
+  const auto labels = f.strings(g + "/label");
+  const auto argmin = f.doubles(g + "/argmin");
+  const auto minimum = f.doubles(g + "/minimum");
+  const auto low = f.doubles(g + "/ci_low");
+  const auto high = f.doubles(g + "/ci_high");
+  const auto bracket_low = f.doubles(g + "/bracket_low");
+  const auto bracket_high = f.doubles(g + "/bracket_high");
+  std::string out = fmt::format(
+      "worst case: {} in [{}, {}] ({} scale) chosen for the least {}, {} replications per "
+      "evaluation\n",
+      f.attribute_string(g, "parameter"), number(f.attribute_double(g, "low")),
+      number(f.attribute_double(g, "high")), f.attribute_string(g, "scale"), metric,
+      f.attribute_integer(g, "replications"));
+  out += fmt::format("{:>6}  {:>10}  {:>10}  {:>25}  {:>25}  label\n", "search", "arg-min", metric,
+                     "95% interval", "bracket");
+  for (std::size_t s = 0; s < searches; ++s) {
+    out += fmt::format("{:>6}  {:>10}  {:>10}  {:>25}  {:>25}  {}\n", s, number(argmin[s]),
+                       number(minimum[s]), fmt::format("[{}, {}]", number(low[s]), number(high[s])),
+                       fmt::format("[{}, {}]", number(bracket_low[s]), number(bracket_high[s])),
+                       labels[s]);
+  }
+  return out;
+}
+
+std::string uncertainty_table(const ResultFile& f) {
+  const std::string g = "/uncertainty/harm_rate";
+  if (!f.is_group(g)) return "";
+  auto scalar = [&](const std::string& name) {
+    f.require_shape(g + "/" + name, {});
+    return f.doubles(g + "/" + name).front();
+  };
+  std::string out = fmt::format(
+      "harm rate over the uncertain parameters ({} outer samples; sd from the parameters {}, "
+      "inner standard error {})\n",
+      f.integers(g + "/mean/n").front(), number(scalar("parameter_sd")),
+      number(scalar("inner_stderr")));
+  out += fmt::format("{:>8}  {:>10}  {:>25}\n", "summary", "estimate", "95% interval");
+  for (const char* summary : {"mean", "median", "q05", "q95"}) {
+    const std::string m = g + "/" + summary;
+    out += fmt::format("{:>8}  {:>10}  {:>25}\n", summary, number(f.doubles(m + "/mean").front()),
+                       fmt::format("[{}, {}]", number(f.doubles(m + "/ci_low").front()),
+                                   number(f.doubles(m + "/ci_high").front())));
+  }
+  return out;
+}
+
+std::string sensitivity_table(const ResultFile& f) {
+  const std::string g = "/sensitivity/harm_rate";
+  if (!f.is_group(g)) return "";
+  const auto indices = f.children(g);
+  const auto dimensions = f.strings("/sensitivity/dimension_labels");
+  std::vector<std::vector<double>> mean, low, high;
+  std::string out = fmt::format("harm rate sensitivity ({} design), 95% intervals\n",
+                                f.attribute_string("/sensitivity", "design"));
+  for (const auto& index : indices) {
+    for (const char* name : {"mean", "ci_low", "ci_high"})
+      f.require_shape(g + "/" + index + "/" + name, {dimensions.size()});
+    mean.push_back(f.doubles(g + "/" + index + "/mean"));
+    low.push_back(f.doubles(g + "/" + index + "/ci_low"));
+    high.push_back(f.doubles(g + "/" + index + "/ci_high"));
+    out += fmt::format("{:>28}  ", index);
+  }
+  out += "dimension\n";
+  for (std::size_t d = 0; d < dimensions.size(); ++d) {
+    for (std::size_t i = 0; i < indices.size(); ++i) {
+      out += fmt::format("{:>28}  ", fmt::format("{} [{}, {}]", number(mean[i][d]),
+                                                 number(low[i][d]), number(high[i][d])));
+    }
+    out += dimensions[d] + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string study_tables(const ResultFile& f) {
+  std::string out;
+  // Appended piece by piece: "\n" + a returned string trips GCC 12's -Wrestrict.
+  for (const auto& [group, table] :
+       {std::pair{"/worst_case", &worst_case_table}, std::pair{"/uncertainty", &uncertainty_table},
+        std::pair{"/sensitivity", &sensitivity_table}}) {
+    if (!f.is_group(group)) continue;
+    out += '\n';
+    out += table(f);
+  }
+  return out;
+}
+
 }  // namespace stsim::output

@@ -29,4 +29,10 @@ FileError unknown_metric(const ResultFile& file, const std::string& metric,
 // difference when there is one, and the label. Throws FileError for an unknown metric.
 std::string metric_table(const ResultFile& file, const std::string& metric);
 
+// The results that are not per point, each as a short table when the file has it: the
+// red team's best response per search (/worst_case), the harm rate's distribution over
+// uncertain parameters (/uncertainty), and the harm rate's sensitivity indices per swept
+// dimension (/sensitivity). Empty when the file has none of them.
+std::string study_tables(const ResultFile& file);
+
 }  // namespace stsim::output

@@ -357,7 +357,13 @@ high = 0.5
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].find(",first_order,model.reliability,variance share,") != std::string::npos);
   CHECK(rows[3].find(",total,check.detect_error,variance share,") != std::string::npos);
-  CHECK(shell(dir, binary_path() + " inspect " + whole.string()).code == stsim::cli::exit_ok);
+  const auto inspected = shell(dir, binary_path() + " inspect " + whole.string());
+  CHECK(inspected.code == stsim::cli::exit_ok);
+  // The indices of the harm rate, one line per dimension named in words.
+  const auto table = inspected.out.substr(inspected.out.find("harm rate sensitivity"));
+  CHECK(table.starts_with("harm rate sensitivity (saltelli design), 95% intervals\n"));
+  CHECK(table.find("  model reliability\n") != std::string::npos);
+  CHECK(table.find("  check detect error\n") != std::string::npos);
 
   // A slice has no indices; the merge of the slices has those of the whole run.
   const auto a = dir.path / "a.h5", b = dir.path / "b.h5", merged = dir.path / "merged.h5";

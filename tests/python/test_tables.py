@@ -240,6 +240,24 @@ class Records(unittest.TestCase):
         self.assertEqual({(r["group"], r["measure"]) for r in rows},
                          {("results", ""), ("worst_case", "at_argmin")})
 
+    def test_inspect_shows_the_studies(self):
+        out = run([STSIM, "inspect", str(self.control)]).stdout
+        table = out[out.index("worst case: untrusted.attack.probability in [0.001, 0.1] (log "
+                              "scale) chosen for the least safety, 40 replications per "
+                              "evaluation\n"):].splitlines()
+        self.assertEqual(table[1].split(), ["search", "arg-min", "safety", "95%", "interval",
+                                            "bracket", "label"])
+        with h5py.File(self.control, "r") as f:
+            w = f["worst_case"]
+            for s, line in enumerate(table[2:4]):
+                self.assertTrue(line.endswith(w["label"].asstr()[s]), line)
+                self.assertEqual(float(line.split()[1]), float(f"{w['argmin'][s]:.4g}"))
+        out = run([STSIM, "inspect", str(self.uncertain)]).stdout
+        self.assertIn("harm rate over the uncertain parameters (20 outer samples; sd from the "
+                      "parameters ", out)
+        self.assertEqual([line.split()[0] for line in out.splitlines()[-4:]],
+                         ["mean", "median", "q05", "q95"])
+
     def test_an_uncertainty_sweep_is_a_sample(self):
         # The figures draw its points as a scatter coloured by a parameter, not as curves
         # through the points in sweep order with a marker each.
