@@ -201,8 +201,7 @@ std::optional<std::string> check_subset(const ScenarioSpec& spec, const Graph& g
     const auto& c = g.at(i);
     if (const auto* sg = std::get_if<model::SafeguardSpec>(&c.parameters)) {
       const auto& s = *sg;
-      const bool can_flag = s.detect_error > 0.0 || s.detect_misuse > 0.0 || s.false_alarm > 0.0;
-      if (!s.blocks && can_flag) {
+      if (!s.blocks && model::flagging::can_flag(s)) {
         const auto after = g.reachable_from(i);
         for (std::uint32_t j = 0; j < g.size(); ++j) {
           if (after[j] && is_operators(g.at(j)))

@@ -5,15 +5,16 @@
 //  - sources: constant-rate Poisson (no profile), each feeding the one ai component;
 //  - ai: any reliability, failure modes, refusal and deferral thresholds (Gaussian
 //    scores give closed forms);
-//  - safeguards and defences: constant probabilities; common-cause coupling by beta
-//    with the ai or any other layer (chains of couplings give the multiple Greek
-//    letter form), and by difficulty correlation with the ai; latent failures with
-//    periodic proof tests (repair_time < test_interval) and latent_beta-coupled
-//    latent failures, solved as a continuous-time Markov chain between tests;
-//  - votes (k-out-of-n groups) with any common-cause model, per demand in closed form
-//    and for latent failures as members of the same chain, one per channel, with
-//    simultaneous or staggered tests (at most max_latent_safeguards safeguards and
-//    channels in the chain);
+//  - safeguards and defences: constant probabilities (a safeguard's per context too);
+//    common-cause coupling by beta with the ai or any other layer (chains of couplings
+//    give the multiple Greek letter form), and by difficulty correlation with the ai;
+//    latent failures with periodic proof tests (repair_time < test_interval) and
+//    latent_beta-coupled latent failures, solved as a continuous-time Markov chain
+//    between tests;
+//  - votes (k-out-of-n groups) with any common-cause model, per demand (and context)
+//    in closed form and for latent failures as members of the same chain, one per
+//    channel, with simultaneous or staggered tests (at most max_latent_safeguards
+//    safeguards and channels in the chain);
 //  - operators with constant decision probabilities: no vigilance decay
 //    (vigilance_floor = 1), trust that cannot move them (automation_bias = 0, or
 //    trust_gain = trust_loss = 0), no workload effect (workload_scale infinite), no
@@ -26,6 +27,8 @@
 //    queue needs an offered load below count; no safeguard may fail latently when
 //    there are operators (their arrival stream would not be Poisson);
 //  - audits without drift, and only when no safeguard fails latently;
+//  - routers after the ai, by context share and by score (the score's interval given
+//    the ai's refusal is kept);
 //  - no pause after harm; at most 64 components;
 //  - control protocols (control.h): an untrusted ai with an attack policy over
 //    episodes of N tasks, under upfront auditing or a trusted or untrusted monitor

@@ -27,6 +27,7 @@ struct Branch {
   HarmOrigin origin = HarmOrigin::model_error;
   std::uint64_t failed = 0;   // components that failed on these tasks (bit = component index)
   double lo = 0.0, hi = 1.0;  // the difficulty is uniform on [lo, hi) given the branch
+  double obs_lo = 0.0, obs_hi = 1.0;  // the observable uniform is uniform on [obs_lo, obs_hi)
 };
 
 // What the kinds' branches count, in expected numbers per task born.

@@ -69,6 +69,13 @@ std::uint32_t Builder::context_of(std::string_view name) const {
   return found == contexts_by_name_.end() ? none : found->second;
 }
 
+std::vector<double> Builder::per_context(double value, const ByContext& by_context) const {
+  std::vector<double> values(spec_.contexts.size(), value);
+  for (const auto& [context, override_value] : by_context)
+    values[context_of(context)] = override_value;
+  return values;
+}
+
 std::uint64_t Builder::fail_bit(std::uint32_t node) {
   Node& n = r_.nodes_[node];
   if (n.fail_bit == 0) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "sim/model/replication.h"
 #include "sim/model/spec.h"
@@ -24,6 +25,8 @@ class Builder {
   // none when there is no such component or context.
   std::uint32_t node_of(std::string_view id) const;
   std::uint32_t context_of(std::string_view name) const;
+  // A parameter in each context, by index: `value`, or its override in `by_context`.
+  std::vector<double> per_context(double value, const ByContext& by_context) const;
   std::size_t kind_of(std::uint32_t node) const { return r_.nodes_[node].kind; }
   std::uint32_t index_of(std::uint32_t node) const { return r_.nodes_[node].index; }
 

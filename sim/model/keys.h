@@ -94,6 +94,11 @@ struct ChoiceField {
 };
 // Values by context name (ai reliability_by_context): the key is "<name>.<context>".
 using ByContext = std::map<std::string, double>;
+// The value of `values` in `context`, or `otherwise` when it names none there.
+inline double in_context(const ByContext& values, std::string_view context, double otherwise) {
+  const auto found = values.find(std::string(context));
+  return found == values.end() ? otherwise : found->second;
+}
 
 // Where a key's value lives in a spec.
 using FieldRef = std::variant<std::monostate, double*, bool*, std::uint32_t*, std::uint64_t*,

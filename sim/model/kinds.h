@@ -19,6 +19,7 @@
 #include "sim/model/kinds/monitor.h"
 #include "sim/model/kinds/operators.h"
 #include "sim/model/kinds/outcome.h"
+#include "sim/model/kinds/router.h"
 #include "sim/model/kinds/safeguard.h"
 #include "sim/model/kinds/source.h"
 #include "sim/model/kinds/vote.h"
@@ -41,8 +42,8 @@ struct KindList {
   static constexpr std::size_t size = sizeof...(Kind);
 };
 
-using Kinds = KindList<Source, Ai, Safeguard, Operators, Audit, Defence, Outcome, Vote,
-                       Monitor STSIM_EXTRA_KINDS>;
+using Kinds = KindList<Source, Ai, Safeguard, Operators, Audit, Defence, Outcome, Vote, Monitor,
+                       Router STSIM_EXTRA_KINDS>;
 
 using Parameters = Kinds::Parameters;
 inline constexpr std::size_t kind_count = Kinds::size;

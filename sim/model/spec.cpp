@@ -19,8 +19,7 @@ bool covers_every_task(const ComponentSpec& c) {
 
 double ComponentSpec::coverage_of(std::string_view context) const {
   if (!has_coverage(*this)) return 1.0;
-  const auto found = coverage_by_context.find(std::string(context));
-  return found == coverage_by_context.end() ? coverage : found->second;
+  return in_context(coverage_by_context, context, coverage);
 }
 
 const Edge* ComponentSpec::edge(std::string_view port) const {

@@ -29,6 +29,7 @@ enum class Purpose : std::uint32_t {
   suspicion = 16,  // a monitor's suspicion score
   collusion = 17,  // an untrusted monitor's collusion
   coverage = 18,   // whether a layer handles a task (ComponentSpec::coverage)
+  routing = 21,    // a router's choice of port by share
   test = 100,      // reserved for tests
 };
 

@@ -408,3 +408,72 @@ TEST_CASE("votes: common cause on per-demand misses by MGL and alpha factors",
     if ((set & 1u) != 0) escape *= 1.0 - shocks[set - 1];
   CHECK_THAT(1.0 - escape, WithinRel(0.4, 1e-12));
 }
+
+TEST_CASE("detection and false alarms by context", "[analytic][layers][context]") {
+  // Contexts a (70%) and b (30%); the model errs on 10%, every error an unsafe commission.
+  auto s = chain_spec(10.0, 0.9, 1000.0);
+  s.contexts = {model::ContextSpec{"a", 0.7, true, 1.0, 0.0, 1.0},
+                model::ContextSpec{"b", 0.3, true, 1.0, 0.0, 1.0}};
+  auto filter = safeguard(0.9, 0.02);
+  filter.detect_error_by_context = {{"b", 0.5}};
+  filter.false_alarm_by_context = {{"b", 0.1}};
+  append_layer(s, "filter", filter);
+  auto a = analytic::analyse(s);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.1 * (0.7 * 0.1 + 0.3 * 0.5), 1e-12));
+  CHECK_THAT(value(a, "false_alarm_rate"), WithinRel(0.9 * (0.7 * 0.02 + 0.3 * 0.1), 1e-12));
+
+  // A 1oo2 vote of independent channels with the same probabilities: both must miss, and
+  // either may raise a false alarm.
+  auto v = chain_spec(10.0, 0.9, 1000.0);
+  v.contexts = s.contexts;
+  model::VoteSpec group;
+  group.detect_error = 0.9;
+  group.detect_error_by_context = {{"b", 0.5}};
+  group.false_alarm = 0.02;
+  group.false_alarm_by_context = {{"b", 0.1}};
+  append_layer(v, "group", group);
+  a = analytic::analyse(v);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.1 * (0.7 * 0.01 + 0.3 * 0.25), 1e-12));
+  CHECK_THAT(value(a, "false_alarm_rate"),
+             WithinRel(0.9 * (0.7 * (1.0 - 0.98 * 0.98) + 0.3 * (1.0 - 0.9 * 0.9)), 1e-12));
+}
+
+TEST_CASE("a router by context and by score", "[analytic][router]") {
+  // Contexts a (70%) and b (30%): every b task goes by route to a filter, the rest on.
+  auto s = chain_spec(10.0, 0.9, 1000.0);
+  s.contexts = {model::ContextSpec{"a", 0.7, true, 1.0, 0.0, 1.0},
+                model::ContextSpec{"b", 0.3, true, 1.0, 0.0, 1.0}};
+  model::RouterSpec by_context;
+  by_context.share_by_context = {{"b", 1.0}};
+  auto& model_edge = s.components[1];
+  model_edge.connect("pass", "triage");
+  auto triage = component("triage", by_context, "world");
+  triage.connect("route", "filter");
+  s.components.insert(s.components.end() - 2, triage);
+  s.components.insert(s.components.end() - 2,
+                      component("filter", safeguard(0.8), "world", "stopped"));
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"), WithinRel(0.1 * (0.7 + 0.3 * 0.2), 1e-12));
+  // Half of the a tasks too.
+  std::get<model::RouterSpec>(s.components[2].parameters).share = 0.5;
+  CHECK_THAT(value(analytic::analyse(s), "harm_rate"),
+             WithinRel(0.1 * (0.7 * (0.5 + 0.5 * 0.2) + 0.3 * 0.2), 1e-12));
+
+  // By score, behind a model that refuses scores above 2.5: a perfect model serving 20%
+  // malicious requests (observability 2); scores above 1 go straight on, the rest to a
+  // defence that stops all misuse. Harm: the malicious tasks scoring in (1, 2.5].
+  auto m = chain_spec(10.0, 1.0, 1000.0);
+  m.contexts = {model::ContextSpec{"default", 1.0, true, 1.0, 0.2, 2.0}};
+  std::get<model::AiSpec>(m.components[1].parameters).refusal_threshold = 2.5;
+  m.components[1].connect("pass", "triage");
+  model::RouterSpec by_score;
+  by_score.score_threshold = 1.0;
+  auto score = component("triage", by_score, "guard");
+  score.connect("route", "world");
+  m.components.insert(m.components.end() - 2, score);
+  model::DefenceSpec guard;
+  guard.detect_misuse = 1.0;
+  m.components.insert(m.components.end() - 2, component("guard", guard, "world", "stopped"));
+  const auto a = analytic::analyse(m);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.2 * (phi(0.5) - phi(-1.0)), 1e-12));
+  CHECK_THAT(value(a, "near_miss_rate"), WithinRel(0.2 * phi(-1.0), 1e-12));
+}

@@ -100,8 +100,8 @@ TEST_CASE("components keep the order of the file", "[load]") {
   std::vector<std::string> ids;
   for (const auto& c : result.scenario->spec.components) ids.push_back(c.id);
   CHECK(ids == std::vector<std::string>{"users", "model", "filter", "review", "audit", "defence",
-                                        "monitors", "scorer", "audit_again", "world", "refused",
-                                        "blocked", "dropped"});
+                                        "monitors", "scorer", "audit_again", "triage_router",
+                                        "world", "refused", "blocked", "dropped"});
   // Reverse alphabetical order, which a map would sort.
   const auto reversed = load_string(R"toml([zulu]
 kind = "source"

@@ -272,20 +272,20 @@ TEST_CASE("component kinds, ids and reserved names", "[validation]") {
       {"unknown kind",
        "[model]\nkind = \"robot\"\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' has unknown value \"robot\"; expected \"source\", "
-        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\", \"vote\" or "
-        "\"monitor\""}},
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\", \"vote\", "
+        "\"monitor\" or \"router\""}},
       {"kind of the wrong type",
        "[model]\nkind = 1\n" + tail,
        {"bad.toml:2:8: error: 'model.kind' expects one of \"source\", \"ai\", \"safeguard\", "
-        "\"operators\", \"audit\", \"defence\", \"outcome\", \"vote\" or \"monitor\"; got an "
-        "integer"}},
+        "\"operators\", \"audit\", \"defence\", \"outcome\", \"vote\", \"monitor\" or "
+        "\"router\"; got an integer"}},
       // Its other keys are not checked, and edges to it are not errors of their own.
       {"missing kind",
        "[model]\nreliability = 7\n[users]\nkind = \"source\"\nnext = \"model\"\n[world]\nkind = "
        "\"outcome\"\n",
        {"bad.toml:1:1: error: component 'model' has no 'kind'; expected kind = one of \"source\", "
-        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\", \"vote\" or "
-        "\"monitor\""}},
+        "\"ai\", \"safeguard\", \"operators\", \"audit\", \"defence\", \"outcome\", \"vote\", "
+        "\"monitor\" or \"router\""}},
       {"edges and couplings to a component with a faulty kind",
        "[filter]\nkind = \"safegard\"\n[other]\nkind = \"safeguard\"\ncoupling.with = "
        "\"filter\"\nnext.pass = \"filter\"\n" +
@@ -890,6 +890,36 @@ TEST_CASE("a sequential acceptance test without a red line is an error, unless t
             "<command line>:1:28: error: 'scenario.stop_when_decided' = true needs a red line to "
             "decide against; expected scenario.harm_rate_target > 0 (in the file, by --set or "
             "swept)"});
+}
+
+TEST_CASE("detection and false alarms by context: probabilities, by known contexts",
+          "[validation]") {
+  for (const std::string kind : {"safeguard", "vote"}) {
+    INFO(kind);
+    const std::string layer = "[filter]\nkind = \"" + kind + "\"\nnext = { pass = \"world\" }\n";
+    CHECK(diagnostics_of(layer + "detect_error_by_context = { nowhere = 0.5 }\n" + tail) ==
+          std::vector<std::string>{
+              "bad.toml:4:29: error: 'filter.detect_error_by_context.nowhere' refers to context "
+              "'nowhere', which does not exist; expected 'default'"});
+    CHECK(diagnostics_of(layer + "false_alarm_by_context = { default = 1.5 }\n" + tail) ==
+          std::vector<std::string>{
+              "bad.toml:4:38: error: 'filter.false_alarm_by_context.default' must be a "
+              "probability in [0, 1]; got 1.5"});
+    CHECK(diagnostics_of(layer + "detect_misuse_by_context = { default = 0.5 }\n" + tail).empty());
+  }
+}
+
+TEST_CASE("a router needs both of its edges", "[validation]") {
+  CHECK(diagnostics_of("[triage]\nkind = \"router\"\nshare = 0.5\nnext = \"world\"\n" + tail) ==
+        std::vector<std::string>{
+            "bad.toml:1:1: error: component 'triage': no edge from port 'route'; expected next = "
+            "{ pass = \"...\", route = \"...\" } (a router stops nothing)"});
+  CHECK(diagnostics_of("[triage]\nkind = \"router\"\nshare_by_context = { nowhere = 1 }\n"
+                       "next = { pass = \"world\", route = \"world\" }\n" +
+                       tail) ==
+        std::vector<std::string>{
+            "bad.toml:3:22: error: 'triage.share_by_context.nowhere' refers to context "
+            "'nowhere', which does not exist; expected 'default'"});
 }
 
 TEST_CASE("coverage is a probability, by known contexts, and only on layers", "[validation]") {

@@ -54,6 +54,9 @@ latent_failure_rate = "2/y"
 test_interval = "30d"
 repair_time = "4h"
 coupling = { with = "model", demand_beta = 0.1, difficulty_correlation = 0.0 }
+detect_error_by_context = { triage = 0.8 }
+detect_misuse_by_context = { triage = 0.1 }
+false_alarm_by_context = { triage = 0.02 }
 next = { pass = "review", block = "blocked" }
 
 [review]
@@ -107,6 +110,9 @@ test_interval = "14d"
 staggered_tests = true
 repair_time = "2h"
 common_cause = { model = "mgl", beta = 0.1, gamma = 0.3, delta = 0.5 }
+detect_error_by_context = { triage = 0.8 }
+detect_misuse_by_context = { triage = 0.1 }
+false_alarm_by_context = { triage = 0.02 }
 next = { pass = "scorer", block = "blocked" }
 
 [scorer]
@@ -117,13 +123,20 @@ attack = { mean = 2.0, sd = 1.0, alpha = 5.0, beta = 2.0 }
 audit_threshold = 3.0
 defer_threshold = 2.0
 trusted = true
-next = { pass = "world", audit = "audit_again", defer = "world" }
+next = { pass = "triage_router", audit = "audit_again", defer = "world" }
 
 [audit_again]
 kind = "audit"
 policy = "by_score"
 budget = 10
 next = { pass = "world", block = "blocked" }
+
+[triage_router]
+kind = "router"
+score_threshold = 3.0
+share = 0.1
+share_by_context = { triage = 0.5 }
+next = { pass = "world", route = "world" }
 
 [world]
 kind = "outcome"

@@ -347,6 +347,31 @@ const std::vector<Case>& cases() {
        "Risk Assessment, 1992, ch. 3); Erlang C with c = 1 (Kleinrock, Queueing Systems vol. 1, "
        "1975, 3.2)",
        {"harm_rate", "operator_utilisation", "operator_mean_wait", "benign_lost_share"}},
+      {"detection-by-context.toml",
+       "model (reliability 0.8, all errors unsafe commissions), contexts routine 60% and summary "
+       "40%; a filter detects 90% of routine errors and 40% of summaries, with 5% and 20% false "
+       "alarms; then a 1oo2 vote whose channels detect 70% (routine) and 50% (summary) and raise "
+       "2% and 10% false alarms each; 6 tasks/h",
+       "harm = (1 - r)(0.6 x 0.1 x 0.3^2 + 0.4 x 0.6 x 0.5^2) = 0.01308; false alarms per task "
+       "= r (0.6 (0.05 + 0.95 (1 - 0.98^2)) + 0.4 (0.2 + 0.8 (1 - 0.9^2))) = 0.1546976; near "
+       "misses = (1 - r) - harm = 0.18692",
+       "independent layers in series, each with its context's probabilities (event tree, "
+       "NUREG-0492, Fault Tree Handbook, 1981); 1oo2 of independent channels (IEC 61508-6:2010 "
+       "annex B)",
+       {"harm_rate", "false_alarm_rate", "near_miss_rate"}},
+      {"router.toml",
+       "model (reliability 0.9, errors unsafe commissions, refusing scores above 2.5); contexts "
+       "routine 70% (20% malicious, observability 2) and medication 30%; a router sends every "
+       "medication list and every score above 1 to a check (detects 80% of errors, 90% of "
+       "misuse), the rest straight on; 6 tasks/h",
+       "with Phi the normal CDF: harm = 0.56 x 0.1 (Phi(1) + 0.2 (Phi(2.5) - Phi(1))) + 0.14 "
+       "(Phi(-1) + (Phi(0.5) - Phi(-1))(0.9 x 0.1 + 0.1 x 0.2)) + 0.3 Phi(2.5) x 0.1 x 0.2 = "
+       "0.0852024; near misses = 0.56 x 0.1 x 0.8 (Phi(2.5) - Phi(1)) + 0.14 (Phi(0.5) - "
+       "Phi(-1))(0.9 x 0.9 + 0.1 x 0.8) + 0.3 Phi(2.5) x 0.1 x 0.8 = 0.0970683; refused "
+       "malicious share = 1 - Phi(0.5)",
+       "an event tree over the routes, the observable score a truncated normal given the "
+       "model's refusal (Henley & Kumamoto, Probabilistic Risk Assessment, 1992, ch. 3)",
+       {"harm_rate", "near_miss_rate", "refused_malicious_share"}},
       {"review-overflow.toml",
        "one reviewer, exponential reviews of mean 6 min, 8 tasks/h, room for 2 waiting tasks; "
        "overflow is lost",
@@ -447,6 +472,12 @@ TEST_CASE("M/M/c review", "[validation]") { validate(find_case("review-mmc.toml"
 TEST_CASE("M/M/1/K overflow", "[validation]") { validate(find_case("review-overflow.toml")); }
 TEST_CASE("layers that cover only some contexts", "[validation]") {
   validate(find_case("coverage-by-context.toml"));
+}
+TEST_CASE("detection and false alarms by context", "[validation]") {
+  validate(find_case("detection-by-context.toml"));
+}
+TEST_CASE("a router by context and by score", "[validation]") {
+  validate(find_case("router.toml"));
 }
 TEST_CASE("M/D/1 review", "[validation]") { validate(find_case("review-md1.toml")); }
 TEST_CASE("audit sampling", "[validation]") { validate(find_case("audit-sampling.toml")); }

@@ -1,5 +1,7 @@
 #include "sim/model/kinds/ai.h"
 
+#include <algorithm>
+
 #include "sim/model/branching.h"
 #include "sim/model/builder.h"
 #include "sim/model/key_fields.h"
@@ -61,15 +63,13 @@ Ai::State Ai::build(const Spec& spec, std::uint32_t, Builder& builder) {
   const auto& contexts = builder.spec().contexts;
   State a;
   a.spec = spec;
-  a.reliability.assign(contexts.size(), spec.reliability);
+  a.reliability = builder.per_context(spec.reliability, spec.reliability_by_context);
   for (const auto& context : contexts) {
     a.refuse_above.push_back(random::normal_cdf(spec.refusal_threshold));
     a.refuse_above.push_back(random::normal_cdf(spec.refusal_threshold - context.observability));
   }
   a.defer_below_correct = random::normal_cdf(spec.defer_threshold - spec.confidence_separation);
   a.defer_below_wrong = random::normal_cdf(spec.defer_threshold);
-  for (const auto& [context, value] : spec.reliability_by_context)
-    a.reliability[builder.context_of(context)] = value;
   return a;
 }
 
@@ -77,11 +77,16 @@ void Ai::branch(const Spec& a, Branching& b, std::uint32_t node, const Branch& i
   const auto& ctx = b.context(in.context);
   BranchCounts& counts = b.counts();
   // Refusal on the observable score: benign ~ N(0,1), malicious ~ N(observability, 1).
+  // Refused when the observable uniform is above the cut (a router may have narrowed it).
   const double shift = in.malicious ? ctx.observability : 0.0;
-  const double p_refuse = 1.0 - random::normal_cdf(a.refusal_threshold - shift);
+  const double cut =
+      std::clamp(random::normal_cdf(a.refusal_threshold - shift), in.obs_lo, in.obs_hi);
+  const double width = in.obs_hi - in.obs_lo;
+  const double p_refuse = width > 0.0 ? (in.obs_hi - cut) / width : 0.0;
   {
     Branch r = in;
     r.p *= p_refuse;
+    r.obs_lo = cut;
     r.output = Output::refused;
     r.hazardous = false;
     (r.malicious ? counts.refused_malicious : counts.refused_benign) += r.p;
@@ -89,8 +94,8 @@ void Ai::branch(const Spec& a, Branching& b, std::uint32_t node, const Branch& i
   }
   Branch rest = in;
   rest.p *= 1.0 - p_refuse;
-  auto it = a.reliability_by_context.find(ctx.name);
-  const double rel = it == a.reliability_by_context.end() ? a.reliability : it->second;
+  rest.obs_hi = cut;
+  const double rel = in_context(a.reliability_by_context, ctx.name, a.reliability);
   // The hardest (1 - reliability) of tasks are wrong; failure modes by commission_share.
   for (int mode = 0; mode < 3; ++mode) {
     Branch o = rest;

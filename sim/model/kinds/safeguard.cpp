@@ -10,40 +10,41 @@
 namespace stsim::model {
 
 std::span<const ComponentKey> Safeguard::keys() {
-  static const std::vector<ComponentKey> keys = with_coverage_keys({
-      {"detect_error", probability(), "0.9",
-       "Probability of flagging a hazardous output from a model error",
-       field<&SafeguardSpec::detect_error>},
-      {"detect_misuse", probability(), "0",
-       "Probability of flagging a hazardous output serving malicious intent",
-       field<&SafeguardSpec::detect_misuse>},
-      {"false_alarm", probability(), "0.01", "Probability of flagging a non-hazardous output",
-       field<&SafeguardSpec::false_alarm>},
-      {"blocks", boolean(), "true",
-       "true: flagged tasks leave by block; false: they pass on carrying an alarm",
-       field<&SafeguardSpec::blocks>},
-      {"latent_failure_rate", rate(false), "0/h",
-       "Rate of silent failures, after which the safeguard flags nothing",
-       field<&SafeguardSpec::latent_failure_rate>},
-      {"test_interval", duration(false), "0h (never tested)",
-       "Period of the proof tests that reveal a latent failure",
-       field<&SafeguardSpec::test_interval>},
-      {"repair_time", duration(false), "0h", "Time to repair a failure once revealed",
-       field<&SafeguardSpec::repair_time>},
-      {"coupling.with", of_type(ValueType::component_ref), "\"\" (independent)",
-       "Component this one shares causes of failure with",
-       field<&SafeguardSpec::coupling, &CouplingSpec::with>},
-      {"coupling.demand_beta", probability(), "0",
-       "Probability of missing too on a task where the coupled component failed (per demand)",
-       field<&SafeguardSpec::coupling, &CouplingSpec::demand_beta>},
-      {"coupling.latent_beta", probability(), "0",
-       "Share of latent_failure_rate from common-cause events that fail the coupled safeguard "
-       "too (IEC 61508-6 beta; no effect unless the partner is a safeguard)",
-       field<&SafeguardSpec::coupling, &CouplingSpec::latent_beta>},
-      {"coupling.difficulty_correlation", probability(), "0",
-       "Probability of judging a task by the same difficulty as the model",
-       field<&SafeguardSpec::coupling, &CouplingSpec::difficulty_correlation>},
-  });
+  static const std::vector<ComponentKey> keys =
+      with_coverage_keys(flagging::with_context_keys<SafeguardSpec>({
+          {"detect_error", probability(), "0.9",
+           "Probability of flagging a hazardous output from a model error",
+           field<&SafeguardSpec::detect_error>},
+          {"detect_misuse", probability(), "0",
+           "Probability of flagging a hazardous output serving malicious intent",
+           field<&SafeguardSpec::detect_misuse>},
+          {"false_alarm", probability(), "0.01", "Probability of flagging a non-hazardous output",
+           field<&SafeguardSpec::false_alarm>},
+          {"blocks", boolean(), "true",
+           "true: flagged tasks leave by block; false: they pass on carrying an alarm",
+           field<&SafeguardSpec::blocks>},
+          {"latent_failure_rate", rate(false), "0/h",
+           "Rate of silent failures, after which the safeguard flags nothing",
+           field<&SafeguardSpec::latent_failure_rate>},
+          {"test_interval", duration(false), "0h (never tested)",
+           "Period of the proof tests that reveal a latent failure",
+           field<&SafeguardSpec::test_interval>},
+          {"repair_time", duration(false), "0h", "Time to repair a failure once revealed",
+           field<&SafeguardSpec::repair_time>},
+          {"coupling.with", of_type(ValueType::component_ref), "\"\" (independent)",
+           "Component this one shares causes of failure with",
+           field<&SafeguardSpec::coupling, &CouplingSpec::with>},
+          {"coupling.demand_beta", probability(), "0",
+           "Probability of missing too on a task where the coupled component failed (per demand)",
+           field<&SafeguardSpec::coupling, &CouplingSpec::demand_beta>},
+          {"coupling.latent_beta", probability(), "0",
+           "Share of latent_failure_rate from common-cause events that fail the coupled safeguard "
+           "too (IEC 61508-6 beta; no effect unless the partner is a safeguard)",
+           field<&SafeguardSpec::coupling, &CouplingSpec::latent_beta>},
+          {"coupling.difficulty_correlation", probability(), "0",
+           "Probability of judging a task by the same difficulty as the model",
+           field<&SafeguardSpec::coupling, &CouplingSpec::difficulty_correlation>},
+      }));
   return keys;
 }
 
@@ -103,6 +104,7 @@ void Safeguard::validate(const Spec& spec, const ComponentSpec& component,
 Safeguard::State Safeguard::build(const Spec& spec, std::uint32_t node, Builder& builder) {
   State g;
   g.spec = spec;
+  g.by_context = flagging::per_context(spec, builder);
   g.node = node;
   if (!spec.coupling.with.empty()) {
     const std::uint32_t partner = builder.node_of(spec.coupling.with);
@@ -224,15 +226,17 @@ void Safeguard::branch(const Spec& s, Branching& b, std::uint32_t node, const Br
     if (rest.hazardous) rest.failed |= Branching::bit(node);
     return b.leave(node, pass, rest);
   }
+  const std::string_view context = b.context(rest.context).name;
   if (!rest.hazardous) {
+    const double false_alarm = flagging::false_alarm(s, context);
     Branch f = rest;
-    f.p *= s.false_alarm;
+    f.p *= false_alarm;
     b.counts().false_alarms += f.p;
     flagged(b, node, s.blocks, f);
-    rest.p *= 1.0 - s.false_alarm;
+    rest.p *= 1.0 - false_alarm;
     return b.leave(node, pass, rest);
   }
-  const double p = rest.origin == HarmOrigin::misuse ? s.detect_misuse : s.detect_error;
+  const double p = flagging::detection(s, context, rest.origin);
   const std::uint32_t partner = s.coupling.with.empty() ? none : b.node_of(s.coupling.with);
   const double beta =
       (partner != none && (rest.failed & Branching::bit(partner))) ? s.coupling.demand_beta : 0.0;

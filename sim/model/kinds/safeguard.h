@@ -43,6 +43,8 @@ struct SafeguardSpec {
   double detect_error = 0.9;   // P(flag | hazardous output from a model error)
   double detect_misuse = 0.0;  // P(flag | hazardous output serving malicious intent)
   double false_alarm = 0.01;   // P(flag | non-hazardous output)
+  // Overrides of the three by context name.
+  ByContext detect_error_by_context, detect_misuse_by_context, false_alarm_by_context;
   // true: flagged tasks leave by "block"; false: they continue by "pass" carrying an
   // alarm that operators downstream may heed.
   bool blocks = true;
@@ -68,6 +70,7 @@ struct Safeguard {
 
   struct State {
     SafeguardSpec spec;
+    flagging::ByContextIndex by_context;  // its probabilities in each context
     std::uint32_t node = 0;
     std::uint64_t partner_bit = 0;       // the fail bit of coupling.with
     std::uint32_t partner_guard = none;  // the partner's index among safeguards, if it is one
@@ -93,7 +96,7 @@ struct Safeguard {
   static PortIndex step(Replication& r, State& g, Task& t, std::uint32_t, std::uint32_t node) {
     const TaskDraws d = r.draws(t, node);
     using random::Purpose;
-    const double p = flagging::detection(g.spec, t);
+    const double p = g.by_context.detection(t);
     bool flag = false;
     if (g.down) {
       t.down_passed |= r.node(node).down_bit;
@@ -109,12 +112,12 @@ struct Safeguard {
       } else {
         flag = d.chance(Purpose::detection, p);
       }
-    } else if (d.chance(Purpose::false_alarm, g.spec.false_alarm)) {
+    } else if (d.chance(Purpose::false_alarm, g.by_context.false_alarm[t.context])) {
       flag = true;
       ++r.metrics().false_alarms;
     }
 
-    return flagging::route(r, t, node, g.spec, flag);
+    return flagging::route(r, t, node, g.spec, p, flag);
   }
 
   static bool is_layer(const Spec& spec) { return spec.blocks; }

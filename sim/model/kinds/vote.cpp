@@ -22,7 +22,8 @@ double choose(std::uint32_t n, std::uint32_t k) {
 }  // namespace
 
 std::span<const ComponentKey> Vote::keys() {
-  static const std::vector<ComponentKey> keys = with_coverage_keys({
+  static const std::vector<ComponentKey> keys = with_coverage_keys(flagging::with_context_keys<
+                                                                   VoteSpec>({
       {"channels", integer(1, max_channels), "2", "Number of identical channels in the group",
        field<&VoteSpec::channels>},
       {"required", integer(1, max_channels), "1",
@@ -65,7 +66,7 @@ std::span<const ComponentKey> Vote::keys() {
       {"common_cause.alpha", of_type(ValueType::number_list), "[] (required by alpha)",
        "Alpha factors: the shares of failure events that fail 1, 2, ... channels",
        field<&VoteSpec::common_cause, &CommonCauseSpec::alpha>},
-  });
+  }));
   return keys;
 }
 
@@ -148,8 +149,10 @@ Vote::State Vote::build(const Spec& spec, std::uint32_t node, Builder& builder) 
   g.spec = spec;
   g.node = node;
   g.all = (1u << spec.channels) - 1;
-  g.demand_shock[0] = demand_shocks(spec, 1.0 - spec.detect_error);
-  g.demand_shock[1] = demand_shocks(spec, 1.0 - spec.detect_misuse);
+  g.by_context = flagging::per_context(spec, builder);
+  for (std::size_t c = 0; c < g.by_context.detect_error.size(); ++c)
+    g.demand_shock.push_back({demand_shocks(spec, 1.0 - g.by_context.detect_error[c]),
+                              demand_shocks(spec, 1.0 - g.by_context.detect_misuse[c])});
   g.latent_rate = set_intensities(spec, spec.latent_failure_rate);
   for (double x : g.latent_rate) g.latent_total += x;
   const double horizon = builder.spec().horizon;
@@ -250,10 +253,10 @@ std::optional<std::string> Vote::outside_analytic(const Spec& spec, const Compon
 void Vote::branch(const Spec& s, Branching& b, std::uint32_t node, const Branch& in) {
   const std::uint32_t all = (1u << s.channels) - 1;
   const std::uint32_t up = all & ~b.down_channels(node);
+  const std::string_view context = b.context(in.context).name;
   double p_flag = 0.0;
   if (in.hazardous) {
-    const SetValues shock = demand_shocks(
-        s, 1.0 - (in.origin == HarmOrigin::misuse ? s.detect_misuse : s.detect_error));
+    const SetValues shock = demand_shocks(s, 1.0 - flagging::detection(s, context, in.origin));
     // P(every channel of t escapes every event), for t within the working channels.
     auto escape = [&](std::uint32_t t) {
       double p = 1.0;
@@ -275,8 +278,9 @@ void Vote::branch(const Spec& s, Branching& b, std::uint32_t node, const Branch&
     }
   } else {
     const auto m = static_cast<std::uint32_t>(std::popcount(up));
+    const double f = flagging::false_alarm(s, context);
     for (std::uint32_t j = s.required; j <= m; ++j)
-      p_flag += choose(m, j) * std::pow(s.false_alarm, j) * std::pow(1.0 - s.false_alarm, m - j);
+      p_flag += choose(m, j) * std::pow(f, j) * std::pow(1.0 - f, m - j);
   }
   Branch flagged = in, rest = in;
   flagged.p *= p_flag;

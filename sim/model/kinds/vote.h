@@ -44,6 +44,8 @@ struct VoteSpec {
   double detect_error = 0.9;   // per channel and demand, when up
   double detect_misuse = 0.0;
   double false_alarm = 0.01;  // per channel, on a non-hazardous output
+  // Overrides of the three by context name.
+  ByContext detect_error_by_context, detect_misuse_by_context, false_alarm_by_context;
   bool blocks = true;
   double latent_failure_rate = 0.0;  // per channel and hour, its common part included
   Time test_interval = 0.0;          // proof tests of each channel (0 = never)
@@ -75,12 +77,14 @@ struct Vote {
   struct State {
     VoteSpec spec;
     std::uint32_t node = 0;
-    std::uint32_t all = 0;          // mask of the group's channels
-    std::uint32_t down = 0;         // channels down (a latent failure)
-    std::uint32_t found = 0;        // of them, found and under repair
-    std::uint32_t down_common = 0;  // of them, down through a common-cause event
-    // P(an event fails this set on a demand), for model errors [0] and misuse [1].
-    std::array<SetValues, 2> demand_shock{};
+    std::uint32_t all = 0;                // mask of the group's channels
+    std::uint32_t down = 0;               // channels down (a latent failure)
+    std::uint32_t found = 0;              // of them, found and under repair
+    std::uint32_t down_common = 0;        // of them, down through a common-cause event
+    flagging::ByContextIndex by_context;  // its probabilities in each context
+    // P(an event fails this set on a demand), for model errors [0] and misuse [1], by
+    // context.
+    std::vector<std::array<SetValues, 2>> demand_shock;
     SetValues latent_rate{};  // per hour
     double latent_total = 0.0;
     random::Stream latent_failure;  // not about a task: its own stream
@@ -116,7 +120,7 @@ struct Vote {
     bool flag = false;
     if (g.down != 0) t.down_passed |= r.node(node).down_bit;
     if (t.hazardous) {
-      const auto& shock = g.demand_shock[t.origin == HarmOrigin::misuse ? 1 : 0];
+      const auto& shock = g.demand_shock[t.context][t.origin == HarmOrigin::misuse ? 1 : 0];
       std::uint32_t missed = 0, missed_alone = 0;
       for (std::uint32_t set = 1; set <= g.all; ++set) {
         if (d.chance(Purpose::detection, shock[set - 1], set)) {
@@ -131,12 +135,14 @@ struct Vote {
     } else {
       int alarms = 0;
       for (std::uint32_t i = 0; i < g.spec.channels; ++i)
-        if ((up >> i & 1u) != 0 && d.chance(Purpose::false_alarm, g.spec.false_alarm, i)) ++alarms;
+        if ((up >> i & 1u) != 0 &&
+            d.chance(Purpose::false_alarm, g.by_context.false_alarm[t.context], i))
+          ++alarms;
       flag = alarms >= required;
       if (flag) ++r.metrics().false_alarms;
     }
 
-    return flagging::route(r, t, node, g.spec, flag);
+    return flagging::route(r, t, node, g.spec, g.by_context.detection(t), flag);
   }
 
   static bool is_layer(const Spec& spec) { return spec.blocks; }
