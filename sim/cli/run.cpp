@@ -3,6 +3,7 @@
 // Messages and progress go to stderr; the output path and a headline table to stdout.
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +27,7 @@
 #include "sim/cli/run_checks.h"
 #include "sim/cli/scenario_input.h"
 #include "sim/cli/verbosity.h"
+#include "sim/model/failure_biasing.h"
 #include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
 #include "sim/output/hdf5_file.h"
@@ -188,6 +190,51 @@ std::string missed_targets(const runner::RunResult& result) {
       "error {} of {} (recorded per point in /runtime/precision_target_met): {}",
       missed.size(), run_here, r.max_replications, r.relative_error, runner::info(r.metric).name,
       list);
+}
+
+// What scenario.rare_event = "auto" chose, and why, in one line ("" for another method).
+std::string rare_event_choice(const runner::Plan& plan) {
+  if (plan.specs.front().rare_event != model::RareEvent::automatic) return "";
+  std::size_t sampled = 0;
+  std::string plain;
+  for (std::size_t p = 0; p < plan.specs.size(); ++p) {
+    if (const auto why = model::importance_sampling_refusal(plan.specs[p])) {
+      if (plain.empty())
+        plain = fmt::format("plain Monte Carlo at point {} ({}), because {}", p,
+                            plan.design.point_labels[p], *why);
+    } else {
+      ++sampled;
+    }
+  }
+  const std::string importance =
+      "importance sampling (balanced failure biasing of per-task failures, each task weighted "
+      "by its likelihood ratio)";
+  if (plain.empty()) return fmt::format("rare events: auto chose {}", importance);
+  if (sampled == 0)
+    return fmt::format("rare events: auto chose plain Monte Carlo: {}",
+                       *model::importance_sampling_refusal(plan.specs.front()));
+  return fmt::format("rare events: auto chose {} at {} of {} point(s); {}", importance, sampled,
+                     plan.specs.size(), plain);
+}
+
+// Importance sampling estimates of the precision metric (else harm_rate) whose
+// diagnostics say they are not to be trusted yet, as a warning ("" when none).
+std::string untrusted_estimates(const runner::RunResult& result) {
+  const auto& r = result.plan.replications;
+  const auto metric = r.precision ? r.metric : runner::MetricId::harm_rate;
+  const auto k = static_cast<std::size_t>(metric);
+  std::vector<std::string> doubtful;
+  for (std::size_t p = 0; p < result.points.size(); ++p) {
+    const auto& point = result.points[p];
+    if (!point.importance_sampled || point.replications == 0) continue;
+    const auto why = runner::untrustworthy(point.diagnostics[k]);
+    if (!why.empty()) doubtful.push_back(fmt::format("point {} ({}): {}", p, point.label, why));
+  }
+  if (doubtful.empty()) return "";
+  return fmt::format(
+      "the importance sampling estimate of {} is not yet trustworthy (see /rare_event; more "
+      "replications help): {}",
+      runner::info(metric).name, fmt::join(doubtful, "; "));
 }
 
 int run(const RunArguments& args, const mpi::Job& job) {
@@ -360,6 +407,7 @@ int run(const RunArguments& args, const mpi::Job& job) {
                          runner::info(plan.replications.metric).name,
                          plan.replications.relative_error)
            : fmt::format("{} replications each", plan.replications.max_replications));
+  if (const auto choice = rare_event_choice(plan); !choice.empty()) note("stsim: {}\n", choice);
   auto result = job.run_plan(plan, options);
   printer.finish();
   if (saved) {
@@ -458,6 +506,9 @@ int run(const RunArguments& args, const mpi::Job& job) {
   output::forget_kept_run(identity);
   if (const auto missed = missed_targets(result); !missed.empty()) {
     fmt::print(stderr, "stsim: warning: {}\n", missed);
+  }
+  if (const auto doubtful = untrusted_estimates(result); !doubtful.empty()) {
+    fmt::print(stderr, "stsim: warning: {}\n", doubtful);
   }
   report("{}\n", path);
   if (!quiet()) {

@@ -21,6 +21,17 @@ void add_plan_options(CLI::App& command, PlanArguments& args) {
                       "Replicate until this relative error of the precision metric (0.05: 5%)")
           ->check(number_above_0("a relative error (0.05 for 5%)"));
   reps->excludes(rel);
+  // The same as --set scenario.rare_event=...: the method is part of the resolved
+  // configuration, so a checkpoint or shard of another method is refused.
+  command
+      .add_option_function<std::string>(
+          "--rare-event",
+          [&args](const std::string& method) {
+            args.sets.push_back("scenario.rare_event=\"" + method + "\"");
+          },
+          "Estimator: none (plain Monte Carlo), importance (importance sampling of per-task "
+          "failures) or auto (importance where it applies)")
+      ->check(CLI::IsMember({"none", "importance", "auto"}));
   command
       .add_option(
           "--shard", args.shard,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sim/model/failure_biasing.h"
 #include "sim/model/keys.h"
 
 namespace stsim::model {
@@ -57,6 +58,9 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
   r_.pause_after_harm_ = spec.pause_after_harm;
   r_.episode_tasks_ = spec.episode_tasks;
   r_.shutdown_on_catch_ = spec.shutdown_on_catch;
+  if (uses_importance_sampling(spec)) {
+    for (const ComponentSpec& c : components) r_.biasing_.push_back(failure_sides(c));
+  }
 }
 
 std::uint32_t Builder::node_of(std::string_view id) const {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "sim/model/key_fields.h"
 #include "sim/model/spec.h"
 
 namespace stsim::model {
@@ -18,7 +19,7 @@ constexpr double max_weight = 1e12;
 
 template <auto member>
 FieldRef scenario_field(ScenarioSpec& spec) {
-  return &(spec.*member);
+  return field_ref(spec.*member);
 }
 template <auto member>
 FieldRef context_field(ContextSpec& context) {
@@ -63,6 +64,11 @@ const std::vector<ScenarioKey>& scenario_keys() {
        "Stop a point's replications once the acceptance test of harm_rate_target is decided "
        "(sequential: the 5% error shared over every block boundary); needs harm_rate_target",
        scenario_field<&ScenarioSpec::stop_when_decided>},
+      {"rare_event", choice(rare_event_names), "\"none\"",
+       "Estimator of the results: \"none\" (plain Monte Carlo), \"importance\" (importance "
+       "sampling of per-task failures, refused where it would be biased) or \"auto\" "
+       "(importance where it applies, else none)",
+       scenario_field<&ScenarioSpec::rare_event>},
   };
   return keys;
 }

@@ -31,6 +31,36 @@ enum class Terminal : std::uint8_t {
 };
 inline constexpr std::size_t terminal_count = 5;
 
+// Under importance sampling (docs/rare-events.md), the per-task counts of the proportions
+// and rates, each event counted by its task's likelihood ratio: their sum, the sum of
+// squares and the largest, for the diagnostics.
+enum class Weighed : std::uint8_t {
+  harms,
+  harm_severity,  // the weight times the severity
+  model_errors,
+  hazardous_outputs,
+  near_misses,
+  harms_with_correct_output,
+  model_errors_no_harm,
+  false_alarms,
+  refused_benign,
+  refused_malicious,
+  benign_lost,
+  served_correct,
+};
+inline constexpr std::size_t weighed_count = 12;
+
+struct WeightedCount {
+  double sum = 0.0;
+  double squares = 0.0;
+  double largest = 0.0;
+  void add(double w) {
+    sum += w;
+    squares += w * w;
+    largest = w > largest ? w : largest;
+  }
+};
+
 struct OperatorPoolMetrics {
   double busy_time = 0.0;          // person-hours spent reviewing
   double capacity_time = 0.0;      // person-hours available (count * horizon)
@@ -92,6 +122,9 @@ struct ReplicationMetrics {
 
   std::uint64_t events = 0;
   double paused_time = 0.0;  // hours of suspended service
+
+  bool weighted = false;  // importance sampling: `weights` below hold the estimates
+  WeightedCount weights[weighed_count] = {};
 };
 
 }  // namespace stsim::model

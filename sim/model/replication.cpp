@@ -21,6 +21,7 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   out.harms_by_last_layer = std::move(last);
   out.operators = std::move(pools);
   out.harm_series = std::move(series);
+  out.weighted = !biasing_.empty();
   metrics_ = &out;
 
   seed_ = seed;
@@ -59,13 +60,25 @@ void Replication::finish(std::uint32_t id, Terminal terminal, std::uint32_t cred
     }
   }
   ++m.terminal[static_cast<std::size_t>(terminal)];
-  if (terminal == Terminal::near_miss) ++m.near_misses_by_layer[credit];
+  if (terminal == Terminal::near_miss) {
+    ++m.near_misses_by_layer[credit];
+    weigh(Weighed::near_misses, t);
+  }
   if (!t.malicious) {
     if (terminal == Terminal::served && t.output == Output::correct) ++m.benign_served;
-    if (terminal == Terminal::lost || terminal == Terminal::paused) ++m.benign_lost;
+    if (terminal == Terminal::lost || terminal == Terminal::paused) {
+      ++m.benign_lost;
+      weigh(Weighed::benign_lost, t);
+    }
   }
-  if (terminal == Terminal::served && t.output == Output::correct) ++m.served_correct;
-  if (t.erred && terminal != Terminal::harm) ++m.model_errors_no_harm;
+  if (terminal == Terminal::served && t.output == Output::correct) {
+    ++m.served_correct;
+    weigh(Weighed::served_correct, t);
+  }
+  if (t.erred && terminal != Terminal::harm) {
+    ++m.model_errors_no_harm;
+    weigh(Weighed::model_errors_no_harm, t);
+  }
   --live_;
   free_tasks_.push_back(id);
 }
@@ -75,9 +88,13 @@ void Replication::harm(const Task& t, HarmOrigin origin, double severity, std::u
   ReplicationMetrics& m = *metrics_;
   ++m.harms;
   m.harm_severity += severity;
+  weigh(Weighed::harms, t);
+  weigh(Weighed::harm_severity, t, severity);
   ++m.harms_by_origin[static_cast<std::size_t>(origin)];
-  if (origin == HarmOrigin::misuse || origin == HarmOrigin::operator_induced)
+  if (origin == HarmOrigin::misuse || origin == HarmOrigin::operator_induced) {
     ++m.harms_with_correct_output;
+    weigh(Weighed::harms_with_correct_output, t);
+  }
   if (t.down_passed != 0) ++m.harms_latent_involved;
   if (t.common_cause) ++m.harms_common_cause;
   if (last != none) ++m.harms_by_last_layer[last];

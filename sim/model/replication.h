@@ -69,6 +69,7 @@ struct Task {
   bool alarm = false;
   bool common_cause = false;
   bool audit_zone = false;  // the last monitor scored it in its audit zone
+  double weight = 1.0;      // its likelihood ratio under importance sampling (draws.h)
 };
 
 // A component as the hot path sees it.
@@ -127,8 +128,16 @@ class Replication {
   double drift(const DriftSpec& d) const { return drift_multiplier(d, now(), last_harm_); }
 
   // The draws of task `t` at component `node` (draws.h): every per-task draw of a kind.
-  TaskDraws draws(const Task& t, std::uint32_t node) const {
-    return {draw_space_, t.birth, t.source, stable_ids_[node]};
+  // Under importance sampling they are biased and multiply the task's weight.
+  TaskDraws draws(Task& t, std::uint32_t node) {
+    if (biasing_.empty()) return {draw_space_, t.birth, t.source, stable_ids_[node]};
+    return {draw_space_, t.birth, t.source, stable_ids_[node], &biasing_[node], &t.weight};
+  }
+  // Counts an event of task `t` by its weight under importance sampling (metrics.h);
+  // `amount` scales it (a harm's severity).
+  void weigh(Weighed what, const Task& t, double amount = 1.0) {
+    if (!metrics_->weighted) return;
+    metrics_->weights[static_cast<std::size_t>(what)].add(t.weight * amount);
   }
 
   // This replication's stream of component `node` for `purpose`, keyed by (seed, point,
@@ -176,6 +185,7 @@ class Replication {
     t.common_cause = false;
     t.attack = Attack::no_attempt;
     t.audit_zone = false;
+    t.weight = 1.0;
     return id;
   }
   // Service is suspended after a harm (scenario.pause_after_harm), or for good after a
@@ -223,7 +233,7 @@ class Replication {
 
   // Whether the layer at `node` handles the task: a task it does not cover passes by its
   // first port ("pass") without meeting it.
-  bool covers(const Task& t, std::uint32_t node) const {
+  bool covers(Task& t, std::uint32_t node) {
     const double share = coverage_[nodes_[node].coverage + t.context];
     return draws(t, node).chance(random::Purpose::coverage, share);
   }
@@ -255,6 +265,7 @@ class Replication {
   bool shutdown_on_catch_ = false;
   std::uint64_t event_limit_ = 0;
   bool event_limit_derived_ = false;
+  std::vector<FailureSides> biasing_;  // per node under importance sampling, else empty
 
   // Per replication.
   engine::EventQueue queue_;

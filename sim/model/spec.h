@@ -73,6 +73,11 @@ bool has_coverage(const ComponentSpec& c);
 // Whether it meets every task reaching it, in every context.
 bool covers_every_task(const ComponentSpec& c);
 
+// How a run estimates its results (docs/rare-events.md): plain Monte Carlo, importance
+// sampling of per-task decisions, or whichever of the two applies to the scenario.
+enum class RareEvent : std::uint8_t { plain, importance, automatic };
+inline constexpr std::string_view rare_event_names[] = {"none", "importance", "auto"};
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -86,6 +91,7 @@ struct ScenarioSpec {
   std::uint64_t event_limit = 0;    // 0 = derived from the expected load
   double harm_rate_target = 0.0;    // red line of the acceptance test; 0 = none
   bool stop_when_decided = false;   // the acceptance test, sequentially
+  RareEvent rare_event = RareEvent::plain;
   std::vector<ContextSpec> contexts;
   std::vector<ComponentSpec> components;
 };

@@ -351,6 +351,40 @@ void write_statistics(Writer& w, const runner::RunResult& r, const std::string& 
   }
 }
 
+// The diagnostics of importance sampling (docs/rare-events.md), when a point used it.
+void write_rare_event(Writer& w, const runner::RunResult& r) {
+  const bool any = std::any_of(r.points.begin(), r.points.end(),
+                               [](const auto& p) { return p.importance_sampled; });
+  if (!any) return;
+  const std::vector<std::string> along = {point_axis};
+  w.group("/rare_event");
+  w.attribute("/rare_event", "method",
+              std::string("importance sampling, balanced failure biasing (docs/rare-events.md)"));
+  w.numbers("/rare_event/importance_sampled",
+            per_point_uint(r, [](const auto& p) -> std::uint64_t { return p.importance_sampled; }),
+            along);
+  for (const auto& m : runner::metric_table()) {
+    if (!runner::weighed_of(m.id)) continue;
+    const auto k = static_cast<std::size_t>(m.id);
+    const std::string g = std::string("/rare_event/") + m.name;
+    w.group(g);
+    w.numbers(g + "/relative_error",
+              per_point_double(r, [&](const auto& p) { return p.diagnostics[k].relative_error; }),
+              along);
+    w.numbers(
+        g + "/effective_sample_size",
+        per_point_double(r, [&](const auto& p) { return p.diagnostics[k].effective_sample_size; }),
+        along);
+    w.numbers(
+        g + "/largest_weight_share",
+        per_point_double(r, [&](const auto& p) { return p.diagnostics[k].largest_weight_share; }),
+        along);
+    w.numbers(g + "/variance_ratio",
+              per_point_double(r, [&](const auto& p) { return p.diagnostics[k].variance_ratio; }),
+              along);
+  }
+}
+
 constexpr const char* layer_axis = "/layer";
 
 const char* importance_description(model::ImportanceMeasure m) {
@@ -756,6 +790,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
 
   write_statistics(w, r, "/results", false);
   if (plan.design.baseline) write_statistics(w, r, "/paired", true);
+  write_rare_event(w, r);
 
   w.group("/attribution");
   std::vector<std::uint64_t> origin, nm, last;

@@ -62,6 +62,24 @@ std::string describe(const ResultFile& f) {
     line("wall time (s):", number(f.attribute_double("/runtime", "total_wall_seconds")));
     line("tasks per second:", number(f.attribute_double("/runtime", "tasks_per_second")));
   }
+  if (f.exists("/rare_event/harm_rate/effective_sample_size")) {
+    // Importance sampling: the diagnostics of the harm rate, per point.
+    const auto sampled = f.integers("/rare_event/importance_sampled");
+    const auto error = f.doubles("/rare_event/harm_rate/relative_error");
+    const auto ess = f.doubles("/rare_event/harm_rate/effective_sample_size");
+    const auto largest = f.doubles("/rare_event/harm_rate/largest_weight_share");
+    const auto gain = f.doubles("/rare_event/harm_rate/variance_ratio");
+    line("estimator:", f.attribute_text("/rare_event", "method"));
+    for (std::size_t p = 0; p < sampled.size() && p < ess.size(); ++p) {
+      line(p == 0 ? "harm_rate diagnostics:" : "",
+           sampled[p] == 0
+               ? fmt::format("point {}: plain Monte Carlo", p)
+               : fmt::format("point {}: relative error {}, effective sample {}, largest weight's "
+                             "share {}, variance ratio {}",
+                             p, number(error[p]), number(ess[p]), number(largest[p]),
+                             number(gain[p])));
+    }
+  }
   line("fingerprint:", optional_attribute(f, "fingerprint"));
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include "sim/runner/block.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -48,6 +49,11 @@ class Writer {
     put(p.skk);
     put(p.skt);
     put(p.stt);
+    put(p.weighted);
+    put(p.sww);
+    put(p.swt);
+    put(p.weight_squares);
+    put(p.largest_weight);
   }
   void put(const stats::MeanAccumulator& a) {
     const auto s = a.state();
@@ -59,6 +65,7 @@ class Writer {
     put(b.point);
     put(b.block);
     put(b.replications);
+    put(b.weighted);
     put(b.pooled);
     put(b.means);
     put(b.values);
@@ -121,6 +128,11 @@ class Reader {
     get(p.skk);
     get(p.skt);
     get(p.stt);
+    get(p.weighted);
+    get(p.sww);
+    get(p.swt);
+    get(p.weight_squares);
+    get(p.largest_weight);
   }
   void get(stats::MeanAccumulator& a) {
     stats::MeanAccumulator::State s;
@@ -133,6 +145,7 @@ class Reader {
     get(b.point);
     get(b.block);
     get(b.replications);
+    get(b.weighted);
     get(b.pooled);
     get(b.means);
     get(b.values);
@@ -177,6 +190,11 @@ void Pooled::add(const Observation& o) {
   skk += k * k;
   skt += k * o.exposure;
   stt += o.exposure * o.exposure;
+  weighted += o.weighted;
+  sww += o.weighted * o.weighted;
+  swt += o.weighted * o.exposure;
+  weight_squares += o.weight_squares;
+  largest_weight = std::max(largest_weight, o.largest_weight);
 }
 
 void Pooled::merge(const Pooled& b) {
@@ -186,6 +204,21 @@ void Pooled::merge(const Pooled& b) {
   skk += b.skk;
   skt += b.skt;
   stt += b.stt;
+  weighted += b.weighted;
+  sww += b.sww;
+  swt += b.swt;
+  weight_squares += b.weight_squares;
+  largest_weight = std::max(largest_weight, b.largest_weight);
+}
+
+double Pooled::weighted_mean() const { return exposure > 0.0 ? weighted / exposure : nan; }
+
+double Pooled::weighted_standard_error() const {
+  if (!(exposure > 0.0) || n < 2) return nan;
+  const double r = weighted_mean();
+  const double residual = std::max(0.0, sww - 2.0 * r * swt + r * r * stt);
+  const auto dn = static_cast<double>(n);
+  return std::sqrt(dn / (dn - 1.0) * residual) / exposure;
 }
 
 double Pooled::mean() const { return exposure > 0.0 ? static_cast<double>(count) / exposure : nan; }
@@ -220,6 +253,7 @@ void BlockResult::size_for(std::size_t components, std::size_t bins) {
 
 void BlockResult::merge(const BlockResult& b) {
   replications += b.replications;
+  weighted = weighted || b.weighted;
   for (std::size_t i = 0; i < metric_count; ++i) {
     pooled[i].merge(b.pooled[i]);
     means[i].merge(b.means[i]);

@@ -25,6 +25,10 @@ struct Pooled {
   std::uint64_t count = 0;
   double exposure = 0.0;
   double skk = 0.0, skt = 0.0, stt = 0.0;
+  // Importance sampling: the weighted counts (Observation::weighted), their cross sums
+  // with the exposures, and the tasks' weights for the diagnostics.
+  double weighted = 0.0, sww = 0.0, swt = 0.0;
+  double weight_squares = 0.0, largest_weight = 0.0;
 
   void add(const Observation& o);
   void merge(const Pooled& b);
@@ -33,6 +37,10 @@ struct Pooled {
   // Observed variance over the binomial (proportions: `binomial`) or Poisson one; 1 when
   // there is nothing to compare (no spread, one replication).
   double design_effect(bool binomial) const;
+  // The importance sampling estimate, sum of weighted counts over exposures, and its
+  // standard error over replications (the ratio estimator's, as standard_error()).
+  double weighted_mean() const;
+  double weighted_standard_error() const;
 };
 
 // Everything a block of consecutive replications of one point contributes.
@@ -40,6 +48,7 @@ struct BlockResult {
   std::uint32_t point = 0;
   std::uint32_t block = 0;
   std::uint32_t replications = 0;
+  bool weighted = false;  // by importance sampling (ReplicationMetrics::weighted)
   std::array<Pooled, metric_count> pooled;
   std::array<stats::MeanAccumulator, metric_count> means;
   std::vector<Values> values;  // per replication, kept only when there is a baseline

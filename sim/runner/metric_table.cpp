@@ -109,6 +109,42 @@ const char* to_string(IntervalKind kind) {
   return "?";
 }
 
+std::optional<model::Weighed> weighed_of(MetricId id) {
+  using model::Weighed;
+  switch (id) {
+    case MetricId::harm_rate:
+    case MetricId::harms_per_hour:
+      return Weighed::harms;
+    case MetricId::model_error_rate:
+      return Weighed::model_errors;
+    case MetricId::hazardous_output_rate:
+      return Weighed::hazardous_outputs;
+    case MetricId::near_miss_rate:
+      return Weighed::near_misses;
+    case MetricId::harm_with_correct_output_rate:
+      return Weighed::harms_with_correct_output;
+    case MetricId::model_error_no_harm_rate:
+      return Weighed::model_errors_no_harm;
+    case MetricId::false_alarm_rate:
+      return Weighed::false_alarms;
+    case MetricId::refused_benign_share:
+      return Weighed::refused_benign;
+    case MetricId::refused_malicious_share:
+      return Weighed::refused_malicious;
+    case MetricId::benign_lost_share:
+      return Weighed::benign_lost;
+    case MetricId::usefulness:
+      return Weighed::served_correct;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool estimated_under_importance(MetricId id) {
+  return weighed_of(id).has_value() || id == MetricId::harm_severity_per_task ||
+         id == MetricId::tasks_per_replication || id == MetricId::latent_failures_per_replication;
+}
+
 void observe(const model::ReplicationMetrics& m, double horizon, Observations& out) {
   const auto tasks = static_cast<double>(m.tasks);
   auto per = [&](MetricId id, std::uint64_t count, double exposure) {
@@ -153,13 +189,30 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::attacks_attempted, static_cast<double>(m.attacks_attempted));
   value(MetricId::attacks_caught, static_cast<double>(m.attacks_caught));
   per(MetricId::shutdown_probability, m.shut_down ? 1 : 0, 1.0);
+  if (!m.weighted) return;
+  for (std::size_t k = 0; k < metric_count; ++k) {
+    const auto id = static_cast<MetricId>(k);
+    out[k].by_weight = true;
+    if (const auto w = weighed_of(id)) {
+      const auto& c = m.weights[static_cast<std::size_t>(*w)];
+      out[k].weighted = c.sum;
+      out[k].weight_squares = c.squares;
+      out[k].largest_weight = c.largest;
+    } else if (!estimated_under_importance(id)) {
+      out[k].defined = false;
+    }
+  }
+  const auto& severity = m.weights[static_cast<std::size_t>(model::Weighed::harm_severity)];
+  out[static_cast<std::size_t>(MetricId::harm_severity_per_task)].value =
+      m.tasks > 0 ? severity.sum / tasks : 0.0;
 }
 
 double replication_value(MetricId id, const Observation& o) {
   if (!o.defined) return std::numeric_limits<double>::quiet_NaN();
   if (info(id).kind == MetricKind::mean) return o.value;
-  return o.exposure > 0.0 ? static_cast<double>(o.count) / o.exposure
-                          : std::numeric_limits<double>::quiet_NaN();
+  if (!(o.exposure > 0.0) || (o.by_weight && !weighed_of(id)))
+    return std::numeric_limits<double>::quiet_NaN();
+  return (o.by_weight ? o.weighted : static_cast<double>(o.count)) / o.exposure;
 }
 
 }  // namespace stsim::runner

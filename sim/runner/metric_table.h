@@ -68,16 +68,31 @@ const char* to_string(IntervalKind kind);
 // One replication's contribution to a metric. Proportions and rates: `count` events over
 // `exposure` trials or hours. Means: `value`, or !defined when the replication has none
 // (e.g. operator wait without operators), in which case it is left out.
+// Under importance sampling (docs/rare-events.md) a proportion or rate also has its
+// events counted by their likelihood ratios: `weighted` (the estimate's numerator), the
+// sum of squares and the largest of the tasks' weights.
 struct Observation {
   std::uint64_t count = 0;
   double exposure = 0.0;
   double value = 0.0;
   bool defined = true;
+  double weighted = 0.0;
+  double weight_squares = 0.0;
+  double largest_weight = 0.0;
+  bool by_weight = false;  // the replication sampled by importance
 };
 using Observations = std::array<Observation, metric_count>;
 
 // The per-replication value of every metric, `horizon` in hours.
 void observe(const model::ReplicationMetrics& metrics, double horizon, Observations& out);
+
+// The per-task count behind a proportion or rate, which importance sampling weighs;
+// nothing for those about whole replications (first_harm_probability, safety, ...).
+std::optional<model::Weighed> weighed_of(MetricId id);
+// Whether importance sampling estimates the metric: a weighed proportion or rate, or a
+// mean that its biased draws leave alone (tasks, latent failures) or that it weighs
+// (severity per task).
+bool estimated_under_importance(MetricId id);
 
 // A replication's own value of a metric (count / exposure, or the value), for paired
 // differences; NaN when undefined.

@@ -30,6 +30,11 @@ namespace stsim::runner {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+// Below these an importance sampling estimate is reported with a warning: with fewer
+// effective events, or one event dominating, its standard error is itself unreliable.
+constexpr double min_effective_sample_size = 30.0;
+constexpr double max_largest_weight_share = 0.1;
+constexpr double max_trusted_relative_error = 0.3;
 using Clock = std::chrono::steady_clock;
 using detail::BlockResult;
 using detail::PointState;
@@ -37,9 +42,10 @@ using detail::PointState;
 double relative_error(const BlockResult& total, MetricId id) {
   const auto i = static_cast<std::size_t>(id);
   if (info(id).kind == MetricKind::mean) return total.means[i].relative_error();
-  const double m = total.pooled[i].mean();
+  const auto& p = total.pooled[i];
+  const double m = total.weighted ? p.weighted_mean() : p.mean();
   if (!(m != 0.0) || std::isnan(m)) return std::numeric_limits<double>::infinity();
-  return total.pooled[i].standard_error() / std::abs(m);
+  return (total.weighted ? p.weighted_standard_error() : p.standard_error()) / std::abs(m);
 }
 
 std::string iso_now() {
@@ -70,9 +76,50 @@ std::string fingerprint(const Plan& plan) {
   return fmt::format("{:016x}", h);
 }
 
+// A proportion or rate estimated by importance sampling: the weighted counts over the
+// exposures, the standard error over replications, and an interval on the log scale
+// (the estimate of a rare probability is skewed to the right, as a rare mean is).
+Statistic finish_weighted(const BlockResult& total, MetricId id) {
+  const auto& p = total.pooled[static_cast<std::size_t>(id)];
+  Statistic s;
+  s.n = total.replications;
+  s.count = p.count;
+  s.exposure = p.exposure;
+  s.upper_bound = nan;
+  s.mean = p.weighted_mean();
+  s.standard_error = p.weighted_standard_error();
+  s.ci_low = s.ci_high = nan;
+  if (!weighed_of(id)) {
+    s.mean = s.standard_error = nan;  // about whole replications: not estimated
+  } else if (p.count == 0) {
+    s.ci_low = 0.0;  // no event under the biased draws: nothing bounds it from above
+  } else if (!std::isnan(s.standard_error)) {
+    const auto ci = stats::positive_mean(s.mean, s.standard_error, total.replications);
+    s.ci_low = ci.low;
+    s.ci_high = ci.high;
+  }
+  return s;
+}
+
+WeightDiagnostics diagnose(const BlockResult& total, MetricId id) {
+  WeightDiagnostics d{nan, nan, nan, nan};
+  const auto& p = total.pooled[static_cast<std::size_t>(id)];
+  if (!total.weighted || !weighed_of(id) || !(p.weighted > 0.0)) return d;
+  const double mean = p.weighted_mean();
+  const double se = p.weighted_standard_error();
+  d.relative_error = se / mean;
+  d.effective_sample_size = p.weighted * p.weighted / p.weight_squares;
+  d.largest_weight_share = p.largest_weight / p.weighted;
+  const bool binomial = info(id).kind == MetricKind::proportion && mean < 1.0;
+  const double plain = (binomial ? mean * (1.0 - mean) : mean) / p.exposure;
+  d.variance_ratio = plain / (se * se);
+  return d;
+}
+
 Statistic finish(const BlockResult& total, MetricId id) {
   const auto i = static_cast<std::size_t>(id);
   const auto& m = info(id);
+  if (total.weighted && m.kind != MetricKind::mean) return finish_weighted(total, id);
   Statistic s;
   s.n = total.replications;
   if (m.kind == MetricKind::mean) {
@@ -133,6 +180,25 @@ Statistic finish_paired(const stats::MeanAccumulator& acc) {
   return s;
 }
 
+}  // namespace
+
+std::string untrustworthy(const WeightDiagnostics& d) {
+  std::vector<std::string> why;
+  if (std::isnan(d.relative_error)) return "no event was seen under the biased draws";
+  if (!(d.effective_sample_size >= min_effective_sample_size))
+    why.push_back(fmt::format("an effective sample of {:.3g} events (< {})",
+                              d.effective_sample_size, min_effective_sample_size));
+  if (!(d.largest_weight_share <= max_largest_weight_share))
+    why.push_back(fmt::format("one event carries {:.3g} of the estimate (> {})",
+                              d.largest_weight_share, max_largest_weight_share));
+  if (!(d.relative_error <= max_trusted_relative_error))
+    why.push_back(fmt::format("a relative error of {:.3g} (> {})", d.relative_error,
+                              max_trusted_relative_error));
+  return fmt::format("{}", fmt::join(why, ", "));
+}
+
+namespace {
+
 std::string code_version() { return fmt::format("{} ({})", version, git_revision); }
 
 // In 64 bits: in 32, a block size or maximum near 2^32 wrapped the count to 0 blocks,
@@ -178,6 +244,7 @@ class BlockRunner {
       } catch (const engine::StopRequested&) {
         return false;
       }
+      out.weighted = m.weighted;
       observe(m, horizon, observations_);
       for (std::size_t k = 0; k < metric_count; ++k) {
         const auto id = static_cast<MetricId>(k);
@@ -253,8 +320,10 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     const auto& t = s.total;
     PointResult r;
     r.label = plan.design.point_labels[p];
+    r.importance_sampled = t.weighted;
     for (std::size_t k = 0; k < metric_count; ++k) {
       r.metrics[k] = finish(t, static_cast<MetricId>(k));
+      r.diagnostics[k] = diagnose(t, static_cast<MetricId>(k));
       if (baseline) {
         if (p == *baseline) {
           r.paired[k] = Statistic{t.replications, 0.0, 0.0, 0.0, 0.0, 0, nan, nan};

@@ -217,8 +217,25 @@ struct Statistic {
   double upper_bound = 0.0;  // 95% zero-event upper bound; NaN when count > 0
 };
 
+// How far an importance sampling estimate can be trusted (docs/rare-events.md), for a
+// weighed proportion or rate; NaN throughout otherwise.
+struct WeightDiagnostics {
+  double relative_error = 0.0;         // standard error / estimate
+  double effective_sample_size = 0.0;  // (sum of the events' weights)^2 / sum of their squares
+  double largest_weight_share = 0.0;   // the largest event weight / their sum
+  // Plain Monte Carlo's variance over the same number of tasks (binomial, or Poisson for
+  // a rate per hour) over this estimate's: the gain for the same work.
+  double variance_ratio = 0.0;
+};
+
+// When an importance sampling estimate is not yet to be trusted: the reasons, in words,
+// or "" (docs/rare-events.md, "Reading the diagnostics").
+std::string untrustworthy(const WeightDiagnostics& d);
+
 struct PointResult {
   std::string label;
+  bool importance_sampled = false;  // by importance sampling (scenario.rare_event)
+  std::array<WeightDiagnostics, metric_count> diagnostics;
   std::array<Statistic, metric_count> metrics;
   std::array<Statistic, metric_count> paired;  // point minus baseline; only with a baseline
   std::uint64_t time_to_first_harm_censored = 0;

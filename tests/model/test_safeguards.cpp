@@ -17,9 +17,12 @@ ScenarioSpec chain(AiSpec model, std::vector<SafeguardSpec> guards, double rate 
   std::vector<ComponentSpec> comps;
   comps.push_back(component("src", source(rate), {.pass = "ai"}));
   comps.push_back(component("ai", std::move(model), {.pass = guards.empty() ? "out" : "g0"}));
+  // Appended, not "g" + to_string(i): g++ 12 warns falsely (-Wrestrict) on that
+  // operator+ once enough is inlined around it.
+  auto guard = [](std::size_t i) { return std::string("g").append(std::to_string(i)); };
   for (std::size_t i = 0; i < guards.size(); ++i) {
-    const std::string next = i + 1 < guards.size() ? "g" + std::to_string(i + 1) : "out";
-    comps.push_back(component("g" + std::to_string(i), guards[i], {.pass = next}));
+    const std::string next = i + 1 < guards.size() ? guard(i + 1) : "out";
+    comps.push_back(component(guard(i), guards[i], {.pass = next}));
   }
   comps.push_back(component("out", OutcomeSpec{}));
   return scenario(horizon, std::move(contexts), std::move(comps));

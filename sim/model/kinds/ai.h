@@ -96,18 +96,21 @@ struct Ai {
       t.output = Output::refused;
       t.hazardous = false;
       ++(t.malicious ? m.refused_malicious : m.refused_benign);
+      r.weigh(t.malicious ? Weighed::refused_malicious : Weighed::refused_benign, t);
       return refuse;
     }
     // 2. Correctness by difficulty: the (1 - reliability) of tasks hardest for this AI are
     // wrong; it judges by the task's common difficulty with probability shared_difficulty.
-    t.ai_difficulty = d.chance(random::Purpose::difficulty, a.spec.shared_difficulty, 0)
-                          ? t.difficulty
-                          : d.uniform(random::Purpose::difficulty, 1);
+    t.ai_difficulty =
+        d.chance(random::Purpose::difficulty, a.spec.shared_difficulty, 0)
+            ? t.difficulty
+            : d.uniform_beyond(random::Purpose::difficulty, a.reliability[t.context], 1);
     const bool wrong = t.ai_difficulty > a.reliability[t.context];
     if (wrong) {
       t.erred = true;
       t.failed |= r.node(node).fail_bit;
       ++m.model_errors;
+      r.weigh(Weighed::model_errors, t);
       if (d.chance(random::Purpose::failure_mode, a.spec.commission_share)) {
         t.output = Output::commission;
         ++m.commission_errors;
@@ -141,6 +144,7 @@ struct Ai {
     if (t.hazardous) {
       t.last_layer = node;
       ++m.hazardous_outputs;
+      r.weigh(Weighed::hazardous_outputs, t);
     }
     // 5. Deferral on the model's own confidence.
     if (d.chance(random::Purpose::decision, wrong ? a.defer_below_wrong : a.defer_below_correct)) {

@@ -46,6 +46,7 @@ struct Defence {
     }
     if (d.chance(random::Purpose::false_alarm, s.spec.false_alarm)) {
       ++r.metrics().false_alarms;
+      r.weigh(Weighed::false_alarms, t);
       return block;
     }
     return pass;

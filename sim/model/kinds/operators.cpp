@@ -191,6 +191,7 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
       t.origin = HarmOrigin::operator_induced;
       t.last_layer = op.node;
       ++r.metrics().hazardous_outputs;
+      r.weigh(Weighed::hazardous_outputs, t);
     }
   }
   t.decided = blocked ? block : pass;

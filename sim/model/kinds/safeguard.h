@@ -115,6 +115,7 @@ struct Safeguard {
     } else if (d.chance(Purpose::false_alarm, g.by_context.false_alarm[t.context])) {
       flag = true;
       ++r.metrics().false_alarms;
+      r.weigh(Weighed::false_alarms, t);
     }
 
     return flagging::route(r, t, node, g.spec, p, flag);

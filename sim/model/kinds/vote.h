@@ -139,7 +139,10 @@ struct Vote {
             d.chance(Purpose::false_alarm, g.by_context.false_alarm[t.context], i))
           ++alarms;
       flag = alarms >= required;
-      if (flag) ++r.metrics().false_alarms;
+      if (flag) {
+        ++r.metrics().false_alarms;
+        r.weigh(Weighed::false_alarms, t);
+      }
     }
 
     return flagging::route(r, t, node, g.spec, g.by_context.detection(t), flag);
