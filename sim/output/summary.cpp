@@ -71,7 +71,7 @@ std::string describe(const ResultFile& f) {
     const auto gain = f.doubles("/rare_event/harm_rate/variance_ratio");
     line("estimator:", f.attribute_text("/rare_event", "method"));
     for (std::size_t p = 0; p < sampled.size() && p < ess.size(); ++p) {
-      line(p == 0 ? "harm_rate diagnostics:" : "",
+      line(p == 0 ? "harm_rate weights:" : "",
            sampled[p] == 0
                ? fmt::format("point {}: plain Monte Carlo", p)
                : fmt::format("point {}: relative error {}, effective sample {}, largest weight's "

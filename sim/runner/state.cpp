@@ -15,7 +15,7 @@ namespace stsim::runner {
 namespace {
 
 constexpr std::string_view magic = "stsim-run-state";
-constexpr std::uint32_t state_format = 3;
+constexpr std::uint32_t state_format = 4;  // 4: importance sampling sums in every block
 
 void put_bytes(std::vector<std::uint8_t>& out, const void* data, std::size_t size) {
   if (size == 0) return;
