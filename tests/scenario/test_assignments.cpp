@@ -194,6 +194,7 @@ std::vector<ParameterValue> alternatives(const std::string& path, const Paramete
   if (path.ends_with(".distribution")) return {std::string("beta"), std::string("normal")};
   if (path.ends_with("review_distribution"))
     return {std::string("fixed"), std::string("exponential")};
+  if (path == "scenario.rare_event") return {std::string("auto"), std::string("importance")};
   if (const auto* b = std::get_if<bool>(&current)) return {!*b};
   if (std::holds_alternative<std::int64_t>(current)) return {std::int64_t{3}, std::int64_t{7}};
   if (std::holds_alternative<double>(current)) return {0.5, 0.25, 2.5, 3.5};
