@@ -25,15 +25,21 @@ using stsim::runner::Plan;
 
 Plan plan_of(const std::string& file, std::uint32_t replications) {
   auto loaded = stsim::structure::load_checked(file);
-  if (!loaded.ok()) throw std::runtime_error(file + " does not load");
+  if (!loaded.ok()) {
+    std::string why = file + " does not load";
+    for (const auto& diagnostic : loaded.diagnostics) {
+      why += '\n';
+      why += stsim::scenario::format(diagnostic);
+    }
+    throw std::runtime_error(why);
+  }
   stsim::runner::RunOptions options;
   options.replications = replications;
   return stsim::runner::make_plan(*loaded.scenario, options);
 }
 
 const Plan& reference_plan() {
-  static const Plan plan =
-      plan_of((fs::path(__FILE__).parent_path() / "reference.toml").string(), 32);
+  static const Plan plan = plan_of((fs::path(STSIM_BENCHMARK_DIR) / "reference.toml").string(), 32);
   return plan;
 }
 
@@ -92,8 +98,8 @@ void BM_block_round_trip(benchmark::State& state) {
 BENCHMARK(BM_block_round_trip)->Unit(benchmark::kMicrosecond);
 
 void BM_checkpoint(benchmark::State& state) {
-  const auto source = fs::path(__FILE__).parent_path().parent_path() / "scenarios" /
-                      "reliability-is-not-safety.toml";
+  const auto source =
+      fs::path(STSIM_BENCHMARK_DIR).parent_path() / "scenarios" / "reliability-is-not-safety.toml";
   const auto plan = plan_of(source.string(), 2);
   stsim::runner::RunOptions options;
   options.replications = 2;

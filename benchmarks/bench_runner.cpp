@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 #include "sim/runner/runner.h"
 #include "sim/structure/check.h"
@@ -15,9 +16,16 @@ namespace {
 
 const stsim::runner::Plan& reference_plan() {
   static const stsim::runner::Plan plan = [] {
-    const auto file = std::filesystem::path(__FILE__).parent_path() / "reference.toml";
+    const auto file = std::filesystem::path(STSIM_BENCHMARK_DIR) / "reference.toml";
     auto loaded = stsim::structure::load_checked(file.string());
-    if (!loaded.ok()) throw std::runtime_error("benchmarks/reference.toml does not load");
+    if (!loaded.ok()) {
+      std::string why = file.string() + " does not load";
+      for (const auto& diagnostic : loaded.diagnostics) {
+        why += '\n';
+        why += stsim::scenario::format(diagnostic);
+      }
+      throw std::runtime_error(why);
+    }
     stsim::runner::RunOptions options;
     options.replications = 32;
     return stsim::runner::make_plan(*loaded.scenario, options);
