@@ -12,8 +12,9 @@ namespace {
 constexpr std::size_t max_bits = 64;
 }
 
-Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates& kinds)
-    : spec_(spec), r_(replication) {
+Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates& kinds,
+                 const ScenarioSpec* evaluation)
+    : spec_(spec), evaluation_(evaluation != nullptr ? evaluation : &spec), r_(replication) {
   r_.kinds_ = &kinds;
   std::vector<double> weights;
   for (std::uint32_t k = 0; k < spec.contexts.size(); ++k) {

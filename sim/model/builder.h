@@ -18,9 +18,14 @@ class Builder {
  public:
   // Sets up `replication` for `spec` (validated, see validation.h): its nodes (kinds
   // and edges resolved), contexts, horizon and time bins. The kinds' build() follow.
-  Builder(const ScenarioSpec& spec, Replication& replication, KindStates& kinds);
+  // `evaluation`: the spec at time 0, when `spec` is one a parameter schedule leads to.
+  Builder(const ScenarioSpec& spec, Replication& replication, KindStates& kinds,
+          const ScenarioSpec* evaluation = nullptr);
 
   const ScenarioSpec& spec() const { return spec_; }
+  // The contexts' weights as the file gives them: the mix a model is evaluated on, which
+  // a schedule may shift (docs/model.md, Change over time).
+  const std::vector<ContextSpec>& evaluation_contexts() const { return evaluation_->contexts; }
   const ComponentSpec& component(std::uint32_t node) const { return spec_.components[node]; }
   // none when there is no such component or context.
   std::uint32_t node_of(std::string_view id) const;
@@ -51,6 +56,7 @@ class Builder {
 
  private:
   const ScenarioSpec& spec_;
+  const ScenarioSpec* evaluation_;
   Replication& r_;
   std::unordered_map<std::string_view, std::uint32_t> nodes_by_id_;
   std::unordered_map<std::string_view, std::uint32_t> contexts_by_name_;

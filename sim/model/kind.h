@@ -120,6 +120,9 @@ struct KindInfo {
   // Its parameters under an importance counterfactual; nullptr for a kind that is never
   // a layer and originates no hazard.
   void (*counterfactual)(ComponentSpec&, Counterfactual, double step);
+  // Whether a schedule may change this key during a replication (the kind's retune()
+  // then takes the new value); false for every key of a kind without retune().
+  bool (*retunes)(std::string_view key);
 };
 
 }  // namespace stsim::model

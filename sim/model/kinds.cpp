@@ -103,6 +103,12 @@ KindInfo make_info() {
   } else {
     info.counterfactual = nullptr;
   }
+  info.retunes = [](std::string_view key) {
+    if constexpr (requires { Kind::retunes(key); })
+      return Kind::retunes(key);
+    else
+      return false;
+  };
   return info;
 }
 

@@ -79,7 +79,11 @@ struct ReplicationMetrics {
 
   std::uint64_t benign_tasks = 0;
   std::uint64_t malicious_tasks = 0;
-  std::uint64_t model_errors = 0;  // outputs that were wrong (any mode)
+  std::uint64_t model_outputs = 0;  // outputs of AIs (every answer but a refusal)
+  std::uint64_t model_errors = 0;   // outputs that were wrong (any mode)
+  // Summed over outputs: the reliability of the AI that gave it, averaged over the contexts'
+  // weights in the file (its reliability on the evaluation mix).
+  double evaluation_reliability = 0.0;
   std::uint64_t commission_errors = 0;
   std::uint64_t omission_errors = 0;
   std::uint64_t hazardous_outputs = 0;  // outputs that would harm if acted on

@@ -37,6 +37,18 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   queue_.reset(event_limit_);
 }
 
+void Replication::retune(const Replication& from) {
+  context_table_ = from.context_table_;
+  context_hazardous_ = from.context_hazardous_;
+  context_severity_ = from.context_severity_;
+  context_malicious_ = from.context_malicious_;
+  context_omission_hazardous_ = from.context_omission_hazardous_;
+  context_omission_severity_ = from.context_omission_severity_;
+  context_deadline_ = from.context_deadline_;
+  context_late_severity_ = from.context_late_severity_;
+  coverage_ = from.coverage_;
+}
+
 std::uint32_t Replication::grow_tasks() {
   tasks_.emplace_back();
   return static_cast<std::uint32_t>(tasks_.size() - 1);

@@ -149,10 +149,18 @@ class Replication {
   }
 
   // Event `event` (an index into its kind's events) of component `node`, at `time`.
-  void schedule(Time time, Priority priority, std::uint32_t node, std::uint8_t event,
-                std::uint32_t payload = 0) {
-    queue_.schedule(time, static_cast<std::int32_t>(priority),
-                    std::uint32_t{nodes_[node].kind} << 8 | event, node, payload);
+  engine::EventHandle schedule(Time time, Priority priority, std::uint32_t node, std::uint8_t event,
+                               std::uint32_t payload = 0) {
+    return queue_.schedule(time, static_cast<std::int32_t>(priority),
+                           std::uint32_t{nodes_[node].kind} << 8 | event, node, payload);
+  }
+
+  // A parameter schedule (sim/model/schedule.h): takes the contexts and coverages of
+  // `from`, a replication built for the spec after a change.
+  void retune(const Replication& from);
+  // Takes the event limit of `from` if it is derived and higher (a schedule that adds load).
+  void widen_event_limit(const Replication& from) {
+    if (event_limit_derived_ && from.event_limit_ > event_limit_) event_limit_ = from.event_limit_;
   }
 
   // A new task, the `birth`-th of source `node`, its bookkeeping cleared (what it is

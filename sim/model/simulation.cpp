@@ -7,13 +7,17 @@
 
 #include "sim/model/simulation.h"
 
+#include <algorithm>
 #include <bit>
+#include <memory>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 
 #include "sim/engine/event_loop.h"
 #include "sim/model/builder.h"
+#include "sim/model/schedule.h"
 #include "sim/model/validation.h"
 
 namespace stsim::model {
@@ -33,6 +37,10 @@ struct KindStates {
 
   template <class Kind>
   std::vector<typename Kind::State>& of() {
+    return std::get<kind_index<Kind>>(states);
+  }
+  template <class Kind>
+  const std::vector<typename Kind::State>& of() const {
     return std::get<kind_index<Kind>>(states);
   }
   // f(state, node) for every component of this kind, in scenario order.
@@ -92,28 +100,119 @@ void Replication::reveal_latent(std::uint64_t down_passed) {
   }
 }
 
+namespace {
+
+// Every component's state for `spec`, into `replication` and `kinds`.
+void build(const ScenarioSpec& spec, Replication& replication, KindStates& kinds,
+           const ScenarioSpec* evaluation = nullptr) {
+  Builder builder(spec, replication, kinds, evaluation);
+  for (std::uint32_t i = 0; i < spec.components.size(); ++i) {
+    const ComponentSpec& c = spec.components[i];
+    with_kind(kind_of(c), [&](auto kind) {
+      using K = KindOf<decltype(kind)>;
+      kinds.of<K>().push_back(K::build(std::get<typename K::Spec>(c.parameters), i, builder));
+      kinds.nodes[kind_index<K>].push_back(i);
+    });
+  }
+  builder.finish();
+}
+
+// The schedule's events are of no kind: their kind index is past the list's.
+constexpr std::uint32_t schedule_event = std::uint32_t{kind_count} << 8;
+
+}  // namespace
+
+// The spec in force from `at` on (a parameter schedule), built: the states its changed
+// components take, and the contexts and coverages.
+struct Epoch {
+  Time at = 0.0;
+  std::vector<std::uint32_t> retuned;  // components whose states change here
+  Replication replication;
+  KindStates kinds;
+};
+
 struct Simulation::State {
   ScenarioSpec spec;
   Replication replication;
   KindStates kinds;
+  // With a schedule: the spec at time 0 (to restore at each replication's start), then
+  // the spec after each time of change, in time order.
+  std::vector<std::unique_ptr<Epoch>> epochs;
+  std::vector<std::uint32_t> ever_retuned;  // components some change retunes
 
   explicit State(const ScenarioSpec& s) : spec(s) {
     validate(spec);
-    Builder builder(spec, replication, kinds);
-    for (std::uint32_t i = 0; i < spec.components.size(); ++i) {
-      const ComponentSpec& c = spec.components[i];
-      with_kind(kind_of(c), [&](auto kind) {
+    build(spec, replication, kinds);
+    if (!spec.schedule.empty()) build_epochs();
+  }
+
+  void build_epochs() {
+    std::vector<std::size_t> order(spec.schedule.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return spec.schedule[a].at < spec.schedule[b].at;
+    });
+    ScenarioSpec current = spec;
+    epochs.push_back(std::make_unique<Epoch>());
+    build(current, epochs.back()->replication, epochs.back()->kinds);
+    std::vector<std::uint8_t> retuned(spec.components.size(), 0);
+    for (std::size_t j = 0; j < order.size();) {
+      auto epoch = std::make_unique<Epoch>();
+      epoch->at = spec.schedule[order[j]].at;
+      for (; j < order.size() && spec.schedule[order[j]].at == epoch->at; ++j) {
+        const auto target = apply_change(current, spec.schedule[order[j]]);
+        if (const auto* fault = std::get_if<std::string>(&target))
+          throw std::invalid_argument(*fault);
+        const auto& changed = std::get<ChangeTarget>(target);
+        if (changed.component != none && changed.state &&
+            std::find(epoch->retuned.begin(), epoch->retuned.end(), changed.component) ==
+                epoch->retuned.end()) {
+          epoch->retuned.push_back(changed.component);
+          retuned[changed.component] = 1;
+        }
+      }
+      validate(current);
+      build(current, epoch->replication, epoch->kinds, &spec);
+      replication.widen_event_limit(epoch->replication);
+      epochs.push_back(std::move(epoch));
+    }
+    for (std::uint32_t i = 0; i < retuned.size(); ++i)
+      if (retuned[i] != 0) ever_retuned.push_back(i);
+  }
+
+  // The components in `nodes` take their states in `from` (the kinds' retune()).
+  void retune(const Epoch& from, const std::vector<std::uint32_t>& nodes) {
+    replication.retune(from.replication);
+    for (const std::uint32_t node : nodes) {
+      const Node& n = replication.node(node);
+      with_kind(n.kind, [&](auto kind) {
         using K = KindOf<decltype(kind)>;
-        kinds.of<K>().push_back(K::build(std::get<typename K::Spec>(c.parameters), i, builder));
-        kinds.nodes[kind_index<K>].push_back(i);
+        if constexpr (requires(typename K::State & s) { K::retune(replication, s, s, node); }) {
+          K::retune(replication, kinds.of<K>()[n.index], from.kinds.of<K>()[n.index], node);
+        } else {
+          throw std::logic_error("a schedule retunes a kind without retune()");
+        }
       });
     }
-    builder.finish();
+  }
+
+  // At a replication's start, before the kinds' reset: the spec at time 0 again.
+  void restore() {
+    const Epoch& base = *epochs.front();
+    replication.retune(base.replication);
+    for (const std::uint32_t node : ever_retuned) {
+      const Node& n = replication.node(node);
+      with_kind(n.kind, [&](auto kind) {
+        using K = KindOf<decltype(kind)>;
+        kinds.of<K>()[n.index] = base.kinds.of<K>()[n.index];
+      });
+    }
   }
 
   void reset(std::uint64_t seed, std::uint32_t point, std::uint32_t replication_index,
              ReplicationMetrics& out) {
     replication.begin(seed, point, replication_index, out);
+    if (!epochs.empty()) restore();
     for_each_kind([&](auto kind) {
       using K = KindOf<decltype(kind)>;
       if constexpr (requires(typename K::State & s) { K::reset(s, 0u, replication); })
@@ -126,12 +225,22 @@ struct Simulation::State {
       if constexpr (requires(typename K::State & s) { K::start(s, 0u, replication); })
         kinds.each<K>([&](auto& state, std::uint32_t node) { K::start(state, node, replication); });
     });
+    // Changes at a time come before what happens to components then (Priority::component
+    // and scheduled first), and so before arrivals.
+    for (std::uint32_t j = 1; j < epochs.size(); ++j)
+      if (epochs[j]->at < replication.horizon())
+        replication.queue().schedule(epochs[j]->at, static_cast<std::int32_t>(Priority::component),
+                                     schedule_event, j, 0);
   }
 
   // The engine's side of the model (engine::EventHandler). An event's kind is its
   // component kind's index and the index of the event among that kind's events; its
   // target, the component (Replication::schedule makes them so).
   bool handle(const engine::Event& e) {
+    if (e.kind == schedule_event) {
+      retune(*epochs[e.target], epochs[e.target]->retuned);
+      return true;
+    }
     const std::size_t kind = e.kind >> 8;
     const auto event = static_cast<std::uint8_t>(e.kind & 0xff);
     bool handled = false;
@@ -146,6 +255,7 @@ struct Simulation::State {
   }
 
   TraceEvent traced(const engine::Event& e) const {
+    if (e.kind == schedule_event) return {e.time, "schedule", 0};
     const std::size_t kind = e.kind >> 8, event = e.kind & 0xff;
     const auto events =
         kind < kind_count ? kind_info(kind).events : std::span<const std::string_view>();

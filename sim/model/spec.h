@@ -78,6 +78,16 @@ bool covers_every_task(const ComponentSpec& c);
 enum class RareEvent : std::uint8_t { plain, importance, automatic };
 inline constexpr std::string_view rare_event_names[] = {"none", "importance", "auto"};
 
+// At `at` hours, the numeric parameter `path` ("model.reliability", "night.count",
+// "contexts.ward.weight") is set to `value`, for the rest of the replication
+// (docs/model.md, Change over time).
+struct ScheduledChange {
+  Time at = 0.0;
+  std::string path;
+  double value = 0.0;
+  SourceLocation where;  // the entry's table in the file
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string description;
@@ -94,6 +104,7 @@ struct ScenarioSpec {
   RareEvent rare_event = RareEvent::plain;
   std::vector<ContextSpec> contexts;
   std::vector<ComponentSpec> components;
+  std::vector<ScheduledChange> schedule;  // in any order; applied by time, then as listed
 };
 
 // The kind of a component, as its index in the list, and its description.

@@ -60,6 +60,12 @@ constexpr std::array<MetricInfo, metric_count> table = {{
      "attack attempts found by an audit or a review, per replication"},
     {MetricId::shutdown_probability, "shutdown_probability", K::proportion, I::clopper_pearson,
      "per episode", "replications in which a caught attempt shut the deployment down"},
+    {MetricId::model_reliability, "model_reliability", K::proportion, I::clopper_pearson,
+     "per output", "share of the AIs' outputs (refusals aside) that were correct: in deployment"},
+    {MetricId::model_reliability_evaluation_mix, "model_reliability_evaluation_mix", K::mean,
+     I::log_student_t, "per output",
+     "the answering AI's reliability averaged over the contexts' weights in the file, per "
+     "output: on the evaluation mix"},
 }};
 
 constexpr bool table_in_enum_order() {
@@ -189,6 +195,10 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::attacks_attempted, static_cast<double>(m.attacks_attempted));
   value(MetricId::attacks_caught, static_cast<double>(m.attacks_caught));
   per(MetricId::shutdown_probability, m.shut_down ? 1 : 0, 1.0);
+  const auto outputs = static_cast<double>(m.model_outputs);
+  per(MetricId::model_reliability, m.model_outputs - m.model_errors, outputs);
+  value(MetricId::model_reliability_evaluation_mix,
+        m.model_outputs > 0 ? m.evaluation_reliability / outputs : 0.0, m.model_outputs > 0);
   if (!m.weighted) return;
   for (std::size_t k = 0; k < metric_count; ++k) {
     const auto id = static_cast<MetricId>(k);

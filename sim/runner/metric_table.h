@@ -35,8 +35,10 @@ enum class MetricId : std::uint8_t {
   attacks_attempted,
   attacks_caught,
   shutdown_probability,
+  model_reliability,
+  model_reliability_evaluation_mix,
 };
-inline constexpr std::size_t metric_count = 23;
+inline constexpr std::size_t metric_count = 25;
 
 // proportion: events over trials pooled across replications (Clopper-Pearson);
 // rate: events over an exposure (Garwood); mean: of one value per replication, every

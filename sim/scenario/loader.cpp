@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/model/schedule.h"
 #include "sim/scenario/parameters.h"
 #include "sim/scenario/prescan.h"
 #include "sim/scenario/registry.h"
@@ -167,6 +168,8 @@ class Loader {
   void read_baseline(const toml::array& array);
   void read_precision(const toml::table& table);
   void read_worst_case(const toml::table& table);
+  void read_schedule(const toml::node& node);
+  void check_schedule();
   // Reads a sweep setting with the same rules (and messages) as a scenario parameter.
   template <class T>
   bool read_setting(const std::string& path, const toml::node& node, Rule rule, T& out) {
@@ -196,6 +199,7 @@ class Loader {
   std::vector<std::pair<std::string, const toml::table*>> context_tables_;
   const toml::table* scenario_table_ = nullptr;
   const toml::table* sweep_table_ = nullptr;
+  const toml::node* schedule_node_ = nullptr;
   // Where each sweep dimension's values/low/high are, for design-specific checks.
   struct DimensionNodes {
     const toml::node* values = nullptr;
@@ -241,6 +245,10 @@ void Loader::declare(const toml::table& root) {
             fmt::format("'{}' is reserved for the {} and cannot be a component; choose another id",
                         name, name == "scenario" ? "run settings" : "sweep"));
       (name == "scenario" ? scenario_table_ : sweep_table_) = table;
+      continue;
+    }
+    if (name == "schedule") {
+      schedule_node_ = &node;
       continue;
     }
     if (name == "contexts") {
@@ -463,6 +471,7 @@ std::optional<Scenario> Loader::load(std::string_view text,
     detail::apply_assignment(spec_, index_, assignment, where, diagnostics_);
   }
   if (sweep_table_) read_sweep(*sweep_table_);
+  if (schedule_node_) read_schedule(*schedule_node_);
   // The sweep sets its paths at every point, after --set: such an override would do nothing
   // in a run. (The only warning at the command line: cli/scenario_input drops it for
   // commands that ignore the sweep.)
@@ -485,6 +494,7 @@ std::optional<Scenario> Loader::load(std::string_view text,
   });
   check_spec(spec_, file_, diagnostics_);
   check_acceptance_test();
+  check_schedule();
 
   const bool failed =
       std::any_of(diagnostics_.begin(), diagnostics_.end(),
@@ -498,6 +508,79 @@ std::optional<Scenario> Loader::load(std::string_view text,
   scenario.overrides = overrides;
   scenario.locations = std::move(locations_);
   return scenario;
+}
+
+void Loader::read_schedule(const toml::node& node) {
+  const auto* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    error(at(node), fmt::format("'schedule' expects an array of tables [[schedule]], each with "
+                                "at, set and to; got {}",
+                                detail::describe(detail::input_of(node))));
+    return;
+  }
+  static const std::vector<std::string> keys = {"at", "set", "to"};
+  for (const auto& element : *array) {
+    model::ScheduledChange change;
+    change.where = at(element);
+    bool ok = true, has_at = false, has_set = false, has_to = false;
+    for (const auto& entry : in_file_order(*element.as_table())) {
+      const std::string name(entry.key->str());
+      const toml::node& value = *entry.node;
+      if (name == "at") {
+        has_at = true;
+        ok = read_setting("schedule.at", value, model::duration(false), change.at) && ok;
+      } else if (name == "set") {
+        has_set = true;
+        if (const auto* text = value.as_string()) {
+          change.path = text->get();
+        } else {
+          ok = false;
+          error(at(value), fmt::format("'schedule.set' expects the path of a parameter such as "
+                                       "\"model.reliability\"; got {}",
+                                       detail::describe(detail::input_of(value))));
+        }
+      } else if (name == "to") {
+        has_to = true;
+        if (const auto x = value.value<double>();
+            x && (value.is_integer() || value.is_floating_point())) {
+          change.value = *x;
+        } else {
+          ok = false;
+          error(at(value), fmt::format("'schedule.to' expects a number; got {}",
+                                       detail::describe(detail::input_of(value))));
+        }
+      } else {
+        ok = false;
+        error(at(*entry.key), detail::unknown_key("key", name, "[[schedule]]", keys));
+      }
+    }
+    for (const auto& [present, key] :
+         {std::pair{has_at, "at"}, std::pair{has_set, "set"}, std::pair{has_to, "to"}}) {
+      if (!present) {
+        ok = false;
+        error(
+            change.where,
+            fmt::format("[[schedule]] has no '{}'; expected at, set and to, such as at = \"90d\", "
+                        "set = \"model.reliability\", to = 0.95",
+                        key));
+      }
+    }
+    if (ok) spec_.schedule.push_back(std::move(change));
+  }
+}
+
+// Each change must name a parameter that may change during a replication, with a valid
+// value, in the spec as the earlier changes leave it.
+void Loader::check_schedule() {
+  model::ScenarioSpec scratch = spec_;
+  std::vector<const model::ScheduledChange*> order;
+  for (const auto& change : spec_.schedule) order.push_back(&change);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->at < b->at; });
+  for (const auto* change : order)
+    if (const auto result = model::apply_change(scratch, *change);
+        const auto* fault = std::get_if<std::string>(&result))
+      error(change->where, *fault);
 }
 
 constexpr std::array<std::string_view, 7> design_names = {

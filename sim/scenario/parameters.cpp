@@ -1064,6 +1064,13 @@ const std::vector<KeyInfo>& known_keys() {
         {"sweep.worst_case.replications", "integer >= 1", "the run's replications",
          "Replications per evaluation, the same ones (same seed, common random numbers) for "
          "every value"},
+        {"schedule[].at", "duration >= 0", "required",
+         "When the change takes effect, from the start of each replication"},
+        {"schedule[].set", "parameter path", "required",
+         "The numeric parameter changed: <component>.<key> or contexts.<context>.<key> "
+         "(docs/model.md, "
+         "Change over time)"},
+        {"schedule[].to", "number", "required", "Its value from then on, under the key's rule"},
     };
     out.insert(out.end(), sweep.begin(), sweep.end());
     return out;

@@ -224,3 +224,42 @@ TEST_CASE("a file of 10,000 contexts and as many components loads, each value wh
   CHECK(spec.components[count + 1].target("pass") == "world");
   CHECK(get_parameter(spec, "contexts.c9999.weight") == ParameterValue(10000.0));
 }
+
+TEST_CASE("a [[schedule]] loads its changes, and each fault is reported where it is",
+          "[load][schedule]") {
+  const std::string base =
+      "[users]\nkind = \"source\"\nnext = \"model\"\n[model]\nkind = \"ai\"\nnext = \"world\"\n"
+      "[world]\nkind = \"outcome\"\n";
+  const auto good = load_string(
+      base + "[[schedule]]\nat = \"30d\"\nset = \"model.reliability\"\nto = 0.95\n", "s.toml");
+  REQUIRE(good.ok());
+  REQUIRE(good.scenario->spec.schedule.size() == 1);
+  CHECK(good.scenario->spec.schedule[0].at == 720.0);
+  CHECK(good.scenario->spec.schedule[0].path == "model.reliability");
+  CHECK(good.scenario->spec.schedule[0].value == 0.95);
+
+  auto first_error = [&](const std::string& tail) {
+    const auto result = load_string(base + tail, "s.toml");
+    REQUIRE_FALSE(result.ok());
+    return format(result.diagnostics.front());
+  };
+  const auto not_an_array = load_string("schedule = 3\n" + base, "s.toml");
+  REQUIRE_FALSE(not_an_array.ok());
+  CHECK(format(not_an_array.diagnostics.front()) ==
+        "s.toml:1:12: error: 'schedule' expects an array of tables [[schedule]], each with at, "
+        "set and to; got an integer");
+  CHECK(first_error("[[schedule]]\nat = \"1h\"\nset = \"model.reliability\"\n") ==
+        "s.toml:9:1: error: [[schedule]] has no 'to'; expected at, set and to, such as at = "
+        "\"90d\", set = \"model.reliability\", to = 0.95");
+  CHECK(first_error("[[schedule]]\nat = \"1h\"\nset = 4\nto = 0.9\n") ==
+        "s.toml:11:7: error: 'schedule.set' expects the path of a parameter such as "
+        "\"model.reliability\"; got an integer");
+  CHECK(first_error("[[schedule]]\nat = \"1h\"\nset = \"model.reliability\"\nto = \"x\"\n") ==
+        "s.toml:12:6: error: 'schedule.to' expects a number; got the string \"x\"");
+  CHECK(first_error("[[schedule]]\nat = \"1h\"\nset = \"model.reliability\"\nto = 0.9\nwhen = 1\n")
+            .find("s.toml:13:1: error: unknown key 'when' in [[schedule]]") == 0);
+  CHECK(first_error("[[schedule]]\nat = \"-1h\"\nset = \"model.reliability\"\nto = 0.9\n")
+            .find("s.toml:10:6: error: 'schedule.at'") == 0);
+  CHECK(first_error("[[schedule]]\nat = \"1h\"\nset = \"model.reliability\"\nto = 2\n") ==
+        "s.toml:9:1: error: schedule: 'model.reliability' must be a probability in [0, 1]; got 2");
+}

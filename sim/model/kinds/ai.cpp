@@ -70,6 +70,13 @@ Ai::State Ai::build(const Spec& spec, std::uint32_t, Builder& builder) {
   }
   a.defer_below_correct = random::normal_cdf(spec.defer_threshold - spec.confidence_separation);
   a.defer_below_wrong = random::normal_cdf(spec.defer_threshold);
+  double weights = 0.0;
+  for (std::uint32_t k = 0; k < contexts.size(); ++k) {
+    const double w = builder.evaluation_contexts()[k].weight;
+    a.evaluation_reliability += w * a.reliability[k];
+    weights += w;
+  }
+  a.evaluation_reliability /= weights;
   return a;
 }
 

@@ -58,6 +58,8 @@ struct Ai {
   struct State {
     AiSpec spec;
     std::vector<double> reliability;  // per context
+    // Its reliability averaged over the contexts' weights in the file (the evaluation mix).
+    double evaluation_reliability = 0.0;
     // P(score <= refusal_threshold) per (context, malicious): refuse when the task's
     // observable uniform is above it.
     std::vector<double> refuse_above;
@@ -99,6 +101,8 @@ struct Ai {
       r.weigh(t.malicious ? Weighed::refused_malicious : Weighed::refused_benign, t);
       return refuse;
     }
+    ++m.model_outputs;
+    m.evaluation_reliability += a.evaluation_reliability;
     // 2. Correctness by difficulty: the (1 - reliability) of tasks hardest for this AI are
     // wrong; it judges by the task's common difficulty with probability shared_difficulty.
     t.ai_difficulty =
@@ -154,6 +158,9 @@ struct Ai {
     return pass;
   }
 
+  // Every parameter may change during a replication: the state is nothing but them.
+  static bool retunes(std::string_view) { return true; }
+  static void retune(Replication&, State& a, const State& tuned, std::uint32_t) { a = tuned; }
   static NodeStyle style(const Spec&) { return {"box", "#EE8866"}; }
   static void validate(const Spec& spec, const ComponentSpec& component, const ScenarioSpec&,
                        std::vector<std::string>& faults);

@@ -60,6 +60,9 @@ struct Defence {
     spec.detect_error = detection_under(c, spec.detect_error, step);
     if (c == Counterfactual::removed) spec.false_alarm = 0.0;
   }
+  // Every parameter may change during a replication: the state is nothing but them.
+  static bool retunes(std::string_view) { return true; }
+  static void retune(Replication&, State& s, const State& tuned, std::uint32_t) { s = tuned; }
   static NodeStyle style(const Spec&) { return {"octagon", "#77AADD"}; }
   static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
 };

@@ -104,6 +104,9 @@ struct Monitor {
     }
   }
 
+  // Every parameter may change during a replication: the state is nothing but them.
+  static bool retunes(std::string_view) { return true; }
+  static void retune(Replication&, State& s, const State& tuned, std::uint32_t) { s = tuned; }
   static NodeStyle style(const Spec&) { return {"trapezium", "#AAAA00"}; }
   static std::string label(const Spec& spec) {
     return spec.trusted ? "monitor, trusted" : "monitor, untrusted";

@@ -110,6 +110,15 @@ void Operators::grow(State& op) {
   op.head = 0;
 }
 
+void Operators::retune(Replication& r, State& op, const State& tuned, std::uint32_t) {
+  op.spec = tuned.spec;
+  op.review_mu = tuned.review_mu;
+  op.review_sigma = tuned.review_sigma;
+  // More reviewers take waiting tasks at once; with fewer, no review starts until the
+  // reviews under way have brought the busy ones below the new count.
+  while (op.busy < op.spec.count && op.waiting > 0) start_next(r, op);
+}
+
 void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   Task& t = r.task(id);
   const OperatorSpec& s = op.spec;

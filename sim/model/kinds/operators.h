@@ -84,12 +84,7 @@ struct Operators {
     if (e.event != review_done) return false;
     State& op = states[e.index];
     --op.busy;
-    if (op.waiting > 0) {
-      const std::uint32_t next = op.ring[op.head];
-      op.head = (op.head + 1) & (op.ring.size() - 1);
-      --op.waiting;
-      start_review(r, op, next);
-    }
+    if (op.waiting > 0) start_next(r, op);
     r.leave(e.payload, e.node, r.task(e.payload).decided);
     return true;
   }
@@ -130,6 +125,12 @@ struct Operators {
     spec.automation_bias = 0.0;
     spec.drift.enabled = false;
   }
+  // Any parameter but the initial trust and credibility (set at a replication's start) may
+  // change during a replication; reviews under way keep what was decided at their start.
+  static bool retunes(std::string_view key) {
+    return key != "trust_initial" && key != "alarm_credibility_initial";
+  }
+  static void retune(Replication& r, State& op, const State& tuned, std::uint32_t node);
   static NodeStyle style(const Spec&) { return {"ellipse", "#FFAABB"}; }
   static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
                                                      const ScenarioSpec&);
@@ -138,6 +139,13 @@ struct Operators {
  private:
   // Everything about a review is decided when it starts; the task leaves when it ends.
   static void start_review(Replication& r, State& op, std::uint32_t id);
+  // The review of the task that has waited longest starts.
+  static void start_next(Replication& r, State& op) {
+    const std::uint32_t next = op.ring[op.head];
+    op.head = (op.head + 1) & (op.ring.size() - 1);
+    --op.waiting;
+    start_review(r, op, next);
+  }
   static void grow(State& op);
 };
 

@@ -139,6 +139,15 @@ struct Safeguard {
   static bool port_used(const Spec& spec, PortIndex port) {
     return flagging::port_used(spec, port);
   }
+  // Its per-demand parameters may change during a replication; those of its latent
+  // failures may not (the pending failure, test and repair were drawn under them).
+  static bool retunes(std::string_view key) {
+    return key != "latent_failure_rate" && key != "test_interval" && key != "repair_time" &&
+           key != "coupling.latent_beta" && key != "coupling.beta";
+  }
+  static void retune(Replication&, State& g, const State& tuned, std::uint32_t) {
+    g.spec = tuned.spec;
+  }
   static NodeStyle style(const Spec&) { return {"hexagon", "#EEDD88"}; }
   static std::string label(const Spec& spec) {
     return spec.blocks ? "safeguard" : "safeguard, alarm only";

@@ -32,7 +32,7 @@ Source::State Source::build(const Spec& spec, std::uint32_t, Builder& builder) {
   const double tasks = spec.rate * mean_profile * builder.spec().horizon;
   const auto episode = static_cast<double>(builder.spec().episode_tasks);
   builder.expect_tasks(episode > 0.0 ? std::min(tasks, episode) : tasks);
-  return {spec, {}, 0};
+  return {spec, {}, 0, {}};
 }
 
 void Source::reset(State& s, std::uint32_t node, Replication& r) {
@@ -42,7 +42,16 @@ void Source::reset(State& s, std::uint32_t node, Replication& r) {
 
 void Source::start(State& s, std::uint32_t node, Replication& r) {
   const Time t = next_arrival(s, 0.0, r.horizon());
-  if (t < r.horizon()) r.schedule(t, Priority::arrival, node, arrival);
+  if (t < r.horizon()) s.pending = r.schedule(t, Priority::arrival, node, arrival);
+}
+
+void Source::retune(Replication& r, State& s, const State& tuned, std::uint32_t node) {
+  s.spec = tuned.spec;
+  // Poisson arrivals are memoryless: the pending arrival, drawn under the old parameters,
+  // is drawn again from now under the new ones.
+  if (!r.queue().cancel(s.pending)) return;
+  const Time t = next_arrival(s, r.now(), r.horizon());
+  if (t < r.horizon()) s.pending = r.schedule(t, Priority::arrival, node, arrival);
 }
 
 Time Source::next_arrival(State& s, Time now, Time horizon) {
@@ -84,7 +93,7 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   ++m.tasks;
   ++(t.malicious ? m.malicious_tasks : m.benign_tasks);
   if (next < r.horizon() && !r.episode_complete())
-    r.schedule(next, Priority::arrival, e.node, arrival);
+    s.pending = r.schedule(next, Priority::arrival, e.node, arrival);
 
   if (r.paused()) {
     r.finish(id, Terminal::paused, none);

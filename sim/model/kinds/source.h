@@ -37,7 +37,8 @@ struct Source {
   struct State {
     SourceSpec spec;
     random::Stream arrivals;
-    std::uint64_t births = 0;  // tasks born so far: the next task's birth number
+    std::uint64_t births = 0;          // tasks born so far: the next task's birth number
+    engine::EventHandle pending = {};  // the next arrival
   };
 
   static std::span<const ComponentKey> keys();
@@ -45,6 +46,10 @@ struct Source {
   static void reset(State& s, std::uint32_t node, Replication& r);
   static void start(State& s, std::uint32_t node, Replication& r);
   static bool handle(Replication& r, std::vector<State>& states, KindEvent e);
+  // A schedule may change the rate and the profile's period (docs/model.md, Change over
+  // time).
+  static bool retunes(std::string_view key) { return key == "rate" || key == "profile_period"; }
+  static void retune(Replication& r, State& s, const State& tuned, std::uint32_t node);
 
   static NodeStyle style(const Spec&) { return {"invhouse", "#99DDFF"}; }
   static std::optional<std::string> outside_analytic(const Spec& spec,
