@@ -237,6 +237,7 @@ class Results:
     # An uncertainty sweep: metric -> {"outer_sd", "parameter_sd", "inner_stderr", "unit"}
     # (scalars); None otherwise.
     uncertainty_spreads: dict = None
+    scenario_text: str = ""  # /scenario/text: the scenario file, byte for byte
 
     @property
     def metrics(self):
@@ -521,6 +522,7 @@ def load(path):
             baseline=baseline,
             statistics=_statistics(f),
             resolved=_strings(f["scenario/resolved"]),
+            scenario_text=_text(f["scenario/text"][()]) if "scenario/text" in f else "",
             components=components,
             component_kinds=_strings(a["component_kinds"]),
             component_labels=(_strings(a["component_labels"]) if "component_labels" in a

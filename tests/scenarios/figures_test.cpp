@@ -79,6 +79,7 @@ const std::map<std::string, Expected> required = {
     {"what-to-test-first", {2, {"morris"}}},
     {"how-sure-are-we", {2, {"uncertainty"}}},
     {"ai-control", {2, {"control_frontier"}}},
+    {"deployment-shift", {2, {"reliability_in_deployment", "harm_over_time"}}},
 };
 
 }  // namespace
