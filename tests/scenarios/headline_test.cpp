@@ -182,3 +182,25 @@ TEST_CASE("marginal-risk: the AI adds risk at 0.9 and removes it at 0.99 against
   CHECK(worse.ci_low > 0.0);
   CHECK(better.ci_high < 0.0);
 }
+
+TEST_CASE("deployment-shift: the evaluation mix hides a falling reliability in deployment",
+          "[scenarios]") {
+  const ScenarioRun run("deployment-shift", 4, 1717);
+  const std::string offlabel = "assistant.reliability_by_context.offlabel";
+  const auto as_tested = run.point({{offlabel, 0.995}});
+  const auto worst = run.point({{offlabel, 0.8}});
+  const auto& tested_worst = run.metric(worst, MetricId::model_reliability_evaluation_mix);
+  const auto& deployed_worst = run.metric(worst, MetricId::model_reliability);
+  INFO("at 0.8 off-label: evaluation mix " << describe(tested_worst) << ", in deployment "
+                                           << describe(deployed_worst));
+  // The evaluation mix (0.1% off-label) cannot see the off-label reliability.
+  CHECK(tested_worst.mean > 0.9945);
+  CHECK(deployed_worst.ci_high < tested_worst.mean - 0.03);
+  CHECK(run.metric(as_tested, MetricId::model_reliability).ci_low > 0.99);
+
+  // Same tested reliability, harm per task grows several-fold with the off-label error.
+  const auto& harm_tested = run.metric(as_tested, MetricId::harm_rate);
+  const auto& harm_worst = run.metric(worst, MetricId::harm_rate);
+  INFO("harm at 0.995: " << describe(harm_tested) << "; at 0.8: " << describe(harm_worst));
+  CHECK(harm_worst.ci_low > 5.0 * harm_tested.ci_high);
+}
