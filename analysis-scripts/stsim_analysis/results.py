@@ -333,6 +333,12 @@ class Results:
         from . import tables
         return tables.dataframe(self, metrics)
 
+    def arrays_dataframe(self, groups=None):
+        """The arrays `stsim export --arrays` prints (attribution, time series, first
+        harms, runtime, rare-event diagnostics), one row per element (see tables.py)."""
+        from . import tables
+        return tables.arrays_dataframe(self, groups)
+
     def to_xarray(self):
         """Every statistic as an xarray Dataset along `point` (see tables.py)."""
         from . import tables

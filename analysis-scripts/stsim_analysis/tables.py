@@ -140,6 +140,99 @@ def _records(r, wanted, points):
     return rows
 
 
+# Root groups whose arrays are elsewhere: the point columns (/scenario, /design) and the
+# records of the statistics table (/acceptance, /worst_case), as in `stsim export --arrays`.
+_ARRAYS_ELSEWHERE = {"scenario", "design", "acceptance", "worst_case"}
+_ESTIMATES = {"n", "mean", "stderr", "ci_low", "ci_high", *OPTIONAL}
+_SPREADS = {"outer_sd", "parameter_sd", "inner_stderr"}
+
+
+def _in_statistics_table(f, path):
+    parent, _, name = path.rpartition("/")
+    group = f[parent]
+    if name in _ESTIMATES and all(k in group for k in ("n", "mean", "stderr", "ci_low",
+                                                        "ci_high")):
+        return True
+    return path.startswith("uncertainty/") and name in _SPREADS
+
+
+def _cells(values):
+    """A dataset's values in row-major order: text as str, NaN as None."""
+    flat = np.asarray(values).reshape(-1)
+    if flat.dtype.kind in ("O", "S"):
+        return [v.decode() if isinstance(v, bytes) else v for v in flat]
+    if flat.dtype.kind == "f":
+        return [None if np.isnan(v) else float(v) for v in flat]
+    return [int(v) for v in flat]
+
+
+def _datasets_below(f, group):
+    """The datasets below a group, depth first in name order (as stsim's exporter)."""
+    import h5py
+
+    for name in sorted(f[group]):
+        path = f"{group}/{name}"
+        if isinstance(f[path], h5py.Group):
+            yield from _datasets_below(f, path)
+        else:
+            yield path
+
+
+def arrays_dataframe(r, groups=None):
+    """Every array the statistics table does not hold, one row per element, as
+    `stsim export --arrays` (docs/output.md): the point's columns, group, dataset, one
+    key column per further axis (named by its dimension scale) and value."""
+    import h5py
+    import pandas as pd
+
+    points = _point_columns(r)
+    rows, keys, known = [], [], []
+    with h5py.File(r.path, "r") as f:
+        for group in f:
+            if not isinstance(f[group], h5py.Group) or group in _ARRAYS_ELSEWHERE:
+                continue
+            for path in _datasets_below(f, group):
+                if _in_statistics_table(f, path):
+                    continue
+                if group not in known:
+                    known.append(group)
+                ds = f[path]
+                axes = []
+                for a, size in enumerate(ds.shape):
+                    name = ds.dims[a][0].name.lstrip("/") if len(ds.dims[a]) else ""
+                    if name == "point" or (not name and a == 0 and size == r.points):
+                        axes.append(("point", None))
+                        continue
+                    scale = f.get(name) if name else None
+                    values = (_cells(scale[()]) if scale is not None and scale.shape == (size,)
+                              else list(range(size)))
+                    name = name or f"index{a}"
+                    axes.append((name, values))
+                    if name not in keys:
+                        keys.append(name)
+                if groups and group not in groups:
+                    continue
+                values = _cells(ds[()])
+                shape = ds.shape
+                for flat, value in enumerate(values):
+                    index = np.unravel_index(flat, shape) if shape else ()
+                    row = {}
+                    for (name, coords), i in zip(axes, index):
+                        if coords is None:
+                            row.update({k: v[i] for k, v in points.items()})
+                        else:
+                            row[name] = coords[i]
+                    row.update({"group": group, "dataset": path[len(group) + 1:],
+                                "value": value})
+                    rows.append(row)
+    unknown = [g for g in groups or () if g not in known]
+    if unknown:
+        raise KeyError(f"{r.path}: no array group {', '.join(unknown)}; "
+                       f"the file has {', '.join(known)}")
+    columns = list(points) + ["group", "dataset"] + keys + ["value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def dataset(r):
     """Every statistic, attribution count and time series as an xarray Dataset.
 

@@ -22,6 +22,8 @@ struct ExportOptions {
   std::string file;
   std::string format = "csv";
   std::vector<std::string> metrics;
+  bool arrays = false;
+  std::vector<std::string> groups;
   std::string output;
 };
 
@@ -33,19 +35,32 @@ Command add_export(CLI::App& app) {
       "One row per point and metric, for every statistics group of the file (results, paired "
       "differences...): the point, its label, every swept parameter (durations in hours, rates "
       "per hour), group, metric, kind, unit, n, estimate, stderr, ci_low, ci_high, and for "
-      "proportions and rates count, exposure and upper_bound. See docs/output.md.");
+      "proportions and rates count, exposure and upper_bound. With --arrays, every other array "
+      "(attribution counts, time series, first harms, runtime, rare-event diagnostics) in long "
+      "form: the point's columns, group, dataset, a key column per further axis, value. See "
+      "docs/output.md.");
   auto options = std::make_shared<ExportOptions>();
   cmd->add_option("file", options->file, "Result file (.h5)")->required();
   cmd->add_option("--format", options->format, "csv (default) or json")
       ->check(CLI::IsMember({"csv", "json"}));
-  cmd->add_option("--metric", options->metrics, "Only this metric (repeatable), e.g. harm_rate")
-      ->allow_extra_args(false);
+  auto* metric =
+      cmd->add_option("--metric", options->metrics, "Only this metric (repeatable), e.g. harm_rate")
+          ->allow_extra_args(false);
+  auto* arrays = cmd->add_flag("--arrays", options->arrays,
+                               "Print the arrays instead: attribution, time series, first harms, "
+                               "runtime, rare-event diagnostics, one row per element");
+  cmd->add_option("--group", options->groups,
+                  "With --arrays: only this root group (repeatable), e.g. attribution")
+      ->allow_extra_args(false)
+      ->needs(arrays);
+  arrays->excludes(metric);
   cmd->add_option("-o,--output", options->output, "Write to this file instead of standard output");
   return [options] {
     std::string text;
     try {
       const output::ResultFile results(options->file);
-      const auto table = output::tidy_table(results, options->metrics);
+      const auto table = options->arrays ? output::array_table(results, options->groups)
+                                         : output::tidy_table(results, options->metrics);
       text = options->format == "json" ? output::to_json(table) : output::to_csv(table);
     } catch (const output::FileError& e) {
       fmt::print(stderr, "stsim export: error: {}\n", e.what());

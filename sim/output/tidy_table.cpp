@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sim/output/summary.h"
+#include "sim/scenario/suggest.h"
 
 namespace stsim::output {
 
@@ -153,6 +154,61 @@ bool wanted_metric(const std::set<std::string>& wanted, const std::string& metri
 
 Cell text_attribute(const ResultFile& file, const std::string& object, const char* name) {
   return file.has_attribute(object, name) ? Cell{file.attribute_string(object, name)} : Cell{};
+}
+
+// The point's own columns: index, label and one column per swept dimension, each
+// checked for one row per point.
+struct PointColumns {
+  std::vector<std::string> names;
+  std::vector<std::vector<Cell>> values;  // per point, as long as `names`
+};
+
+PointColumns point_columns_of(const ResultFile& file, std::uint64_t points) {
+  PointColumns out{{"point", "point_label"}, std::vector<std::vector<Cell>>(points)};
+  file.require_shape("/design/point_label", {points});
+  const auto labels = file.strings("/design/point_label");
+  for (std::uint64_t p = 0; p < points; ++p) out.values[p] = {Cell{p}, Cell{labels[p]}};
+  if (!file.exists("/design/columns")) return out;
+  auto names = file.children("/design/columns");
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  });
+  for (const auto& d : names) {
+    const std::string dataset = "/design/columns/" + d;
+    out.names.push_back(file.attribute_string(dataset, "path"));
+    file.require_shape(dataset, {points});
+    auto values = cells(file, dataset);
+    for (std::uint64_t p = 0; p < points; ++p) out.values[p].push_back(std::move(values[p]));
+  }
+  return out;
+}
+
+// The datasets below `group` (depth first, in name order) with their paths.
+void datasets_below(const ResultFile& file, const std::string& group,
+                    std::vector<std::string>& out) {
+  for (const auto& child : file.children(group)) {
+    const std::string path = group + "/" + child;
+    if (file.is_group(path)) {
+      datasets_below(file, path, out);
+    } else {
+      out.push_back(path);
+    }
+  }
+}
+
+// Whether the statistics table (tidy_table) already holds the dataset: an estimate of a
+// statistics group, or a spread of /uncertainty.
+bool in_statistics_table(const ResultFile& file, const std::string& dataset) {
+  const auto slash = dataset.rfind('/');
+  const std::string parent = dataset.substr(0, slash);
+  const std::string name = dataset.substr(slash + 1);
+  auto among = [&](const auto& list) {
+    return std::any_of(std::begin(list), std::end(list), [&](const char* n) { return name == n; });
+  };
+  if (is_statistic(file, parent) && (among(estimate_datasets) || among(optional_datasets)))
+    return true;
+  constexpr const char* spreads[] = {"outer_sd", "parameter_sd", "inner_stderr"};
+  return dataset.rfind("/uncertainty/", 0) == 0 && among(spreads);
 }
 
 // /uncertainty/<metric>/{outer_sd, parameter_sd, inner_stderr}: one row each, the scalar
@@ -316,28 +372,8 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   }
   const std::set<std::string> wanted(metrics.begin(), metrics.end());
 
-  // The point's own columns: index, label and one column per swept dimension.
-  // Every dataset is checked for its shape before it is read: one row per point.
   const auto points = file.attribute_integer("/", "points");
-  std::vector<std::string> point_columns = {"point", "point_label"};
-  std::vector<std::vector<Cell>> point_values(points);
-  file.require_shape("/design/point_label", {points});
-  const auto labels = file.strings("/design/point_label");
-  for (std::uint64_t p = 0; p < points; ++p) point_values[p] = {Cell{p}, Cell{labels[p]}};
-  if (file.exists("/design/columns")) {
-    auto names = file.children("/design/columns");
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-      return a.size() != b.size() ? a.size() < b.size() : a < b;
-    });
-    for (const auto& d : names) {
-      const std::string dataset = "/design/columns/" + d;
-      point_columns.push_back(file.attribute_string(dataset, "path"));
-      file.require_shape(dataset, {points});
-      auto values = cells(file, dataset);
-      for (std::uint64_t p = 0; p < points; ++p) point_values[p].push_back(std::move(values[p]));
-    }
-  }
-
+  const auto point_columns = point_columns_of(file, points);
   struct Block {
     std::string group, metric, measure;
     std::vector<Axis> axes;
@@ -420,7 +456,7 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
   add_worst_case(file, points, wanted, rows);
 
   TidyTable table;
-  table.columns = point_columns;
+  table.columns = point_columns.names;
   std::set<std::string> used;
   for (const auto& row : rows) {
     for (const auto& [name, cell] : row.cells) used.insert(name);
@@ -443,14 +479,112 @@ TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& met
     if (used.count(name)) add_column(name);
   }
   for (auto& row : rows) {
-    std::vector<Cell> out =
-        row.point ? point_values[*row.point] : std::vector<Cell>(point_columns.size());
+    std::vector<Cell> out = row.point ? point_columns.values[*row.point]
+                                      : std::vector<Cell>(point_columns.names.size());
     out.resize(table.columns.size());
     for (auto& [name, cell] : row.cells) {
       const auto at = std::find(table.columns.begin(), table.columns.end(), name);
       out[static_cast<std::size_t>(at - table.columns.begin())] = std::move(cell);
     }
     table.rows.push_back(std::move(out));
+  }
+  return table;
+}
+
+TidyTable array_table(const ResultFile& file, const std::vector<std::string>& groups) {
+  const auto points = file.attribute_integer("/", "points");
+  const auto point_columns = point_columns_of(file, points);
+  // The point columns stand for /scenario and /design; /acceptance and /worst_case are
+  // records of the statistics table.
+  const std::set<std::string> elsewhere = {"scenario", "design", "acceptance", "worst_case"};
+  struct Array {
+    std::string group, dataset;
+    std::vector<Axis> axes;
+    std::optional<std::size_t> point_axis;
+  };
+  std::vector<Array> arrays;
+  std::vector<std::string> known;
+  for (const auto& group : file.children("/")) {
+    if (!file.is_group("/" + group) || elsewhere.count(group)) continue;
+    std::vector<std::string> paths;
+    datasets_below(file, "/" + group, paths);
+    for (const auto& path : paths) {
+      if (in_statistics_table(file, path)) continue;
+      Array array{group, path.substr(group.size() + 2), {}, std::nullopt};
+      const auto shape = file.shape(path);
+      const auto names = file.dimensions(path);
+      for (std::size_t a = 0; a < shape.size(); ++a) {
+        // Files of formats 1 and 2 have no scales: there a first axis as long as the
+        // points is the point axis.
+        const bool per_point =
+            names[a] == "point" || (names[a].empty() && a == 0 && shape[0] == points);
+        if (per_point) {
+          if (shape[a] != points)
+            throw FileError(
+                fmt::format("{}: damaged: {} does not have one row per point", file.path(), path));
+          array.point_axis = a;
+          array.axes.push_back({"point", {}});
+          for (std::uint64_t p = 0; p < points; ++p) array.axes.back().keys.emplace_back(p);
+        } else {
+          array.axes.push_back(std::move(axes_of(file, path)[a]));
+          if (names[a].empty()) array.axes.back().name = fmt::format("index{}", a);
+        }
+      }
+      if (std::find(known.begin(), known.end(), group) == known.end()) known.push_back(group);
+      arrays.push_back(std::move(array));
+    }
+  }
+  for (const auto& g : groups) {
+    if (std::find(known.begin(), known.end(), g) != known.end()) continue;
+    const std::string near = scenario::closest(g, known);
+    std::string all;
+    for (const auto& k : known) {
+      if (!all.empty()) all += ", ";
+      all += k;
+    }
+    throw FileError(
+        fmt::format("{}: the file has no array group '{}'{}; its groups of arrays: {}", file.path(),
+                    g, near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near), all));
+  }
+
+  TidyTable table;
+  table.columns = point_columns.names;
+  table.columns.insert(table.columns.end(), {"group", "dataset"});
+  for (const auto& array : arrays) {
+    for (const auto& axis : array.axes) {
+      if (axis.name != "point" &&
+          std::find(table.columns.begin(), table.columns.end(), axis.name) == table.columns.end())
+        table.columns.push_back(axis.name);
+    }
+  }
+  table.columns.push_back("value");
+  auto column_of = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(table.columns.begin(), table.columns.end(), name) -
+                                    table.columns.begin());
+  };
+  for (const auto& array : arrays) {
+    if (!groups.empty() && std::find(groups.begin(), groups.end(), array.group) == groups.end())
+      continue;
+    auto values = cells(file, "/" + array.group + "/" + array.dataset);
+    for (std::size_t flat = 0; flat < values.size(); ++flat) {
+      std::vector<std::size_t> index(array.axes.size());
+      std::size_t rest = flat;
+      for (std::size_t a = array.axes.size(); a-- > 0;) {
+        index[a] = rest % array.axes[a].keys.size();
+        rest /= array.axes[a].keys.size();
+      }
+      std::vector<Cell> row = array.point_axis ? point_columns.values[index[*array.point_axis]]
+                                               : std::vector<Cell>(point_columns.names.size());
+      row.resize(table.columns.size());
+      row[column_of("group")] = array.group;
+      row[column_of("dataset")] = array.dataset;
+      for (std::size_t a = 0; a < array.axes.size(); ++a) {
+        if (a != array.point_axis)
+          row[column_of(array.axes[a].name)] = array.axes[a].keys[index[a]];
+      }
+      row.back() = std::move(values[flat]);
+      table.rows.push_back(std::move(row));
+    }
   }
   return table;
 }

@@ -43,6 +43,16 @@ std::vector<StatisticsGroup> statistics_groups(const ResultFile& file);
 // closest known name.
 TidyTable tidy_table(const ResultFile& file, const std::vector<std::string>& metrics = {});
 
+// The arrays of a file that the statistics table does not hold, in long form: one row
+// per element of each dataset (attribution counts, time series, first harms, runtime,
+// rare-event diagnostics, coordinates such as component labels), with the point's
+// columns, `group` (the root group), `dataset` (its path below the group), one key
+// column per further axis, named by its dimension scale, and `value`. /scenario and
+// /design are the point columns; /acceptance and /worst_case are rows of tidy_table().
+// `groups` (root group names) keeps only those; an unknown one is a FileError naming
+// the groups the file has.
+TidyTable array_table(const ResultFile& file, const std::vector<std::string>& groups = {});
+
 // CSV with a header row and RFC 4180 quoting (lines end in \n): numbers in shortest round-trip form
 // (they read back exactly), missing values empty, infinities as inf and -inf.
 std::string to_csv(const TidyTable& table);

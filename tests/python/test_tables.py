@@ -268,6 +268,126 @@ class Records(unittest.TestCase):
             assert_dataframe_is_the_export(self, path)
 
 
+class ArrayExport(unittest.TestCase):
+    """`stsim export --arrays`: every dataset the statistics table does not hold, element by
+    element, keyed by its point and its axes' scales - checked against h5py bit for bit."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.files = [work / "sweep.h5", work / "rare.h5"]
+        run([STSIM, "run", str(SOURCE / "tests" / "validation" / "scenarios" /
+                               "rare-independent-layers.toml"), "--reps", "4",
+             "--rare-event", "importance", "-o", str(cls.files[1]), "--progress", "none"])
+
+    def rows(self, path, *options):
+        return list(csv.DictReader(io.StringIO(
+            run([STSIM, "export", str(path), "--arrays", *options]).stdout)))
+
+    def test_every_dataset_is_in_one_of_the_two_tables_bit_for_bit(self):
+        for path in self.files:
+            rows = self.rows(path)
+            by_dataset = {}
+            for row in rows:
+                by_dataset.setdefault(f"{row['group']}/{row['dataset']}", []).append(row)
+            with h5py.File(path, "r") as f:
+                labels = f["design/point_label"].asstr()[()]
+                everything = []
+                f.visititems(lambda name, obj: everything.append(name)
+                             if isinstance(obj, h5py.Dataset) else None)
+                for name in everything:
+                    top, _, rest = name.partition("/")
+                    if not rest or top in ("scenario", "design", "acceptance", "worst_case"):
+                        continue  # root scales, the point columns, records of the other table
+                    if name not in by_dataset:
+                        # Then the statistics table holds it: an estimate of a statistics group.
+                        parent, _, leaf = name.rpartition("/")
+                        self.assertIn(leaf, ESTIMATES.values(), (path.name, name))
+                        self.assertIn("mean", f[parent], (path.name, name))
+                        continue
+                    ds = f[name]
+                    mine = by_dataset.pop(name)
+                    self.assertEqual(len(mine), ds.size, name)
+                    stored = ds[()]
+                    for row in mine:
+                        index = []
+                        for axis in range(ds.ndim):
+                            scale = ds.dims[axis][0].name.lstrip("/")
+                            if scale == "point":
+                                p = int(row["point"])
+                                self.assertEqual(row["point_label"], labels[p])
+                                index.append(p)
+                            else:
+                                coords = [v.decode() if isinstance(v, bytes) else v
+                                          for v in f[scale][()]]
+                                key = row[scale]
+                                index.append(next(i for i, c in enumerate(coords)
+                                                  if (c == key if isinstance(c, str)
+                                                      else same(key, float(c)))))
+                        value = stored[tuple(index)] if ds.ndim else stored
+                        if isinstance(value, bytes):
+                            self.assertEqual(row["value"], value.decode(), name)
+                        else:
+                            value = float(value) if ds.dtype.kind == "f" else int(value)
+                            self.assertTrue(same(row["value"], value), (name, row, value))
+            self.assertEqual(by_dataset, {}, "rows of no dataset")
+
+    def test_the_groups_of_arrays(self):
+        groups = {r["group"] for r in self.rows(work / "sweep.h5")}
+        self.assertEqual(groups, {"attribution", "first_harm", "results", "runtime",
+                                  "timeseries"})
+        rare = self.rows(work / "rare.h5", "--group", "rare_event")
+        self.assertEqual({r["group"] for r in rare}, {"rare_event"})
+        self.assertIn("harm_rate/effective_sample_size", {r["dataset"] for r in rare})
+
+    def test_a_time_series_row_is_keyed_by_its_bin(self):
+        rows = self.rows(work / "sweep.h5", "--group", "timeseries")
+        means = [r for r in rows if r["dataset"] == "harms_mean" and r["point"] == "3"]
+        self.assertEqual(len(means), 5)  # time_bins = 5
+        with h5py.File(work / "sweep.h5", "r") as f:
+            self.assertEqual([float(r["time_bin"]) for r in means], list(f["time_bin"][()]))
+            self.assertEqual([float(r["value"]) for r in means],
+                             list(f["timeseries/harms_mean"][3]))
+
+    def test_an_unknown_group_is_named_with_the_groups_there_are(self):
+        path = work / "sweep.h5"
+        done = run([STSIM, "export", str(path), "--arrays", "--group", "atribution"], expect=2)
+        self.assertEqual(done.stdout, "")
+        self.assertEqual(done.stderr, f"stsim export: error: {path}: the file has no array group "
+                                      "'atribution' (did you mean 'attribution'?); its groups of "
+                                      "arrays: attribution, first_harm, results, runtime, "
+                                      "timeseries\n")
+
+    def test_metric_and_group_belong_to_their_own_tables(self):
+        path = str(work / "sweep.h5")
+        done = run([STSIM, "export", path, "--arrays", "--metric", "harm_rate"], expect=2)
+        self.assertIn("--metric excludes --arrays", done.stderr)
+        done = run([STSIM, "export", path, "--group", "attribution"], expect=2)
+        self.assertIn("--group requires --arrays", done.stderr)
+
+    def test_arrays_dataframe_is_the_export(self):
+        import pandas as pd
+        for path in self.files:
+            exported = pd.read_csv(io.StringIO(run([STSIM, "export", str(path), "--arrays"])
+                                               .stdout), keep_default_na=False,
+                                   na_values=[""], float_precision="round_trip")
+            table = stsim_analysis.load(path).arrays_dataframe()
+            self.assertEqual(list(table.columns), list(exported.columns))
+            self.assertEqual(len(table), len(exported))
+            for column in table.columns:
+                for a, b in zip(table[column].tolist(), exported[column].tolist()):
+                    if isinstance(a, str) and isinstance(b, str):
+                        self.assertEqual(a, b, column)
+                    elif isinstance(b, str):  # a column of text and numbers reads as text
+                        self.assertTrue(same(b, a), (path.name, column, a, b))
+                    elif a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+                        self.assertTrue(all(v is None or math.isnan(v) for v in (a, b)),
+                                        (path.name, column, a, b))
+                    else:
+                        self.assertEqual(a, b, (path.name, column))
+        frame = stsim_analysis.load(work / "sweep.h5").arrays_dataframe(groups=["runtime"])
+        self.assertEqual(set(frame["group"]), {"runtime"})
+
+
 class LaterGroups(unittest.TestCase):
     """A statistics group that a later version adds is exported as it is (docs/output.md):
     here an importance per layer, per point and layer, and a sensitivity per dimension."""
