@@ -145,7 +145,7 @@ Design listed(const scenario::SweepSpec& sweep) {
   for (const auto& d : sweep.dimensions) {
     DesignColumn column;
     column.path = d.path;
-    column.label = dimension_words(d.path);
+    column.label = d.label.empty() ? dimension_words(d.path) : d.label;
     column.numeric = true;
     for (const auto& v : d.values) column.numeric = column.numeric && !is_string(v);
     design.columns.push_back(std::move(column));
@@ -296,7 +296,14 @@ Design continuous(const scenario::SweepSpec& sweep, const IntegerPath& integer_p
     const bool distributed =
         sweep.design == SweepDesign::uncertainty || d.distribution != scenario::Distribution::none;
     const char* sampling = distributed ? "" : d.log_scale ? "log" : "linear";
-    design.columns.push_back({d.path, true, {}, {}, {}, dimension_words(d.path), {}, sampling});
+    design.columns.push_back({d.path,
+                              true,
+                              {},
+                              {},
+                              {},
+                              d.label.empty() ? dimension_words(d.path) : d.label,
+                              {},
+                              sampling});
   }
   for (std::uint32_t p = 0; p < unit.size(); ++p) {
     std::vector<Assignment> assignments;

@@ -72,7 +72,8 @@ std::vector<IndexRows> bootstrap(const Estimator& estimate, std::uint32_t sample
 }
 
 std::string dimension_label(const Plan& plan, const DesignColumn& column) {
-  // A component's label, if it has one, names it better than its id.
+  // The scenario's own label first; else a component's label names it better than its id.
+  if (column.label != dimension_words(column.path)) return column.label;
   const auto dot = column.path.find('.');
   for (const auto& c : plan.specs.front().components) {
     if (c.label.empty() || dot == std::string::npos || column.path.substr(0, dot) != c.id) continue;

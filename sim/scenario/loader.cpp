@@ -203,6 +203,7 @@ class Loader {
   // Where each sweep dimension's values/low/high are, for design-specific checks.
   struct DimensionNodes {
     const toml::node* values = nullptr;
+    const toml::node* label = nullptr;
     const toml::node* labels = nullptr;
     const toml::node* low = nullptr;
     const toml::node* high = nullptr;
@@ -749,6 +750,8 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
       nodes.path = entry.node;
     else if (name == "values")
       nodes.values = entry.node;
+    else if (name == "label")
+      nodes.label = entry.node;
     else if (name == "labels")
       nodes.labels = entry.node;
     else if (name == "low")
@@ -789,6 +792,17 @@ std::optional<SweepDimension> Loader::read_dimension(const toml::node& node, std
     error(at(*nodes.path), fmt::format("'path' of a sweep dimension expects a parameter path such "
                                        "as \"model.reliability\"; got {}",
                                        detail::describe(detail::input_of(*nodes.path))));
+  }
+  if (nodes.label) {
+    const auto* label = nodes.label->as_string();
+    if (label && !label->get().empty()) {
+      dimension.label = label->get();
+    } else {
+      error(at(*nodes.label),
+            fmt::format("'label' of sweep dimension '{}' expects the dimension in words, a "
+                        "non-empty string such as \"dose check interval\"; got {}",
+                        dimension.path, detail::describe(detail::input_of(*nodes.label))));
+    }
   }
   if (nodes.values) {
     if (const auto* values = nodes.values->as_array()) {

@@ -353,8 +353,8 @@ const std::vector<std::string>& sweep_keys() {
 }
 const std::vector<std::string>& dimension_keys() {
   static const std::vector<std::string> keys = {
-      "path",      "values", "labels", "low",  "high",   "log",  "distribution",
-      "successes", "trials", "alpha",  "beta", "median", "mode", "error_factor"};
+      "path",      "label",  "values", "labels", "low",    "high", "log",         "distribution",
+      "successes", "trials", "alpha",  "beta",   "median", "mode", "error_factor"};
   return keys;
 }
 const std::vector<std::string>& worst_case_keys() {
@@ -1013,6 +1013,10 @@ const std::vector<KeyInfo>& known_keys() {
          "Whether every point uses the same random streams, for paired comparisons"},
         {"sweep.dimensions[].path", "parameter path", "required",
          "The parameter this dimension varies"},
+        {"sweep.dimensions[].label", "string",
+         "from the path (figures name it by the component's label and the key)",
+         "The dimension in words, for figures, tables and `/design/columns/<d>@label` (\"dose "
+         "check interval\")"},
         {"sweep.dimensions[].values", "array", "required by grid and zip",
          "The values the parameter takes"},
         {"sweep.dimensions[].labels", "array of strings", "the values",

@@ -62,6 +62,7 @@ enum class Distribution : std::uint8_t { none, beta, lognormal, uniform, triangu
 
 struct SweepDimension {
   std::string path;
+  std::string label;                   // the dimension in words; empty: from the path
   std::vector<ParameterValue> values;  // grid and zip designs
   std::vector<std::string> labels;     // optional names of the values (e.g. system designs)
   double low = 0.0, high = 0.0;        // sampled designs (all but grid and zip)

@@ -21,6 +21,7 @@ SCRIPT = SOURCE / "analysis-scripts" / "make_figures.py"
 PYTHON = "/usr/bin/python3"
 sys.path.insert(0, str(SOURCE / "analysis-scripts"))
 
+import h5py  # noqa: E402
 import matplotlib.colors  # noqa: E402
 import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
@@ -146,6 +147,17 @@ class AwkwardScenario(unittest.TestCase):
         self.assertIn("nurses detect", labels)
         self.assertIn("the overnight clinical pharmacists who double check every high risk "
                       "prescription detect", labels)
+
+    def test_a_label_the_scenario_sets_names_its_dimension(self):
+        column = self.results.column(lambda p: p == "nurses.review_time")
+        self.assertEqual(column.label, "time per nurse review")
+        self.assertEqual(layout.parameter_label(self.results, "nurses.review_time"),
+                         "time per nurse review")
+        with h5py.File(self.results.path, "r") as f:
+            paths = {f["design/columns"][d].attrs["path"]: f["design/columns"][d].attrs["label"]
+                     for d in f["design/columns"]}
+        self.assertEqual(paths["nurses.review_time"], "time per nurse review")
+        self.assertEqual(paths["nurses.detect"], "nurses detect")  # from the path
 
     def test_sampled_figures_use_a_colour_scale_or_pooled_groups(self):
         for module, fig, caption in drawn(self, self.results):

@@ -58,6 +58,24 @@ TEST_CASE("grid is the full factorial with the first dimension slowest", "[desig
   CHECK_FALSE(design.baseline);
 }
 
+TEST_CASE("a dimension's label names its column, listed or sampled", "[design]") {
+  for (const auto design : {SweepDesign::grid, SweepDesign::latin_hypercube}) {
+    scenario::SweepSpec sweep;
+    sweep.design = design;
+    sweep.points = 4;
+    auto named = design == SweepDesign::grid ? dim("check.detect", {0.5, 0.9})
+                                             : range("check.detect", 0.5, 0.9);
+    named.label = "pharmacist detection";
+    auto unnamed = design == SweepDesign::grid ? dim("model.reliability", {0.9})
+                                               : range("model.reliability", 0.9, 0.99);
+    sweep.dimensions = {named, unnamed};
+    const auto made = runner::make_design(sweep);
+    REQUIRE(made.columns.size() == 2);
+    CHECK(made.columns[0].label == "pharmacist detection");
+    CHECK(made.columns[1].label == "model reliability");  // from the path
+  }
+}
+
 TEST_CASE("a baseline is found by value or label", "[design]") {
   scenario::SweepSpec sweep;
   sweep.design = SweepDesign::grid;

@@ -446,6 +446,19 @@ TEST_CASE("sweep faults are reported at the value, dimension or key concerned", 
            tail,
        {"bad.toml:7:11: error: labels of sweep dimension 'model.reliability' must be strings; got "
         "an integer"}},
+      {"a label that is not a string",
+       model + "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9]\nlabel = 2\n" +
+           tail,
+       {"bad.toml:7:9: error: 'label' of sweep dimension 'model.reliability' expects the "
+        "dimension in words, a non-empty string such as \"dose check interval\"; got an "
+        "integer"}},
+      {"an empty label",
+       model +
+           "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9]\nlabel = \"\"\n" +
+           tail,
+       {"bad.toml:7:9: error: 'label' of sweep dimension 'model.reliability' expects the "
+        "dimension in words, a non-empty string such as \"dose check interval\"; got the "
+        "string \"\""}},
       {"the same label twice",
        model +
            "[[sweep.dimensions]]\npath = \"model.reliability\"\nvalues = [0.9, 0.99]\nlabels = "
