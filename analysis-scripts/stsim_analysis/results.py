@@ -238,6 +238,12 @@ class Results:
     # (scalars); None otherwise.
     uncertainty_spreads: dict = None
     scenario_text: str = ""  # /scenario/text: the scenario file, byte for byte
+    # Per context (file order; None in files written before stsim recorded them): the
+    # harms, near misses and model errors of its tasks, [P x X].
+    contexts: list = field(default_factory=list)
+    harms_by_context: np.ndarray = None
+    near_misses_by_context: np.ndarray = None
+    model_errors_by_context: np.ndarray = None
 
     @property
     def metrics(self):
@@ -537,6 +543,10 @@ def load(path):
             origin_names=[_text(v) for v in origin.attrs["names"]],
             near_misses_by_layer=a["near_misses_by_layer"][()].astype(np.float64).reshape(points, -1),
             harms_by_last_layer=a["harms_by_last_layer"][()].astype(np.float64).reshape(points, -1),
+            contexts=_strings(f["context"]) if "context" in f else [],
+            **{name: (a[name][()].astype(np.float64).reshape(points, -1) if name in a else None)
+               for name in ("harms_by_context", "near_misses_by_context",
+                            "model_errors_by_context")},
             harms_latent_involved=a["harms_latent_involved"][()].astype(np.float64),
             harms_common_cause=a["harms_common_cause"][()].astype(np.float64),
             timeseries_edges=f["timeseries/bin_edges_hours"][()],

@@ -236,7 +236,7 @@ def arrays_dataframe(r, groups=None):
 def dataset(r):
     """Every statistic, attribution count and time series as an xarray Dataset.
 
-    Dimensions: point, component, origin and time_bin. The swept parameters and the point
+    Dimensions: point, component, origin, context and time_bin. The swept parameters and the point
     labels are coordinates along `point`; for a grid, `ds.set_index(point=[paths])
     .unstack("point")` turns the points into one dimension per parameter.
     """
@@ -266,6 +266,10 @@ def dataset(r):
     data["harms_by_origin"] = (("point", "origin"), r.harms_by_origin)
     data["near_misses_by_layer"] = (("point", "component"), r.near_misses_by_layer)
     data["harms_by_last_layer"] = (("point", "component"), r.harms_by_last_layer)
+    if r.harms_by_context is not None:
+        coords["context"] = r.contexts
+        for name in ("harms_by_context", "near_misses_by_context", "model_errors_by_context"):
+            data[name] = (("point", "context"), getattr(r, name))
     data["harms_mean"] = (("point", "time_bin"), r.harms_mean)
     data["harms_stderr"] = (("point", "time_bin"), r.harms_stderr)
     data["first_harm_counts"] = (("point", "time_bin"), r.first_harm_counts)

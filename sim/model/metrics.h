@@ -107,6 +107,10 @@ struct ReplicationMetrics {
   // caught the hazard, and harms by the last layer that could have stopped them.
   std::vector<std::uint64_t> near_misses_by_layer;
   std::vector<std::uint64_t> harms_by_last_layer;
+  // Indexed by context (file order): the harms, near misses and model errors of its tasks.
+  std::vector<std::uint64_t> harms_by_context;
+  std::vector<std::uint64_t> near_misses_by_context;
+  std::vector<std::uint64_t> model_errors_by_context;
   std::vector<OperatorPoolMetrics> operators;  // one per operator component, in scenario order
 
   std::uint64_t latent_failures = 0;        // safeguard failures that occurred

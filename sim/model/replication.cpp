@@ -10,15 +10,24 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   // Keep the vectors' storage: a warm replication allocates nothing.
   auto near = std::move(out.near_misses_by_layer);
   auto last = std::move(out.harms_by_last_layer);
+  auto harms_in = std::move(out.harms_by_context);
+  auto near_in = std::move(out.near_misses_by_context);
+  auto errors_in = std::move(out.model_errors_by_context);
   auto pools = std::move(out.operators);
   auto series = std::move(out.harm_series);
   out = ReplicationMetrics{};
   near.assign(nodes_.size(), 0);
   last.assign(nodes_.size(), 0);
+  harms_in.assign(context_hazardous_.size(), 0);
+  near_in.assign(context_hazardous_.size(), 0);
+  errors_in.assign(context_hazardous_.size(), 0);
   pools.assign(pools_, OperatorPoolMetrics{});
   series.assign(time_bins_, 0);
   out.near_misses_by_layer = std::move(near);
   out.harms_by_last_layer = std::move(last);
+  out.harms_by_context = std::move(harms_in);
+  out.near_misses_by_context = std::move(near_in);
+  out.model_errors_by_context = std::move(errors_in);
   out.operators = std::move(pools);
   out.harm_series = std::move(series);
   out.weighted = !biasing_.empty();
@@ -74,6 +83,7 @@ void Replication::finish(std::uint32_t id, Terminal terminal, std::uint32_t cred
   ++m.terminal[static_cast<std::size_t>(terminal)];
   if (terminal == Terminal::near_miss) {
     ++m.near_misses_by_layer[credit];
+    ++m.near_misses_by_context[t.context];
     weigh(Weighed::near_misses, t);
   }
   if (!t.malicious) {
@@ -103,6 +113,7 @@ void Replication::harm(const Task& t, HarmOrigin origin, double severity, std::u
   weigh(Weighed::harms, t);
   weigh(Weighed::harm_severity, t, severity);
   ++m.harms_by_origin[static_cast<std::size_t>(origin)];
+  ++m.harms_by_context[t.context];
   if (origin == HarmOrigin::misuse || origin == HarmOrigin::operator_induced) {
     ++m.harms_with_correct_output;
     weigh(Weighed::harms_with_correct_output, t);

@@ -300,6 +300,7 @@ constexpr const char* component_axis = "/component";
 constexpr const char* time_bin_axis = "/time_bin";
 constexpr const char* bin_edge_axis = "/bin_edge";
 constexpr const char* origin_axis = "/origin";
+constexpr const char* context_axis = "/context";
 constexpr const char* override_axis = "/override";
 
 void write_statistics(Writer& w, const runner::RunResult& r, const std::string& root, bool paired) {
@@ -713,6 +714,8 @@ void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::st
   w.strings(origin_axis, {std::begin(model::harm_origin_names), std::end(model::harm_origin_names)},
             {});
   w.scale(origin_axis);
+  w.strings(context_axis, r.contexts, {});
+  w.scale(context_axis);
   w.strings(override_axis, overrides, {});
   w.scale(override_axis);
 }
@@ -793,11 +796,15 @@ void write_all(Writer& w, const runner::RunResult& r) {
   write_rare_event(w, r);
 
   w.group("/attribution");
-  std::vector<std::uint64_t> origin, nm, last;
+  std::vector<std::uint64_t> origin, nm, last, harms_in, near_in, errors_in;
   for (const auto& p : r.points) {
     origin.insert(origin.end(), p.harms_by_origin.begin(), p.harms_by_origin.end());
     nm.insert(nm.end(), p.near_misses_by_layer.begin(), p.near_misses_by_layer.end());
     last.insert(last.end(), p.harms_by_last_layer.begin(), p.harms_by_last_layer.end());
+    harms_in.insert(harms_in.end(), p.harms_by_context.begin(), p.harms_by_context.end());
+    near_in.insert(near_in.end(), p.near_misses_by_context.begin(), p.near_misses_by_context.end());
+    errors_in.insert(errors_in.end(), p.model_errors_by_context.begin(),
+                     p.model_errors_by_context.end());
   }
   const std::vector<std::string> by_component = {point_axis, component_axis};
   w.numbers("/attribution/harms_by_origin", origin, {point_axis, origin_axis},
@@ -812,6 +819,11 @@ void write_all(Writer& w, const runner::RunResult& r) {
             per_point_uint(r, [](const auto& p) { return p.model_errors_no_harm; }), along);
   w.numbers("/attribution/near_misses_by_layer", nm, by_component, {points, components});
   w.numbers("/attribution/harms_by_last_layer", last, by_component, {points, components});
+  const std::vector<std::string> by_context = {point_axis, context_axis};
+  const auto contexts = static_cast<hsize_t>(r.contexts.size());
+  w.numbers("/attribution/harms_by_context", harms_in, by_context, {points, contexts});
+  w.numbers("/attribution/near_misses_by_context", near_in, by_context, {points, contexts});
+  w.numbers("/attribution/model_errors_by_context", errors_in, by_context, {points, contexts});
   w.strings("/attribution/components", r.components, {component_axis});
   w.strings("/attribution/component_kinds", r.component_kinds, {component_axis});
   std::vector<std::string> component_labels = r.component_labels;

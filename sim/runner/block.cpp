@@ -75,6 +75,9 @@ class Writer {
     put(b.errors_no_harm);
     put(b.near_misses);
     put(b.harms_last);
+    put(b.harms_by_context);
+    put(b.near_misses_by_context);
+    put(b.model_errors_by_context);
     put(b.bin_sum);
     put(b.bin_squares);
     put(b.first_harm);
@@ -155,6 +158,9 @@ class Reader {
     get(b.errors_no_harm);
     get(b.near_misses);
     get(b.harms_last);
+    get(b.harms_by_context);
+    get(b.near_misses_by_context);
+    get(b.model_errors_by_context);
     get(b.bin_sum);
     get(b.bin_squares);
     get(b.first_harm);
@@ -243,9 +249,12 @@ double Pooled::design_effect(bool binomial) const {
   return se * se / independent;
 }
 
-void BlockResult::size_for(std::size_t components, std::size_t bins) {
+void BlockResult::size_for(std::size_t components, std::size_t contexts, std::size_t bins) {
   near_misses.assign(components, 0);
   harms_last.assign(components, 0);
+  harms_by_context.assign(contexts, 0);
+  near_misses_by_context.assign(contexts, 0);
+  model_errors_by_context.assign(contexts, 0);
   bin_sum.assign(bins, 0);
   bin_squares.assign(bins, 0.0);
   first_harm.assign(bins, 0);
@@ -266,6 +275,11 @@ void BlockResult::merge(const BlockResult& b) {
   for (std::size_t c = 0; c < near_misses.size(); ++c) {
     near_misses[c] += b.near_misses[c];
     harms_last[c] += b.harms_last[c];
+  }
+  for (std::size_t x = 0; x < harms_by_context.size(); ++x) {
+    harms_by_context[x] += b.harms_by_context[x];
+    near_misses_by_context[x] += b.near_misses_by_context[x];
+    model_errors_by_context[x] += b.model_errors_by_context[x];
   }
   for (std::size_t i = 0; i < bin_sum.size(); ++i) {
     bin_sum[i] += b.bin_sum[i];

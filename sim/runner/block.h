@@ -54,7 +54,8 @@ struct BlockResult {
   std::vector<Values> values;  // per replication, kept only when there is a baseline
   std::array<std::uint64_t, model::harm_origin_count> harms_by_origin = {};
   std::uint64_t latent = 0, common_cause = 0, errors_no_harm = 0;
-  std::vector<std::uint64_t> near_misses, harms_last;
+  std::vector<std::uint64_t> near_misses, harms_last;  // per component
+  std::vector<std::uint64_t> harms_by_context, near_misses_by_context, model_errors_by_context;
   std::vector<std::uint64_t> bin_sum;
   std::vector<double> bin_squares;
   std::vector<std::uint64_t> first_harm;
@@ -62,7 +63,7 @@ struct BlockResult {
   std::uint64_t events = 0, tasks = 0;
   double seconds = 0.0;
 
-  void size_for(std::size_t components, std::size_t bins);
+  void size_for(std::size_t components, std::size_t contexts, std::size_t bins);
   void merge(const BlockResult& b);
 };
 

@@ -222,6 +222,7 @@ class BlockRunner {
     const auto& spec = plan_.specs[task.point];
     const double horizon = spec.horizon;
     const std::size_t components = spec.components.size();
+    const std::size_t contexts = spec.contexts.size();
     const std::uint32_t bins = spec.time_bins;
     const bool baseline = plan_.design.baseline.has_value();
     auto& model = models_[task.point];
@@ -230,7 +231,7 @@ class BlockRunner {
     out.point = task.point;
     out.block = task.block;
     out.replications = std::min(rp.block_size, rp.max_replications - task.block * rp.block_size);
-    out.size_for(components, bins);
+    out.size_for(components, contexts, bins);
     if (baseline) out.values.resize(out.replications);
     const std::uint32_t stream_point = rp.common_random_numbers ? 0 : task.point;
     const std::uint32_t first = task.block * rp.block_size;
@@ -265,6 +266,11 @@ class BlockRunner {
       }
       for (std::size_t c = 0; c < components && c < m.harms_by_last_layer.size(); ++c) {
         out.harms_last[c] += m.harms_by_last_layer[c];
+      }
+      for (std::size_t x = 0; x < contexts && x < m.harms_by_context.size(); ++x) {
+        out.harms_by_context[x] += m.harms_by_context[x];
+        out.near_misses_by_context[x] += m.near_misses_by_context[x];
+        out.model_errors_by_context[x] += m.model_errors_by_context[x];
       }
       for (std::size_t b = 0; b < bins && b < m.harm_series.size(); ++b) {
         out.bin_sum[b] += m.harm_series[b];
@@ -310,6 +316,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     result.component_kinds.emplace_back(model::kind_name(c));
     result.component_labels.push_back(c.label.empty() ? words(c.id) : c.label);
   }
+  for (const auto& c : spec.contexts) result.contexts.push_back(c.name);
   for (std::uint32_t b = 0; b <= bins; ++b) {
     result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) /
                                      static_cast<double>(bins));
@@ -339,6 +346,9 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     r.model_errors_no_harm = t.errors_no_harm;
     r.near_misses_by_layer = t.near_misses;
     r.harms_by_last_layer = t.harms_last;
+    r.harms_by_context = t.harms_by_context;
+    r.near_misses_by_context = t.near_misses_by_context;
+    r.model_errors_by_context = t.model_errors_by_context;
     const auto n = static_cast<double>(t.replications);
     for (std::uint32_t b = 0; b < bins; ++b) {
       const double mean = n > 0 ? static_cast<double>(t.bin_sum[b]) / n : nan;
@@ -371,15 +381,17 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
 // from another plan that slipped past the fingerprint, or corruption.
 void check_shape(const Plan& plan, const std::vector<PointState>& states) {
   const std::size_t components = plan.specs.front().components.size();
+  const std::size_t contexts = plan.specs.front().contexts.size();
   const std::size_t bins = plan.specs.front().time_bins;
   const auto max_blocks = block_count(plan.replications);
   bool fits = states.size() == plan.design.size();
   for (const auto& s : states) {
     const auto& t = s.total;
     fits = fits && t.near_misses.size() == components && t.harms_last.size() == components &&
-           t.bin_sum.size() == bins && t.bin_squares.size() == bins &&
-           t.first_harm.size() == bins && s.merged <= max_blocks && s.paired <= s.merged &&
-           (!s.done || s.stop_blocks == s.merged);
+           t.harms_by_context.size() == contexts && t.near_misses_by_context.size() == contexts &&
+           t.model_errors_by_context.size() == contexts && t.bin_sum.size() == bins &&
+           t.bin_squares.size() == bins && t.first_harm.size() == bins && s.merged <= max_blocks &&
+           s.paired <= s.merged && (!s.done || s.stop_blocks == s.merged);
   }
   if (!fits)
     throw std::invalid_argument("the saved statistics do not fit the plan (corrupt file?)");
@@ -392,6 +404,7 @@ class Engine final : public WorkQueue {
     points_ = plan.design.size();
     baseline_ = plan.design.baseline;
     components_ = plan.specs.front().components.size();
+    contexts_ = plan.specs.front().contexts.size();
     bins_ = plan.specs.front().time_bins;
     max_blocks_ = block_count(rp_);
     threads_ =
@@ -400,7 +413,7 @@ class Engine final : public WorkQueue {
     slots_.resize(points_);
     for (std::uint32_t p = 0; p < points_; ++p) {
       auto& s = slots_[p].state;
-      s.total.size_for(components_, bins_);
+      s.total.size_for(components_, contexts_, bins_);
       slots_[p].active = options.shard.owns(p) || (baseline_ && *baseline_ == p);
       // A point of another slice is finished before it starts: it never runs here, and
       // the baseline's stopping and pairing rules see it as stopped at block 0.
@@ -512,6 +525,7 @@ class Engine final : public WorkQueue {
     auto block = detail::decode_block(bytes);
     if (block.point >= points_ || block.block >= max_blocks_ ||
         block.near_misses.size() != components_ || block.bin_sum.size() != bins_ ||
+        block.harms_by_context.size() != contexts_ ||
         block.values.size() != (baseline_ ? block.replications : 0)) {
       throw std::runtime_error("a remote worker delivered a block that does not fit the plan");
     }
@@ -832,6 +846,7 @@ class Engine final : public WorkQueue {
   std::uint32_t points_ = 0;
   std::optional<std::uint32_t> baseline_;
   std::size_t components_ = 0;
+  std::size_t contexts_ = 0;
   std::uint32_t bins_ = 0;
   std::uint32_t max_blocks_ = 0;
   unsigned threads_ = 1;

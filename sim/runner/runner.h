@@ -246,6 +246,9 @@ struct PointResult {
   std::uint64_t model_errors_no_harm = 0;
   std::vector<std::uint64_t> near_misses_by_layer;  // per component
   std::vector<std::uint64_t> harms_by_last_layer;   // per component
+  std::vector<std::uint64_t> harms_by_context;      // per context, file order
+  std::vector<std::uint64_t> near_misses_by_context;
+  std::vector<std::uint64_t> model_errors_by_context;
 
   std::vector<double> harms_mean;  // per time bin: mean harms per replication
   std::vector<double> harms_stderr;
@@ -268,6 +271,7 @@ struct RunResult {
   std::vector<std::string> components;  // ids, scenario order
   std::vector<std::string> component_kinds;
   std::vector<std::string> component_labels;  // in words, for figures
+  std::vector<std::string> contexts;          // names, file order
   std::vector<double> bin_edges_hours;        // time_bins + 1
   std::uint64_t seed = 0;
   std::uint32_t threads = 0;    // worker threads per process

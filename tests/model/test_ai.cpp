@@ -49,6 +49,19 @@ TEST_CASE("reliability is set per context, and harm needs a hazardous context",
   CHECK(std::abs(ratio(t.model_errors, t.tasks) - p_error) < 4 * binomial_se(p_error, t.tasks));
   CHECK(std::abs(ratio(t.harms, t.tasks) - 0.005) < 4 * binomial_se(0.005, t.tasks));
   CHECK(t.hazardous == t.harms);
+  // Attributed to their contexts: every harm to the hazardous one, errors by reliability.
+  std::uint64_t easy_errors = 0, hard_errors = 0, easy_harms = 0, hard_harms = 0;
+  for (const auto& m : t.replications) {
+    easy_errors += m.model_errors_by_context[0];
+    hard_errors += m.model_errors_by_context[1];
+    easy_harms += m.harms_by_context[0];
+    hard_harms += m.harms_by_context[1];
+  }
+  CHECK(easy_harms == t.harms);
+  CHECK(hard_harms == 0);
+  // Each task is of a context with probability 1/2 and errs there: binomial counts.
+  CHECK(std::abs(ratio(easy_errors, t.tasks) - 0.005) < 4 * binomial_se(0.005, t.tasks));
+  CHECK(std::abs(ratio(hard_errors, t.tasks) - 0.1) < 4 * binomial_se(0.1, t.tasks));
   double severity = 0.0;
   for (const auto& m : t.replications) severity += m.harm_severity;
   CHECK(severity == static_cast<double>(t.harms));

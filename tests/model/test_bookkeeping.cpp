@@ -40,6 +40,14 @@ TEST_CASE("every task ends in exactly one terminal state, and the counters agree
     CHECK(std::accumulate(m.harms_by_last_layer.begin(), m.harms_by_last_layer.end(),
                           std::uint64_t{0}) == m.harms);
     CHECK(std::accumulate(m.harm_series.begin(), m.harm_series.end(), std::uint64_t{0}) == m.harms);
+    // Per context, the same totals.
+    REQUIRE(m.harms_by_context.size() == spec.contexts.size());
+    CHECK(std::accumulate(m.harms_by_context.begin(), m.harms_by_context.end(), std::uint64_t{0}) ==
+          m.harms);
+    CHECK(std::accumulate(m.near_misses_by_context.begin(), m.near_misses_by_context.end(),
+                          std::uint64_t{0}) == terminal(m, Terminal::near_miss));
+    CHECK(std::accumulate(m.model_errors_by_context.begin(), m.model_errors_by_context.end(),
+                          std::uint64_t{0}) == m.model_errors);
     // A hazard never becomes safe again: it ends as a harm or a near miss, or is in flight.
     CHECK(m.hazardous_outputs >= m.harms + terminal(m, Terminal::near_miss));
     CHECK(m.hazardous_outputs <= m.harms + terminal(m, Terminal::near_miss) + m.in_flight);

@@ -435,7 +435,8 @@ class NamedDimensions(unittest.TestCase):
         path = work / "sweep.h5"
         root = xr.open_dataset(path, engine="h5netcdf")
         self.assertEqual(dict(root.sizes), {"point": 8, "component": 5, "time_bin": 5,
-                                            "bin_edge": 6, "origin": 6, "override": 0})
+                                            "bin_edge": 6, "origin": 6, "context": 2,
+                                            "override": 0})
         self.assertEqual(root.attrs["format_version"], 3)
         harm = xr.open_dataset(path, engine="h5netcdf", group="results/harm_rate")
         self.assertEqual(harm["mean"].dims, ("point",))
@@ -443,6 +444,13 @@ class NamedDimensions(unittest.TestCase):
         attribution = xr.open_dataset(path, engine="h5netcdf", group="attribution")
         self.assertEqual(attribution["near_misses_by_layer"].dims, ("point", "component"))
         self.assertEqual(attribution["harms_by_origin"].dims, ("point", "origin"))
+        self.assertEqual(attribution["harms_by_context"].dims, ("point", "context"))
+        self.assertEqual(list(root["context"].values), ["routine", "chat"])
+        # Every harm in the hazardous context (routine), none in chat.
+        harms = attribution["harms_by_context"].values
+        self.assertEqual(harms[:, 1].sum(), 0)
+        self.assertEqual(harms.sum(axis=1).tolist(),
+                         stsim_analysis.load(path).metric("harm_rate").count.tolist())
         # The axes' values are the root group's coordinates (netCDF keeps a coordinate in
         # the group that defines its dimension).
         self.assertEqual(list(root["component"].values),

@@ -114,6 +114,7 @@ struct Ai {
       t.erred = true;
       t.failed |= r.node(node).fail_bit;
       ++m.model_errors;
+      ++m.model_errors_by_context[t.context];
       r.weigh(Weighed::model_errors, t);
       if (d.chance(random::Purpose::failure_mode, a.spec.commission_share)) {
         t.output = Output::commission;
