@@ -24,6 +24,8 @@ inline constexpr std::uint32_t none = UINT32_MAX;
 // A step's answer when the task does not leave now: it waits at the component (for a
 // review), or it ended there.
 inline constexpr PortIndex kept = 0xff;
+// A task's source draw not made yet (a uniform is in (0, 1)): see Replication::observable.
+inline constexpr double not_drawn = -1.0;
 
 // The order of events at one instant (docs/model.md): what happens to components first
 // (failures, tests, repairs), then work that ends, then arrivals.
@@ -47,13 +49,16 @@ struct Task {
   Time enqueued = 0.0;
   std::uint64_t birth = 0;   // its number among its source's tasks, from 0
   std::uint32_t source = 0;  // its source's stable id: with birth, the key of its draws
-  // The observable score of intent is normal_quantile(observable) + (malicious ?
-  // observability : 0); policies compare the uniform with precomputed tail probabilities.
-  double observable = 0.0;
-  double difficulty = 0.0;     // U(0,1), common to every AI that shares it (AiSpec)
-  double ai_difficulty = 0.0;  // the one the last AI judged it by: it erred iff above reliability
-  std::uint64_t failed = 0;    // fail bits of the components that failed on this task
-  std::uint64_t down_passed = 0;  // down bits of the components it passed while they were down
+  // Read through Replication::observable, difficulty and ai_difficulty, which draw them
+  // when first asked for (not_drawn until then). The observable score of intent is
+  // normal_quantile(observable) + (malicious ? observability : 0); policies compare the
+  // uniform with precomputed tail probabilities.
+  double observable = not_drawn;
+  double difficulty = not_drawn;     // U(0,1), common to every AI that shares it (AiSpec)
+  double ai_difficulty = not_drawn;  // the one the last AI judged it by: it erred iff above
+                                     // reliability (not_drawn: no AI has; the common one)
+  std::uint64_t failed = 0;          // fail bits of the components that failed on this task
+  std::uint64_t down_passed = 0;     // down bits of the components it passed while they were down
   std::uint32_t context = 0;
   std::uint32_t last_layer = none;   // last layer that could have stopped the hazard
   std::uint32_t stopped_by = none;   // last component that sent it out of a port other than 0
@@ -133,6 +138,26 @@ class Replication {
     if (biasing_.empty()) return {draw_space_, t.birth, t.source, stable_ids_[node]};
     return {draw_space_, t.birth, t.source, stable_ids_[node], &biasing_[node], &t.weight};
   }
+  // The task's observable uniform and its common difficulty: draws of its source (keyed
+  // by its birth and source, at the source, k = 0), made when first asked for. An
+  // addressed draw is the same whenever it is made, and most models use neither, so a
+  // task pays for them only where a policy, a router or a shared difficulty reads them.
+  double observable(Task& t) const {
+    if (t.observable == not_drawn)
+      t.observable =
+          draw_space_.uniform(t.birth, t.source, t.source, random::Purpose::observable, 0);
+    return t.observable;
+  }
+  double difficulty(Task& t) const {
+    if (t.difficulty == not_drawn)
+      t.difficulty =
+          draw_space_.uniform(t.birth, t.source, t.source, random::Purpose::difficulty, 0);
+    return t.difficulty;
+  }
+  // The difficulty the last AI judged the task by; before any AI, the common one.
+  double ai_difficulty(Task& t) const {
+    return t.ai_difficulty == not_drawn ? difficulty(t) : t.ai_difficulty;
+  }
   // Counts an event of task `t` by its weight under importance sampling (metrics.h);
   // `amount` scales it (a harm's severity).
   void weigh(Weighed what, const Task& t, double amount = 1.0) {
@@ -178,6 +203,9 @@ class Replication {
     t.birth = birth;
     t.born = now();
     t.source = stable_ids_[node];
+    t.observable = not_drawn;
+    t.difficulty = not_drawn;
+    t.ai_difficulty = not_drawn;
     t.failed = 0;
     t.down_passed = 0;
     t.last_layer = none;

@@ -94,7 +94,8 @@ struct Ai {
     t.attack = Attack::no_attempt;  // this AI's output replaces any earlier one
     t.author = node;
     // 1. Refusal, on the observable score only: score > threshold.
-    if (t.observable > a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)]) {
+    const double refuse_above = a.refuse_above[2 * t.context + (t.malicious ? 1 : 0)];
+    if (refuse_above < 1.0 && r.observable(t) > refuse_above) {
       t.output = Output::refused;
       t.hazardous = false;
       ++(t.malicious ? m.refused_malicious : m.refused_benign);
@@ -107,7 +108,7 @@ struct Ai {
     // wrong; it judges by the task's common difficulty with probability shared_difficulty.
     t.ai_difficulty =
         d.chance(random::Purpose::difficulty, a.spec.shared_difficulty, 0)
-            ? t.difficulty
+            ? r.difficulty(t)
             : d.uniform_beyond(random::Purpose::difficulty, a.reliability[t.context], 1);
     const bool wrong = t.ai_difficulty > a.reliability[t.context];
     if (wrong) {

@@ -46,7 +46,8 @@ struct Router {
   static State build(const Spec& spec, std::uint32_t node, Builder& builder);
 
   static PortIndex step(Replication& r, State& s, Task& t, std::uint32_t, std::uint32_t node) {
-    if (t.observable > s.route_above[2 * t.context + (t.malicious ? 1 : 0)]) return route;
+    const double route_above = s.route_above[2 * t.context + (t.malicious ? 1 : 0)];
+    if (route_above < 1.0 && r.observable(t) > route_above) return route;
     return r.draws(t, node).chance(random::Purpose::routing, s.share[t.context]) ? route : pass;
   }
 

@@ -107,7 +107,7 @@ struct Safeguard {
         t.common_cause = true;  // the shared cause that defeated the partner defeats this too
       } else if (t.origin == HarmOrigin::model_error &&
                  d.chance(Purpose::coupling, g.spec.coupling.difficulty_correlation, 1)) {
-        flag = t.ai_difficulty <= p;  // judged by the model's own difficulty: misses the hardest
+        flag = r.ai_difficulty(t) <= p;  // judged by the model's own difficulty: misses the hardest
         if (!flag) t.common_cause = true;
       } else {
         flag = d.chance(Purpose::detection, p);

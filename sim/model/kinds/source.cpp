@@ -86,9 +86,7 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   const TaskDraws d = r.draws(t, e.node);
   t.context = r.draw_context(d);
   t.malicious = d.chance(random::Purpose::intent, r.malicious_share(t.context));
-  t.observable = d.uniform(random::Purpose::observable);
-  t.difficulty = d.uniform(random::Purpose::difficulty);
-  t.ai_difficulty = t.difficulty;  // until an AI judges it
+  // Its observable score and difficulty are drawn where first read (Replication::observable).
   ReplicationMetrics& m = r.metrics();
   ++m.tasks;
   ++(t.malicious ? m.malicious_tasks : m.benign_tasks);

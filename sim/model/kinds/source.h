@@ -1,7 +1,8 @@
 #pragma once
 // The source: the environment, where tasks are born. An arrival process (Poisson, or
-// non-homogeneous with a periodic profile); at birth each task gets its context, intent,
-// observable score and difficulty from the source's streams (docs/model.md, Birth).
+// non-homogeneous with a periodic profile); at birth each task gets its context and
+// intent from the source's draws, and its observable score and difficulty, also the
+// source's draws, where first read (docs/model.md, Birth).
 
 #include <array>
 #include <cstdint>
