@@ -640,7 +640,7 @@ Analysis analyse(const ScenarioSpec& spec) {
   put("harm_severity_per_task", avg.harm_severity * -std::expm1(-out.task_rate * horizon));
   put("tasks_per_replication", out.task_rate * horizon);
   if (queued) {
-    double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0;
+    double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0, waiting = 0.0;
     for (std::uint32_t k : pools) {
       const auto& o = std::get<model::OperatorSpec>(g.at(k).parameters);
       const auto& q = queues[k];
@@ -671,10 +671,13 @@ Analysis analyse(const ScenarioSpec& spec) {
       capacity += static_cast<double>(o.count);
       wait += lambda * (1.0 - q.p_overflow) * pa.mean_wait;
       reviews += lambda * (1.0 - q.p_overflow);
+      waiting += lambda * (1.0 - q.p_overflow) * pa.p_wait;
       out.pools.push_back(pa);
     }
     put("operator_utilisation", busy / capacity, true);
     if (reviews > 0.0 && std::isfinite(wait)) put("operator_mean_wait", wait / reviews, true);
+    if (reviews > 0.0 && std::isfinite(waiting))
+      put("operator_wait_probability", waiting / reviews, true);
   }
   put("latent_failures_per_replication", latent_failures);
   return out;

@@ -48,6 +48,8 @@ constexpr std::array<MetricInfo, metric_count> table = {{
      "person-hours reviewing over person-hours available, all operator pools"},
     {MetricId::operator_mean_wait, "operator_mean_wait", K::mean, I::log_student_t, "hours",
      "mean queueing wait per review started, all operator pools"},
+    {MetricId::operator_wait_probability, "operator_wait_probability", K::mean, I::log_student_t,
+     "fraction", "share of reviews started that waited in a queue first, all operator pools"},
     {MetricId::latent_failures_per_replication, "latent_failures_per_replication", K::mean,
      I::log_student_t, "failures", "silent safeguard failures per replication"},
     {MetricId::safety, "safety", K::proportion, I::clopper_pearson, "per episode",
@@ -178,15 +180,19 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::harm_severity_per_task, m.tasks > 0 ? m.harm_severity / tasks : 0.0);
   value(MetricId::tasks_per_replication, tasks);
   double busy = 0.0, capacity = 0.0, wait = 0.0;
-  std::uint64_t reviews = 0;
+  std::uint64_t reviews = 0, waited = 0;
   for (const auto& pool : m.operators) {
     busy += pool.busy_time;
     capacity += pool.capacity_time;
     wait += pool.total_wait;
     reviews += pool.reviews;
+    waited += pool.waited;
   }
   value(MetricId::operator_utilisation, capacity > 0.0 ? busy / capacity : 0.0, capacity > 0.0);
   value(MetricId::operator_mean_wait, reviews > 0 ? wait / static_cast<double>(reviews) : 0.0,
+        reviews > 0);
+  value(MetricId::operator_wait_probability,
+        reviews > 0 ? static_cast<double>(waited) / static_cast<double>(reviews) : 0.0,
         reviews > 0);
   value(MetricId::latent_failures_per_replication, static_cast<double>(m.latent_failures));
   const auto attack = static_cast<std::size_t>(model::HarmOrigin::attack);

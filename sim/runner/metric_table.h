@@ -29,6 +29,7 @@ enum class MetricId : std::uint8_t {
   tasks_per_replication,
   operator_utilisation,
   operator_mean_wait,
+  operator_wait_probability,
   latent_failures_per_replication,
   safety,
   usefulness,
@@ -38,7 +39,7 @@ enum class MetricId : std::uint8_t {
   model_reliability,
   model_reliability_evaluation_mix,
 };
-inline constexpr std::size_t metric_count = 25;
+inline constexpr std::size_t metric_count = 26;
 
 // proportion: events over trials pooled across replications (Clopper-Pearson);
 // rate: events over an exposure (Garwood); mean: of one value per replication, every

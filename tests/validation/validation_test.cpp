@@ -104,16 +104,21 @@ void observe(const std::string& name, const model::ReplicationMetrics& m, double
     return e.add_ratio(
         m.harms_by_origin[static_cast<std::size_t>(model::HarmOrigin::attack)] == 0 ? 1.0 : 0.0,
         1.0);
-  double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0;
+  double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0, waited = 0.0;
   for (const auto& pool : m.operators) {
     busy += pool.busy_time;
     capacity += pool.capacity_time;
     wait += pool.total_wait;
     reviews += d(pool.reviews);
+    waited += d(pool.waited);
   }
   if (name == "operator_utilisation") return e.add_value(busy / capacity);
   if (name == "operator_mean_wait") {
     if (reviews > 0.0) e.add_value(wait / reviews);
+    return;
+  }
+  if (name == "operator_wait_probability") {
+    if (reviews > 0.0) e.add_value(waited / reviews);
     return;
   }
   FAIL("the validation suite has no estimator for metric " << name);
@@ -329,12 +334,14 @@ const std::vector<Case>& cases() {
        "every output reviewed by 2 operators, exponential reviews of mean 6 min, 15 tasks/h (a = "
        "1.5 Erlangs); "
        "they catch 80% of errors and wrongly reject 5% of good outputs",
-       "Erlang C: C(2, 1.5) = 0.642857; Wq = C / (c mu - lambda) = 0.128571 h; utilisation a / c; "
+       "Erlang C: P(wait) = C(2, 1.5) = 0.642857; Wq = C / (c mu - lambda) = 0.128571 h; "
+       "utilisation a / c; "
        "harm = (1 - r)(1 - d)",
        "Erlang C (Kleinrock, Queueing Systems vol. 1, 1975, 3.5; Gross & Harris, Fundamentals of "
        "Queueing "
        "Theory, 2.3)",
-       {"operator_mean_wait", "operator_utilisation", "harm_rate", "benign_lost_share"}},
+       {"operator_mean_wait", "operator_wait_probability", "operator_utilisation", "harm_rate",
+        "benign_lost_share"}},
       {"coverage-by-context.toml",
        "model (reliability 0.8, all errors unsafe commissions), contexts routine 70% and summary "
        "30%; a filter (detects 90%, 5% false alarms) covers 60% of routine outputs and no "
@@ -376,15 +383,17 @@ const std::vector<Case>& cases() {
        "one reviewer, exponential reviews of mean 6 min, 8 tasks/h, room for 2 waiting tasks; "
        "overflow is lost",
        "M/M/1/K with K = 3, rho = 0.8: P(overflow) = (1 - rho) rho^K / (1 - rho^(K+1)); "
-       "Wq = Lq / (lambda (1 - p_K))",
+       "Wq = Lq / (lambda (1 - p_K)); P(an admitted task waits) = (p_1 + ... + p_(K-1)) / "
+       "(1 - p_K)",
        "M/M/c/K (Gross & Harris, Fundamentals of Queueing Theory, 2.5)",
-       {"benign_lost_share", "operator_mean_wait", "operator_utilisation"}},
+       {"benign_lost_share", "operator_mean_wait", "operator_wait_probability",
+        "operator_utilisation"}},
       {"review-md1.toml",
        "one reviewer with fixed 7.5 min reviews, 6 tasks/h (rho = 0.75)",
        "Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)) = rho S / (2 (1 - rho)) for fixed "
-       "S",
+       "S; P(wait) = rho (Poisson arrivals see time averages)",
        "M/G/1 (Kleinrock, Queueing Systems vol. 1, 1975, 5.6; Gross & Harris 5.1)",
-       {"operator_mean_wait", "operator_utilisation"}},
+       {"operator_mean_wait", "operator_wait_probability", "operator_utilisation"}},
       {"audit-sampling.toml",
        "model (r = 0.9, half of the errors unsafe commissions, half omissions) -> audit sampling "
        "30% of tasks "
