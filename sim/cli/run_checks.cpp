@@ -30,7 +30,7 @@ void add_plan_options(CLI::App& command, PlanArguments& args) {
             args.sets.push_back("scenario.rare_event=\"" + method + "\"");
           },
           "Estimator: none (plain Monte Carlo), importance (importance sampling of per-task "
-          "failures) or auto (importance where it applies)")
+          "failures and of a finite queue's overflow) or auto (importance where it applies)")
       ->check(CLI::IsMember({"none", "importance", "auto"}));
   command
       .add_option(

@@ -5,6 +5,7 @@
 
 #include "sim/model/failure_biasing.h"
 #include "sim/model/keys.h"
+#include "sim/model/queue_measure.h"
 
 namespace stsim::model {
 
@@ -61,7 +62,20 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
   r_.shutdown_on_catch_ = spec.shutdown_on_catch;
   if (uses_importance_sampling(spec)) {
     for (const ComponentSpec& c : components) r_.biasing_.push_back(failure_sides(c));
+    configure_queue_measure();
   }
+}
+
+void Builder::configure_queue_measure() {
+  const auto& components = spec_.components;
+  const ComponentSpec* pool = finite_queue_pool(spec_);
+  if (pool == nullptr) return;  // importance sampling accepted the pool: the only one
+  const auto source = std::find_if(components.begin(), components.end(),
+                                   [](const auto& c) { return is<Source>(c); });
+  const auto& o = std::get<OperatorSpec>(pool->parameters);
+  r_.queue_measure_.configure(node_of(source->id), node_of(pool->id),
+                              std::get<SourceSpec>(source->parameters).rate, 1.0 / o.review_time,
+                              o.count, o.count + o.max_queue);
 }
 
 std::uint32_t Builder::node_of(std::string_view id) const {
@@ -105,8 +119,10 @@ void Builder::finish() {
     // Arrivals plus one event per task per component that makes one (a review's end), with
     // a wide margin: exceeding this means the scenario is far from what its parameters
     // predict.
+    // The queue's change of measure draws arrivals faster while it twists them.
+    const double tasks = expected_tasks_ * r_.queue_measure_.arrival_speedup();
     const double expected =
-        expected_tasks_ * (1.0 + static_cast<double>(events_per_task_)) + expected_events_;
+        tasks * (1.0 + static_cast<double>(events_per_task_)) + expected_events_;
     if (!(expected <= max_expected_events))
       throw std::invalid_argument(
           "one replication is expected to take about " + format_bound(expected) +

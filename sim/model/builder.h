@@ -55,6 +55,10 @@ class Builder {
   [[noreturn]] void fail(std::uint32_t node, const std::string& problem) const;
 
  private:
+  // Importance sampling of a finite queue's overflow: its change of measure, when the
+  // scenario has such a pool (queue_measure.h).
+  void configure_queue_measure();
+
   const ScenarioSpec& spec_;
   const ScenarioSpec* evaluation_;
   Replication& r_;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "sim/model/keys.h"
+#include "sim/model/queue_measure.h"
 #include "sim/model/spec.h"
 
 namespace stsim::model {
@@ -52,10 +53,13 @@ std::optional<std::string> component_refusal(const ComponentSpec& c, const Scena
                      "whether earlier alarms were true");
     if (o->drift.enabled)
       return feature(c, "drift.enabled = true: the drift restarts at each harm");
-    if (o->max_queue != std::numeric_limits<std::uint32_t>::max())
-      return feature(c, "finite queue (max_queue = " + std::to_string(o->max_queue) +
-                            "): whether a task overflows depends on the tasks routed there "
-                            "before it");
+    if (o->max_queue != std::numeric_limits<std::uint32_t>::max()) {
+      if (const auto why = queue_measure_refusal(spec))
+        return feature(c, "finite queue (max_queue = " + std::to_string(o->max_queue) +
+                              "): whether a task overflows depends on the tasks routed there "
+                              "before it, and the queue's change of measure does not apply: " +
+                              *why);
+    }
     if (std::isfinite(o->workload_scale))
       return feature(c,
                      "workload (workload_scale): a review depends on the queue that earlier "

@@ -133,6 +133,10 @@ struct ReplicationMetrics {
 
   bool weighted = false;  // importance sampling: `weights` below hold the estimates
   WeightedCount weights[weighed_count] = {};
+  // Under the queue's change of measure (queue_measure.h) the number of tasks changes
+  // too: the tasks counted by the weights they were born with, the exposures.
+  bool queue_measure = false;
+  double weighted_tasks = 0.0, weighted_benign_tasks = 0.0, weighted_malicious_tasks = 0.0;
 };
 
 }  // namespace stsim::model

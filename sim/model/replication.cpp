@@ -31,6 +31,8 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   out.operators = std::move(pools);
   out.harm_series = std::move(series);
   out.weighted = !biasing_.empty();
+  out.queue_measure = queue_measure_.active();
+  queue_measure_.begin();
   metrics_ = &out;
 
   seed_ = seed;

@@ -15,6 +15,7 @@
 #include "sim/model/drift.h"
 #include "sim/model/kind.h"
 #include "sim/model/metrics.h"
+#include "sim/model/queue_measure.h"
 #include "sim/random/distributions.h"
 #include "sim/random/stream.h"
 
@@ -165,6 +166,20 @@ class Replication {
     metrics_->weights[static_cast<std::size_t>(what)].add(t.weight * amount);
   }
 
+  // Under importance sampling of a finite queue's overflow (queue_measure.h): its
+  // change of measure, inactive otherwise.
+  QueueMeasure& queue_measure() { return queue_measure_; }
+  // A task is born: under the queue's change of measure it counts, as exposure, by the
+  // weight it is born with.
+  void count_birth(const Task& t) {
+    ReplicationMetrics& m = *metrics_;
+    ++m.tasks;
+    ++(t.malicious ? m.malicious_tasks : m.benign_tasks);
+    if (!metrics_->queue_measure) return;
+    m.weighted_tasks += t.weight;
+    (t.malicious ? m.weighted_malicious_tasks : m.weighted_benign_tasks) += t.weight;
+  }
+
   // This replication's stream of component `node` for `purpose`, keyed by (seed, point,
   // replication, the component's stable id, purpose), for what is not about one task
   // (arrivals, latent failures): the same key, the same draws.
@@ -221,7 +236,7 @@ class Replication {
     t.common_cause = false;
     t.attack = Attack::no_attempt;
     t.audit_zone = false;
-    t.weight = 1.0;
+    t.weight = queue_measure_.weight();
     return id;
   }
   // Service is suspended after a harm (scenario.pause_after_harm), or for good after a
@@ -302,6 +317,7 @@ class Replication {
   std::uint64_t event_limit_ = 0;
   bool event_limit_derived_ = false;
   std::vector<FailureSides> biasing_;  // per node under importance sampling, else empty
+  QueueMeasure queue_measure_;
 
   // Per replication.
   engine::EventQueue queue_;

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "sim/model/queue_measure.h"
 #include "sim/output/plain_file.h"
 #include "sim/runner/checksum.h"
 #include "sim/version.h"
@@ -359,8 +360,13 @@ void write_rare_event(Writer& w, const runner::RunResult& r) {
   if (!any) return;
   const std::vector<std::string> along = {point_axis};
   w.group("/rare_event");
+  bool queue = false;
+  for (std::size_t p = 0; p < r.points.size() && p < r.plan.specs.size(); ++p)
+    queue = queue || (r.points[p].importance_sampled && model::finite_queue_pool(r.plan.specs[p]));
   w.attribute("/rare_event", "method",
-              std::string("importance sampling, balanced failure biasing (docs/rare-events.md)"));
+              std::string("importance sampling, balanced failure biasing") +
+                  (queue ? ", and the change of measure of a finite queue" : "") +
+                  " (docs/rare-events.md)");
   w.numbers("/rare_event/importance_sampled",
             per_point_uint(r, [](const auto& p) -> std::uint64_t { return p.importance_sampled; }),
             along);

@@ -155,6 +155,12 @@ bool estimated_under_importance(MetricId id) {
 
 void observe(const model::ReplicationMetrics& m, double horizon, Observations& out) {
   const auto tasks = static_cast<double>(m.tasks);
+  // Under the queue's change of measure the tasks, the exposures, count by their weights.
+  const double tasks_weighed = m.queue_measure ? m.weighted_tasks : tasks;
+  const double benign =
+      m.queue_measure ? m.weighted_benign_tasks : static_cast<double>(m.benign_tasks);
+  const double malicious =
+      m.queue_measure ? m.weighted_malicious_tasks : static_cast<double>(m.malicious_tasks);
   auto per = [&](MetricId id, std::uint64_t count, double exposure) {
     out[static_cast<std::size_t>(id)] = {count, exposure, 0.0, true};
   };
@@ -162,18 +168,19 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
     out[static_cast<std::size_t>(id)] = {0, 0.0, v, defined};
   };
   const auto near_misses = m.terminal[static_cast<std::size_t>(model::Terminal::near_miss)];
-  per(MetricId::harm_rate, m.harms, tasks);
-  per(MetricId::model_error_rate, m.model_errors, tasks);
-  per(MetricId::hazardous_output_rate, m.hazardous_outputs, tasks);
-  per(MetricId::near_miss_rate, near_misses, tasks);
-  per(MetricId::harm_with_correct_output_rate, m.harms_with_correct_output, tasks);
-  per(MetricId::model_error_no_harm_rate, m.model_errors_no_harm, tasks);
-  per(MetricId::false_alarm_rate, m.false_alarms, tasks);
-  per(MetricId::refused_benign_share, m.refused_benign, static_cast<double>(m.benign_tasks));
-  per(MetricId::refused_malicious_share, m.refused_malicious,
-      static_cast<double>(m.malicious_tasks));
-  per(MetricId::benign_lost_share, m.benign_lost, static_cast<double>(m.benign_tasks));
-  per(MetricId::harms_per_hour, m.harms, horizon);
+  per(MetricId::harm_rate, m.harms, tasks_weighed);
+  per(MetricId::model_error_rate, m.model_errors, tasks_weighed);
+  per(MetricId::hazardous_output_rate, m.hazardous_outputs, tasks_weighed);
+  per(MetricId::near_miss_rate, near_misses, tasks_weighed);
+  per(MetricId::harm_with_correct_output_rate, m.harms_with_correct_output, tasks_weighed);
+  per(MetricId::model_error_no_harm_rate, m.model_errors_no_harm, tasks_weighed);
+  per(MetricId::false_alarm_rate, m.false_alarms, tasks_weighed);
+  per(MetricId::refused_benign_share, m.refused_benign, benign);
+  per(MetricId::refused_malicious_share, m.refused_malicious, malicious);
+  per(MetricId::benign_lost_share, m.benign_lost, benign);
+  // The regenerative estimator is per task: an hour's weight under the queue's change of
+  // measure is not estimated, so no exposure (the rate per hour is NaN).
+  per(MetricId::harms_per_hour, m.harms, m.queue_measure ? 0.0 : horizon);
   per(MetricId::first_harm_probability, m.first_harm_observed ? 1 : 0, 1.0);
   value(MetricId::time_to_first_harm,
         m.first_harm_observed ? std::min(m.time_to_first_harm, horizon) : horizon);
@@ -197,7 +204,7 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::latent_failures_per_replication, static_cast<double>(m.latent_failures));
   const auto attack = static_cast<std::size_t>(model::HarmOrigin::attack);
   per(MetricId::safety, m.harms_by_origin[attack] == 0 ? 1 : 0, 1.0);
-  per(MetricId::usefulness, m.served_correct, tasks);
+  per(MetricId::usefulness, m.served_correct, tasks_weighed);
   value(MetricId::attacks_attempted, static_cast<double>(m.attacks_attempted));
   value(MetricId::attacks_caught, static_cast<double>(m.attacks_caught));
   per(MetricId::shutdown_probability, m.shut_down ? 1 : 0, 1.0);
@@ -220,7 +227,10 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   }
   const auto& severity = m.weights[static_cast<std::size_t>(model::Weighed::harm_severity)];
   out[static_cast<std::size_t>(MetricId::harm_severity_per_task)].value =
-      m.tasks > 0 ? severity.sum / tasks : 0.0;
+      m.tasks > 0 ? severity.sum / tasks_weighed : 0.0;
+  // The number of tasks over a horizon is not what the cycles' weights estimate.
+  if (m.queue_measure)
+    out[static_cast<std::size_t>(MetricId::tasks_per_replication)].defined = false;
 }
 
 double replication_value(MetricId id, const Observation& o) {

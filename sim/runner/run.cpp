@@ -111,7 +111,14 @@ WeightDiagnostics diagnose(const BlockResult& total, MetricId id) {
   d.effective_sample_size = p.weighted * p.weighted / p.weight_squares;
   d.largest_weight_share = p.largest_weight / p.weighted;
   const bool binomial = info(id).kind == MetricKind::proportion && mean < 1.0;
-  const double plain = (binomial ? mean * (1.0 - mean) : mean) / p.exposure;
+  // The work is the tasks simulated. The queue's change of measure simulates more tasks
+  // than the exposures' weights count (exactly as many under per-task biasing: 1).
+  const double tasks_exposure =
+      total.pooled[static_cast<std::size_t>(MetricId::harm_rate)].exposure;
+  const double work = id == MetricId::harms_per_hour || !(tasks_exposure > 0.0)
+                          ? p.exposure
+                          : p.exposure * (static_cast<double>(total.tasks) / tasks_exposure);
+  const double plain = (binomial ? mean * (1.0 - mean) : mean) / work;
   d.variance_ratio = plain / (se * se);
   return d;
 }

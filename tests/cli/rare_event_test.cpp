@@ -3,7 +3,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/cli/commands.h"
@@ -24,27 +26,112 @@ TEST_CASE("rare-event importance refuses trust learning and finite queues, namin
                        "(operators): trust learning") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));
 
-  const auto queue = run_stsim(
-      {"run", fixture("layered.toml"), "-o", out, "--reps", "2", "--rare-event", "importance"});
+  const auto queue =
+      run_stsim({"run", fixture("layered.toml"), "-o", out, "--reps", "2", "--rare-event",
+                 "importance", "--set", "review.review_distribution=\"lognormal\""});
   CHECK(queue.exit_code == stsim::cli::exit_invalid_input);
-  CHECK(queue.err.find("component 'review' (operators): finite queue (max_queue = 20)") !=
-        std::string::npos);
+  CHECK(queue.err.find("component 'review' (operators): finite queue (max_queue = 20): whether "
+                       "a task overflows depends on the tasks routed there before it, and the "
+                       "queue's change of measure does not apply: component 'review' "
+                       "(operators): review_distribution is not exponential") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));
 
   // validate makes the same check.
-  const auto valid = run_stsim({"validate", fixture("layered.toml"), "--rare-event", "importance"});
+  const auto valid = run_stsim({"validate", fixture("layered.toml"), "--rare-event", "importance",
+                                "--set", "review.review_distribution=\"lognormal\""});
   CHECK(valid.exit_code == stsim::cli::exit_invalid_input);
   CHECK(valid.err.find("finite queue (max_queue = 20)") != std::string::npos);
+}
+
+TEST_CASE("rare-event importance refuses a finite queue its change of measure cannot take",
+          "[rare-event]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"users.profile=[1.0, 2.0]",
+       "component 'users' (source): profile: a time-varying "
+       "arrival rate"},
+      {"filter.latent_failure_rate=0.001",
+       "component 'filter' (safeguard): latent failures: the pool's cycles are not independent "
+       "of them"},
+      {"scenario.episode_tasks=100",
+       "scenario.episode_tasks: an episode's end counts tasks, which the change of measure "
+       "makes more of"},
+      {"review.review_distribution=\"fixed\"",
+       "component 'review' (operators): review_distribution is not exponential"},
+      {"review.review_time=\"6m\"",
+       "component 'review' (operators): arrivals at least as fast as reviews (rho >= 1)"},
+  };
+  for (const auto& [set, message] : cases) {
+    const auto r =
+        run_stsim({"validate", fixture("queue.toml"), "--rare-event", "importance", "--set", set});
+    INFO(set << ": " << r.err);
+    CHECK(r.exit_code == stsim::cli::exit_invalid_input);
+    CHECK(r.err.find("finite queue (max_queue = 8): whether a task overflows depends on the "
+                     "tasks routed there before it, and the queue's change of measure does not "
+                     "apply: " +
+                     message) != std::string::npos);
+  }
+  // Two sources, two pools: written out, since --set adds no component.
+  const auto text = std::string(
+      "[scenario]\nname = \"two\"\nhorizon = \"100h\"\nrare_event = \"importance\"\n"
+      "[a]\nkind = \"source\"\nnext = \"first\"\n"
+      "[b]\nkind = \"source\"\nnext = \"second\"\n"
+      "[first]\nkind = \"operators\"\nmax_queue = 4\n"
+      "next = { pass = \"world\", block = \"world\", overflow = \"world\" }\n"
+      "[second]\nkind = \"operators\"\n"
+      "next = { pass = \"world\", block = \"world\", overflow = \"world\" }\n"
+      "[world]\nkind = \"outcome\"\nacted = true\n");
+  const auto two = scratch_path("rare-two.toml");
+  std::ofstream(two) << text;
+  const auto sources = run_stsim({"validate", two});
+  CHECK(sources.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(sources.err.find("does not apply: more than one source: the change of measure twists "
+                         "one arrival process") != std::string::npos);
+  const auto chain = scratch_path("rare-chain.toml");
+  std::ofstream(chain) << std::string(
+      "[scenario]\nname = \"chain\"\nhorizon = \"100h\"\nrare_event = \"importance\"\n"
+      "[a]\nkind = \"source\"\nnext = \"first\"\n"
+      "[first]\nkind = \"operators\"\nmax_queue = 4\n"
+      "next = { pass = \"second\", block = \"world\", overflow = \"world\" }\n"
+      "[second]\nkind = \"operators\"\n"
+      "next = { pass = \"world\", block = \"world\", overflow = \"world\" }\n"
+      "[world]\nkind = \"outcome\"\nacted = true\n");
+  const auto scheduled = scratch_path("rare-scheduled.toml");
+  std::ofstream(scheduled) << std::string(
+      "[scenario]\nname = \"scheduled\"\nhorizon = \"100h\"\nrare_event = \"importance\"\n"
+      "[a]\nkind = \"source\"\nnext = \"first\"\n"
+      "[first]\nkind = \"operators\"\nmax_queue = 4\n"
+      "next = { pass = \"world\", block = \"world\", overflow = \"world\" }\n"
+      "[world]\nkind = \"outcome\"\nacted = true\n"
+      "[[schedule]]\nat = \"50h\"\nset = \"a.rate\"\nto = 20.0\n");
+  const auto changed = run_stsim({"validate", scheduled});
+  CHECK(changed.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(changed.err.find("does not apply: [[schedule]]: a scheduled change may move the rates "
+                         "the change of measure twists") != std::string::npos);
+  const auto pools = run_stsim({"validate", chain});
+  CHECK(pools.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(pools.err.find("does not apply: more than one operator pool: a cycle regenerates only "
+                       "when every pool is empty") != std::string::npos);
 }
 
 TEST_CASE("rare-event auto says what it chose and why", "[rare-event]") {
   const auto out = scratch_path("rare-auto.h5");
   std::filesystem::remove(out);
-  const auto plain = run_stsim({"run", fixture("layered.toml"), "-o", out, "--reps", "2",
-                                "--rare-event", "auto", "--progress", "none"});
+  const auto plain =
+      run_stsim({"run", fixture("layered.toml"), "-o", out, "--reps", "2", "--rare-event", "auto",
+                 "--progress", "none", "--set", "review.review_distribution=\"lognormal\""});
   CHECK(plain.exit_code == stsim::cli::exit_ok);
   CHECK(plain.err.find("stsim: rare events: auto chose plain Monte Carlo: component 'review' "
                        "(operators): finite queue") != std::string::npos);
+
+  std::filesystem::remove(out);
+  const auto queue = run_stsim(
+      {"run", fixture("queue.toml"), "-o", out, "--rare-event", "auto", "--progress", "none"});
+  CHECK(queue.exit_code == stsim::cli::exit_ok);
+  CHECK(queue.err.find("stsim: rare events: auto chose importance sampling (balanced failure "
+                       "biasing of per-task failures, each task weighted by its likelihood "
+                       "ratio, and the change of measure of queue 'review' (arrivals and "
+                       "reviews drawn at each other's rates from an empty pool until it is "
+                       "full, over regenerative cycles))") != std::string::npos);
 
   std::filesystem::remove(out);
   const auto sampled =

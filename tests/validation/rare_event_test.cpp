@@ -1,6 +1,7 @@
 // Importance sampling (scenario.rare_event = "importance", docs/rare-events.md) against
 // exact values at probabilities far too small for plain Monte Carlo: independent and
-// beta-coupled layers at about 1e-10 per task. Every weighed proportion the analytic
+// beta-coupled layers at about 1e-10 per task, and an M/M/1/K queue's overflow at about
+// 1e-9 per task. Every weighed proportion the analytic
 // subset determines agrees within 4 SE of the estimator's own standard error (over
 // replications), and the rare ones (below 1e-3) are precise enough (6 SE < 5% of the
 // value) that a 5% bias would show. The intervals' coverage is tested at 1e-4 over 200
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "sim/analytic/analytic.h"
+#include "sim/analytic/closed_forms.h"
 #include "sim/runner/runner.h"
 #include "tests/validation/command.h"
 
@@ -77,6 +79,38 @@ TEST_CASE("importance sampling: bit-identical for any number of threads", "[stat
     CHECK((std::isnan(a.standard_error) ? std::isnan(b.standard_error)
                                         : a.standard_error == b.standard_error));
   }
+}
+
+TEST_CASE("importance sampling: an M/M/1/K queue's overflow at 1e-9 per task", "[statistical]") {
+  // The queue's change of measure (arrivals and reviews at each other's rates from an
+  // empty pool until it is full) against the M/M/1/K blocking probability.
+  const auto result = run_case("rare-queue-overflow.toml", 2);
+  const auto& point = result.points.front();
+  REQUIRE(point.importance_sampled);
+  const auto exact = analytic::mmc(10.0, 20.0, 1, 28).p_overflow;
+  REQUIRE(std::abs(exact - 9.313e-10) < 1e-13);
+  const auto lost = static_cast<std::size_t>(runner::MetricId::benign_lost_share);
+  const auto& s = point.metrics[lost];
+  INFO("benign_lost_share = " << s.mean << " +- " << s.standard_error << ", exact " << exact);
+  CHECK(std::abs(s.mean - exact) < 4.0 * s.standard_error);
+  CHECK(6.0 * s.standard_error < 0.05 * exact);  // a 5% bias would show
+  CHECK(s.ci_low <= exact);
+  CHECK(exact <= s.ci_high);
+  const auto& d = point.diagnostics[lost];
+  CHECK(d.effective_sample_size > 1000.0);
+  CHECK(d.variance_ratio > 1e6);
+  CHECK(runner::untrustworthy(d).empty());
+  // Every task not turned away is served: the same weights, the complement.
+  const auto& served = point.metrics[static_cast<std::size_t>(runner::MetricId::usefulness)];
+  CHECK(std::abs(served.mean - (1.0 - exact)) < 4.0 * served.standard_error + 1e-12);
+  // Not estimated: about hours and whole horizons, which the cycles' weights are not.
+  CHECK(std::isnan(point.metrics[static_cast<std::size_t>(runner::MetricId::harms_per_hour)].mean));
+  CHECK(std::isnan(
+      point.metrics[static_cast<std::size_t>(runner::MetricId::tasks_per_replication)].mean));
+
+  const auto one = run_case("rare-queue-overflow.toml", 1);
+  CHECK(one.points.front().metrics[lost].mean == s.mean);
+  CHECK(one.points.front().metrics[lost].standard_error == s.standard_error);
 }
 
 namespace {

@@ -143,7 +143,9 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   double review = s.review_time;
   switch (s.review_distribution) {
     case ServiceDistribution::exponential:
-      review = -s.review_time * std::log(d.uniform(Purpose::service_time));
+      review = r.queue_measure().active()
+                   ? r.queue_measure().review(-std::log(d.uniform(Purpose::service_time)))
+                   : -s.review_time * std::log(d.uniform(Purpose::service_time));
       break;
     case ServiceDistribution::lognormal:
       review = std::exp(op.review_mu + op.review_sigma * random::normal_quantile(

@@ -84,6 +84,7 @@ struct Operators {
     if (e.event != review_done) return false;
     State& op = states[e.index];
     --op.busy;
+    if (r.queue_measure().active()) r.queue_measure().left();
     if (op.waiting > 0) start_next(r, op);
     r.leave(e.payload, e.node, r.task(e.payload).decided);
     return true;
@@ -93,6 +94,8 @@ struct Operators {
   static PortIndex step(Replication& r, State& op, Task& t, std::uint32_t id, std::uint32_t) {
     t.enqueued = r.now();
     if (op.busy < op.spec.count) {
+      // Counted in before its review is drawn, under the measure a full pool sets.
+      if (r.queue_measure().active()) r.queue_measure().entered();
       start_review(r, op, id);
       return kept;
     }
@@ -100,6 +103,7 @@ struct Operators {
       ++r.metrics().operators[op.pool].overflowed;
       return overflow;
     }
+    if (r.queue_measure().active()) r.queue_measure().entered();
     if (op.waiting == op.ring.size()) grow(op);
     op.ring[(op.head + op.waiting) & (op.ring.size() - 1)] = id;
     ++op.waiting;

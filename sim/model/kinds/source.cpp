@@ -77,7 +77,11 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   if (e.event != arrival) return false;
   State& s = states[e.index];
   if (r.episode_complete()) return true;  // another source's task completed the episode
-  const Time next = next_arrival(s, r.now(), r.horizon());
+  QueueMeasure& measure = r.queue_measure();
+  const bool twisted = measure.active() && measure.source() == e.node;
+  if (twisted) measure.arrival();
+  const Time next = twisted ? r.now() + measure.interarrival(-std::log(s.arrivals.uniform01()))
+                            : next_arrival(s, r.now(), r.horizon());
 
   const std::uint32_t id = r.new_task(e.node, s.births++);
   Task& t = r.task(id);
@@ -87,9 +91,7 @@ bool Source::handle(Replication& r, std::vector<State>& states, KindEvent e) {
   t.context = r.draw_context(d);
   t.malicious = d.chance(random::Purpose::intent, r.malicious_share(t.context));
   // Its observable score and difficulty are drawn where first read (Replication::observable).
-  ReplicationMetrics& m = r.metrics();
-  ++m.tasks;
-  ++(t.malicious ? m.malicious_tasks : m.benign_tasks);
+  r.count_birth(t);
   if (next < r.horizon() && !r.episode_complete())
     s.pending = r.schedule(next, Priority::arrival, e.node, arrival);
 
