@@ -40,9 +40,9 @@ inline constexpr std::uint64_t purpose_bit(random::Purpose purpose) {
 
 FailureSides failure_sides(const ComponentSpec& component);
 
-// Why per-task weights would be biased for this scenario: the first feature through which
-// one task's draws change what later tasks meet, named as the file names it; nothing when
-// importance sampling applies.
+// Why importance sampling does not apply: the first feature through which one task's draws
+// change what later tasks meet, or whose rare failures it does not bias (latent failures),
+// named as the file names it; nothing when importance sampling applies.
 std::optional<std::string> importance_sampling_refusal(const ScenarioSpec& spec);
 
 // Whether a replication of `spec` samples by importance: scenario.rare_event is

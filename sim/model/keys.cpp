@@ -66,8 +66,8 @@ const std::vector<ScenarioKey>& scenario_keys() {
        scenario_field<&ScenarioSpec::stop_when_decided>},
       {"rare_event", choice(rare_event_names), "\"none\"",
        "Estimator of the results: \"none\" (plain Monte Carlo), \"importance\" (importance "
-       "sampling of per-task failures, refused where it would be biased) or \"auto\" "
-       "(importance where it applies, else none)",
+       "sampling of per-task failures and of a finite queue's overflow, refused where it does "
+       "not apply) or \"auto\" (importance where it applies, else none)",
        scenario_field<&ScenarioSpec::rare_event>},
   };
   return keys;

@@ -1,5 +1,6 @@
 // --rare-event: importance sampling is refused, naming the feature, where per-task
-// weights would be biased; auto says what it chose; an unknown method is an error.
+// weights would be biased or it does not reach the rare event (latent failures); auto says
+// what it chose; an unknown method is an error.
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -22,7 +23,7 @@ TEST_CASE("rare-event importance refuses trust learning and finite queues, namin
                                 "--rare-event", "importance", "--set", "review.trust_gain=0.1",
                                 "--set", "review.automation_bias=0.5"});
   CHECK(trust.exit_code == stsim::cli::exit_invalid_input);
-  CHECK(trust.err.find("importance sampling would be biased here: component 'review' "
+  CHECK(trust.err.find("importance sampling does not apply here: component 'review' "
                        "(operators): trust learning") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));
 
@@ -49,9 +50,6 @@ TEST_CASE("rare-event importance refuses a finite queue its change of measure ca
       {"users.profile=[1.0, 2.0]",
        "component 'users' (source): profile: a time-varying "
        "arrival rate"},
-      {"filter.latent_failure_rate=0.001",
-       "component 'filter' (safeguard): latent failures: the pool's cycles are not independent "
-       "of them"},
       {"scenario.episode_tasks=100",
        "scenario.episode_tasks: an episode's end counts tasks, which the change of measure "
        "makes more of"},
@@ -111,6 +109,54 @@ TEST_CASE("rare-event importance refuses a finite queue its change of measure ca
   CHECK(pools.exit_code == stsim::cli::exit_invalid_input);
   CHECK(pools.err.find("does not apply: more than one operator pool: a cycle regenerates only "
                        "when every pool is empty") != std::string::npos);
+}
+
+TEST_CASE("rare-event importance refuses latent failures, which it does not bias", "[rare-event]") {
+  const std::string latent =
+      "(safeguard): latent failures (latent_failure_rate > 0): their times are not biased, so a "
+      "harm that needs a latent failure (a redundant pair down at once) is sampled as rarely as "
+      "by plain Monte Carlo, and the change of measure of latent failure times is not "
+      "implemented";
+  // Per-task biasing alone, and with the queue's change of measure.
+  const auto layered =
+      run_stsim({"validate", fixture("layered.toml"), "--rare-event", "importance", "--set",
+                 "review.max_queue=4294967295", "--set", "filter.latent_failure_rate=0.001",
+                 "--set", "filter.test_interval=\"100h\""});
+  INFO(layered.err);
+  CHECK(layered.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(layered.err.find("importance sampling does not apply here: component 'filter' " + latent) !=
+        std::string::npos);
+  const auto queue = run_stsim({"validate", fixture("queue.toml"), "--rare-event", "importance",
+                                "--set", "filter.latent_failure_rate=0.001"});
+  INFO(queue.err);
+  CHECK(queue.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(queue.err.find("component 'filter' " + latent) != std::string::npos);
+
+  // A vote's channels likewise.
+  const auto pair = scratch_path("rare-latent-vote.toml");
+  std::ofstream(pair) << std::string(
+      "[scenario]\nname = \"pair\"\nhorizon = \"100h\"\nrare_event = \"importance\"\n"
+      "[users]\nkind = \"source\"\nnext = \"model\"\n"
+      "[model]\nkind = \"ai\"\nnext = \"pair\"\n"
+      "[pair]\nkind = \"vote\"\nchannels = 2\nrequired = 1\nlatent_failure_rate = \"1e-4/h\"\n"
+      "test_interval = \"10h\"\nnext = { pass = \"world\", block = \"held\" }\n"
+      "[world]\nkind = \"outcome\"\nacted = true\n"
+      "[held]\nkind = \"outcome\"\nacted = false\n");
+  const auto vote = run_stsim({"validate", pair});
+  INFO(vote.err);
+  CHECK(vote.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(vote.err.find("importance sampling does not apply here: component 'pair' (vote): latent "
+                      "failures (latent_failure_rate > 0)") != std::string::npos);
+
+  // auto falls back to plain Monte Carlo and says why.
+  const auto out = scratch_path("rare-latent.h5");
+  std::filesystem::remove(out);
+  const auto fallback =
+      run_stsim({"run", fixture("queue.toml"), "-o", out, "--reps", "2", "--rare-event", "auto",
+                 "--progress", "none", "--set", "filter.latent_failure_rate=0.001"});
+  CHECK(fallback.exit_code == stsim::cli::exit_ok);
+  CHECK(fallback.err.find("stsim: rare events: auto chose plain Monte Carlo: component 'filter' " +
+                          latent) != std::string::npos);
 }
 
 TEST_CASE("rare-event auto says what it chose and why", "[rare-event]") {
