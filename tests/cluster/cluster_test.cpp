@@ -1,12 +1,14 @@
 // Cluster sweeps end to end on the built binary: slices of a sweep (`run --shard`)
 // merged by `stsim merge`, runs killed by SIGTERM and resumed, and (in builds with MPI)
-// `mpirun -np 2`, each compared bit for bit with a plain single-process run.
+// `mpirun -np 2`, each compared bit for bit with a plain single-process run, also under
+// importance sampling (weighted runs).
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -87,6 +89,81 @@ std::string shard(int k, int n, const std::vector<std::string>& extra = {}) {
   return out;
 }
 
+// Sweeps under importance sampling (docs/rare-events.md), one per change of measure:
+// balanced failure biasing of per-task failures, and the queue's change of measure.
+struct Weighted {
+  std::string name, path;
+};
+
+const std::vector<Weighted>& weighted_scenarios() {
+  static const std::vector<Weighted> scenarios = [] {
+    const auto layers = path_of("weighted-layers.toml");
+    std::ofstream(layers) << R"([scenario]
+name = "weighted-layers"
+horizon = "200h"
+seed = 5
+replications = 12
+rare_event = "importance"
+
+[users]
+kind = "source"
+rate = "20/h"
+next = "model"
+
+[model]
+kind = "ai"
+reliability = 0.999
+next = "filter"
+
+[filter]
+kind = "safeguard"
+detect_error = 0.99
+next = { pass = "world", block = "held" }
+
+[world]
+kind = "outcome"
+acted = true
+
+[held]
+kind = "outcome"
+acted = false
+
+[sweep]
+design = "grid"
+
+[[sweep.dimensions]]
+path = "model.reliability"
+values = [0.999, 0.9999, 0.99999]
+)";
+    const auto queue = path_of("weighted-queue.toml");
+    std::ofstream(queue) << read_text(fixture("queue.toml")) << R"(
+[sweep]
+design = "grid"
+
+[[sweep.dimensions]]
+path = "review.max_queue"
+values = [5, 6, 8]
+)";
+    return std::vector<Weighted>{{"per-task failure biasing", layers},
+                                 {"the queue's change of measure", queue}};
+  }();
+  return scenarios;
+}
+
+// A weighted run in one process, the reference of the others.
+std::string weighted_reference(const Weighted& w, const std::string& tag) {
+  const auto out = path_of("weighted-" + tag + ".h5");
+  const auto run = run_stsim({"run", w.path, "-o", out, "--threads", "1", "--reps", "24",
+                              "--rare-event", "importance", "--progress", "none"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == exit_ok);
+  const stsim::output::ResultFile f(out);
+  const auto sampled = f.doubles("/rare_event/importance_sampled");
+  REQUIRE(sampled.size() == 3);
+  CHECK(std::all_of(sampled.begin(), sampled.end(), [](double x) { return x == 1.0; }));
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("three shards merged give the file of the unsharded run", "[cluster][shard]") {
@@ -126,6 +203,35 @@ TEST_CASE("three shards merged give the file of the unsharded run", "[cluster][s
   const auto alone = path_of("merged-alone.h5");
   REQUIRE(run_stsim({"merge", shard(1, 1), "-o", alone}).exit_code == exit_ok);
   CHECK(stsim::test::require_same_results(reference_file, alone) > 50);
+}
+
+TEST_CASE("weighted runs: three shards merged give the unsharded run's results bit for bit",
+          "[cluster][shard][rare-event]") {
+  for (std::size_t w = 0; w < weighted_scenarios().size(); ++w) {
+    const auto& scenario = weighted_scenarios()[w];
+    INFO(scenario.name);
+    const auto tag = std::to_string(w);
+    const auto reference_file = weighted_reference(scenario, tag);
+    std::vector<std::string> merge = {"merge"};
+    for (int k = 1; k <= 3; ++k) {
+      const auto out = path_of("weighted-" + tag + "-shard-" + std::to_string(k) + ".h5");
+      const auto run = run_stsim({"run", scenario.path, "--shard", std::to_string(k) + "/3", "-o",
+                                  out, "--threads", "2", "--reps", "24", "--rare-event",
+                                  "importance", "--progress", "none"});
+      INFO(run.err);
+      REQUIRE(run.exit_code == exit_ok);
+      merge.push_back(out);
+    }
+    const auto merged = path_of("weighted-" + tag + "-merged.h5");
+    merge.insert(merge.end(), {"-o", merged});
+    const auto run = run_stsim(merge);
+    INFO(run.err);
+    REQUIRE(run.exit_code == exit_ok);
+    // Every dataset, /results and /rare_event among them.
+    CHECK(stsim::test::require_same_results(reference_file, merged) > 100);
+    const stsim::output::ResultFile f(merged);
+    CHECK(f.exists("/rare_event/harm_rate/effective_sample_size"));
+  }
 }
 
 TEST_CASE("inspect shows which points a shard file did not run", "[cluster][shard]") {
@@ -533,6 +639,26 @@ TEST_CASE("mpirun -np 2 writes the file a single process writes", "[cluster][mpi
   CHECK(stsim::test::require_same_results(single, out) > 50);
   const stsim::output::ResultFile f(out);
   CHECK(f.attribute_integer("/", "processes") == 2);
+}
+
+TEST_CASE("weighted runs: mpirun -np 2 writes the file a single process writes",
+          "[cluster][mpi][rare-event]") {
+  for (std::size_t w = 0; w < weighted_scenarios().size(); ++w) {
+    const auto& scenario = weighted_scenarios()[w];
+    INFO(scenario.name);
+    const auto tag = std::to_string(w);
+    const auto reference_file = weighted_reference(scenario, tag);
+    const auto out = path_of("weighted-" + tag + "-mpi.h5");
+    const auto run =
+        mpirun("-np 2 " + quote(STSIM_BINARY) + " run " + quote(scenario.path) + " -o " +
+               quote(out) + " --threads 1 --reps 24 --rare-event importance --progress none");
+    INFO(run.err);
+    REQUIRE(run.exit_code == exit_ok);
+    const auto blocks = number_after(run.err, "stsim: blocks run by the other MPI ranks: rank 1: ");
+    REQUIRE(blocks);
+    CHECK(*blocks > 0);
+    CHECK(stsim::test::require_same_results(reference_file, out) > 100);
+  }
 }
 
 TEST_CASE("an MPI rank that sees another scenario or none fails the run with its reason",
