@@ -194,3 +194,115 @@ TEST_CASE("rare-event takes none, importance or auto", "[rare-event]") {
   CHECK(bad.err.find("--rare-event") != std::string::npos);
   CHECK(bad.err.find("splitting") != std::string::npos);
 }
+
+namespace {
+
+// The warning line `stsim run` prints when the diagnostics of the harm rate's importance
+// sampling estimate say it is not yet to be trusted, for point 0 of a scenario with no
+// sweep.
+std::string untrusted_warning(const std::string& why) {
+  return "stsim: warning: the importance sampling estimate of harm_rate is not yet trustworthy "
+         "(see /rare_event; more replications help): point 0 (base): " +
+         why + "\n";
+}
+
+// Runs `text` (a scenario) under importance sampling and returns what it printed on
+// stderr.
+std::string run_weighted(const std::string& name, const std::string& text) {
+  const auto file = scratch_path(name + ".toml");
+  std::ofstream(file) << text;
+  const auto out = scratch_path(name + ".h5");
+  std::filesystem::remove(out);
+  const auto run = run_stsim({"run", file, "-o", out, "--progress", "none"});
+  INFO(run.err);
+  CHECK(run.exit_code == stsim::cli::exit_ok);
+  return run.err;
+}
+
+// A model that errs with probability 0.001 straight into the world: every harm carries
+// the same weight (0.001 / 0.5), so the effective sample is the number of harms seen.
+std::string lone_model(const std::string& name, const std::string& horizon, int seed,
+                       double reliability = 0.999) {
+  return "[scenario]\nname = \"" + name + "\"\nhorizon = \"" + horizon +
+         "\"\nseed = " + std::to_string(seed) +
+         "\nreplications = 2\nrare_event = \"importance\"\n"
+         "[users]\nkind = \"source\"\nrate = \"4/h\"\nnext = \"model\"\n"
+         "[model]\nkind = \"ai\"\nreliability = " +
+         std::to_string(reliability) +
+         "\nnext = \"world\"\n"
+         "[world]\nkind = \"outcome\"\nacted = true\n";
+}
+
+}  // namespace
+
+// One test per warning of the diagnostics (docs/rare-events.md, Reading the diagnostics),
+// each on a scenario built to trip that one alone: the whole warning line is asserted, so
+// the others are absent.
+TEST_CASE("rare-event warns of an effective sample below 30 events", "[rare-event]") {
+  // 2 replications of 20 tasks: 22 harms under the biased draws, equally weighted (one
+  // carries 1/22 of the estimate; relative error 0.05).
+  const auto err = run_weighted("rare-few", lone_model("few", "5h", 2));
+  CHECK(err.find(untrusted_warning("an effective sample of 22 events (< 30)")) !=
+        std::string::npos);
+}
+
+TEST_CASE("rare-event warns when one event carries more than a tenth of the estimate",
+          "[rare-event]") {
+  // Routine harms need a miss at 0.001 (weight 0.002 each, about 2,500 of them); one
+  // harm in a rare context, where the filter misses half the time, is drawn as written
+  // and weighs 1: 0.169 of the estimate, with an effective sample of 35 and a relative
+  // error of 0.17.
+  const auto err = run_weighted("rare-heavy", R"([scenario]
+name = "one-heavy-event"
+horizon = "25h"
+seed = 1
+replications = 4
+rare_event = "importance"
+
+[contexts.routine]
+weight = 0.9996
+
+[contexts.odd]
+weight = 0.0004
+
+[users]
+kind = "source"
+rate = "100/h"
+next = "model"
+
+[model]
+kind = "ai"
+reliability = 0.5
+next = "filter"
+
+[filter]
+kind = "safeguard"
+detect_error = 0.999
+detect_error_by_context = { odd = 0.5 }
+next = { pass = "world", block = "held" }
+
+[world]
+kind = "outcome"
+acted = true
+
+[held]
+kind = "outcome"
+acted = false
+)");
+  CHECK(err.find(untrusted_warning("one event carries 0.169 of the estimate (> 0.1)")) !=
+        std::string::npos);
+}
+
+TEST_CASE("rare-event warns of a relative error above 0.3", "[rare-event]") {
+  // 31 equally weighted harms, but 2 replications that disagree (the standard error
+  // over replications is itself uncertain with so few).
+  const auto err = run_weighted("rare-spread", lone_model("spread", "9h", 8));
+  CHECK(err.find(untrusted_warning("a relative error of 0.351 (> 0.3)")) != std::string::npos);
+}
+
+TEST_CASE("rare-event warns when no event was seen under the biased draws", "[rare-event]") {
+  // A model that never errs: no harm to weigh.
+  const auto err = run_weighted("rare-none", lone_model("none", "5h", 1, 1.0));
+  CHECK(err.find(untrusted_warning("no event was seen under the biased draws")) !=
+        std::string::npos);
+}
