@@ -244,6 +244,9 @@ class Results:
     harms_by_context: np.ndarray = None
     near_misses_by_context: np.ndarray = None
     model_errors_by_context: np.ndarray = None
+    # The operator pools' ids (scenario order), the `pool` axis of the "queues" statistics
+    # group; empty without pools.
+    pools: list = field(default_factory=list)
 
     @property
     def metrics(self):
@@ -544,6 +547,7 @@ def load(path):
             near_misses_by_layer=a["near_misses_by_layer"][()].astype(np.float64).reshape(points, -1),
             harms_by_last_layer=a["harms_by_last_layer"][()].astype(np.float64).reshape(points, -1),
             contexts=_strings(f["context"]) if "context" in f else [],
+            pools=_strings(f["pool"]) if "pool" in f else [],
             **{name: (a[name][()].astype(np.float64).reshape(points, -1) if name in a else None)
                for name in ("harms_by_context", "near_misses_by_context",
                             "model_errors_by_context")},

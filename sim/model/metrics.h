@@ -67,6 +67,7 @@ struct OperatorPoolMetrics {
   std::uint64_t reviews = 0;       // reviews started
   std::uint64_t waited = 0;        // reviews that had to wait in the queue
   double total_wait = 0.0;         // hours waited, over reviews started
+  double total_in_system = 0.0;    // hours from arrival at the pool to the review's end
   std::uint64_t overflowed = 0;    // tasks turned away by a full queue
   std::uint64_t caught = 0;        // hazards caught
   std::uint64_t hazards_seen = 0;  // hazardous outputs reviewed
@@ -112,6 +113,9 @@ struct ReplicationMetrics {
   std::vector<std::uint64_t> near_misses_by_context;
   std::vector<std::uint64_t> model_errors_by_context;
   std::vector<OperatorPoolMetrics> operators;  // one per operator component, in scenario order
+  // Per pool, the reviews started by their time in system, in stats::LogBuckets (flat:
+  // pool * LogBuckets::count() + bucket); empty without operators.
+  std::vector<std::uint64_t> time_in_system_buckets;
 
   std::uint64_t latent_failures = 0;        // safeguard failures that occurred
   std::uint64_t latent_failures_found = 0;  // by proof tests or audits

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "sim/stats/quantile_sketch.h"
+
 namespace stsim::model {
 
 void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t replication,
@@ -14,6 +16,7 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   auto near_in = std::move(out.near_misses_by_context);
   auto errors_in = std::move(out.model_errors_by_context);
   auto pools = std::move(out.operators);
+  auto in_system = std::move(out.time_in_system_buckets);
   auto series = std::move(out.harm_series);
   out = ReplicationMetrics{};
   near.assign(nodes_.size(), 0);
@@ -22,6 +25,7 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   near_in.assign(context_hazardous_.size(), 0);
   errors_in.assign(context_hazardous_.size(), 0);
   pools.assign(pools_, OperatorPoolMetrics{});
+  in_system.assign(pools_ * stats::LogBuckets::count(), 0);
   series.assign(time_bins_, 0);
   out.near_misses_by_layer = std::move(near);
   out.harms_by_last_layer = std::move(last);
@@ -29,6 +33,7 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   out.near_misses_by_context = std::move(near_in);
   out.model_errors_by_context = std::move(errors_in);
   out.operators = std::move(pools);
+  out.time_in_system_buckets = std::move(in_system);
   out.harm_series = std::move(series);
   out.weighted = !biasing_.empty();
   out.queue_measure = queue_measure_.active();

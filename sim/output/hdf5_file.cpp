@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <span>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "sim/model/queue_measure.h"
 #include "sim/output/plain_file.h"
 #include "sim/runner/checksum.h"
+#include "sim/stats/quantile_sketch.h"
 #include "sim/version.h"
 
 namespace stsim::output {
@@ -303,6 +305,7 @@ constexpr const char* bin_edge_axis = "/bin_edge";
 constexpr const char* origin_axis = "/origin";
 constexpr const char* context_axis = "/context";
 constexpr const char* override_axis = "/override";
+constexpr const char* pool_axis = "/pool";
 
 void write_statistics(Writer& w, const runner::RunResult& r, const std::string& root, bool paired) {
   w.group(root);
@@ -724,6 +727,80 @@ void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::st
   w.scale(context_axis);
   w.strings(override_axis, overrides, {});
   w.scale(override_axis);
+  if (!r.pools.empty()) {
+    w.strings(pool_axis, r.pools, {});
+    w.scale(pool_axis);
+  }
+}
+
+// Each operator pool's queue (docs/output.md, /queues): statistics groups along the
+// point and the pool, read by `stsim export` like /results.
+void write_queues(Writer& w, const runner::RunResult& r) {
+  if (r.pools.empty()) return;
+  struct Measure {
+    const char* name;
+    const char* kind;
+    const char* interval;
+    const char* unit;
+    const char* description;
+    std::function<const runner::Statistic&(const runner::QueueResult&)> of;
+  };
+  using Q = runner::QueueResult;
+  const std::vector<Measure> measures = {
+      {"wait_probability", "proportion", "clopper-pearson", "per review",
+       "reviews started that waited in the queue first",
+       [](const Q& q) -> const runner::Statistic& { return q.wait_probability; }},
+      {"mean_wait", "mean", "log-student-t", "hours",
+       "hours waited in the queue, per review started",
+       [](const Q& q) -> const runner::Statistic& { return q.mean_wait; }},
+      {"mean_time_in_system", "mean", "log-student-t", "hours",
+       "hours from arrival at the pool to the review's end, per review started",
+       [](const Q& q) -> const runner::Statistic& { return q.mean_time_in_system; }},
+      {"utilisation", "mean", "log-student-t", "fraction",
+       "person-hours reviewing over person-hours available",
+       [](const Q& q) -> const runner::Statistic& { return q.utilisation; }},
+      {"time_in_system_p50", "quantile", "log-student-t", "hours",
+       "median time in system of the reviews started, within 1% (sectioning interval)",
+       [](const Q& q) -> const runner::Statistic& { return q.time_in_system_quantiles[0]; }},
+      {"time_in_system_p90", "quantile", "log-student-t", "hours",
+       "90% quantile of the time in system, within 1% (sectioning interval)",
+       [](const Q& q) -> const runner::Statistic& { return q.time_in_system_quantiles[1]; }},
+      {"time_in_system_p99", "quantile", "log-student-t", "hours",
+       "99% quantile of the time in system, within 1% (sectioning interval)",
+       [](const Q& q) -> const runner::Statistic& { return q.time_in_system_quantiles[2]; }},
+  };
+  const auto points = static_cast<hsize_t>(r.points.size());
+  const auto pools = static_cast<hsize_t>(r.pools.size());
+  const std::vector<std::string> by_pool = {point_axis, pool_axis};
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  w.group("/queues");
+  w.attribute("/queues", "relative_accuracy", stats::LogBuckets::relative_accuracy);
+  for (const auto& m : measures) {
+    const std::string g = std::string("/queues/") + m.name;
+    w.group(g);
+    std::vector<std::uint64_t> n;
+    std::vector<double> mean, stderr_, low, high;
+    for (const auto& p : r.points) {
+      for (std::size_t q = 0; q < r.pools.size(); ++q) {
+        const runner::Statistic none{0, nan, nan, nan, nan, 0, nan, nan};
+        const auto& s = q < p.queues.size() ? m.of(p.queues[q]) : none;
+        n.push_back(s.n);
+        mean.push_back(s.mean);
+        stderr_.push_back(s.standard_error);
+        low.push_back(s.ci_low);
+        high.push_back(s.ci_high);
+      }
+    }
+    w.numbers(g + "/n", n, by_pool, {points, pools});
+    w.numbers(g + "/mean", mean, by_pool, {points, pools});
+    w.numbers(g + "/stderr", stderr_, by_pool, {points, pools});
+    w.numbers(g + "/ci_low", low, by_pool, {points, pools});
+    w.numbers(g + "/ci_high", high, by_pool, {points, pools});
+    w.attribute(g, "kind", std::string(m.kind));
+    w.attribute(g, "interval", std::string(m.interval));
+    w.attribute(g, "unit", std::string(m.unit));
+    w.attribute(g, "description", std::string(m.description));
+  }
 }
 
 void write_all(Writer& w, const runner::RunResult& r) {
@@ -800,6 +877,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   write_statistics(w, r, "/results", false);
   if (plan.design.baseline) write_statistics(w, r, "/paired", true);
   write_rare_event(w, r);
+  write_queues(w, r);
 
   w.group("/attribution");
   std::vector<std::uint64_t> origin, nm, last, harms_in, near_in, errors_in;

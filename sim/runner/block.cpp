@@ -61,6 +61,27 @@ class Writer {
     put(s.mean);
     put(s.m2);
   }
+  void put(const stats::RatioAccumulator& a) {
+    const auto s = a.state();
+    put(s.n);
+    put(s.x);
+    put(s.y);
+    put(s.xx);
+    put(s.xy);
+    put(s.yy);
+  }
+  void put(const std::pair<std::uint32_t, std::uint64_t>& bucket) {
+    put(bucket.first);
+    put(bucket.second);
+  }
+  void put(const PoolBlock& p) {
+    put(p.waited);
+    put(p.wait);
+    put(p.in_system);
+    put(p.busy);
+    put(p.replication_quantiles);
+    put(p.sketch.buckets());
+  }
   void put(const BlockResult& b) {
     put(b.point);
     put(b.block);
@@ -82,6 +103,7 @@ class Writer {
     put(b.bin_squares);
     put(b.first_harm);
     put(b.first_harm_censored);
+    put(b.pools);
     put(b.events);
     put(b.tasks);
     put(b.seconds);
@@ -144,6 +166,34 @@ class Reader {
     get(s.m2);
     a = stats::MeanAccumulator::from_state(s);
   }
+  void get(stats::RatioAccumulator& a) {
+    stats::RatioAccumulator::State s;
+    get(s.n);
+    get(s.x);
+    get(s.y);
+    get(s.xx);
+    get(s.xy);
+    get(s.yy);
+    a = stats::RatioAccumulator::from_state(s);
+  }
+  void get(std::pair<std::uint32_t, std::uint64_t>& bucket) {
+    get(bucket.first);
+    get(bucket.second);
+  }
+  void get(PoolBlock& p) {
+    get(p.waited);
+    get(p.wait);
+    get(p.in_system);
+    get(p.busy);
+    get(p.replication_quantiles);
+    std::vector<stats::QuantileSketch::Bucket> buckets;
+    get(buckets);
+    try {
+      p.sketch = stats::QuantileSketch::from_buckets(std::move(buckets));
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(e.what());
+    }
+  }
   void get(BlockResult& b) {
     get(b.point);
     get(b.block);
@@ -165,6 +215,7 @@ class Reader {
     get(b.bin_squares);
     get(b.first_harm);
     get(b.first_harm_censored);
+    get(b.pools);
     get(b.events);
     get(b.tasks);
     get(b.seconds);
@@ -249,7 +300,19 @@ double Pooled::design_effect(bool binomial) const {
   return se * se / independent;
 }
 
-void BlockResult::size_for(std::size_t components, std::size_t contexts, std::size_t bins) {
+void PoolBlock::merge(const PoolBlock& b) {
+  waited.merge(b.waited);
+  wait.merge(b.wait);
+  in_system.merge(b.in_system);
+  busy.merge(b.busy);
+  for (std::size_t q = 0; q < replication_quantiles.size(); ++q)
+    replication_quantiles[q].merge(b.replication_quantiles[q]);
+  sketch.merge(b.sketch);
+}
+
+void BlockResult::size_for(std::size_t components, std::size_t contexts, std::size_t bins,
+                           std::size_t pool_count) {
+  pools.assign(pool_count, PoolBlock{});
   near_misses.assign(components, 0);
   harms_last.assign(components, 0);
   harms_by_context.assign(contexts, 0);
@@ -287,6 +350,7 @@ void BlockResult::merge(const BlockResult& b) {
     first_harm[i] += b.first_harm[i];
   }
   first_harm_censored += b.first_harm_censored;
+  for (std::size_t q = 0; q < pools.size(); ++q) pools[q].merge(b.pools[q]);
   events += b.events;
   tasks += b.tasks;
   seconds += b.seconds;

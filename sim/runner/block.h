@@ -13,6 +13,7 @@
 #include "sim/model/metrics.h"
 #include "sim/runner/metric_table.h"
 #include "sim/stats/accumulator.h"
+#include "sim/stats/quantile_sketch.h"
 
 namespace stsim::runner::detail {
 
@@ -43,6 +44,23 @@ struct Pooled {
   double weighted_standard_error() const;
 };
 
+// The quantiles of time in system reported per operator pool (docs/output.md, /queues).
+inline constexpr std::array<double, 3> queue_quantiles = {0.5, 0.9, 0.99};
+
+// One operator pool's queue over replications: ratios of sums (the ratio estimator), and
+// the time in system both pooled in a sketch and as each replication's own quantiles,
+// whose spread gives the quantiles' standard errors (sectioning).
+struct PoolBlock {
+  stats::RatioAccumulator waited;     // reviews that waited / reviews started
+  stats::RatioAccumulator wait;       // hours waited / reviews started
+  stats::RatioAccumulator in_system;  // hours in system / reviews started
+  stats::RatioAccumulator busy;       // person-hours reviewing / person-hours available
+  std::array<stats::MeanAccumulator, queue_quantiles.size()> replication_quantiles;
+  stats::QuantileSketch sketch;
+
+  void merge(const PoolBlock& b);
+};
+
 // Everything a block of consecutive replications of one point contributes.
 struct BlockResult {
   std::uint32_t point = 0;
@@ -60,10 +78,11 @@ struct BlockResult {
   std::vector<double> bin_squares;
   std::vector<std::uint64_t> first_harm;
   std::uint64_t first_harm_censored = 0;
+  std::vector<PoolBlock> pools;  // per operator pool; left empty under importance sampling
   std::uint64_t events = 0, tasks = 0;
   double seconds = 0.0;
 
-  void size_for(std::size_t components, std::size_t contexts, std::size_t bins);
+  void size_for(std::size_t components, std::size_t contexts, std::size_t bins, std::size_t pools);
   void merge(const BlockResult& b);
 };
 

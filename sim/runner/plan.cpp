@@ -150,16 +150,21 @@ Plan make_plan(const scenario::Scenario& scenario, const RunOptions& options) {
   // Before the points are made: a sweep too large to hold must not be built to find out.
   if (options.memory_limit > 0) {
     const auto points = design_points(sweep);
-    const auto bytes =
-        estimated_memory(points, scenario.spec.components.size(), scenario.spec.time_bins);
+    const auto& components = scenario.spec.components;
+    const auto pools = std::count_if(components.begin(), components.end(), [](const auto& c) {
+      return model::kind_name(c) == "operators";
+    });
+    const auto bytes = estimated_memory(points, components.size(), scenario.spec.time_bins,
+                                        static_cast<std::uint64_t>(pools));
     if (bytes > options.memory_limit) {
       throw InvalidSweep({error_at(
           scenario, sweep_location(scenario),
           fmt::format("the run would need about {} of memory by estimate ({} point(s) of {} "
-                      "component(s) and {} time bin(s)), above the budget of {}; make the sweep "
-                      "or scenario.time_bins smaller, or raise the budget with --memory-limit",
-                      gigabytes(bytes), points, scenario.spec.components.size(),
-                      scenario.spec.time_bins, gigabytes(options.memory_limit)))});
+                      "component(s), {} operator pool(s) and {} time bin(s)), above the budget "
+                      "of {}; make the sweep or scenario.time_bins smaller, or raise the budget "
+                      "with --memory-limit",
+                      gigabytes(bytes), points, components.size(), pools, scenario.spec.time_bins,
+                      gigabytes(options.memory_limit)))});
     }
   }
   try {

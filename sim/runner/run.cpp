@@ -38,6 +38,7 @@ constexpr double max_trusted_relative_error = 0.3;
 using Clock = std::chrono::steady_clock;
 using detail::BlockResult;
 using detail::PointState;
+using detail::queue_quantiles;
 
 double relative_error(const BlockResult& total, MetricId id) {
   const auto i = static_cast<std::size_t>(id);
@@ -215,6 +216,70 @@ std::uint32_t block_count(const ReplicationPlan& rp) {
                                     rp.block_size);
 }
 
+// The operator pools of a scenario: its operators components, in scenario order.
+std::vector<std::string> pool_ids(const model::ScenarioSpec& spec) {
+  std::vector<std::string> ids;
+  for (const auto& c : spec.components) {
+    if (model::kind_name(c) == "operators") ids.push_back(c.id);
+  }
+  return ids;
+}
+std::size_t pools_of(const model::ScenarioSpec& spec) { return pool_ids(spec).size(); }
+
+Statistic ratio_statistic(const stats::RatioAccumulator& a, bool proportion) {
+  Statistic s;
+  s.n = a.count();
+  s.mean = a.ratio();
+  s.standard_error = a.standard_error();
+  s.count = 0;
+  s.exposure = nan;
+  s.upper_bound = nan;
+  s.ci_low = s.ci_high = nan;
+  if (!(a.state().y > 0.0) || a.count() < 2) return s;
+  if (proportion) {
+    // Reviews that waited over reviews: exact on the effective sample, as for /results.
+    const auto k = static_cast<std::uint64_t>(std::llround(a.state().x));
+    const auto trials = static_cast<std::uint64_t>(std::llround(a.state().y));
+    const double independent = s.mean * (1.0 - s.mean) / a.state().y;
+    const double design_effect =
+        independent > 0.0 ? s.standard_error * s.standard_error / independent : 1.0;
+    const auto ci = stats::clopper_pearson_clustered(k, trials, design_effect);
+    s.ci_low = ci.low;
+    s.ci_high = ci.high;
+  } else {
+    const auto ci = stats::positive_mean(s.mean, s.standard_error, s.n);
+    s.ci_low = ci.low;
+    s.ci_high = ci.high;
+  }
+  return s;
+}
+
+QueueResult finish_queue(const detail::PoolBlock& pool) {
+  QueueResult q;
+  q.wait_probability = ratio_statistic(pool.waited, true);
+  q.mean_wait = ratio_statistic(pool.wait, false);
+  q.mean_time_in_system = ratio_statistic(pool.in_system, false);
+  q.utilisation = ratio_statistic(pool.busy, false);
+  for (std::size_t k = 0; k < queue_quantiles.size(); ++k) {
+    // Sectioning (Asmussen & Glynn 2007, III.5a): the quantile of every replication's
+    // reviews pooled, with the standard error of the replications' own quantiles.
+    const auto& sections = pool.replication_quantiles[k];
+    Statistic& s = q.time_in_system_quantiles[k];
+    s.n = sections.count();
+    s.mean = pool.sketch.quantile(queue_quantiles[k]);
+    s.standard_error = sections.count() > 1 ? sections.standard_error() : nan;
+    s.exposure = nan;
+    s.upper_bound = nan;
+    s.ci_low = s.ci_high = nan;
+    if (sections.count() > 1) {
+      const auto ci = stats::positive_mean(s.mean, s.standard_error, s.n);
+      s.ci_low = ci.low;
+      s.ci_high = ci.high;
+    }
+  }
+  return q;
+}
+
 // Runs blocks for one worker: one model per point, built on first use and released when
 // the point is done.
 class BlockRunner {
@@ -238,7 +303,8 @@ class BlockRunner {
     out.point = task.point;
     out.block = task.block;
     out.replications = std::min(rp.block_size, rp.max_replications - task.block * rp.block_size);
-    out.size_for(components, contexts, bins);
+    out.size_for(components, contexts, bins, pools_of(spec));
+    in_system_.assign(out.pools.size() * stats::LogBuckets::count(), 0);
     if (baseline) out.values.resize(out.replications);
     const std::uint32_t stream_point = rp.common_random_numbers ? 0 : task.point;
     const std::uint32_t first = task.block * rp.block_size;
@@ -291,9 +357,15 @@ class BlockRunner {
       } else {
         out.first_harm_censored += 1;
       }
+      // Under importance sampling the queue statistics would need weights (and under the
+      // queue's change of measure the queue runs twisted): none are kept.
+      if (!m.weighted && !m.queue_measure) add_pools(m, out);
       out.events += m.events;
       out.tasks += m.tasks;
     }
+    const auto buckets = stats::LogBuckets::count();
+    for (std::size_t q = 0; q < out.pools.size(); ++q)
+      out.pools[q].sketch.add(std::span(in_system_).subspan(q * buckets, buckets));
     out.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return true;
   }
@@ -301,11 +373,32 @@ class BlockRunner {
   void release(std::uint32_t point) { models_[point].reset(); }
 
  private:
+  void add_pools(const model::ReplicationMetrics& m, BlockResult& out) {
+    const auto buckets = stats::LogBuckets::count();
+    for (std::size_t q = 0; q < out.pools.size() && q < m.operators.size(); ++q) {
+      const auto& pm = m.operators[q];
+      auto& pool = out.pools[q];
+      const auto reviews = static_cast<double>(pm.reviews);
+      pool.waited.add(static_cast<double>(pm.waited), reviews);
+      pool.wait.add(pm.total_wait, reviews);
+      pool.in_system.add(pm.total_in_system, reviews);
+      pool.busy.add(pm.busy_time, pm.capacity_time);
+      const std::span replication(m.time_in_system_buckets.data() + q * buckets, buckets);
+      if (pm.reviews > 0) {
+        for (std::size_t k = 0; k < queue_quantiles.size(); ++k)
+          pool.replication_quantiles[k].add(
+              stats::bucket_quantile(replication, queue_quantiles[k]));
+      }
+      for (std::size_t b = 0; b < buckets; ++b) in_system_[q * buckets + b] += replication[b];
+    }
+  }
+
   const Plan& plan_;
   ModelFactory factory_;
   std::vector<std::unique_ptr<ReplicationModel>> models_;
   model::ReplicationMetrics metrics_;
   Observations observations_;
+  std::vector<std::uint64_t> in_system_;  // the block's time-in-system buckets, per pool
 };
 
 // Statistics per point from folded states: the part of a RunResult that is results. Each
@@ -324,6 +417,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     result.component_labels.push_back(c.label.empty() ? words(c.id) : c.label);
   }
   for (const auto& c : spec.contexts) result.contexts.push_back(c.name);
+  result.pools = pool_ids(spec);
   for (std::uint32_t b = 0; b <= bins; ++b) {
     result.bin_edges_hours.push_back(spec.horizon * static_cast<double>(b) /
                                      static_cast<double>(bins));
@@ -356,6 +450,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
     r.harms_by_context = t.harms_by_context;
     r.near_misses_by_context = t.near_misses_by_context;
     r.model_errors_by_context = t.model_errors_by_context;
+    for (const auto& pool : t.pools) r.queues.push_back(finish_queue(pool));
     const auto n = static_cast<double>(t.replications);
     for (std::uint32_t b = 0; b < bins; ++b) {
       const double mean = n > 0 ? static_cast<double>(t.bin_sum[b]) / n : nan;
@@ -390,15 +485,17 @@ void check_shape(const Plan& plan, const std::vector<PointState>& states) {
   const std::size_t components = plan.specs.front().components.size();
   const std::size_t contexts = plan.specs.front().contexts.size();
   const std::size_t bins = plan.specs.front().time_bins;
+  const std::size_t pools = pools_of(plan.specs.front());
   const auto max_blocks = block_count(plan.replications);
   bool fits = states.size() == plan.design.size();
   for (const auto& s : states) {
     const auto& t = s.total;
     fits = fits && t.near_misses.size() == components && t.harms_last.size() == components &&
            t.harms_by_context.size() == contexts && t.near_misses_by_context.size() == contexts &&
-           t.model_errors_by_context.size() == contexts && t.bin_sum.size() == bins &&
-           t.bin_squares.size() == bins && t.first_harm.size() == bins && s.merged <= max_blocks &&
-           s.paired <= s.merged && (!s.done || s.stop_blocks == s.merged);
+           t.model_errors_by_context.size() == contexts && t.pools.size() == pools &&
+           t.bin_sum.size() == bins && t.bin_squares.size() == bins &&
+           t.first_harm.size() == bins && s.merged <= max_blocks && s.paired <= s.merged &&
+           (!s.done || s.stop_blocks == s.merged);
   }
   if (!fits)
     throw std::invalid_argument("the saved statistics do not fit the plan (corrupt file?)");
@@ -412,6 +509,7 @@ class Engine final : public WorkQueue {
     baseline_ = plan.design.baseline;
     components_ = plan.specs.front().components.size();
     contexts_ = plan.specs.front().contexts.size();
+    pools_ = pools_of(plan.specs.front());
     bins_ = plan.specs.front().time_bins;
     max_blocks_ = block_count(rp_);
     threads_ =
@@ -420,7 +518,7 @@ class Engine final : public WorkQueue {
     slots_.resize(points_);
     for (std::uint32_t p = 0; p < points_; ++p) {
       auto& s = slots_[p].state;
-      s.total.size_for(components_, contexts_, bins_);
+      s.total.size_for(components_, contexts_, bins_, pools_);
       slots_[p].active = options.shard.owns(p) || (baseline_ && *baseline_ == p);
       // A point of another slice is finished before it starts: it never runs here, and
       // the baseline's stopping and pairing rules see it as stopped at block 0.
@@ -532,7 +630,7 @@ class Engine final : public WorkQueue {
     auto block = detail::decode_block(bytes);
     if (block.point >= points_ || block.block >= max_blocks_ ||
         block.near_misses.size() != components_ || block.bin_sum.size() != bins_ ||
-        block.harms_by_context.size() != contexts_ ||
+        block.harms_by_context.size() != contexts_ || block.pools.size() != pools_ ||
         block.values.size() != (baseline_ ? block.replications : 0)) {
       throw std::runtime_error("a remote worker delivered a block that does not fit the plan");
     }
@@ -854,6 +952,7 @@ class Engine final : public WorkQueue {
   std::optional<std::uint32_t> baseline_;
   std::size_t components_ = 0;
   std::size_t contexts_ = 0;
+  std::size_t pools_ = 0;
   std::uint32_t bins_ = 0;
   std::uint32_t max_blocks_ = 0;
   unsigned threads_ = 1;

@@ -153,10 +153,10 @@ inline constexpr std::uint64_t default_memory_limit = 8'000'000'000;
 
 // Bytes a run of this shape needs at its peak, by a conservative estimate fitted to
 // measured runs (benchmarks/README.md): a fixed part, and per point a part for its
-// components and one for its time bins (statistics, results, the file being written).
-// Saturates at UINT64_MAX.
+// components, one for its time bins (statistics, results, the file being written) and
+// one for its operator pools (their time-in-system sketches). Saturates at UINT64_MAX.
 std::uint64_t estimated_memory(std::uint64_t points, std::uint64_t components,
-                               std::uint64_t time_bins);
+                               std::uint64_t time_bins, std::uint64_t pools = 0);
 
 // How replications are run and when each point stops, resolved from the scenario and
 // the options.
@@ -232,6 +232,17 @@ struct WeightDiagnostics {
 // or "" (docs/rare-events.md, "Reading the diagnostics").
 std::string untrustworthy(const WeightDiagnostics& d);
 
+// One operator pool's queue at a point (docs/output.md, /queues): ratio estimates over
+// replications, and the time in system's quantiles read from a sketch within 1% (stats::
+// LogBuckets), with standard errors from the spread of the replications' own quantiles.
+struct QueueResult {
+  Statistic wait_probability;  // reviews started that waited first
+  Statistic mean_wait;         // hours, per review started
+  Statistic mean_time_in_system;
+  Statistic utilisation;  // person-hours reviewing over person-hours available
+  std::array<Statistic, 3> time_in_system_quantiles;  // 50%, 90%, 99%
+};
+
 struct PointResult {
   std::string label;
   bool importance_sampled = false;  // by importance sampling (scenario.rare_event)
@@ -249,6 +260,7 @@ struct PointResult {
   std::vector<std::uint64_t> harms_by_context;      // per context, file order
   std::vector<std::uint64_t> near_misses_by_context;
   std::vector<std::uint64_t> model_errors_by_context;
+  std::vector<QueueResult> queues;  // per operator pool; NaN under importance sampling
 
   std::vector<double> harms_mean;  // per time bin: mean harms per replication
   std::vector<double> harms_stderr;
@@ -272,6 +284,7 @@ struct RunResult {
   std::vector<std::string> component_kinds;
   std::vector<std::string> component_labels;  // in words, for figures
   std::vector<std::string> contexts;          // names, file order
+  std::vector<std::string> pools;             // operator components' ids, scenario order
   std::vector<double> bin_edges_hours;        // time_bins + 1
   std::uint64_t seed = 0;
   std::uint32_t threads = 0;    // worker threads per process

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view magic = "stsim-run-state";
 // 4: importance sampling sums in every block; 5: attribution per context
-constexpr std::uint32_t state_format = 5;
+constexpr std::uint32_t state_format = 6;
 
 void put_bytes(std::vector<std::uint8_t>& out, const void* data, std::size_t size) {
   if (size == 0) return;

@@ -1,5 +1,6 @@
 #include "sim/stats/accumulator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -107,6 +108,43 @@ double CountAccumulator::standard_error() const {
 
 double CountAccumulator::relative_error() const {
   return sum_ == 0 ? std::numeric_limits<double>::infinity() : standard_error() / mean();
+}
+
+void RatioAccumulator::add(double x, double y) {
+  ++s_.n;
+  s_.x += x;
+  s_.y += y;
+  s_.xx += x * x;
+  s_.xy += x * y;
+  s_.yy += y * y;
+}
+
+void RatioAccumulator::merge(const RatioAccumulator& other) {
+  s_.n += other.s_.n;
+  s_.x += other.s_.x;
+  s_.y += other.s_.y;
+  s_.xx += other.s_.xx;
+  s_.xy += other.s_.xy;
+  s_.yy += other.s_.yy;
+}
+
+double RatioAccumulator::ratio() const {
+  return s_.y > 0.0 ? s_.x / s_.y : std::numeric_limits<double>::quiet_NaN();
+}
+
+double RatioAccumulator::standard_error() const {
+  if (s_.n < 2 || !(s_.y > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  // The linearised variance of the ratio: the residuals x - r y over replications.
+  const double r = ratio();
+  const double residual = std::max(0.0, s_.xx - 2.0 * r * s_.xy + r * r * s_.yy);
+  const auto n = static_cast<double>(s_.n);
+  return std::sqrt(n / (n - 1.0) * residual) / s_.y;
+}
+
+RatioAccumulator RatioAccumulator::from_state(const State& s) {
+  RatioAccumulator a;
+  a.s_ = s;
+  return a;
 }
 
 }  // namespace stsim::stats

@@ -58,4 +58,28 @@ class CountAccumulator {
   __extension__ unsigned __int128 sum_squares_ = 0;  // __extension__: no -Wpedantic warning
 };
 
+// A ratio of sums over replications, sum x / sum y (hours waited over reviews, busy over
+// available person-hours), with the ratio estimator's standard error: replications are
+// the independent units, each contributing its own x and y. Sums fold in a fixed order,
+// so the result is deterministic for a fixed merge order.
+class RatioAccumulator {
+ public:
+  void add(double x, double y);
+  void merge(const RatioAccumulator& other);
+
+  std::uint64_t count() const { return s_.n; }  // replications
+  double ratio() const;                         // NaN when sum y = 0
+  double standard_error() const;                // NaN with fewer than 2 replications
+
+  struct State {
+    std::uint64_t n = 0;
+    double x = 0.0, y = 0.0, xx = 0.0, xy = 0.0, yy = 0.0;
+  };
+  State state() const { return s_; }
+  static RatioAccumulator from_state(const State& s);
+
+ private:
+  State s_;
+};
+
 }  // namespace stsim::stats

@@ -120,17 +120,17 @@ std::vector<Fault> faults() {
        replaced(single_point(), "time_bins = 5", "time_bins = 4294967295"),
        {},
        "error: the run would need about 550 GB of memory by estimate (1 point(s) of 5 "
-       "component(s) and 4294967295 time bin(s)), above the budget of 8 GB"},
+       "component(s), 1 operator pool(s) and 4294967295 time bin(s)), above the budget of 8 GB"},
       {"a grid of 1e9 points",
        grid_of({"users.rate", "review.count", "model.refusal_threshold"}, 1000),
        {},
-       "error: the run would need about 3.24e+04 GB of memory by estimate (1000000000 point(s)"},
+       "error: the run would need about 5.7e+04 GB of memory by estimate (1000000000 point(s)"},
       {"a budget set lower than the run needs",
        sweep,
        {"--memory-limit", "0.01"},
-       "error: the run would need about 0.0505 GB of memory by estimate (4 point(s) of 5 "
-       "component(s) and 5 time bin(s)), above the budget of 0.01 GB; make the sweep or "
-       "scenario.time_bins smaller, or raise the budget with --memory-limit"},
+       "error: the run would need about 0.0506 GB of memory by estimate (4 point(s) of 5 "
+       "component(s), 1 operator pool(s) and 5 time bin(s)), above the budget of 0.01 GB; make "
+       "the sweep or scenario.time_bins smaller, or raise the budget with --memory-limit"},
       {"more slices than points",
        sweep,
        {"--shard", "5/5"},

@@ -64,7 +64,8 @@ class ExportRoundTrip(unittest.TestCase):
         with h5py.File(path, "r") as f:
             points = int(f.attrs["points"])
             groups = statistics_groups(f)
-            expected = sum(points * len(g) for g in groups.values())
+            # One row per element: point, and pool for /queues' [P x Q] groups.
+            expected = sum(m["mean"].size for g in groups.values() for m in g.values())
             self.assertEqual(len(rows), expected)
             columns = {f["design/columns"][d].attrs["path"]: f["design/columns"][d][()]
                        for d in f["design/columns"]}
@@ -72,7 +73,11 @@ class ExportRoundTrip(unittest.TestCase):
             for row in rows:
                 p = int(row["point"])
                 group = f[row["group"]][row["metric"]]
-                seen.add((row["group"], row["metric"], p))
+                index = (p,)
+                if group["mean"].ndim == 2:
+                    axis = group["mean"].dims[1][0].name.lstrip("/")
+                    index = (p, list(f[axis].asstr()[()]).index(row[axis]))
+                seen.add((row["group"], row["metric"], *index))
                 self.assertEqual(row["point_label"], f["design/point_label"].asstr()[p])
                 self.assertEqual(row["kind"], group.attrs["kind"])
                 for name, values in columns.items():
@@ -85,7 +90,7 @@ class ExportRoundTrip(unittest.TestCase):
                     if dataset not in group:
                         self.assertIn(row[column], ("", None), column)
                         continue
-                    stored = group[dataset][p]
+                    stored = group[dataset][index]
                     stored = float(stored) if stored.dtype.kind == "f" else int(stored)
                     self.assertTrue(same(row[column], stored),
                                     (row["group"], row["metric"], p, column, row[column], stored))
@@ -95,7 +100,10 @@ class ExportRoundTrip(unittest.TestCase):
         path = work / "sweep.h5"
         out = run([STSIM, "export", str(path)]).stdout
         rows = list(csv.DictReader(io.StringIO(out)))
-        self.assertEqual({r["group"] for r in rows}, {"results", "paired", "evidence"})
+        self.assertEqual({r["group"] for r in rows}, {"results", "paired", "evidence", "queues"})
+        queues = [r for r in rows if r["group"] == "queues"]
+        self.assertEqual({r["pool"] for r in queues}, {"review"})
+        self.assertEqual(len(queues), 8 * 7)  # points x measures, one pool
         self.check_rows(rows, path)
         # Durations are numbers of hours, whatever the file wrote ("2m", "5m").
         self.assertEqual({r["review.review_time"] for r in rows}, {repr(2 / 60), repr(5 / 60)})
@@ -436,7 +444,7 @@ class NamedDimensions(unittest.TestCase):
         root = xr.open_dataset(path, engine="h5netcdf")
         self.assertEqual(dict(root.sizes), {"point": 8, "component": 5, "time_bin": 5,
                                             "bin_edge": 6, "origin": 6, "context": 2,
-                                            "override": 0})
+                                            "pool": 1, "override": 0})
         self.assertEqual(root.attrs["format_version"], 3)
         harm = xr.open_dataset(path, engine="h5netcdf", group="results/harm_rate")
         self.assertEqual(harm["mean"].dims, ("point",))
@@ -455,6 +463,9 @@ class NamedDimensions(unittest.TestCase):
         # the group that defines its dimension).
         self.assertEqual(list(root["component"].values),
                          ["users", "model", "review", "world", "refused"])
+        self.assertEqual(list(root["pool"].values), ["review"])
+        waits = xr.open_dataset(path, engine="h5netcdf", group="queues/wait_probability")
+        self.assertEqual(waits["mean"].dims, ("point", "pool"))
         series = xr.open_dataset(path, engine="h5netcdf", group="timeseries")
         self.assertEqual(series["harms_mean"].dims, ("point", "time_bin"))
         self.assertEqual(root["time_bin"].values.tolist(), [24.0, 72.0, 120.0, 168.0, 216.0])
@@ -476,6 +487,16 @@ class NamedDimensions(unittest.TestCase):
         self.assertEqual(ds["harms_mean"].dims, ("point", "time_bin"))
         self.assertEqual(ds["paired_harm_rate_ci_low"].dims, ("point",))
         self.assertEqual(ds["harm_rate"].attrs["kind"], "proportion")
+        # Each pool's queue along point and pool: estimated where the review is on the
+        # path, NaN where the sweep bypasses it (no review started).
+        self.assertEqual(ds["queues_time_in_system_p90"].dims, ("point", "pool"))
+        self.assertEqual(list(ds["pool"].values), ["review"])
+        reviewed = (ds["model.next.pass"] == "review").values
+        p90 = ds["queues_time_in_system_p90"].values[:, 0]
+        self.assertTrue(np.all(np.isfinite(p90[reviewed])) and np.all(p90[reviewed] > 0))
+        self.assertTrue(np.all(np.isnan(p90[~reviewed])))
+        self.assertTrue(np.all(ds["queues_mean_time_in_system"].values[reviewed, 0] >=
+                               ds["queues_mean_wait"].values[reviewed, 0]))
         paths = ["model.next.pass", "model.reliability", "review.review_time"]
         grid = ds.set_index(point=paths).unstack("point")
         self.assertEqual(grid["harm_rate"].shape, (2, 2, 2))

@@ -8,6 +8,7 @@
 #include "sim/model/builder.h"
 #include "sim/model/key_fields.h"
 #include "sim/random/distributions.h"
+#include "sim/stats/quantile_sketch.h"
 
 namespace stsim::model {
 
@@ -162,6 +163,12 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     ++pm.waited;
     pm.total_wait += now - t.enqueued;
   }
+  // The review's length is drawn at its start, so its time in system is known now, also
+  // when it ends past the horizon.
+  const double in_system = now - t.enqueued + review;
+  pm.total_in_system += in_system;
+  ++r.metrics().time_in_system_buckets[op.pool * stats::LogBuckets::count() +
+                                       stats::LogBuckets::index(in_system)];
   pm.busy_time += std::min(now + review, r.horizon()) - now;
   if (t.hazardous) ++pm.hazards_seen;
 
