@@ -436,6 +436,19 @@ TEST_CASE("detection and false alarms by context", "[analytic][layers][context]"
   CHECK_THAT(value(a, "harm_rate"), WithinRel(0.1 * (0.7 * 0.01 + 0.3 * 0.25), 1e-12));
   CHECK_THAT(value(a, "false_alarm_rate"),
              WithinRel(0.9 * (0.7 * (1.0 - 0.98 * 0.98) + 0.3 * (1.0 - 0.9 * 0.9)), 1e-12));
+
+  // An operator pool with the same probabilities: its false rejections lose benign tasks.
+  auto o = chain_spec(10.0, 0.9, 1000.0);
+  o.contexts = s.contexts;
+  model::OperatorSpec pool;
+  pool.detect = 0.9;
+  pool.detect_by_context = {{"b", 0.5}};
+  pool.false_reject = 0.02;
+  pool.false_reject_by_context = {{"b", 0.1}};
+  append_layer(o, "review", pool);
+  a = analytic::analyse(o);
+  CHECK_THAT(value(a, "harm_rate"), WithinRel(0.1 * (0.7 * 0.1 + 0.3 * 0.5), 1e-12));
+  CHECK_THAT(value(a, "benign_lost_share"), WithinRel(0.9 * (0.7 * 0.02 + 0.3 * 0.1), 1e-12));
 }
 
 TEST_CASE("a router by context and by score", "[analytic][router]") {

@@ -79,6 +79,8 @@ alarm_credibility_initial = 1.0
 workload_scale = 10.0
 false_reject = 0.01
 slip = 0.001
+detect_by_context = { triage = 0.8 }
+false_reject_by_context = { triage = 0.05 }
 drift = { enabled = true, time_constant = "90d", floor = 0.2, after_harm = 1.0 }
 next = { pass = "audit", block = "blocked", overflow = "dropped" }
 

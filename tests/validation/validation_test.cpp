@@ -366,6 +366,14 @@ const std::vector<Case>& cases() {
        "NUREG-0492, Fault Tree Handbook, 1981); 1oo2 of independent channels (IEC 61508-6:2010 "
        "annex B)",
        {"harm_rate", "false_alarm_rate", "near_miss_rate"}},
+      {"review-by-context.toml",
+       "model (reliability 0.8, errors unsafe commissions); contexts routine 60% and summary "
+       "40%; two reviewers catch 90% of routine errors and 50% of summaries, and reject 2% "
+       "and 10% of good outputs; 6 tasks/h",
+       "harm = (1 - r)(0.6 x 0.1 + 0.4 x 0.5) = 0.052; near misses = (1 - r) - harm = 0.148; "
+       "benign lost = r (0.6 x 0.02 + 0.4 x 0.1) = 0.0416",
+       "independent per-context detection (event tree, NUREG-0492, Fault Tree Handbook, 1981)",
+       {"harm_rate", "near_miss_rate", "benign_lost_share"}},
       {"router.toml",
        "model (reliability 0.9, errors unsafe commissions, refusing scores above 2.5); contexts "
        "routine 70% (20% malicious, observability 2) and medication 30%; a router sends every "
@@ -484,6 +492,9 @@ TEST_CASE("layers that cover only some contexts", "[validation]") {
 }
 TEST_CASE("detection and false alarms by context", "[validation]") {
   validate(find_case("detection-by-context.toml"));
+}
+TEST_CASE("reviewers whose detection depends on the context", "[validation]") {
+  validate(find_case("review-by-context.toml"));
 }
 TEST_CASE("a router by context and by score", "[validation]") {
   validate(find_case("router.toml"));

@@ -68,6 +68,11 @@ std::span<const ComponentKey> Operators::keys() {
          field<&OperatorSpec::false_reject>},
         {"slip", probability(), "0", "Probability of turning a correct output into a hazardous one",
          field<&OperatorSpec::slip>},
+        {"detect_by_context", probability(), "detect", "detect in this context, instead of detect",
+         field<&OperatorSpec::detect_by_context>, true},
+        {"false_reject_by_context", probability(), "false_reject",
+         "false_reject in this context, instead of false_reject",
+         field<&OperatorSpec::false_reject_by_context>, true},
     };
     add_drift_keys<&OperatorSpec::drift>(k);
     add_coverage_keys(k);
@@ -88,6 +93,8 @@ Operators::State Operators::build(const Spec& spec, std::uint32_t node, Builder&
   op.pool = builder.add_pool();
   op.review_sigma = std::sqrt(std::log1p(spec.review_cv * spec.review_cv));
   op.review_mu = std::log(spec.review_time) - 0.5 * op.review_sigma * op.review_sigma;
+  op.detect = builder.per_context(spec.detect, spec.detect_by_context);
+  op.false_reject = builder.per_context(spec.false_reject, spec.false_reject_by_context);
   op.ring.resize(64);
   builder.expect_event_per_task();  // the end of its review
   return op;
@@ -115,6 +122,8 @@ void Operators::retune(Replication& r, State& op, const State& tuned, std::uint3
   op.spec = tuned.spec;
   op.review_mu = tuned.review_mu;
   op.review_sigma = tuned.review_sigma;
+  op.detect = tuned.detect;
+  op.false_reject = tuned.false_reject;
   // More reviewers take waiting tasks at once; with fewer, no review starts until the
   // reviews under way have brought the busy ones below the new count.
   while (op.busy < op.spec.count && op.waiting > 0) start_next(r, op);
@@ -139,7 +148,8 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     vigilance = s.vigilance_floor +
                 (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
   }
-  const double p_detect = std::min(1.0, s.detect * vigilance * thoroughness * r.drift(s.drift));
+  const double p_detect =
+      std::min(1.0, op.detect[t.context] * vigilance * thoroughness * r.drift(s.drift));
 
   double review = s.review_time;
   switch (s.review_distribution) {
@@ -191,7 +201,8 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     } else {
       // Seen as correct (including a hazard that was missed).
       op.trust += s.trust_gain * (1.0 - op.trust);
-      if (!t.hazardous && d.chance(Purpose::false_alarm, s.false_reject)) blocked = true;
+      if (!t.hazardous && d.chance(Purpose::false_alarm, op.false_reject[t.context]))
+        blocked = true;
     }
   }
   if (caught) {
@@ -244,18 +255,21 @@ void Operators::branch(const Spec& o, Branching& b, std::uint32_t node, const Br
   rest.p *= 1.0 - b.overflow(node);
   // The subset has no alarms here and constant trust, vigilance 1 and no workload effect.
   const double check = 1.0 - o.automation_bias * o.trust_initial;
+  const std::string_view context = b.context(rest.context).name;
   if (rest.hazardous) {
+    const double detect = in_context(o.detect_by_context, context, o.detect);
     Branch caught = rest;
-    caught.p *= check * o.detect;
+    caught.p *= check * detect;
     b.leave(node, block, caught);
-    rest.p *= 1.0 - check * o.detect;
+    rest.p *= 1.0 - check * detect;
     rest.failed |= Branching::bit(node);
     return b.leave(node, pass, rest);
   }
+  const double false_reject = in_context(o.false_reject_by_context, context, o.false_reject);
   Branch reject = rest;
-  reject.p *= check * o.false_reject;
+  reject.p *= check * false_reject;
   b.leave(node, block, reject);
-  rest.p *= 1.0 - check * o.false_reject;
+  rest.p *= 1.0 - check * false_reject;
   if (rest.output == Output::correct && b.context(rest.context).hazardous && o.slip > 0.0) {
     // Interaction: a correct output turned into a hazardous action.
     Branch slip = rest;

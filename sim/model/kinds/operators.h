@@ -49,6 +49,8 @@ struct OperatorSpec {
   double false_reject = 0.0;  // P(reject a non-hazardous output)
   double slip = 0.0;          // P(turn a correct output into a hazardous one)
   DriftSpec drift;
+  // detect and false_reject in some contexts, instead of the pool's own.
+  ByContext detect_by_context, false_reject_by_context;
 };
 
 struct Operators {
@@ -67,6 +69,7 @@ struct Operators {
     std::uint32_t node = 0;
     std::uint32_t pool = 0;                      // index into ReplicationMetrics::operators
     double review_mu = 0.0, review_sigma = 0.0;  // lognormal parameters
+    std::vector<double> detect, false_reject;    // per context index
     std::uint32_t busy = 0;
     std::vector<std::uint32_t> ring;  // FIFO of waiting task ids, capacity a power of two
     std::size_t head = 0, waiting = 0;
@@ -117,10 +120,13 @@ struct Operators {
   // and spoils nothing. Nudged: its base detection lowered by the step.
   static void counterfactual(Spec& spec, Counterfactual c, double step) {
     spec.detect = detection_under(c, spec.detect, step);
+    for (auto& [context, detect] : spec.detect_by_context)
+      detect = detection_under(c, detect, step);
     if (c == Counterfactual::nudged) return;
     spec.slip = 0.0;
     if (c == Counterfactual::removed) {
       spec.false_reject = 0.0;
+      for (auto& [context, reject] : spec.false_reject_by_context) reject = 0.0;
       return;
     }
     spec.max_queue = std::numeric_limits<std::uint32_t>::max();
