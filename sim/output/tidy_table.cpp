@@ -513,6 +513,7 @@ TidyTable array_table(const ResultFile& file, const std::vector<std::string>& gr
       Array array{group, path.substr(group.size() + 2), {}, std::nullopt};
       const auto shape = file.shape(path);
       const auto names = file.dimensions(path);
+      std::optional<std::vector<Axis>> scales;  // read once, when a non-point axis needs them
       for (std::size_t a = 0; a < shape.size(); ++a) {
         // Files of formats 1 and 2 have no scales: there a first axis as long as the
         // points is the point axis.
@@ -526,7 +527,8 @@ TidyTable array_table(const ResultFile& file, const std::vector<std::string>& gr
           array.axes.push_back({"point", {}});
           for (std::uint64_t p = 0; p < points; ++p) array.axes.back().keys.emplace_back(p);
         } else {
-          array.axes.push_back(std::move(axes_of(file, path)[a]));
+          if (!scales) scales = axes_of(file, path);
+          array.axes.push_back(std::move((*scales)[a]));
           if (names[a].empty()) array.axes.back().name = fmt::format("index{}", a);
         }
       }
