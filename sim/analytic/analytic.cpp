@@ -522,6 +522,13 @@ const ExactMetric* Analysis::find(const std::string& name) const {
 }
 
 std::optional<std::string> outside_subset(const ScenarioSpec& spec) {
+  for (const auto& c : spec.components)
+    for (const auto& [port, bound] : c.bounds)
+      if (bound.at_most != model::EdgeBound::unbounded)
+        return who(c) + ": next." + port + " sends tasks back to '" + std::string(c.target(port)) +
+               "' at most " + std::to_string(bound.at_most) +
+               " times, a bounded loop; the subset has no closed form for a task's repeated "
+               "passes";
   const auto control = control_case(spec);
   if (std::holds_alternative<ControlCase>(control)) return std::nullopt;
   // An attacking AI is in the subset only as part of a control protocol: say why not.

@@ -44,9 +44,19 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
     r_.stable_ids_[i] = random::stable_id(components[i].id);
     nodes_by_id_.emplace(components[i].id, i);
   }
-  for (std::uint32_t i = 0; i < components.size(); ++i)
+  for (std::uint32_t i = 0; i < components.size(); ++i) {
+    Node& n = r_.nodes_[i];
     for (const Edge& e : components[i].next)
-      r_.nodes_[i].next[*port_of(components[i], e.port)] = node_of(e.target);
+      n.next[*port_of(components[i], e.port)] = node_of(e.target);
+    for (const auto& [port_name, bound] : components[i].bounds) {
+      if (bound.at_most == EdgeBound::unbounded) continue;
+      const PortIndex port = *port_of(components[i], port_name);
+      n.bounded |= static_cast<std::uint8_t>(1u << port);
+      n.at_most[port] = static_cast<std::uint8_t>(bound.at_most);  // at most max_returns
+      n.fallback[port] = bound.fallback.empty() ? none : node_of(bound.fallback);
+      most_returns_ = std::max(most_returns_, bound.at_most);
+    }
+  }
   // Layers that handle only a share of some context's tasks keep their coverage by context.
   for (std::uint32_t i = 0; i < components.size(); ++i) {
     const ComponentSpec& c = components[i];
@@ -121,8 +131,10 @@ void Builder::finish() {
     // predict.
     // The queue's change of measure draws arrivals faster while it twists them.
     const double tasks = expected_tasks_ * r_.queue_measure_.arrival_speedup();
+    // A task sent back by a bounded loop makes its steps again, at most most_returns_ times.
     const double expected =
-        tasks * (1.0 + static_cast<double>(events_per_task_)) + expected_events_;
+        tasks * (1.0 + static_cast<double>(events_per_task_) * (1.0 + most_returns_)) +
+        expected_events_;
     if (!(expected <= max_expected_events))
       throw std::invalid_argument(
           "one replication is expected to take about " + format_bound(expected) +

@@ -67,6 +67,7 @@ class Builder {
   std::size_t fail_bits_ = 0;
   double expected_tasks_ = 0.0;
   std::uint32_t events_per_task_ = 0;
+  std::uint32_t most_returns_ = 0;  // the largest bound of a bounded edge
   double expected_events_ = 0.0;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // The per-task draw API: the one place where a kind's randomness about a task is keyed
 // (docs/model.md, Randomness). A draw is addressed by (seed, point key, replication,
-// the task's birth number and source, the component, purpose, k), so the same task
+// the task's birth number and source, its visit, the component, purpose, k), so the same task
 // meets the same draw at a component at every sweep point, whatever happened upstream,
 // and a component draws only what it uses. Processes that are not about one task
 // (arrivals, latent failures, proof tests) keep their own streams (Replication::stream).
@@ -20,24 +20,27 @@ namespace stsim::model {
 // nowhere else.
 class TaskDraws {
  public:
+  // `visit`: how many times the task was sent back by a bounded loop; a new pass draws
+  // afresh, the first draws what a task without loops draws.
   TaskDraws(const random::DrawSpace& space, std::uint64_t birth, std::uint32_t source,
-            std::uint32_t component)
-      : space_(&space), birth_(birth), source_(source), component_(component) {}
+            std::uint32_t component, std::uint32_t visit = 0)
+      : space_(&space), birth_(birth), source_(source), component_(component), visit_(visit) {}
   // Under importance sampling: the component's failure sides are drawn biased
   // (failure_biasing.h) and `weight`, the task's likelihood ratio, multiplied by each
   // biased draw's.
   TaskDraws(const random::DrawSpace& space, std::uint64_t birth, std::uint32_t source,
-            std::uint32_t component, const FailureSides* sides, double* weight)
+            std::uint32_t component, std::uint32_t visit, const FailureSides* sides, double* weight)
       : space_(&space),
         birth_(birth),
         source_(source),
         component_(component),
+        visit_(visit),
         sides_(sides),
         weight_(weight) {}
 
   // The k-th uniform on (0, 1) of `purpose` for this task here.
   double uniform(random::Purpose purpose, std::uint32_t k = 0) const {
-    return space_->uniform(birth_, source_, component_, purpose, k);
+    return space_->uniform(birth_, source_, component_, purpose, k, visit_);
   }
   // True with `probability`: uniform(purpose, k) < probability. A certain or impossible
   // outcome draws nothing (the uniform is in (0, 1), so the answer is the same).
@@ -85,6 +88,7 @@ class TaskDraws {
   std::uint64_t birth_;
   std::uint32_t source_;
   std::uint32_t component_;
+  std::uint32_t visit_;
   const FailureSides* sides_ = nullptr;  // null: no importance sampling
   double* weight_ = nullptr;
 };

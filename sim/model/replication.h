@@ -61,6 +61,7 @@ struct Task {
   std::uint64_t failed = 0;          // fail bits of the components that failed on this task
   std::uint64_t down_passed = 0;     // down bits of the components it passed while they were down
   std::uint32_t context = 0;
+  std::uint32_t visit = 0;  // times sent back by a bounded loop: its pass, a key of its draws
   std::uint32_t last_layer = none;   // last layer that could have stopped the hazard
   std::uint32_t stopped_by = none;   // last component that sent it out of a port other than 0
   std::uint32_t author = none;       // the AI whose output it carries
@@ -83,6 +84,11 @@ struct Node {
   std::uint8_t kind = 0;                        // its kind's index in the list (sim/model/kinds.h)
   std::uint32_t index = 0;                      // its state's index among the states of its kind
   std::array<std::uint32_t, max_ports> next{};  // target per port (none: no edge)
+  // Bounded edges (ComponentSpec::bounds): a bit per port, and per port the bound and
+  // the target once it is reached.
+  std::uint8_t bounded = 0;
+  std::array<std::uint8_t, max_ports> at_most{};
+  std::array<std::uint32_t, max_ports> fallback{};
   std::uint64_t fail_bit = 0;  // set in Task::failed when it fails on a task (0: not tracked)
   std::uint64_t down_bit = 0;  // set in Task::down_passed when passed while down (0: never down)
   // Where its coverage by context starts in Replication::coverage_, if it does not handle
@@ -133,12 +139,13 @@ class Replication {
   // A protocol's drift multiplier now (drift.h).
   double drift(const DriftSpec& d) const { return drift_multiplier(d, now(), last_harm_); }
 
-  // The draws of task `t` at component `node` (draws.h): every per-task draw of a kind.
-  // Under importance sampling they are biased and multiply the task's weight.
-  TaskDraws draws(Task& t, std::uint32_t node) {
-    if (biasing_.empty()) return {draw_space_, t.birth, t.source, stable_ids_[node]};
-    return {draw_space_, t.birth, t.source, stable_ids_[node], &biasing_[node], &t.weight};
-  }
+  // The draws of task `t` at component `node` (draws.h): every per-task draw of a kind,
+  // fresh on each pass of a bounded loop. Under importance sampling they are biased and
+  // multiply the task's weight.
+  TaskDraws draws(Task& t, std::uint32_t node) { return draws(t, node, t.visit); }
+  // The draws about the task itself rather than its current output (whether a layer
+  // covers it, where a router sends it): the same on every pass, those of its first.
+  TaskDraws own_draws(Task& t, std::uint32_t node) { return draws(t, node, 0); }
   // The task's observable uniform and its common difficulty: draws of its source (keyed
   // by its birth and source, at the source, k = 0), made when first asked for. An
   // addressed draw is the same whenever it is made, and most models use neither, so a
@@ -221,6 +228,7 @@ class Replication {
     t.observable = not_drawn;
     t.difficulty = not_drawn;
     t.ai_difficulty = not_drawn;
+    t.visit = 0;
     t.failed = 0;
     t.down_passed = 0;
     t.last_layer = none;
@@ -282,19 +290,42 @@ class Replication {
   // A harm of `origin` and `severity` now, its last layer `last` (none: no layer).
   void harm(const Task& t, HarmOrigin origin, double severity, std::uint32_t last);
 
+  TaskDraws draws(Task& t, std::uint32_t node, std::uint32_t visit) {
+    if (biasing_.empty()) return {draw_space_, t.birth, t.source, stable_ids_[node], visit};
+    return {draw_space_, t.birth, t.source, stable_ids_[node], visit, &biasing_[node], &t.weight};
+  }
+
   // Whether the layer at `node` handles the task: a task it does not cover passes by its
   // first port ("pass") without meeting it.
   bool covers(Task& t, std::uint32_t node) {
     const double share = coverage_[nodes_[node].coverage + t.context];
-    return draws(t, node).chance(random::Purpose::coverage, share);
+    return own_draws(t, node).chance(random::Purpose::coverage, share);
   }
 
   // The component after `node` by `port`, or none once the task is stopped there.
   std::uint32_t route(std::uint32_t id, std::uint32_t node, PortIndex port) {
     if (port != 0) tasks_[id].stopped_by = node;
-    const std::uint32_t next = nodes_[node].next[port];
+    const Node& n = nodes_[node];
+    const std::uint32_t next =
+        (n.bounded >> port & 1u) != 0 ? go_back(tasks_[id], n, port) : n.next[port];
     if (next == none) stop(id, node);
     return next;
+  }
+  // A bounded edge: taken while the task has gone back fewer times, over every bounded
+  // edge, than this one's bound, as a new pass (docs/model.md, Bounded loops): what the
+  // path decided about the last output is forgotten (its shared failures, an alarm, an
+  // audit zone; it was sent back, not stopped), what the task was born with, its output
+  // until an AI replaces it and the components it passed down are kept. Once the bound is
+  // reached, the fallback (none: it stops).
+  static std::uint32_t go_back(Task& t, const Node& n, PortIndex port) {
+    if (t.visit >= n.at_most[port]) return n.fallback[port];
+    ++t.visit;
+    t.failed = 0;
+    t.stopped_by = none;
+    t.alarm = false;
+    t.common_cause = false;
+    t.audit_zone = false;
+    return n.next[port];
   }
 
   // Set up once by the Builder.

@@ -22,6 +22,12 @@ double ComponentSpec::coverage_of(std::string_view context) const {
   return in_context(coverage_by_context, context, coverage);
 }
 
+const EdgeBound* ComponentSpec::bound(std::string_view port) const {
+  const auto found = bounds.find(std::string(port));
+  if (found == bounds.end() || found->second.at_most == EdgeBound::unbounded) return nullptr;
+  return &found->second;
+}
+
 const Edge* ComponentSpec::edge(std::string_view port) const {
   const auto found =
       std::find_if(next.begin(), next.end(), [&](const Edge& e) { return e.port == port; });

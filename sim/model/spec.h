@@ -5,6 +5,8 @@
 // A component's kind is the alternative its parameters hold (sim/model/kinds.h).
 
 #include <cstdint>
+#include <limits>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +49,16 @@ struct Edge {
   SourceLocation where;  // the edge's value in the file
 };
 
+// A bound on the edge of a port, which lets it lead back upstream (docs/model.md, Bounded
+// loops): a task takes the edge while it has gone back fewer than at_most times (over
+// every bounded edge), then goes to fallback instead ("" = it stops there).
+struct EdgeBound {
+  static constexpr std::uint32_t unbounded = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t max_returns = 100;
+  std::uint32_t at_most = unbounded;
+  std::string fallback;
+};
+
 struct ComponentSpec {
   std::string id;
   Parameters parameters;   // the kind's spec: which alternative is the kind
@@ -57,11 +69,14 @@ struct ComponentSpec {
   // the rest leave by its first port, "pass", untouched (docs/model.md, Coverage).
   double coverage = 1.0;
   ByContext coverage_by_context;
+  std::map<std::string, EdgeBound> bounds;  // by port name; only bounded ones count
   // Its coverage of tasks in `context` (1 for a component that is not a layer).
   double coverage_of(std::string_view context) const;
 
   // The edge leaving `port`, if any.
   const Edge* edge(std::string_view port) const;
+  // The bound of the edge leaving `port`, if it has one.
+  const EdgeBound* bound(std::string_view port) const;
   // The target of `port`, "" when it has no edge.
   std::string_view target(std::string_view port) const;
   // Sets the target of `port` (an empty target removes the edge).

@@ -49,13 +49,18 @@ const ComponentSpec* on_a_loop(const ScenarioSpec& spec) {
     mark[root] = 1;
     while (!stack.empty()) {
       auto& [v, e] = stack.back();
-      const auto& edges = spec.components[v].next;
+      const ComponentSpec& c = spec.components[v];
+      const auto& edges = c.next;
       if (e == edges.size()) {
         mark[v] = 2;
         stack.pop_back();
         continue;
       }
-      const std::size_t w = index.at(edges[e++].target);
+      // A bounded edge ends in its fallback: only that can loop for ever.
+      const Edge& edge = edges[e++];
+      const EdgeBound* bound = c.bound(edge.port);
+      if (bound != nullptr && bound->fallback.empty()) continue;
+      const std::size_t w = index.at(bound != nullptr ? bound->fallback : edge.target);
       if (mark[w] == 1) return &spec.components[w];
       if (mark[w] == 0) {
         mark[w] = 1;
@@ -111,6 +116,30 @@ std::optional<std::string> reference_fault(const ScenarioSpec& spec, const Compo
            " and cannot fail; expected " + with_article(expected) + " component";
   }
   return std::nullopt;
+}
+
+void bound_faults(const ScenarioSpec& spec, const ComponentSpec& c,
+                  std::vector<std::string>& faults) {
+  for (const auto& [port, bound] : c.bounds) {
+    const std::string path = c.id + ".next." + port;
+    if (bound.at_most == EdgeBound::unbounded) {
+      if (!bound.fallback.empty())
+        faults.push_back("'" + path + ".fallback' is where a task goes once a bound is " +
+                         "reached, and the edge has none; expected " + path +
+                         ".at_most = <times> beside it");
+      continue;
+    }
+    if (!port_of(c, port) || c.target(port).empty())
+      faults.push_back("'" + path + ".at_most' bounds no edge; expected " + path +
+                       ".to = \"<component id>\" beside it");
+    else if (bound.at_most > EdgeBound::max_returns)
+      faults.push_back(must_be(path + ".at_most",
+                               "an integer <= " + std::to_string(EdgeBound::max_returns),
+                               std::to_string(bound.at_most)));
+    else if (!bound.fallback.empty())
+      if (auto fault = edge_fault(spec, path + ".fallback", bound.fallback))
+        faults.push_back(*fault);
+  }
 }
 
 void validate(const ScenarioSpec& spec) {
@@ -169,16 +198,19 @@ void validate(const ScenarioSpec& spec) {
         faults.push_back(*fault);
       }
     }
+    bound_faults(spec, c, faults);
     if (kind.role != Role::terminal && c.target(kind.ports.front().name).empty())
       faults.push_back("component '" + c.id + "': no edge from port '" +
                        std::string(kind.ports.front().name) + "'");
     kind.validate(c, spec, faults);
     first_fault(faults, &c);
   }
-  // Each component sees a task at most once (coupling and latent bookkeeping rely on it).
+  // Every cycle passes through a bounded edge, so every task ends; a return is a new pass
+  // of the task (Replication::go_back), so each pass meets a component at most once.
   if (const ComponentSpec* looped = on_a_loop(spec))
     refuse(*looped, "component '" + looped->id +
-                        "': is part of a loop; the control structure must be acyclic");
+                        "': is part of a loop; the control structure must be acyclic "
+                        "but for edges with a bound (next.<port>.at_most)");
   if (!any_entry) refuse(spec, "no source component");
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/model/spec.h"
 
@@ -26,6 +27,11 @@ std::optional<std::string> edge_fault(const ScenarioSpec& spec, std::string_view
 // unknown, itself, or one that cannot fail.
 std::optional<std::string> reference_fault(const ScenarioSpec& spec, const ComponentSpec& self,
                                            std::string_view path, std::string_view id);
+
+// The faults of `c`'s bounded edges (EdgeBound): a bound with no edge beside it, a bound
+// above max_returns, a fallback with no bound, or to an unknown component or a source.
+void bound_faults(const ScenarioSpec& spec, const ComponentSpec& c,
+                  std::vector<std::string>& faults);
 
 // "a source", "an outcome".
 std::string with_article(std::string_view noun);

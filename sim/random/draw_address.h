@@ -22,10 +22,12 @@ inline double open_uniform(std::uint64_t bits) {
 // The addressed draws of one replication. Packing into Philox4x64-10, disjoint from
 // Stream's (whose counter word 2 is always 0):
 //   key     = { seed, point << 32 | replication }
-//   counter = { item, owner << 32 | k / 4, 1, component << 32 | purpose }
+//   counter = { item, owner << 32 | k / 4, visit << 1 | 1, component << 32 | purpose }
 // and the draw is output k % 4 of that block. `item` and `owner` name what the draws
-// belong to (for a task: its birth number and its source's stable id), `component` the
-// stable id of the component drawing, `k` the draw's index among that purpose's.
+// belong to (for a task: its birth number and its source's stable id), `visit` which
+// pass of the item it is (a task sent back by a bounded loop draws afresh; its first
+// pass, visit 0, draws what it always drew), `component` the stable id of the component
+// drawing, `k` the draw's index among that purpose's.
 class DrawSpace {
  public:
   DrawSpace() = default;
@@ -33,15 +35,16 @@ class DrawSpace {
       : key_{{seed, static_cast<std::uint64_t>(point) << 32 | replication}} {}
 
   std::uint64_t bits(std::uint64_t item, std::uint32_t owner, std::uint32_t component,
-                     Purpose purpose, std::uint32_t k) const {
+                     Purpose purpose, std::uint32_t k, std::uint32_t visit = 0) const {
     const r123::Philox4x64::ctr_type counter = {
-        {item, static_cast<std::uint64_t>(owner) << 32 | (k >> 2), 1,
+        {item, static_cast<std::uint64_t>(owner) << 32 | (k >> 2),
+         static_cast<std::uint64_t>(visit) << 1 | 1,
          static_cast<std::uint64_t>(component) << 32 | static_cast<std::uint32_t>(purpose)}};
     return r123::Philox4x64()(counter, key_).v[k & 3];
   }
   double uniform(std::uint64_t item, std::uint32_t owner, std::uint32_t component, Purpose purpose,
-                 std::uint32_t k) const {
-    return open_uniform(bits(item, owner, component, purpose, k));
+                 std::uint32_t k, std::uint32_t visit = 0) const {
+    return open_uniform(bits(item, owner, component, purpose, k, visit));
   }
 
  private:

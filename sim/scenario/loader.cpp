@@ -397,6 +397,10 @@ void Loader::walk(const std::string& path, const toml::key& key, const toml::nod
     return;
   }
   const Resolved& target = std::get<Resolved>(resolved);
+  if (target.special == detail::Special::next_port && node.is_table()) {
+    walk_table(path + ".", *node.as_table());  // a bounded edge: to, at_most, fallback
+    return;
+  }
   if (!target.is_table) {
     locations_[path] = at(node, &key);
     detail::apply(spec_, target, path, detail::input_of(node), at(node, &key), diagnostics_);

@@ -147,7 +147,22 @@ std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
     }
     const std::string& port_name = parts[2];
     if (std::find(ports.begin(), ports.end(), port_name) != ports.end()) {
-      if (parts.size() > 3) return not_a_table(join(parts, 0, 3), join(parts, 3, parts.size()));
+      // A bounded edge: { to = "model", at_most = 2, fallback = "stopped" }.
+      if (parts.size() == 4 && parts[3] == "at_most") {
+        out.rule = model::integer(0, model::EdgeBound::max_returns);
+        out.field = &component.bounds[port_name].at_most;
+        return out;
+      }
+      if (parts.size() == 4 && parts[3] == "fallback") {
+        out.rule = model::of_type(ValueType::component_ref);
+        out.field = &component.bounds[port_name].fallback;
+        out.special = Special::edge_fallback;
+        return out;
+      }
+      if (parts.size() == 4 && parts[3] != "to")
+        return unknown_key_message("key", parts[3], fmt::format("'{}'", join(parts, 0, 3)),
+                                   std::vector<std::string>{"to", "at_most", "fallback"});
+      if (parts.size() > 4) return not_a_table(join(parts, 0, 4), join(parts, 4, parts.size()));
       out.rule = model::of_type(ValueType::component_ref);
       out.special = Special::next_port;
       out.port = port_name;
@@ -643,9 +658,10 @@ struct Applier {
     const std::string& id = value.string;
     ComponentSpec& self = *target.component;
     if (!id.empty()) {
-      const auto fault = target.special == Special::next_port
-                             ? model::edge_fault(spec, path, id)
-                             : model::reference_fault(spec, self, path, id);
+      const auto fault =
+          target.special == Special::next_port || target.special == Special::edge_fallback
+              ? model::edge_fault(spec, path, id)
+              : model::reference_fault(spec, self, path, id);
       if (fault) {
         const auto& components = spec.components;
         const bool unknown = std::none_of(components.begin(), components.end(),
@@ -850,6 +866,7 @@ void check_spec(const model::ScenarioSpec& spec, const std::string& file,
                        kind.name, edge.port, edge.port)});
     }
     std::vector<std::string> faults;
+    model::bound_faults(spec, component, faults);
     kind.validate(component, spec, faults);
     for (auto& fault : faults)
       diagnostics.push_back({Diagnostic::Severity::error, component.where, std::move(fault)});
@@ -876,6 +893,7 @@ std::optional<ParameterValue> get_parameter(const model::ScenarioSpec& spec,
       return found->second;
     }
     case detail::Special::none:
+    case detail::Special::edge_fallback:
       break;
   }
   const auto& rule = target->rule;
@@ -923,6 +941,11 @@ std::vector<Assignment> resolved_parameters(const model::ScenarioSpec& spec) {
     add(component.id + ".kind");
     if (!component.label.empty()) add(component.id + ".label");
     for (const auto& port : kind.ports) add(fmt::format("{}.next.{}", component.id, port.name));
+    for (const auto& [port, bound] : component.bounds) {
+      if (bound.at_most == model::EdgeBound::unbounded) continue;
+      add(fmt::format("{}.next.{}.at_most", component.id, port));
+      add(fmt::format("{}.next.{}.fallback", component.id, port));
+    }
     for (const auto& key : kind.keys) {
       if (!key.by_context) {
         add(fmt::format("{}.{}", component.id, key.name));
@@ -979,6 +1002,15 @@ const std::vector<KeyInfo>& known_keys() {
     }
     out.push_back({"<component>.next.<port>", "component id", "\"\" (no edge)",
                    "Where tasks leaving by this port go; ports: " + ports_text});
+    out.push_back({"<component>.next.<port>.to", "component id", "\"\" (no edge)",
+                   "The target of an edge written as a table, as next.<port>"});
+    out.push_back({"<component>.next.<port>.at_most",
+                   type_name(model::integer(0, model::EdgeBound::max_returns)), "unbounded",
+                   "Times a task may take this edge back upstream (at most 100), counted over "
+                   "every bounded edge it takes; then it goes to fallback"});
+    out.push_back({"<component>.next.<port>.fallback", "component id",
+                   "\"\" (the task stops there)",
+                   "Where a task leaving by this port goes once the bound is reached"});
     for (std::size_t k = 0; k < model::kind_count; ++k) {
       const auto& kind = model::kind_info(k);
       const std::string prefix = fmt::format("<{}>.", kind.name);

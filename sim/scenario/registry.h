@@ -27,7 +27,7 @@ std::string type_name(const Rule& rule);
 // "a probability in [0, 1]", ...: what an error message says was expected.
 std::string expectation(const Rule& rule);
 
-enum class Special : std::uint8_t { none, kind, next_port, by_context };
+enum class Special : std::uint8_t { none, kind, next_port, by_context, edge_fallback };
 
 struct Resolved {
   bool is_table = false;

@@ -116,16 +116,17 @@ Findings analyse(const model::ScenarioSpec& spec) {
     const model::ComponentSpec& first = spec.components[vertex];
     const model::Edge* edge = first.edge(model::info_of(first).ports[cycle.ports.front()].name);
     const bool edge_placed = edge != nullptr && edge->where.line > 0;
-    findings.errors.push_back(
-        make(Severity::error, edge_placed ? edge->where : first.where,
-             "tasks can loop forever: " + describe(spec, cycle) +
-                 "; every path must end at an outcome (redirect an edge of the loop)"));
+    findings.errors.push_back(make(Severity::error, edge_placed ? edge->where : first.where,
+                                   "tasks can loop forever: " + describe(spec, cycle) +
+                                       "; every path must end at an outcome (redirect an edge of "
+                                       "the loop, or bound it with at_most)"));
   }
 
-  // Sources that cannot deliver.
+  // Sources that cannot deliver; what tasks reach includes where bounded edges send them back.
+  const Graph taken = build_graph(spec, Returns::both);
   for (std::size_t source = 0; source < n; ++source) {
     if (role(spec.components[source]) != model::Role::entry) continue;
-    const std::vector<bool> seen = reachable_from(graph, source);
+    const std::vector<bool> seen = reachable_from(taken, source);
     bool any_outcome = false, any_acted = false;
     for (std::size_t vertex = 0; vertex < n; ++vertex) {
       if (!seen[vertex]) continue;

@@ -65,6 +65,18 @@ std::string to_dot(const model::ScenarioSpec& spec, std::string_view subtitle) {
             quoted(component.id), quoted(target), name);
         continue;
       }
+      if (const model::EdgeBound* bound = component.bound(name)) {
+        // Back upstream at most so many times (drawn against the flow, so it does not
+        // rank its target after its source), then on to the fallback.
+        dot += fmt::format(
+            "  {} -> {} [label=\"{} (at most {})\", style=\"dashed\", color=\"#CC3311\", "
+            "fontcolor=\"#CC3311\", constraint=\"false\"];\n",
+            quoted(component.id), quoted(target), name, bound->at_most);
+        if (!bound->fallback.empty())
+          dot += fmt::format("  {} -> {} [label=\"{} (after {})\", style=\"dashed\"];\n",
+                             quoted(component.id), quoted(bound->fallback), name, bound->at_most);
+        continue;
+      }
       dot += fmt::format("  {} -> {} [label=\"{}\"{}];\n", quoted(component.id), quoted(target),
                          name, p == 0 ? "" : ", style=\"dashed\"");
     }

@@ -97,7 +97,7 @@ bool is_subset(const std::vector<std::size_t>& small, const std::vector<std::siz
 
 }  // namespace
 
-Graph build_graph(const model::ScenarioSpec& spec) {
+Graph build_graph(const model::ScenarioSpec& spec, Returns returns) {
   Graph graph(spec.components.size());
   std::unordered_map<std::string_view, std::size_t> index;
   for (std::size_t i = 0; i < spec.components.size(); ++i) index.emplace(spec.components[i].id, i);
@@ -105,11 +105,14 @@ Graph build_graph(const model::ScenarioSpec& spec) {
     const model::ComponentSpec& component = spec.components[i];
     const auto ports = model::info_of(component).ports;
     for (std::size_t p = 0; p < ports.size(); ++p) {
-      const std::string_view next = component.target(ports[p].name);
-      if (next.empty()) continue;
-      const auto target = index.find(next);
-      if (target == index.end()) continue;
-      boost::add_edge(i, target->second, EdgeLabel{static_cast<PortIndex>(p)}, graph);
+      const auto add = [&](std::string_view next) {
+        const auto target = index.find(next);
+        if (next.empty() || target == index.end()) return;
+        boost::add_edge(i, target->second, EdgeLabel{static_cast<PortIndex>(p)}, graph);
+      };
+      const model::EdgeBound* bound = component.bound(ports[p].name);
+      if (bound == nullptr || returns == Returns::both) add(component.target(ports[p].name));
+      if (bound != nullptr) add(bound->fallback);
     }
   }
   return graph;

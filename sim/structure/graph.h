@@ -39,9 +39,14 @@ struct EdgeLabel {
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                     boost::no_property, EdgeLabel>;
 
+// Which edge a bounded port (model::EdgeBound) contributes: its fallback, which is what a
+// task can take for ever once its returns are spent (acyclic when the structure is valid;
+// the analyses), or its fallback and its target, every edge a task may take (what tasks reach).
+enum class Returns : std::uint8_t { fallback_only, both };
+
 // Edges of the ports each kind has (model::KindInfo::ports) whose target names a
 // component; empty or unresolved targets are left out (the loader reports those).
-Graph build_graph(const model::ScenarioSpec& spec);
+Graph build_graph(const model::ScenarioSpec& spec, Returns returns = Returns::fallback_only);
 
 // A walk through the structure: components[0] -> components[1] -> ..., where
 // components[i] is left by ports[i] (ports.size() == components.size() - 1).

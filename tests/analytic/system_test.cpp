@@ -251,6 +251,16 @@ TEST_CASE("scenarios outside the subset are refused with the reason", "[analytic
         "contexts.default: deadline = 2 h with operators: whether a task is late depends on its "
         "time in their queue");
 
+  // A revision loop: the check sends flagged outputs back to the model.
+  auto revision = chain_spec(15.0, 0.9, 1000.0);
+  append_layer(revision, "check", safeguard(0.9, 0.01));
+  revision.components[2].connect("block", "model");
+  revision.components[2].bounds["block"] = {2, "stopped"};
+  CHECK(analytic::outside_subset(revision).value_or("") ==
+        "component 'check' (safeguard): next.block sends tasks back to 'model' at most 2 times, a "
+        "bounded loop; the subset has no closed form for a task's repeated passes");
+  CHECK_THROWS_AS(analytic::analyse(revision), std::invalid_argument);
+
   auto pause = base;
   pause.pause_after_harm = 4.0;
   CHECK_THAT(analytic::outside_subset(pause).value_or(""), Catch::Contains("pause_after_harm"));

@@ -19,7 +19,8 @@ namespace {
 
 // The fixtures that are valid scenarios, and every shipped scenario.
 std::vector<std::string> valid_scenarios() {
-  std::vector<std::string> files{fixture("layered.toml"), fixture("spare.toml")};
+  std::vector<std::string> files{fixture("layered.toml"), fixture("spare.toml"),
+                                 fixture("revision.toml")};
   const std::filesystem::path shipped = std::filesystem::path(STSIM_SOURCE_DIR) / "scenarios";
   if (std::filesystem::is_directory(shipped)) {
     std::vector<std::string> found;
@@ -55,7 +56,7 @@ TEST_CASE("validate reports a loop at its edge, with the loop as a path, and exi
   CHECK(lines_of(run.err)[0] ==
         fixture("loop.toml") +
             ":11:17: error: tasks can loop forever: model -> review -[block]-> model; every "
-            "path must end at an outcome (redirect an edge of the loop)");
+            "path must end at an outcome (redirect an edge of the loop, or bound it with at_most)");
 }
 
 TEST_CASE("validate reports a source whose tasks are never acted on", "[validate]") {
@@ -225,7 +226,7 @@ TEST_CASE("validate checks each design of edges a sweep switches to", "[validate
                        "loop forever: "
                        "model -> review -[block]-> model; every path must end at an outcome "
                        "(redirect an edge of the "
-                       "loop)\n");
+                       "loop, or bound it with at_most)\n");
 }
 
 TEST_CASE("graph rejects a bad --set before drawing anything", "[graph]") {
@@ -240,4 +241,26 @@ TEST_CASE("graph rejects a bad --set before drawing anything", "[graph]") {
   CHECK(malformed.exit_code == stsim::cli::exit_invalid_input);
   CHECK(malformed.out.empty());
   CHECK(malformed.err.rfind("<command line>:1:1: error: --set 'garbage': ", 0) == 0);
+}
+
+TEST_CASE("a bounded revision loop validates, and its graph draws the bound", "[validate][graph]") {
+  const auto validated = run_stsim({"validate", fixture("revision.toml")});
+  CHECK(validated.exit_code == stsim::cli::exit_ok);
+  CHECK(validated.err.empty());
+  CHECK(lines_of(validated.out).at(0) ==
+        fixture("revision.toml") +
+            ": ok: 5 components, 2 paths, smallest cut set 1 (model -> check -> world)");
+  const auto graph = run_stsim({"graph", fixture("revision.toml")});
+  CHECK(graph.exit_code == stsim::cli::exit_ok);
+  CHECK(graph.out.find("\"check\" -> \"model\" [label=\"block (at most 2)\"") != std::string::npos);
+  CHECK(graph.out.find("\"check\" -> \"stopped\" [label=\"block (after 2)\"") != std::string::npos);
+  // A fallback that leads back upstream is a loop with no bound: refused with its path.
+  const auto looped =
+      run_stsim({"validate", fixture("revision.toml"), "--set", "check.next.block.fallback=model"});
+  CHECK(looped.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(looped.out.empty());
+  CHECK(lines_of(looped.err).at(0) ==
+        fixture("revision.toml") +
+            ":16:8: error: tasks can loop forever: model -> check -[block]-> model; every path "
+            "must end at an outcome (redirect an edge of the loop, or bound it with at_most)");
 }

@@ -44,6 +44,23 @@ TEST_CASE("an addressed draw depends on its coordinates only", "[random]") {
   CHECK(others.count(u) == 0);
 }
 
+TEST_CASE("a task's visit keys its draws, and its first visit draws as before loops", "[random]") {
+  // Counter word 2 is visit << 1 | 1: visit 0 is the 1 every draw had before bounded loops,
+  // so a task that is never sent back draws what it always drew (the goldens pin that).
+  const r123::Philox4x64::key_type key = {{20261201, std::uint64_t{3} << 32 | 7}};
+  const auto block = [&](std::uint64_t word2) {
+    const r123::Philox4x64::ctr_type counter = {{41, static_cast<std::uint64_t>(owner) << 32, word2,
+                                                 static_cast<std::uint64_t>(component) << 32 | 8u}};
+    return r123::Philox4x64()(counter, key).v[2];
+  };
+  CHECK(space.bits(41, owner, component, Purpose::detection, 2) == block(1));
+  CHECK(space.bits(41, owner, component, Purpose::detection, 2, 0) == block(1));
+  CHECK(space.bits(41, owner, component, Purpose::detection, 2, 1) == block(3));
+  CHECK(space.bits(41, owner, component, Purpose::detection, 2, 2) == block(5));
+  CHECK(block(3) != block(1));
+  CHECK(block(5) != block(3));
+}
+
 TEST_CASE("addressed draws never share a Philox block with a stream", "[random]") {
   // The packing differs in counter word 2 (1 here, 0 for streams): the block at item 0,
   // owner 0 of a purpose is not the stream's first block of the same component.

@@ -184,6 +184,7 @@ namespace {
 // A value of the same type as `current` that differs from it and is valid for `path`.
 std::vector<ParameterValue> alternatives(const std::string& path, const ParameterValue& current) {
   if (path.ends_with(".kind")) return {current};  // a change of kind is tested above
+  if (path.ends_with(".at_most")) return {std::int64_t{3}, std::int64_t{7}};
   if (path.find(".next.") != std::string::npos)
     return {std::string("dropped"), std::string("blocked")};
   if (path.ends_with("coupling.with")) return {std::string("review"), std::string("audit")};
@@ -209,7 +210,11 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
   if (head == "contexts") return "contexts.<context>." + rest.substr(rest.find('.') + 1);
   if (rest == "kind") return "<component>.kind";
   if (rest == "label") return "<component>.label";
-  if (rest.starts_with("next.")) return "<component>.next.<port>";
+  if (rest.starts_with("next.")) {
+    for (const char* key : {".at_most", ".fallback"})
+      if (rest.ends_with(key)) return std::string("<component>.next.<port>") + key;
+    return "<component>.next.<port>";
+  }
   for (const auto& c : spec.components) {
     if (c.id != head) continue;
     const std::string kind = std::string("<").append(model::kind_name(c)).append(">.");
@@ -227,6 +232,7 @@ TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
   base.spec.components[3].label = "night nurses";  // listed only when set
   for (auto& c : base.spec.components)             // likewise a layer's coverage by context
     c.coverage_by_context["triage"] = 0.75;
+  base.spec.components[2].bounds["block"] = {1, "dropped"};  // and an edge's bound
   const auto parameters = resolved_parameters(base.spec);
   std::set<std::string> covered;
   for (const auto& [path, current] : parameters) {
@@ -265,11 +271,12 @@ TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
     }
     CHECK(changed);
   }
-  // Every non-sweep key of known_keys() was exercised (next is the shorthand of next.pass;
-  // a [[schedule]] entry's keys are, like the sweep's, not parameters themselves).
+  // Every non-sweep key of known_keys() was exercised (next is the shorthand of next.pass,
+  // and next.<port>.to the same edge written as a table; a [[schedule]] entry's keys are,
+  // like the sweep's, not parameters themselves).
   for (const auto& key : known_keys()) {
     if (key.path.starts_with("sweep.") || key.path.starts_with("schedule[].") ||
-        key.path == "<component>.next")
+        key.path == "<component>.next" || key.path == "<component>.next.<port>.to")
       continue;
     INFO(key.path);
     CHECK(covered.count(key.path) == 1);

@@ -957,3 +957,60 @@ TEST_CASE("coverage is a probability, by known contexts, and only on layers", "[
   CHECK_THAT(model[0], Catch::StartsWith("bad.toml:3:1: error: unknown key 'coverage' in "
                                          "component 'model' (kind ai)"));
 }
+
+TEST_CASE("a bounded edge: its bound, its fallback and its keys", "[validation][loops]") {
+  // Lines 1-9; the edge's table is on line 6.
+  const auto revision = [](const std::string& edge) {
+    return "[model]\nkind = \"ai\"\nnext = \"check\"\n[check]\nkind = \"safeguard\"\n"
+           "next = { pass = \"world\", block = " +
+           edge + " }\n[stopped]\nkind = \"outcome\"\nacted = false\n" + tail;
+  };
+  const auto loaded =
+      load_string(revision("{ to = \"model\", at_most = 2, fallback = \"stopped\" }"), "bad.toml");
+  REQUIRE(loaded.ok());
+  const model::ComponentSpec& check = loaded.scenario->spec.components[1];
+  CHECK(check.target("block") == "model");
+  REQUIRE(check.bound("block") != nullptr);
+  CHECK(check.bound("block")->at_most == 2);
+  CHECK(check.bound("block")->fallback == "stopped");
+  CHECK(check.bound("pass") == nullptr);
+  CHECK(get_parameter(loaded.scenario->spec, "check.next.block.at_most") ==
+        std::optional<ParameterValue>(std::int64_t{2}));
+  // The same as a table of its own.
+  CHECK(diagnostics_of("[model]\nkind = \"ai\"\nnext = \"check\"\n[check]\nkind = \"safeguard\"\n"
+                       "next.pass = \"world\"\n[check.next.block]\nto = \"model\"\nat_most = 1\n" +
+                       tail)
+            .empty());
+  check_cases({
+      {"a bound above 100",
+       revision("{ to = \"model\", at_most = 101 }"),
+       {"bad.toml:6:60: error: 'check.next.block.at_most' must be an integer <= 100; got 101"}},
+      {"a negative bound",
+       revision("{ to = \"model\", at_most = -1 }"),
+       {"bad.toml:6:60: error: 'check.next.block.at_most' must be an integer >= 0; got -1"}},
+      {"a bound that is not a number",
+       revision("{ to = \"model\", at_most = \"twice\" }"),
+       {"bad.toml:6:60: error: 'check.next.block.at_most' expects an integer >= 0; got the "
+        "string \"twice\""}},
+      {"a misspelt fallback",
+       revision("{ to = \"model\", at_most = 2, fallback = \"stoped\" }"),
+       {"bad.toml:6:74: error: 'check.next.block.fallback' refers to 'stoped', which is not a "
+        "component; did you mean 'stopped'?"}},
+      {"a fallback into a source",
+       revision("{ to = \"model\", at_most = 2, fallback = \"users\" }"),
+       {"bad.toml:6:74: error: 'check.next.block.fallback' refers to 'users', which is a source; "
+        "tasks cannot be sent to a source"}},
+      {"an unknown key of an edge",
+       revision("{ to = \"model\", at_mots = 2 }"),
+       {"bad.toml:6:50: error: unknown key 'at_mots' in 'check.next.block'; did you mean "
+        "'at_most'?"}},
+      {"a fallback with no bound",
+       revision("{ to = \"world\", fallback = \"stopped\" }"),
+       {"bad.toml:4:1: error: 'check.next.block.fallback' is where a task goes once a bound is "
+        "reached, and the edge has none; expected check.next.block.at_most = <times> beside it"}},
+      {"a bound with no target",
+       revision("{ at_most = 2 }"),
+       {"bad.toml:4:1: error: 'check.next.block.at_most' bounds no edge; expected "
+        "check.next.block.to = \"<component id>\" beside it"}},
+  });
+}

@@ -42,10 +42,10 @@ TEST_CASE("a loop is an error at its first edge, printed as a path", "[check]") 
       .add("model", "ai", {{"pass", "filter"}})  // line 11, pass edge at 12:5
       .add("filter", "safeguard", {{"pass", "model"}, {"block", "world"}})  // line 21
       .outcome("world", true);                                              // line 31
-  CHECK(
-      show_all(check(b.spec())) ==
-      std::vector<std::string>{"12:5: error: tasks can loop forever: model -> filter -> model; "
-                               "every path must end at an outcome (redirect an edge of the loop)"});
+  CHECK(show_all(check(b.spec())) ==
+        std::vector<std::string>{"12:5: error: tasks can loop forever: model -> filter -> model; "
+                                 "every path must end at an outcome (redirect an edge of the loop, "
+                                 "or bound it with at_most)"});
 }
 
 TEST_CASE("a loop through a non-pass port names the port, and a self-loop is a loop", "[check]") {
@@ -58,9 +58,11 @@ TEST_CASE("a loop through a non-pass port names the port, and a self-loop is a l
   CHECK(show_all(check(b.spec())) ==
         std::vector<std::string>{
             "12:5: error: tasks can loop forever: model -> review -[block]-> model; "
-            "every path must end at an outcome (redirect an edge of the loop)",
+            "every path must end at an outcome (redirect an edge of the loop, or bound it with "
+            "at_most)",
             "33:5: error: tasks can loop forever: queue -[block]-> queue; "
-            "every path must end at an outcome (redirect an edge of the loop)"});
+            "every path must end at an outcome (redirect an edge of the loop, or bound it with "
+            "at_most)"});
 }
 
 TEST_CASE("one loop is reported once and as a shortest cycle through its first component",
@@ -76,7 +78,7 @@ TEST_CASE("one loop is reported once and as a shortest cycle through its first c
   REQUIRE(found.size() == 1);
   CHECK(found[0].message ==
         "tasks can loop forever: a -> b -[block]-> a; every path must end at an outcome (redirect "
-        "an edge of the loop)");
+        "an edge of the loop, or bound it with at_most)");
   CHECK(found[0].where.line == 12);
 }
 
@@ -186,7 +188,7 @@ TEST_CASE("every design of a grid is checked, but a zip checks only its lockstep
         std::vector<std::string>{
             "100:1: error: in the sweep design with model.next.pass = a, a.next.pass = model: "
             "tasks can loop forever: model -> a -> model; every path must end at an outcome "
-            "(redirect an edge of the loop)"});
+            "(redirect an edge of the loop, or bound it with at_most)"});
 }
 
 TEST_CASE("an error of the scenario as written is not repeated for each design", "[check][sweep]") {
@@ -205,4 +207,38 @@ TEST_CASE("an error of the scenario as written is not repeated for each design",
         std::vector<std::string>{
             "21:1: error: source 'idle' has no path to an outcome; every task must end at a "
             "component of kind \"outcome\""});
+}
+
+TEST_CASE("an edge back upstream with a bound is no loop, one without is still refused",
+          "[check]") {
+  SpecBuilder b;
+  b.add("users", "source", {{"pass", "model"}})  // line 1
+      .add("model", "ai", {{"pass", "review"}})  // line 11
+      .add("review", "operators",                // line 21, block at 23:5
+           {{"pass", "world"}, {"block", "model"}, {"overflow", "queue"}})
+      .add("queue", "safeguard", {{"pass", "world"}, {"block", "queue"}})  // block at 33:5
+      .outcome("world", true)
+      .outcome("stopped", false)
+      .add("editor", "safeguard", {{"pass", "review"}});  // line 61: reached by a return only
+  stsim::model::ScenarioSpec spec = b.spec();
+  spec.components[2].bounds["block"] = {2, "stopped"};
+  CHECK(show_all(check(spec)) ==
+        std::vector<std::string>{
+            "33:5: error: tasks can loop forever: queue -[block]-> queue; every path must end "
+            "at an outcome (redirect an edge of the loop, or bound it with at_most)",
+            "61:1: warning: component 'editor' cannot be reached by any task; no edge on a path "
+            "from a source leads to it"});
+  spec.components[3].bounds["block"] = {1, "world"};
+  // Sent back to the editor, which returns the task to the review: reached, no loop.
+  spec.components[2].connect("block", "editor", {"test.toml", 23, 5});
+  CHECK(check(spec).empty());
+  // A fallback that leads back has no bound of its own: an unbounded loop, with its path
+  // (and nothing reaches the outcome it replaced).
+  spec.components[2].bounds["block"].fallback = "model";
+  CHECK(show_all(check(spec)) ==
+        std::vector<std::string>{
+            "12:5: error: tasks can loop forever: model -> review -[block]-> model; every path "
+            "must end at an outcome (redirect an edge of the loop, or bound it with at_most)",
+            "51:1: warning: component 'stopped' cannot be reached by any task; no edge on a path "
+            "from a source leads to it"});
 }

@@ -137,6 +137,26 @@ TEST_CASE("the DOT has a node per component with its kind's style and an edge pe
         std::string::npos);
 }
 
+TEST_CASE("a bounded edge is drawn back with its bound, and its fallback after it", "[dot]") {
+  SpecBuilder b;
+  b.add("users", "source", {{"pass", "model"}})
+      .add("model", "ai", {{"pass", "check"}})
+      .add("check", "safeguard", {{"pass", "world"}, {"block", "model"}})
+      .outcome("world", true)
+      .outcome("stopped", false);
+  stsim::model::ScenarioSpec spec = b.spec();
+  spec.components[2].bounds["block"] = {2, "stopped"};
+  const std::string dot = to_dot(spec);
+  CHECK(dot.find("  \"check\" -> \"model\" [label=\"block (at most 2)\", style=\"dashed\", "
+                 "color=\"#CC3311\", fontcolor=\"#CC3311\", constraint=\"false\"];\n") !=
+        std::string::npos);
+  CHECK(dot.find("  \"check\" -> \"stopped\" [label=\"block (after 2)\", style=\"dashed\"];\n") !=
+        std::string::npos);
+  // Without a fallback the task stops there: no second edge.
+  spec.components[2].bounds["block"].fallback.clear();
+  CHECK(to_dot(spec).find("(after 2)") == std::string::npos);
+}
+
 TEST_CASE("Graphviz parses the DOT as a digraph with every node and edge", "[dot]") {
   INFO("Graphviz (dot, gc) must be installed: bash .ci/setup");
   REQUIRE(run("command -v dot >/dev/null 2>&1 && command -v gc >/dev/null 2>&1") == 0);

@@ -48,7 +48,7 @@ struct Router {
   static PortIndex step(Replication& r, State& s, Task& t, std::uint32_t, std::uint32_t node) {
     const double route_above = s.route_above[2 * t.context + (t.malicious ? 1 : 0)];
     if (route_above < 1.0 && r.observable(t) > route_above) return route;
-    return r.draws(t, node).chance(random::Purpose::routing, s.share[t.context]) ? route : pass;
+    return r.own_draws(t, node).chance(random::Purpose::routing, s.share[t.context]) ? route : pass;
   }
 
   // Not a layer and no steering of one in the importance sense: it stops no hazard and
