@@ -224,7 +224,11 @@ std::vector<std::string> pool_ids(const model::ScenarioSpec& spec) {
   }
   return ids;
 }
-std::size_t pools_of(const model::ScenarioSpec& spec) { return pool_ids(spec).size(); }
+std::size_t pools_of(const model::ScenarioSpec& spec) {
+  return static_cast<std::size_t>(
+      std::count_if(spec.components.begin(), spec.components.end(),
+                    [](const auto& c) { return model::kind_name(c) == "operators"; }));
+}
 
 Statistic ratio_statistic(const stats::RatioAccumulator& a, bool proportion) {
   Statistic s;
@@ -285,7 +289,10 @@ QueueResult finish_queue(const detail::PoolBlock& pool) {
 class BlockRunner {
  public:
   BlockRunner(const Plan& plan, ModelFactory factory)
-      : plan_(plan), factory_(std::move(factory)), models_(plan.specs.size()) {}
+      : plan_(plan),
+        factory_(std::move(factory)),
+        models_(plan.specs.size()),
+        pools_(pools_of(plan.specs.front())) {}
 
   // False when stopped part-way.
   bool run(const BlockTask& task, const std::atomic<bool>* stop, BlockResult& out) {
@@ -303,7 +310,7 @@ class BlockRunner {
     out.point = task.point;
     out.block = task.block;
     out.replications = std::min(rp.block_size, rp.max_replications - task.block * rp.block_size);
-    out.size_for(components, contexts, bins, pools_of(spec));
+    out.size_for(components, contexts, bins, pools_);
     in_system_.assign(out.pools.size() * stats::LogBuckets::count(), 0);
     if (baseline) out.values.resize(out.replications);
     const std::uint32_t stream_point = rp.common_random_numbers ? 0 : task.point;
@@ -398,6 +405,7 @@ class BlockRunner {
   std::vector<std::unique_ptr<ReplicationModel>> models_;
   model::ReplicationMetrics metrics_;
   Observations observations_;
+  std::size_t pools_;                     // operator pools, the same at every point
   std::vector<std::uint64_t> in_system_;  // the block's time-in-system buckets, per pool
 };
 
