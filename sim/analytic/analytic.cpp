@@ -648,6 +648,7 @@ Analysis analyse(const ScenarioSpec& spec) {
   put("tasks_per_replication", out.task_rate * horizon);
   if (queued) {
     double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0, waiting = 0.0;
+    double busy_periods = 0.0, filled_periods = 0.0;  // per hour
     for (std::uint32_t k : pools) {
       const auto& o = std::get<model::OperatorSpec>(g.at(k).parameters);
       const auto& q = queues[k];
@@ -674,6 +675,14 @@ Analysis analyse(const ScenarioSpec& spec) {
       } else if (!exponential) {
         pa.p_wait = pa.mean_wait = std::numeric_limits<double>::quiet_NaN();
       }
+      pa.p_fill_before_empty = o.max_queue != unbounded && exponential
+                                   ? q.p_fill_before_empty
+                                   : std::numeric_limits<double>::quiet_NaN();
+      if (o.max_queue != unbounded) {
+        // Busy periods begin at the arrivals that find the pool empty (PASTA).
+        busy_periods += lambda * q.p_empty;
+        filled_periods += lambda * q.p_empty * pa.p_fill_before_empty;
+      }
       busy += lambda * (1.0 - q.p_overflow) * o.review_time;
       capacity += static_cast<double>(o.count);
       wait += lambda * (1.0 - q.p_overflow) * pa.mean_wait;
@@ -685,6 +694,8 @@ Analysis analyse(const ScenarioSpec& spec) {
     if (reviews > 0.0 && std::isfinite(wait)) put("operator_mean_wait", wait / reviews, true);
     if (reviews > 0.0 && std::isfinite(waiting))
       put("operator_wait_probability", waiting / reviews, true);
+    if (busy_periods > 0.0 && std::isfinite(filled_periods))
+      put("operator_fill_before_empty", filled_periods / busy_periods, true);
   }
   put("latent_failures_per_replication", latent_failures);
   return out;

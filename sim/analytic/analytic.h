@@ -68,6 +68,7 @@ struct PoolAnalysis {
   double mean_wait = 0.0;  // hours, admitted reviews
   double utilisation = 0.0;
   double p_overflow = 0.0;
+  double p_fill_before_empty = 0.0;  // finite queue, exponential reviews; else NaN
   bool stable = true;
 };
 

@@ -59,6 +59,15 @@ QueueResult mmc(double arrival_rate, double service_rate, std::uint32_t servers,
     last = term;
   }
   r.p_overflow = last / total;
+  r.p_empty = 1.0 / total;
+  if (arrival_rate > 0.0) {
+    double ratio = 1.0, passages = 0.0;
+    for (std::uint64_t j = 0; j < capacity; ++j) {
+      if (j > 0) ratio *= std::min(static_cast<double>(j), c) * service_rate / arrival_rate;
+      passages += ratio;
+    }
+    r.p_fill_before_empty = 1.0 / passages;
+  }
   const double admitted = 1.0 - r.p_overflow;
   r.p_wait = admitted > 0.0 ? waiting_mass / total / admitted : 0.0;
   r.mean_queue = queue_mass / total;

@@ -17,6 +17,12 @@ struct QueueResult {
   double mean_wait = 0.0;     // mean wait in queue of admitted arrivals (hours)
   double mean_queue = 0.0;    // mean number waiting
   double p_overflow = 0.0;    // P(an arrival finds the queue full)
+  double p_empty = 0.0;       // P(an arrival finds the pool empty): starts a busy period
+  // With a finite queue: P(a busy period fills the pool, K = c + max_queue in it, before
+  // it empties), the birth-death chain's first passage from 1 to K before 0 (Karlin &
+  // Taylor, A First Course in Stochastic Processes, 1975, 4.7):
+  // 1 / sum_{j=0}^{K-1} prod_{i=1}^{j} min(i, c) mu / lambda.
+  double p_fill_before_empty = 0.0;
 };
 
 // Erlang B blocking probability B(c, a), by the stable recurrence B(k) = a B(k-1) / (k + a B(k-1)).

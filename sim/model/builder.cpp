@@ -83,9 +83,33 @@ void Builder::configure_queue_measure() {
   const auto source = std::find_if(components.begin(), components.end(),
                                    [](const auto& c) { return is<Source>(c); });
   const auto& o = std::get<OperatorSpec>(pool->parameters);
-  r_.queue_measure_.configure(node_of(source->id), node_of(pool->id),
+  const std::uint32_t pool_node = node_of(pool->id);
+  r_.queue_measure_.configure(node_of(source->id), pool_node,
                               std::get<SourceSpec>(source->parameters).rate, 1.0 / o.review_time,
                               o.count, o.count + o.max_queue);
+  // A decision that can decide whether a task reaches the pool changes its arrivals, and
+  // hence what every later task in the cycle meets, which no one task's weight corrects:
+  // the components from which the pool can be reached draw as written.
+  std::vector<std::uint8_t> ahead(components.size(), 0);
+  std::vector<std::uint32_t> frontier = {pool_node};
+  while (!frontier.empty()) {
+    const std::uint32_t target = frontier.back();
+    frontier.pop_back();
+    for (std::uint32_t i = 0; i < components.size(); ++i) {
+      if (ahead[i] != 0 || !leads_to(components[i], components[target].id)) continue;
+      ahead[i] = 1;
+      r_.biasing_[i] = FailureSides{};
+      frontier.push_back(i);
+    }
+  }
+}
+
+bool Builder::leads_to(const ComponentSpec& from, std::string_view to) {
+  for (const Edge& e : from.next)
+    if (e.target == to) return true;
+  for (const auto& [port, bound] : from.bounds)
+    if (bound.fallback == to) return true;
+  return false;
 }
 
 std::uint32_t Builder::node_of(std::string_view id) const {

@@ -58,6 +58,8 @@ class Builder {
   // Importance sampling of a finite queue's overflow: its change of measure, when the
   // scenario has such a pool (queue_measure.h).
   void configure_queue_measure();
+  // Whether an edge of `from` (a port or a bound's fallback) goes to component `to`.
+  static bool leads_to(const ComponentSpec& from, std::string_view to);
 
   const ScenarioSpec& spec_;
   const ScenarioSpec* evaluation_;

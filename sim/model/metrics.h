@@ -47,8 +47,9 @@ enum class Weighed : std::uint8_t {
   refused_malicious,
   benign_lost,
   served_correct,
+  pool_fills,  // busy periods of a finite pool that filled it, by the period's ratio
 };
-inline constexpr std::size_t weighed_count = 12;
+inline constexpr std::size_t weighed_count = 13;
 
 struct WeightedCount {
   double sum = 0.0;
@@ -62,13 +63,17 @@ struct WeightedCount {
 };
 
 struct OperatorPoolMetrics {
-  double busy_time = 0.0;          // person-hours spent reviewing
-  double capacity_time = 0.0;      // person-hours available (count * horizon)
-  std::uint64_t reviews = 0;       // reviews started
-  std::uint64_t waited = 0;        // reviews that had to wait in the queue
-  double total_wait = 0.0;         // hours waited, over reviews started
-  double total_in_system = 0.0;    // hours from arrival at the pool to the review's end
-  std::uint64_t overflowed = 0;    // tasks turned away by a full queue
+  double busy_time = 0.0;        // person-hours spent reviewing
+  double capacity_time = 0.0;    // person-hours available (count * horizon)
+  std::uint64_t reviews = 0;     // reviews started
+  std::uint64_t waited = 0;      // reviews that had to wait in the queue
+  double total_wait = 0.0;       // hours waited, over reviews started
+  double total_in_system = 0.0;  // hours from arrival at the pool to the review's end
+  std::uint64_t overflowed = 0;  // tasks turned away by a full queue
+  // With a finite queue: busy periods (a task entering the empty pool until it is empty
+  // again), and those that filled it to capacity (count + max_queue) before it emptied.
+  std::uint64_t busy_periods = 0;
+  std::uint64_t filled_periods = 0;
   std::uint64_t caught = 0;        // hazards caught
   std::uint64_t hazards_seen = 0;  // hazardous outputs reviewed
 };

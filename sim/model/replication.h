@@ -172,6 +172,10 @@ class Replication {
     if (!metrics_->weighted) return;
     metrics_->weights[static_cast<std::size_t>(what)].add(t.weight * amount);
   }
+  // Counts an event that is not one task's (a pool's busy period filling it) by `weight`.
+  void weigh_event(Weighed what, double weight) {
+    if (metrics_->weighted) metrics_->weights[static_cast<std::size_t>(what)].add(weight);
+  }
 
   // Under importance sampling of a finite queue's overflow (queue_measure.h): its
   // change of measure, inactive otherwise.

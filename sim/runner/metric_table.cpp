@@ -50,6 +50,10 @@ constexpr std::array<MetricInfo, metric_count> table = {{
      "mean queueing wait per review started, all operator pools"},
     {MetricId::operator_wait_probability, "operator_wait_probability", K::mean, I::log_student_t,
      "fraction", "share of reviews started that waited in a queue first, all operator pools"},
+    {MetricId::operator_fill_before_empty, "operator_fill_before_empty", K::proportion,
+     I::clopper_pearson, "per busy period",
+     "busy periods of a pool with a finite queue that filled it before it emptied, all such "
+     "pools"},
     {MetricId::latent_failures_per_replication, "latent_failures_per_replication", K::mean,
      I::log_student_t, "failures", "silent safeguard failures per replication"},
     {MetricId::safety, "safety", K::proportion, I::clopper_pearson, "per episode",
@@ -143,6 +147,8 @@ std::optional<model::Weighed> weighed_of(MetricId id) {
       return Weighed::benign_lost;
     case MetricId::usefulness:
       return Weighed::served_correct;
+    case MetricId::operator_fill_before_empty:
+      return Weighed::pool_fills;
     default:
       return std::nullopt;
   }
@@ -187,13 +193,15 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::harm_severity_per_task, m.tasks > 0 ? m.harm_severity / tasks : 0.0);
   value(MetricId::tasks_per_replication, tasks);
   double busy = 0.0, capacity = 0.0, wait = 0.0;
-  std::uint64_t reviews = 0, waited = 0;
+  std::uint64_t reviews = 0, waited = 0, busy_periods = 0, filled_periods = 0;
   for (const auto& pool : m.operators) {
     busy += pool.busy_time;
     capacity += pool.capacity_time;
     wait += pool.total_wait;
     reviews += pool.reviews;
     waited += pool.waited;
+    busy_periods += pool.busy_periods;
+    filled_periods += pool.filled_periods;
   }
   value(MetricId::operator_utilisation, capacity > 0.0 ? busy / capacity : 0.0, capacity > 0.0);
   value(MetricId::operator_mean_wait, reviews > 0 ? wait / static_cast<double>(reviews) : 0.0,
@@ -201,6 +209,9 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   value(MetricId::operator_wait_probability,
         reviews > 0 ? static_cast<double>(waited) / static_cast<double>(reviews) : 0.0,
         reviews > 0);
+  // Under the queue's change of measure too the busy periods count plainly: each cycle
+  // holds at most one, begun by draws made as written (Operators::count_entry).
+  per(MetricId::operator_fill_before_empty, filled_periods, static_cast<double>(busy_periods));
   value(MetricId::latent_failures_per_replication, static_cast<double>(m.latent_failures));
   const auto attack = static_cast<std::size_t>(model::HarmOrigin::attack);
   per(MetricId::safety, m.harms_by_origin[attack] == 0 ? 1 : 0, 1.0);

@@ -30,6 +30,7 @@ enum class MetricId : std::uint8_t {
   operator_utilisation,
   operator_mean_wait,
   operator_wait_probability,
+  operator_fill_before_empty,
   latent_failures_per_replication,
   safety,
   usefulness,
@@ -39,7 +40,7 @@ enum class MetricId : std::uint8_t {
   model_reliability,
   model_reliability_evaluation_mix,
 };
-inline constexpr std::size_t metric_count = 26;
+inline constexpr std::size_t metric_count = 27;
 
 // proportion: events over trials pooled across replications (Clopper-Pearson);
 // rate: events over an exposure (Garwood); mean: of one value per replication, every

@@ -15,8 +15,9 @@ namespace stsim::runner {
 namespace {
 
 constexpr std::string_view magic = "stsim-run-state";
-// 4: importance sampling sums in every block; 5: attribution per context
-constexpr std::uint32_t state_format = 6;
+// 4: importance sampling sums in every block; 5: attribution per context; 6: queues per
+// pool; 7: operator_fill_before_empty
+constexpr std::uint32_t state_format = 7;
 
 void put_bytes(std::vector<std::uint8_t>& out, const void* data, std::size_t size) {
   if (size == 0) return;

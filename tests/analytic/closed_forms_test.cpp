@@ -48,6 +48,20 @@ TEST_CASE("M/M/c/K overflow and wait", "[analytic][queue]") {
   CHECK_THAT(longq.mean_wait, WithinRel(mmc(8.0, 1.0, 10).mean_wait, 1e-9));
 }
 
+TEST_CASE("M/M/c/K: a busy period fills the pool before it empties", "[analytic][queue]") {
+  // M/M/1: the gambler's ruin with up-steps lambda and down-steps mu, from 1 to K before 0:
+  // (1 - mu/lambda) / (1 - (mu/lambda)^K); at rho = 1/2 and K = 29, 1 / (2^29 - 1).
+  CHECK_THAT(mmc(10.0, 20.0, 1, 28).p_fill_before_empty,
+             WithinRel(1.0 / (std::ldexp(1.0, 29) - 1.0), 1e-12));
+  CHECK_THAT(mmc(1.0, 2.0, 1, 2).p_fill_before_empty, WithinRel(1.0 / 7.0, 1e-12));
+  CHECK_THAT(mmc(1.0, 2.0, 1, 2).p_empty, WithinRel(8.0 / 15.0, 1e-12));
+  // M/M/2/4 with lambda = 3, mu = 1 (down-rates mu, 2 mu, 2 mu): by first-step analysis,
+  // h(1) = 1 / (1 + 1/3 + 2/9 + 4/27) = 27/46.
+  CHECK_THAT(mmc(3.0, 1.0, 2, 2).p_fill_before_empty, WithinRel(27.0 / 46.0, 1e-12));
+  // No arrivals: nothing fills.
+  CHECK(mmc(0.0, 1.0, 2, 2).p_fill_before_empty == 0.0);
+}
+
 TEST_CASE("beta-factor and multiple Greek letter numbers", "[analytic][ccf]") {
   // Two layers missing 10% and 20% of hazards: independence claims 0.02; a beta of 0.1
   // gives 0.1 * (0.1 + 0.9 * 0.2) = 0.028.

@@ -105,13 +105,17 @@ void observe(const std::string& name, const model::ReplicationMetrics& m, double
         m.harms_by_origin[static_cast<std::size_t>(model::HarmOrigin::attack)] == 0 ? 1.0 : 0.0,
         1.0);
   double busy = 0.0, capacity = 0.0, wait = 0.0, reviews = 0.0, waited = 0.0;
+  double busy_periods = 0.0, filled_periods = 0.0;
   for (const auto& pool : m.operators) {
     busy += pool.busy_time;
     capacity += pool.capacity_time;
     wait += pool.total_wait;
     reviews += d(pool.reviews);
     waited += d(pool.waited);
+    busy_periods += d(pool.busy_periods);
+    filled_periods += d(pool.filled_periods);
   }
+  if (name == "operator_fill_before_empty") return e.add_ratio(filled_periods, busy_periods);
   if (name == "operator_utilisation") return e.add_value(busy / capacity);
   if (name == "operator_mean_wait") {
     if (reviews > 0.0) e.add_value(wait / reviews);
@@ -392,10 +396,12 @@ const std::vector<Case>& cases() {
        "overflow is lost",
        "M/M/1/K with K = 3, rho = 0.8: P(overflow) = (1 - rho) rho^K / (1 - rho^(K+1)); "
        "Wq = Lq / (lambda (1 - p_K)); P(an admitted task waits) = (p_1 + ... + p_(K-1)) / "
-       "(1 - p_K)",
-       "M/M/c/K (Gross & Harris, Fundamentals of Queueing Theory, 2.5)",
+       "(1 - p_K); P(a busy period fills the pool before it empties) = 1 / (1 + 1/rho + "
+       "1/rho^2), the gambler's ruin from 1 to K before 0",
+       "M/M/c/K (Gross & Harris, Fundamentals of Queueing Theory, 2.5); birth-death first "
+       "passage (Karlin & Taylor, A First Course in Stochastic Processes, 1975, 4.7)",
        {"benign_lost_share", "operator_mean_wait", "operator_wait_probability",
-        "operator_utilisation"}},
+        "operator_utilisation", "operator_fill_before_empty"}},
       {"review-md1.toml",
        "one reviewer with fixed 7.5 min reviews, 6 tasks/h (rho = 0.75)",
        "Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)) = rho S / (2 (1 - rho)) for fixed "

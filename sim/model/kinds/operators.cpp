@@ -106,7 +106,26 @@ void Operators::reset(State& op, std::uint32_t, Replication& r) {
   op.waiting = 0;
   op.trust = op.spec.trust_initial;
   op.credibility = op.spec.alarm_credibility_initial;
+  op.period_filled = false;
   r.metrics().operators[op.pool].capacity_time = static_cast<double>(op.spec.count) * r.horizon();
+}
+
+void Operators::count_entry(Replication& r, State& op) {
+  constexpr auto unbounded = std::numeric_limits<std::uint32_t>::max();
+  if (op.spec.max_queue == unbounded) return;
+  OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
+  const std::uint64_t before = op.busy + op.waiting;
+  if (before == 0) {
+    ++pm.busy_periods;
+    op.period_filled = false;
+  }
+  if (op.period_filled || before + 1 < std::uint64_t{op.spec.count} + op.spec.max_queue) return;
+  op.period_filled = true;
+  ++pm.filled_periods;
+  // Under the queue's change of measure a fill counts by the ratio of its cycle's draws
+  // so far (a busy period lies within one cycle); the periods, the exposure, count
+  // plainly: whether a cycle's first task enters the pool is drawn as written.
+  r.weigh_event(Weighed::pool_fills, r.queue_measure().active() ? r.queue_measure().weight() : 1.0);
 }
 
 void Operators::grow(State& op) {

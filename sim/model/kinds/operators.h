@@ -75,6 +75,9 @@ struct Operators {
     std::size_t head = 0, waiting = 0;
     double trust = 0.0;
     double credibility = 1.0;
+    // Whether the current busy period (from a task entering the empty pool until it is
+    // empty again) has filled the pool.
+    bool period_filled = false;
   };
 
   static std::span<const ComponentKey> keys();
@@ -99,6 +102,7 @@ struct Operators {
     if (op.busy < op.spec.count) {
       // Counted in before its review is drawn, under the measure a full pool sets.
       if (r.queue_measure().active()) r.queue_measure().entered();
+      count_entry(r, op);
       start_review(r, op, id);
       return kept;
     }
@@ -107,6 +111,7 @@ struct Operators {
       return overflow;
     }
     if (r.queue_measure().active()) r.queue_measure().entered();
+    count_entry(r, op);
     if (op.waiting == op.ring.size()) grow(op);
     op.ring[(op.head + op.waiting) & (op.ring.size() - 1)] = id;
     ++op.waiting;
@@ -157,6 +162,9 @@ struct Operators {
     start_review(r, op, next);
   }
   static void grow(State& op);
+  // A task enters the pool: a busy period starts if it was empty, and one that brings a
+  // finite pool to its capacity fills it (operator_fill_before_empty).
+  static void count_entry(Replication& r, State& op);
 };
 
 }  // namespace stsim::model
