@@ -112,6 +112,13 @@ std::variant<ControlCase, std::string> control_case(const ScenarioSpec& spec) {
                                 : a.budget;
   };
 
+  for (const auto& component : spec.components) {
+    const auto* a = std::get_if<model::AuditSpec>(&component.parameters);
+    if (a != nullptr && !a->detect_by_context.empty())
+      return "component '" + component.id +
+             "': detect_by_context: the control evaluation's closed form takes one detection "
+             "probability for every task";
+  }
   const ComponentSpec* next = find(spec, untrusted->target("pass"));
   if (const auto* a = audit_of(next, model::AuditPolicy::upfront)) {
     c.budget = budget_of(*a);

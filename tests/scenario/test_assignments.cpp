@@ -125,11 +125,11 @@ TEST_CASE("with_assignments sets one sweep point and leaves the base alone", "[a
 TEST_CASE("with_assignments rejects a value invalid at this point, naming path and value",
           "[assign]") {
   const Scenario base = full();
-  // A swept path is reported at its [[sweep.dimensions]] table (line 159 of full_text).
+  // A swept path is reported at its [[sweep.dimensions]] table (line 163 of full_text).
   CHECK(
       messages(with_assignments(base, {{"model.reliability", 1.01}})) ==
       std::vector<std::string>{
-          "full.toml:159:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+          "full.toml:163:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
   CHECK(
       messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
       std::vector<std::string>{"full.toml: error: 'review.review_distribution' has unknown value "

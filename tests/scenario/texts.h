@@ -88,6 +88,7 @@ next = { pass = "audit", block = "blocked", overflow = "dropped" }
 kind = "audit"
 sample = 0.05
 detect = 0.95
+detect_by_context = { triage = 0.9 }
 drift.enabled = false
 next.pass = "defence"
 next.block = "blocked"
@@ -97,6 +98,9 @@ kind = "defence"
 detect_misuse = 0.5
 detect_error = 0.1
 false_alarm = 0.001
+detect_misuse_by_context = { triage = 0.6 }
+detect_error_by_context = { triage = 0.3 }
+false_alarm_by_context = { triage = 0.01 }
 next = { pass = "monitors", block = "blocked" }
 
 [monitors]

@@ -39,6 +39,17 @@ TEST_CASE("stsim analytic refuses a scenario outside the subset with the reason"
   CHECK_THAT(overloaded.text, Catch::Contains("grows without bound"));
 }
 
+TEST_CASE("stsim analytic refuses a control protocol whose audit detects by context",
+          "[validation][cli]") {
+  const auto out = run("analytic " + scenario("control-upfront.toml") +
+                       " --set audit.detect_by_context.default=0.5");
+  INFO(out.text);
+  CHECK(out.status == 2);
+  CHECK_THAT(out.text, Catch::Contains("outside the analytic subset") &&
+                           Catch::Contains("component 'audit': detect_by_context: the control "
+                                           "evaluation's closed form takes one detection"));
+}
+
 TEST_CASE("stsim analytic: a latent-failure scenario reports the PFD avg", "[validation][cli]") {
   const auto out = run("analytic " + scenario("latent-1oo1.toml") + " --reps 20 --threads 2");
   INFO(out.text);

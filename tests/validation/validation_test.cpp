@@ -358,6 +358,17 @@ const std::vector<Case>& cases() {
        "Risk Assessment, 1992, ch. 3); Erlang C with c = 1 (Kleinrock, Queueing Systems vol. 1, "
        "1975, 3.2)",
        {"harm_rate", "operator_utilisation", "operator_mean_wait", "benign_lost_share"}},
+      {"audit-defence-by-context.toml",
+       "model (reliability 0.8, all errors unsafe commissions), contexts routine 60% and summary "
+       "40%; an audit samples half the outputs and catches 90% of routine errors and 30% of "
+       "summaries; a defence behind it stops 80% of routine errors and 50% of summaries, and 2% "
+       "and 10% of correct outputs; 6 tasks/h",
+       "harm = (1 - r)(0.6 (1 - 0.5 x 0.9) 0.2 + 0.4 (1 - 0.5 x 0.3) 0.5) = 0.0472; false "
+       "alarms per task = r (0.6 x 0.02 + 0.4 x 0.1) = 0.0416; near misses = (1 - r) - harm = "
+       "0.1528",
+       "independent layers in series, each with its context's probabilities (event tree, "
+       "NUREG-0492, Fault Tree Handbook, 1981)",
+       {"harm_rate", "near_miss_rate", "false_alarm_rate"}},
       {"detection-by-context.toml",
        "model (reliability 0.8, all errors unsafe commissions), contexts routine 60% and summary "
        "40%; a filter detects 90% of routine errors and 40% of summaries, with 5% and 20% false "
@@ -495,6 +506,9 @@ TEST_CASE("M/M/c review", "[validation]") { validate(find_case("review-mmc.toml"
 TEST_CASE("M/M/1/K overflow", "[validation]") { validate(find_case("review-overflow.toml")); }
 TEST_CASE("layers that cover only some contexts", "[validation]") {
   validate(find_case("coverage-by-context.toml"));
+}
+TEST_CASE("an audit and a defence whose detection depends on the context", "[validation]") {
+  validate(find_case("audit-defence-by-context.toml"));
 }
 TEST_CASE("detection and false alarms by context", "[validation]") {
   validate(find_case("detection-by-context.toml"));

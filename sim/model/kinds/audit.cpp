@@ -27,6 +27,8 @@ std::span<const ComponentKey> Audit::keys() {
         {"detect", probability(), "0.95",
          "Probability of catching a hazard or an attack attempt in an audited task",
          field<&AuditSpec::detect>},
+        {"detect_by_context", probability(), "detect", "detect in this context, instead of detect",
+         field<&AuditSpec::detect_by_context>, true},
         {"budget", integer(0, i64_max), "unlimited", "Audits over the episode",
          field<&AuditSpec::budget>},
         {"budget_share", probability(), "0 (use budget)",
@@ -59,6 +61,7 @@ void Audit::validate(const Spec& a, const ComponentSpec& component, const Scenar
 Audit::State Audit::build(const Spec& spec, std::uint32_t node, Builder& builder) {
   State a;
   a.spec = spec;
+  a.detect = builder.per_context(spec.detect, spec.detect_by_context);
   a.budget = spec.budget_share > 0.0
                  ? static_cast<std::uint64_t>(std::floor(
                        spec.budget_share * static_cast<double>(builder.spec().episode_tasks)))
@@ -82,11 +85,12 @@ std::optional<std::string> Audit::outside_analytic(const Spec& a, const Componen
 
 void Audit::branch(const Spec& a, Branching& b, std::uint32_t node, const Branch& in) {
   if (!in.hazardous) return b.leave(node, pass, in);
+  const double detect = in_context(a.detect_by_context, b.context(in.context).name, a.detect);
   Branch caught = in;
-  caught.p *= a.sample * a.detect;
+  caught.p *= a.sample * detect;
   b.leave(node, block, caught);
   Branch missed = in;
-  missed.p *= a.sample * (1.0 - a.detect);
+  missed.p *= a.sample * (1.0 - detect);
   missed.failed |= Branching::bit(node);
   b.leave(node, pass, missed);
   Branch rest = in;

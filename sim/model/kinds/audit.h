@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/model/drift.h"
+#include "sim/model/keys.h"
 #include "sim/model/kind.h"
 #include "sim/model/replication.h"
 
@@ -32,6 +33,7 @@ struct AuditSpec {
   AuditPolicy policy = AuditPolicy::sample;
   double sample = 0.05;
   double detect = 0.95;
+  ByContext detect_by_context;
   // Audits over the episode: a count, or a share of scenario.episode_tasks (floor).
   std::uint64_t budget = unlimited_budget;
   double budget_share = 0.0;
@@ -49,9 +51,10 @@ struct Audit {
 
   struct State {
     AuditSpec spec;
-    std::uint64_t budget = 0;  // audits over the episode
-    std::uint64_t left = 0;    // audits left in this replication
-    bool reviewed = false;     // selected tasks go to reviewers by the review port
+    std::vector<double> detect;  // per context index
+    std::uint64_t budget = 0;    // audits over the episode
+    std::uint64_t left = 0;      // audits left in this replication
+    bool reviewed = false;       // selected tasks go to reviewers by the review port
   };
 
   static std::span<const ComponentKey> keys();
@@ -83,7 +86,7 @@ struct Audit {
     if (t.down_passed != 0) r.reveal_latent(t.down_passed);
     const bool attempt = t.attack != Attack::no_attempt;
     if (!t.hazardous && !attempt) return pass;
-    if (d.chance(random::Purpose::detection, a.spec.detect)) {
+    if (d.chance(random::Purpose::detection, a.detect[t.context])) {
       if (attempt) r.attack_caught();
       return block;
     }
@@ -101,10 +104,10 @@ struct Audit {
   // its detection lowered by step / sample).
   static void counterfactual(Spec& spec, Counterfactual c, double step) {
     const bool sampling = spec.policy == AuditPolicy::sample;
-    spec.detect = detection_under(c, spec.detect,
-                                  !sampling           ? step
-                                  : spec.sample > 0.0 ? step / spec.sample
-                                                      : 0.0);
+    const double detect_step = !sampling ? step : spec.sample > 0.0 ? step / spec.sample : 0.0;
+    spec.detect = detection_under(c, spec.detect, detect_step);
+    for (auto& [context, detect] : spec.detect_by_context)
+      detect = detection_under(c, detect, detect_step);
     if (c == Counterfactual::perfect) {
       spec.sample = 1.0;
       spec.budget = unlimited_budget;

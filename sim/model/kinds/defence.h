@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
+#include "sim/model/keys.h"
 #include "sim/model/kind.h"
 #include "sim/model/replication.h"
 
@@ -18,6 +20,7 @@ struct DefenceSpec {
   double detect_misuse = 0.5;
   double detect_error = 0.0;
   double false_alarm = 0.0;
+  ByContext detect_misuse_by_context, detect_error_by_context, false_alarm_by_context;
 };
 
 struct Defence {
@@ -30,21 +33,23 @@ struct Defence {
 
   struct State {
     DefenceSpec spec;
+    std::vector<double> detect_misuse, detect_error, false_alarm;  // per context index
   };
 
   static std::span<const ComponentKey> keys();
-  static State build(const Spec& spec, std::uint32_t, Builder&) { return {spec}; }
+  static State build(const Spec& spec, std::uint32_t, Builder& builder);
 
   static PortIndex step(Replication& r, State& s, Task& t, std::uint32_t, std::uint32_t node) {
     const TaskDraws d = r.draws(t, node);
     if (t.hazardous) {
-      const double p = t.origin == HarmOrigin::misuse ? s.spec.detect_misuse : s.spec.detect_error;
+      const double p =
+          (t.origin == HarmOrigin::misuse ? s.detect_misuse : s.detect_error)[t.context];
       if (d.chance(random::Purpose::detection, p)) return block;
       t.failed |= r.node(node).fail_bit;
       if (p > 0.0) t.last_layer = node;
       return pass;
     }
-    if (d.chance(random::Purpose::false_alarm, s.spec.false_alarm)) {
+    if (d.chance(random::Purpose::false_alarm, s.false_alarm[t.context])) {
       ++r.metrics().false_alarms;
       r.weigh(Weighed::false_alarms, t);
       return block;
@@ -58,7 +63,11 @@ struct Defence {
   static void counterfactual(Spec& spec, Counterfactual c, double step) {
     spec.detect_misuse = detection_under(c, spec.detect_misuse, step);
     spec.detect_error = detection_under(c, spec.detect_error, step);
-    if (c == Counterfactual::removed) spec.false_alarm = 0.0;
+    for (auto* by_context : {&spec.detect_misuse_by_context, &spec.detect_error_by_context})
+      for (auto& [context, detect] : *by_context) detect = detection_under(c, detect, step);
+    if (c != Counterfactual::removed) return;
+    spec.false_alarm = 0.0;
+    for (auto& [context, false_alarm] : spec.false_alarm_by_context) false_alarm = 0.0;
   }
   // Every parameter may change during a replication: the state is nothing but them.
   static bool retunes(std::string_view) { return true; }
