@@ -47,7 +47,7 @@ enum class Weighed : std::uint8_t {
   refused_malicious,
   benign_lost,
   served_correct,
-  pool_fills,  // busy periods of a finite pool that filled it, by the period's ratio
+  pool_fills,  // busy periods of a finite pool that filled it, by their cycle's ratio
 };
 inline constexpr std::size_t weighed_count = 13;
 
