@@ -27,7 +27,8 @@ Command add_inspect(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Summarise an stsim HDF5 result file");
   cmd->footer(
       "Prints the run facts, then one table per point: the headline (model error rate and harm "
-      "rate), or each metric asked for; then, where the file has them, the red team's best "
+      "rate), or each metric asked for; then, where the file has them, the operator pools' "
+      "queues, the red team's best "
       "response, the harm rate under parameter uncertainty and its sensitivity indices. Labels "
       "are printed whole, last on each line. For a table to load elsewhere, see stsim export.");
   auto options = std::make_shared<InspectOptions>();
@@ -45,6 +46,8 @@ Command add_inspect(CLI::App& app) {
       std::string tables;
       for (const auto& m : metrics) tables += "\n" + output::metric_table(results, m);
       if (metrics.empty()) tables = output::headline_table(results);
+      const std::string queues = output::queue_table(results);
+      if (!queues.empty()) tables += "\n" + queues;
       fmt::print("{}\n{}{}", output::describe(results), tables, output::study_tables(results));
       return exit_ok;
     } catch (const output::FileError& e) {

@@ -207,6 +207,46 @@ std::string metric_table(const ResultFile& f, const std::string& metric) {
   return out;
 }
 
+std::string queue_table(const ResultFile& f) {
+  if (!f.is_group("/queues")) return "";
+  const std::uint64_t points = f.attribute_integer("/", "points");
+  const auto pools = f.strings("/pool");
+  const std::vector<std::uint64_t> shape = {points, pools.size()};
+  f.require_shape("/design/point_label", {points});
+  const char* const measures[] = {"wait_probability", "mean_time_in_system", "time_in_system_p90",
+                                  "time_in_system_p99", "utilisation"};
+  for (const char* m : measures) {
+    for (const char* name : {"mean", "ci_low", "ci_high"})
+      f.require_shape(fmt::format("/queues/{}/{}", m, name), shape);
+  }
+  auto mean = [&](const char* m) { return f.doubles(fmt::format("/queues/{}/mean", m)); };
+  const auto labels = f.strings("/design/point_label");
+  const auto waited = mean("wait_probability");
+  const auto in_system = mean("mean_time_in_system");
+  const auto low = f.doubles("/queues/mean_time_in_system/ci_low");
+  const auto high = f.doubles("/queues/mean_time_in_system/ci_high");
+  const auto p90 = mean("time_in_system_p90");
+  const auto p99 = mean("time_in_system_p99");
+  const auto utilisation = mean("utilisation");
+  std::string out =
+      "operator queues: share of reviews that waited, hours in the pool (mean, its 95% interval, "
+      "90% and 99% quantiles), utilisation; '-' where the pool reviewed nothing\n";
+  out +=
+      fmt::format("{:>5}  {:>8}  {:>10}  {:>25}  {:>10}  {:>10}  {:>11}  {}\n", "point", "waited",
+                  "in system", "95% interval", "p90", "p99", "utilisation", "pool  label");
+  for (std::size_t p = 0; p < points; ++p) {
+    for (std::size_t q = 0; q < pools.size(); ++q) {
+      const std::size_t i = p * pools.size() + q;
+      const std::string interval =
+          std::isnan(low[i]) ? "-" : fmt::format("[{}, {}]", number(low[i]), number(high[i]));
+      out += fmt::format("{:>5}  {:>8}  {:>10}  {:>25}  {:>10}  {:>10}  {:>11}  {}  {}\n", p,
+                         number(waited[i]), number(in_system[i]), interval, number(p90[i]),
+                         number(p99[i]), number(utilisation[i]), pools[q], labels[p]);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 std::string worst_case_table(const ResultFile& f) {

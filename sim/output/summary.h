@@ -29,6 +29,11 @@ FileError unknown_metric(const ResultFile& file, const std::string& metric,
 // difference when there is one, and the label. Throws FileError for an unknown metric.
 std::string metric_table(const ResultFile& file, const std::string& metric);
 
+// One row per point and operator pool (/queues): the share of reviews that waited, the
+// mean time in system with its 95% interval, its 90% and 99% quantiles, the utilisation,
+// then the pool and the point's label. Empty when the file has no operator pool.
+std::string queue_table(const ResultFile& file);
+
 // The results that are not per point, each as a short table when the file has it: the
 // red team's best response per search (/worst_case), the harm rate's distribution over
 // uncertain parameters (/uncertainty), and the harm rate's sensitivity indices per swept

@@ -91,6 +91,31 @@ TEST_CASE("a small sweep writes a file that inspect and h5py read", "[integratio
   CHECK_THAT(inspect.out, Catch::Contains("integration"));
   CHECK_THAT(inspect.out, Catch::Contains("bare, model.reliability=0.9"));
   CHECK_THAT(inspect.out, Catch::Contains("harm rate vs baseline"));
+  // The review pool's queue, one row per point: numbers where it reviewed, '-' where the
+  // design bypasses it.
+  const auto queues = inspect.out.find("operator queues: ");
+  REQUIRE(queues != std::string::npos);
+  std::vector<std::string> rows;
+  std::istringstream table(inspect.out.substr(queues));
+  for (std::string line; std::getline(table, line) && !line.empty();) rows.push_back(line);
+  REQUIRE(rows.size() == 6);  // the title, the header and four points
+  CHECK_THAT(rows[1], Catch::StartsWith("point    waited   in system"));
+  for (std::size_t p = 2; p < rows.size(); ++p) {
+    INFO(rows[p]);
+    const bool reviewed = rows[p].find("  review  reviewed, ") != std::string::npos;
+    CHECK((reviewed || rows[p].find("  review  bare, ") != std::string::npos));
+    std::istringstream fields(rows[p]);
+    std::string point, waited, in_system;
+    fields >> point >> waited >> in_system;
+    CHECK(point == std::to_string(p - 2));
+    if (reviewed) {
+      CHECK(std::stod(in_system) > 0.0);
+      CHECK(std::stod(waited) >= 0.0);
+    } else {
+      CHECK(waited == "-");
+      CHECK(in_system == "-");
+    }
+  }
 
   // Every dataset and attribute read with h5py; the scenario text round-trips.
   const auto script = write_scenario(dir, R"(
