@@ -130,6 +130,10 @@ std::optional<std::string> importance_sampling_refusal(const ScenarioSpec& spec)
       return feature(c,
                      "untrusted (an attack policy): the control metrics count attempts "
                      "per deployment, which per-task weights do not estimate");
+    if (is<Operators>(c) && std::get<OperatorSpec>(c.parameters).individual)
+      return feature(c,
+                     "individual = true (reviewers with their own state): which reviewer "
+                     "takes a task depends on the earlier tasks' reviews");
     if (auto refusal = component_refusal(c, spec)) return refusal;
   }
   return std::nullopt;

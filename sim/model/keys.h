@@ -112,6 +112,9 @@ struct Key {
   std::string_view meaning;
   FieldRef (*field)(Target&);
   bool by_context = false;  // a table of values by context: <name>.<context>
+  // A table of values by reviewer index (operators): <name>.<index>, stored as a ByContext
+  // keyed by the index's decimal digits.
+  bool by_reviewer = false;
 };
 using ComponentKey = Key<ComponentSpec>;
 using ContextKey = Key<ContextSpec>;

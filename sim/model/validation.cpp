@@ -183,7 +183,7 @@ void validate(const ScenarioSpec& spec) {
           id && key.rule.type == ValueType::component_ref && !(*id)->empty()) {
         if (auto fault = reference_fault(spec, c, path, **id)) faults.push_back(*fault);
       }
-      if (const auto* by_context = std::get_if<ByContext*>(&field)) {
+      if (const auto* by_context = std::get_if<ByContext*>(&field); by_context && key.by_context) {
         for (const auto& [name, value] : **by_context)
           if (!contexts.contains(name))
             faults.push_back("'" + path + "." + name + "' refers to context '" + name +

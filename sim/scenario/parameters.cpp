@@ -178,6 +178,26 @@ std::variant<Resolved, std::string> resolve_component(ComponentSpec& component,
   }
   // Plain keys, keys by context, and groups of dotted keys (drift.*, coupling.*).
   if (const auto* found = find_key(keys, key)) {
+    if (found->by_reviewer) {
+      if (parts.size() == 2) {
+        out.is_table = true;
+        out.table_expectation = "a table of values by reviewer index, such as { 0 = 0.5 }";
+        return out;
+      }
+      const std::string& reviewer = parts[2];
+      if (reviewer.empty() || reviewer.size() > 9 ||
+          !std::all_of(reviewer.begin(), reviewer.end(),
+                       [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return fmt::format("'{}' names reviewer '{}'; expected a reviewer index 0, 1, ...",
+                           join(parts, 0, 3), reviewer);
+      if (parts.size() > 3) return not_a_table(join(parts, 0, 3), join(parts, 3, parts.size()));
+      out.rule = found->rule;
+      out.field = found->field(component);
+      out.special = Special::by_context;
+      // "007" and "7" are one reviewer.
+      out.context = std::to_string(std::stoul(reviewer));
+      return out;
+    }
     if (found->by_context) {
       if (parts.size() == 2) {
         out.is_table = true;
@@ -947,11 +967,11 @@ std::vector<Assignment> resolved_parameters(const model::ScenarioSpec& spec) {
       add(fmt::format("{}.next.{}.fallback", component.id, port));
     }
     for (const auto& key : kind.keys) {
-      if (!key.by_context) {
+      if (!key.by_context && !key.by_reviewer) {
         add(fmt::format("{}.{}", component.id, key.name));
         continue;
       }
-      // A table of values by context: one parameter per context it names.
+      // A table of values by context (or reviewer): one parameter per entry.
       auto& writable = const_cast<model::ComponentSpec&>(component);
       for (const auto& entry : *std::get<model::ByContext*>(key.field(writable)))
         add(fmt::format("{}.{}.{}", component.id, key.name, entry.first));
@@ -1015,7 +1035,10 @@ const std::vector<KeyInfo>& known_keys() {
       const auto& kind = model::kind_info(k);
       const std::string prefix = fmt::format("<{}>.", kind.name);
       for (const auto& key : kind.keys)
-        out.push_back({prefix + std::string(key.name) + (key.by_context ? ".<context>" : ""),
+        out.push_back({prefix + std::string(key.name) +
+                           (key.by_context    ? ".<context>"
+                            : key.by_reviewer ? ".<reviewer>"
+                                              : ""),
                        type_name(key.rule), std::string(key.default_text),
                        std::string(key.meaning)});
     }

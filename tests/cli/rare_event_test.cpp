@@ -111,6 +111,17 @@ TEST_CASE("rare-event importance refuses a finite queue its change of measure ca
                        "when every pool is empty") != std::string::npos);
 }
 
+TEST_CASE("rare-event importance refuses individual reviewers, naming them", "[rare-event]") {
+  const auto out = scratch_path("rare-individual.h5");
+  const auto run = run_stsim({"run", fixture("layered.toml"), "-o", out, "--reps", "2",
+                              "--rare-event", "importance", "--set", "review.individual=true"});
+  CHECK(run.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(run.err.find("importance sampling does not apply here: component 'review' (operators): "
+                     "individual = true (reviewers with their own state): which reviewer takes "
+                     "a task depends on the earlier tasks' reviews") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+}
+
 TEST_CASE("rare-event importance refuses latent failures, which it does not bias", "[rare-event]") {
   const std::string latent =
       "(safeguard): latent failures (latent_failure_rate > 0): their times are not biased, so a "

@@ -129,7 +129,7 @@ TEST_CASE("with_assignments rejects a value invalid at this point, naming path a
   CHECK(
       messages(with_assignments(base, {{"model.reliability", 1.01}})) ==
       std::vector<std::string>{
-          "full.toml:163:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+          "full.toml:169:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
   CHECK(
       messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
       std::vector<std::string>{"full.toml: error: 'review.review_distribution' has unknown value "
@@ -220,6 +220,8 @@ std::string pattern_of(const model::ScenarioSpec& spec, const std::string& path)
     const std::string kind = std::string("<").append(model::kind_name(c)).append(">.");
     if (const auto by = rest.find("_by_context."); by != std::string::npos)
       return kind + rest.substr(0, by) + "_by_context.<context>";
+    if (const auto by = rest.find("_by_reviewer."); by != std::string::npos)
+      return kind + rest.substr(0, by) + "_by_reviewer.<reviewer>";
     return kind + rest;
   }
   return "?";
@@ -263,7 +265,18 @@ TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
       if (path.ends_with("_false_positive"))  // instead of the threshold
         assignments.push_back({component + "." + path.substr(path.rfind('.') + 1, 5) + "_threshold",
                                model::infinity});
-      const auto point = with_assignments(base, assignments);
+      // A pool that is not individual takes no per-reviewer settings.
+      Scenario point_base = base;
+      if (path.ends_with(".individual"))
+        for (auto& c : point_base.spec.components)
+          if (c.id == component) {
+            auto& o = std::get<model::OperatorSpec>(c.parameters);
+            for (auto* table : {&o.detect_by_reviewer, &o.false_reject_by_reviewer,
+                                &o.automation_bias_by_reviewer, &o.trust_initial_by_reviewer,
+                                &o.vigilance_floor_by_reviewer})
+              table->clear();
+          }
+      const auto point = with_assignments(point_base, assignments);
       REQUIRE(point.ok());
       CHECK(get_parameter(point.scenario->spec, path) == candidate);
       changed = true;

@@ -399,6 +399,41 @@ TEST_CASE("references name existing components, contexts and ports", "[validatio
        "[contexts.routine]\n[model]\nkind = \"ai\"\nreliability_by_context.rutine = 0.9\n" + tail,
        {"bad.toml:4:24: error: 'model.reliability_by_context.rutine' refers to context 'rutine', "
         "which does not exist; did you mean 'routine'?"}},
+      {"a reviewer index that is not a number",
+       "[review]\nkind = \"operators\"\nindividual = true\ndetect_by_reviewer.x = 0.5\n"
+       "next = \"world\"\n" +
+           tail,
+       {"bad.toml:4:20: error: 'review.detect_by_reviewer.x' names reviewer 'x'; expected a "
+        "reviewer index 0, 1, ..."}},
+      {"a reviewer beyond the pool's count",
+       "[review]\nkind = \"operators\"\ncount = 2\nindividual = true\n"
+       "detect_by_reviewer = { 2 = 0.5 }\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:1:1: error: 'review.detect_by_reviewer.2' names reviewer 2, but count = 2; "
+        "expected a reviewer index from 0 to 1"}},
+      {"a reviewer's value of the wrong type",
+       "[review]\nkind = \"operators\"\nindividual = true\n"
+       "trust_initial_by_reviewer = { 0 = \"high\" }\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:4:35: error: 'review.trust_initial_by_reviewer.0' expects a probability in [0, "
+        "1]; got the string \"high\""}},
+      {"a reviewer's value out of range",
+       "[review]\nkind = \"operators\"\nindividual = true\n"
+       "automation_bias_by_reviewer = { 0 = 1.5 }\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:4:37: error: 'review.automation_bias_by_reviewer.0' must be a probability in "
+        "[0, 1]; got 1.5"}},
+      {"a reviewer's table without individual",
+       "[review]\nkind = \"operators\"\ndetect_by_reviewer = { 0 = 0.5 }\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:1:1: error: component 'review' sets detect_by_reviewer without individual = "
+        "true; expected individual = true"}},
+      {"an unknown per-reviewer key",
+       "[review]\nkind = \"operators\"\nindividual = true\ndetect_by_reviewr = { 0 = 0.5 }\n"
+       "next = \"world\"\n" +
+           tail,
+       {"bad.toml:4:1: error: unknown key 'detect_by_reviewr' in component 'review' (kind "
+        "operators); did you mean 'detect_by_reviewer'?"}},
       {"no source",
        "[world]\nkind = \"outcome\"\n",
        {"bad.toml:1:1: error: the scenario has no source; expected at least one component with "

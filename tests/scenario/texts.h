@@ -81,6 +81,12 @@ false_reject = 0.01
 slip = 0.001
 detect_by_context = { triage = 0.8 }
 false_reject_by_context = { triage = 0.05 }
+individual = true
+detect_by_reviewer = { 1 = 0.6 }
+false_reject_by_reviewer = { 1 = 0.02 }
+automation_bias_by_reviewer = { 0 = 0.1 }
+trust_initial_by_reviewer = { 0 = 0.4 }
+vigilance_floor_by_reviewer = { 1 = 0.5 }
 drift = { enabled = true, time_constant = "90d", floor = 0.2, after_harm = 1.0 }
 next = { pass = "audit", block = "blocked", overflow = "dropped" }
 

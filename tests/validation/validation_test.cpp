@@ -389,6 +389,18 @@ const std::vector<Case>& cases() {
        "benign lost = r (0.6 x 0.02 + 0.4 x 0.1) = 0.0416",
        "independent per-context detection (event tree, NUREG-0492, Fault Tree Handbook, 1981)",
        {"harm_rate", "near_miss_rate", "benign_lost_share"}},
+      {"individual-reviewers.toml",
+       "every output reviewed by 2 individual reviewers (M/M/2: 6 min exponential reviews, 15 "
+       "tasks/h, model reliability 0.9, errors unsafe commissions); reviewer 0 checks every "
+       "output, "
+       "catches 90% of errors and rejects 5% of good outputs; reviewer 1 checks 1 - 0.5 x 0.8 = "
+       "60%, catches 40% and rejects 15%",
+       "each reviewer takes half of the tasks (idle longest first, one speed: symmetric); harm = "
+       "(1 - r)(1 - (0.9 + 0.6 x 0.4) / 2) = 0.043; benign lost = r (0.05 + 0.6 x 0.15) / 2 = "
+       "0.063; utilisation a / c = 0.75",
+       "event tree over the reviewer met (NUREG-0492, Fault Tree Handbook, 1981); symmetric "
+       "assignment in M/M/c (Gross & Harris, Fundamentals of Queueing Theory, 2.3)",
+       {"harm_rate", "benign_lost_share", "operator_utilisation"}},
       {"router.toml",
        "model (reliability 0.9, errors unsafe commissions, refusing scores above 2.5); contexts "
        "routine 70% (20% malicious, observability 2) and medication 30%; a router sends every "
@@ -515,6 +527,9 @@ TEST_CASE("detection and false alarms by context", "[validation]") {
 }
 TEST_CASE("reviewers whose detection depends on the context", "[validation]") {
   validate(find_case("review-by-context.toml"));
+}
+TEST_CASE("individual reviewers, one careless", "[validation]") {
+  validate(find_case("individual-reviewers.toml"));
 }
 TEST_CASE("a router by context and by score", "[validation]") {
   validate(find_case("router.toml"));

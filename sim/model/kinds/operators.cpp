@@ -73,6 +73,24 @@ std::span<const ComponentKey> Operators::keys() {
         {"false_reject_by_context", probability(), "false_reject",
          "false_reject in this context, instead of false_reject",
          field<&OperatorSpec::false_reject_by_context>, true},
+        {"individual", boolean(), "false",
+         "Each reviewer has its own trust, alarm credibility and vigilance clock, and takes a "
+         "waiting task when it has been idle longest",
+         field<&OperatorSpec::individual>},
+        {"detect_by_reviewer", probability(), "detect", "detect of this reviewer (individual)",
+         field<&OperatorSpec::detect_by_reviewer>, false, true},
+        {"false_reject_by_reviewer", probability(), "false_reject",
+         "false_reject of this reviewer (individual)",
+         field<&OperatorSpec::false_reject_by_reviewer>, false, true},
+        {"automation_bias_by_reviewer", probability(), "automation_bias",
+         "automation_bias of this reviewer (individual)",
+         field<&OperatorSpec::automation_bias_by_reviewer>, false, true},
+        {"trust_initial_by_reviewer", probability(), "trust_initial",
+         "trust_initial of this reviewer (individual)",
+         field<&OperatorSpec::trust_initial_by_reviewer>, false, true},
+        {"vigilance_floor_by_reviewer", probability(), "vigilance_floor",
+         "vigilance_floor of this reviewer (individual)",
+         field<&OperatorSpec::vigilance_floor_by_reviewer>, false, true},
     };
     add_drift_keys<&OperatorSpec::drift>(k);
     add_coverage_keys(k);
@@ -96,6 +114,23 @@ Operators::State Operators::build(const Spec& spec, std::uint32_t node, Builder&
   op.detect = builder.per_context(spec.detect, spec.detect_by_context);
   op.false_reject = builder.per_context(spec.false_reject, spec.false_reject_by_context);
   op.ring.resize(64);
+  if (spec.individual) {
+    op.reviewer_parameters.resize(spec.count);
+    for (std::uint32_t i = 0; i < spec.count; ++i) {
+      ReviewerParameters& p = op.reviewer_parameters[i];
+      const std::string index = std::to_string(i);
+      // A reviewer's own detect and false_reject are its base; the by_context tables still
+      // set them in the contexts they name, for every reviewer.
+      p.detect = builder.per_context(in_context(spec.detect_by_reviewer, index, spec.detect),
+                                     spec.detect_by_context);
+      p.false_reject =
+          builder.per_context(in_context(spec.false_reject_by_reviewer, index, spec.false_reject),
+                              spec.false_reject_by_context);
+      p.automation_bias = in_context(spec.automation_bias_by_reviewer, index, spec.automation_bias);
+      p.trust_initial = in_context(spec.trust_initial_by_reviewer, index, spec.trust_initial);
+      p.vigilance_floor = in_context(spec.vigilance_floor_by_reviewer, index, spec.vigilance_floor);
+    }
+  }
   builder.expect_event_per_task();  // the end of its review
   return op;
 }
@@ -107,6 +142,11 @@ void Operators::reset(State& op, std::uint32_t, Replication& r) {
   op.trust = op.spec.trust_initial;
   op.credibility = op.spec.alarm_credibility_initial;
   op.period_filled = false;
+  op.reviewers.assign(op.reviewer_parameters.size(), Reviewer{});
+  for (std::size_t i = 0; i < op.reviewers.size(); ++i) {
+    op.reviewers[i].trust = op.reviewer_parameters[i].trust_initial;
+    op.reviewers[i].credibility = op.spec.alarm_credibility_initial;
+  }
   r.metrics().operators[op.pool].capacity_time = static_cast<double>(op.spec.count) * r.horizon();
 }
 
@@ -143,14 +183,58 @@ void Operators::retune(Replication& r, State& op, const State& tuned, std::uint3
   op.review_sigma = tuned.review_sigma;
   op.detect = tuned.detect;
   op.false_reject = tuned.false_reject;
+  op.reviewer_parameters = tuned.reviewer_parameters;
+  // Reviewers added by a larger count start fresh and idle since now.
+  while (op.reviewers.size() < op.reviewer_parameters.size()) {
+    Reviewer fresh;
+    fresh.trust = op.reviewer_parameters[op.reviewers.size()].trust_initial;
+    fresh.credibility = op.spec.alarm_credibility_initial;
+    fresh.idle_since = r.now();
+    op.reviewers.push_back(fresh);
+  }
   // More reviewers take waiting tasks at once; with fewer, no review starts until the
   // reviews under way have brought the busy ones below the new count.
   while (op.busy < op.spec.count && op.waiting > 0) start_next(r, op);
 }
 
+void Operators::free_reviewer(Replication& r, State& op, std::uint32_t id) {
+  for (Reviewer& reviewer : op.reviewers) {
+    if (reviewer.busy && reviewer.task == id) {
+      reviewer.busy = false;
+      reviewer.idle_since = r.now();
+      return;
+    }
+  }
+}
+
 void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   Task& t = r.task(id);
   const OperatorSpec& s = op.spec;
+  // A pool's reviewers share one state, unless individual: then the task goes to the
+  // reviewer idle longest (the lowest index among equals), which depends on no draw and
+  // spreads the work evenly among reviewers of one speed. One is idle: busy < count.
+  double* trust = &op.trust;
+  double* credibility = &op.credibility;
+  const std::vector<double>* detect = &op.detect;
+  const std::vector<double>* false_reject = &op.false_reject;
+  double automation_bias = s.automation_bias, vigilance_floor = s.vigilance_floor;
+  if (s.individual) {
+    std::size_t chosen = op.reviewer_parameters.size();
+    for (std::size_t i = 0; i < op.reviewer_parameters.size(); ++i)
+      if (!op.reviewers[i].busy && (chosen == op.reviewer_parameters.size() ||
+                                    op.reviewers[i].idle_since < op.reviewers[chosen].idle_since))
+        chosen = i;
+    Reviewer& reviewer = op.reviewers[chosen];
+    const ReviewerParameters& p = op.reviewer_parameters[chosen];
+    reviewer.busy = true;
+    reviewer.task = id;
+    trust = &reviewer.trust;
+    credibility = &reviewer.credibility;
+    detect = &p.detect;
+    false_reject = &p.false_reject;
+    automation_bias = p.automation_bias;
+    vigilance_floor = p.vigilance_floor;
+  }
   OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
   const Time now = r.now();
   const TaskDraws d = r.draws(t, op.node);
@@ -162,13 +246,13 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
                                   : 1.0;
   // Vigilance decays with time since the start of the current shift.
   double vigilance = 1.0;
-  if (s.vigilance_floor < 1.0) {
+  if (vigilance_floor < 1.0) {
     const Time on_shift = std::isfinite(s.shift_length) ? std::fmod(now, s.shift_length) : now;
-    vigilance = s.vigilance_floor +
-                (1.0 - s.vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
+    vigilance =
+        vigilance_floor + (1.0 - vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
   }
   const double p_detect =
-      std::min(1.0, op.detect[t.context] * vigilance * thoroughness * r.drift(s.drift));
+      std::min(1.0, (*detect)[t.context] * vigilance * thoroughness * r.drift(s.drift));
 
   double review = s.review_time;
   switch (s.review_distribution) {
@@ -205,28 +289,28 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   bool caught = false;
   if (t.alarm) {
     // Alarm fatigue: a flag is heeded as often as past flags were true.
-    if (d.chance(Purpose::decision, op.credibility, 0)) {
+    if (d.chance(Purpose::decision, *credibility, 0)) {
       blocked = true;
       caught = t.hazardous;
     }
-    op.credibility += ((t.hazardous ? 1.0 : 0.0) - op.credibility) / s.alarm_memory;
+    *credibility += ((t.hazardous ? 1.0 : 0.0) - *credibility) / s.alarm_memory;
   }
   const bool attempt = t.attack != Attack::no_attempt;
-  if (!blocked && d.chance(Purpose::decision, 1.0 - s.automation_bias * op.trust, 1)) {
+  if (!blocked && d.chance(Purpose::decision, 1.0 - automation_bias * *trust, 1)) {
     if ((t.hazardous || attempt) && d.chance(Purpose::detection, p_detect)) {
       blocked = true;
       caught = true;
       if (attempt) r.attack_caught();
     } else {
       // Seen as correct (including a hazard that was missed).
-      op.trust += s.trust_gain * (1.0 - op.trust);
-      if (!t.hazardous && d.chance(Purpose::false_alarm, op.false_reject[t.context]))
+      *trust += s.trust_gain * (1.0 - *trust);
+      if (!t.hazardous && d.chance(Purpose::false_alarm, (*false_reject)[t.context]))
         blocked = true;
     }
   }
   if (caught) {
     ++pm.caught;
-    op.trust -= s.trust_loss * op.trust;
+    *trust -= s.trust_loss * *trust;
   }
   if (!blocked) {
     if (t.hazardous) {
@@ -247,8 +331,49 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   r.schedule(now + review, Priority::work_done, op.node, review_done, id);
 }
 
+void Operators::validate(const Spec& o, const ComponentSpec& component, const ScenarioSpec&,
+                         std::vector<std::string>& faults) {
+  const std::pair<std::string_view, const ByContext*> tables[] = {
+      {"detect_by_reviewer", &o.detect_by_reviewer},
+      {"false_reject_by_reviewer", &o.false_reject_by_reviewer},
+      {"automation_bias_by_reviewer", &o.automation_bias_by_reviewer},
+      {"trust_initial_by_reviewer", &o.trust_initial_by_reviewer},
+      {"vigilance_floor_by_reviewer", &o.vigilance_floor_by_reviewer}};
+  const std::string who = "component '" + component.id + "'";
+  for (const auto& [name, table] : tables) {
+    if (table->empty()) continue;
+    if (!o.individual) {
+      faults.push_back(who + " sets " + std::string(name) +
+                       " without individual = true; expected individual = true");
+      continue;
+    }
+    for (const auto& [index, value] : *table) {
+      // The loader stores indices as digits; a spec built in code may not.
+      const bool digits =
+          !index.empty() && index.size() <= 9 &&
+          std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (!digits || std::stoul(index) >= o.count)
+        faults.push_back("'" + component.id + "." + std::string(name) + "." + index +
+                         "' names reviewer " + index + ", but count = " + std::to_string(o.count) +
+                         "; expected a reviewer index from 0 to " + std::to_string(o.count - 1));
+    }
+  }
+}
+
 std::optional<std::string> Operators::outside_analytic(const Spec& o, const ComponentSpec&,
                                                        const ScenarioSpec&) {
+  if (o.individual) {
+    // Reviewers of one speed share the work evenly (idle longest first), so a task meets
+    // each with probability 1 / count; vigilance and moving trust are refused as below.
+    for (const auto& [index, floor] : o.vigilance_floor_by_reviewer)
+      if (floor < 1.0)
+        return "vigilance_floor_by_reviewer." + index + " = " + format_number(floor) +
+               " < 1: vigilance decay over a shift has no closed form here";
+    for (const auto& [index, bias] : o.automation_bias_by_reviewer)
+      if (bias > 0.0 && (o.trust_gain > 0.0 || o.trust_loss > 0.0))
+        return "automation_bias_by_reviewer." + index + " = " + format_number(bias) +
+               " with trust_gain/trust_loss > 0: trust that moves with experience";
+  }
   if (o.vigilance_floor < 1.0)
     return "vigilance_floor = " + format_number(o.vigilance_floor) +
            " < 1: vigilance decay over a shift has no closed form here";
@@ -273,22 +398,37 @@ void Operators::branch(const Spec& o, Branching& b, std::uint32_t node, const Br
   Branch rest = in;
   rest.p *= 1.0 - b.overflow(node);
   // The subset has no alarms here and constant trust, vigilance 1 and no workload effect.
-  const double check = 1.0 - o.automation_bias * o.trust_initial;
+  // Individual reviewers each take 1 / count of the tasks: the chances of checking and
+  // catching (or rejecting) are their mean.
   const std::string_view context = b.context(rest.context).name;
+  const std::uint32_t reviewers = o.individual ? o.count : 1;
+  double check_detect = 0.0, check_reject = 0.0;
+  for (std::uint32_t i = 0; i < reviewers; ++i) {
+    const std::string index = std::to_string(i);
+    auto own = [&](const ByContext& by_reviewer, double pool) {
+      return o.individual ? in_context(by_reviewer, index, pool) : pool;
+    };
+    const double check = 1.0 - own(o.automation_bias_by_reviewer, o.automation_bias) *
+                                   own(o.trust_initial_by_reviewer, o.trust_initial);
+    check_detect +=
+        check * in_context(o.detect_by_context, context, own(o.detect_by_reviewer, o.detect));
+    check_reject += check * in_context(o.false_reject_by_context, context,
+                                       own(o.false_reject_by_reviewer, o.false_reject));
+  }
+  check_detect /= reviewers;
+  check_reject /= reviewers;
   if (rest.hazardous) {
-    const double detect = in_context(o.detect_by_context, context, o.detect);
     Branch caught = rest;
-    caught.p *= check * detect;
+    caught.p *= check_detect;
     b.leave(node, block, caught);
-    rest.p *= 1.0 - check * detect;
+    rest.p *= 1.0 - check_detect;
     rest.failed |= Branching::bit(node);
     return b.leave(node, pass, rest);
   }
-  const double false_reject = in_context(o.false_reject_by_context, context, o.false_reject);
   Branch reject = rest;
-  reject.p *= check * false_reject;
+  reject.p *= check_reject;
   b.leave(node, block, reject);
-  rest.p *= 1.0 - check * false_reject;
+  rest.p *= 1.0 - check_reject;
   if (rest.output == Output::correct && b.context(rest.context).hazardous && o.slip > 0.0) {
     // Interaction: a correct output turned into a hazardous action.
     Branch slip = rest;

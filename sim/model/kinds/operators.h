@@ -51,6 +51,11 @@ struct OperatorSpec {
   DriftSpec drift;
   // detect and false_reject in some contexts, instead of the pool's own.
   ByContext detect_by_context, false_reject_by_context;
+  // Individual reviewers: each has its own trust, alarm credibility and vigilance clock,
+  // and takes the parameters below by reviewer index ("0", "1", ...) where they name it.
+  bool individual = false;
+  ByContext detect_by_reviewer, false_reject_by_reviewer, automation_bias_by_reviewer,
+      trust_initial_by_reviewer, vigilance_floor_by_reviewer;
 };
 
 struct Operators {
@@ -63,6 +68,18 @@ struct Operators {
   enum Event : std::uint8_t { review_done };
   static constexpr std::array<std::string_view, 1> events = {"review_done"};
   static constexpr bool can_fail = true;
+
+  // One reviewer's parameters (individual pools), from the spec and its _by_reviewer tables.
+  struct ReviewerParameters {
+    std::vector<double> detect, false_reject;  // per context index
+    double automation_bias = 0.0, trust_initial = 0.5, vigilance_floor = 1.0;
+  };
+  struct Reviewer {
+    double trust = 0.0, credibility = 1.0;
+    Time idle_since = 0.0;
+    bool busy = false;
+    std::uint32_t task = 0;  // the task under review, while busy
+  };
 
   struct State {
     OperatorSpec spec;
@@ -78,6 +95,10 @@ struct Operators {
     // Whether the current busy period (from a task entering the empty pool until it is
     // empty again) has filled the pool.
     bool period_filled = false;
+    // Individual pools only: the parameters of reviewers 0 .. count - 1, and the state of
+    // every reviewer (after a schedule lowers count, those beyond it finish their reviews).
+    std::vector<ReviewerParameters> reviewer_parameters;
+    std::vector<Reviewer> reviewers;
   };
 
   static std::span<const ComponentKey> keys();
@@ -90,6 +111,7 @@ struct Operators {
     if (e.event != review_done) return false;
     State& op = states[e.index];
     --op.busy;
+    if (op.spec.individual) free_reviewer(r, op, e.payload);
     if (r.queue_measure().active()) r.queue_measure().left();
     if (op.waiting > 0) start_next(r, op);
     r.leave(e.payload, e.node, r.task(e.payload).decided);
@@ -142,11 +164,15 @@ struct Operators {
   }
   // Any parameter but the initial trust and credibility (set at a replication's start) may
   // change during a replication; reviews under way keep what was decided at their start.
+  // An individual pool's reviewers and their own parameters are fixed for a replication.
   static bool retunes(std::string_view key) {
-    return key != "trust_initial" && key != "alarm_credibility_initial";
+    return key != "trust_initial" && key != "alarm_credibility_initial" && key != "individual" &&
+           !key.ends_with("_by_reviewer");
   }
   static void retune(Replication& r, State& op, const State& tuned, std::uint32_t node);
   static NodeStyle style(const Spec&) { return {"ellipse", "#FFAABB"}; }
+  static void validate(const Spec& spec, const ComponentSpec& component, const ScenarioSpec&,
+                       std::vector<std::string>& faults);
   static std::optional<std::string> outside_analytic(const Spec& spec, const ComponentSpec&,
                                                      const ScenarioSpec&);
   static void branch(const Spec& spec, Branching& b, std::uint32_t node, const Branch& in);
@@ -162,6 +188,8 @@ struct Operators {
     start_review(r, op, next);
   }
   static void grow(State& op);
+  // The reviewer of task `id` is free again.
+  static void free_reviewer(Replication& r, State& op, std::uint32_t id);
   // A task enters the pool: a busy period starts if it was empty, and one that brings a
   // finite pool to its capacity fills it (operator_fill_before_empty).
   static void count_entry(Replication& r, State& op);
