@@ -28,6 +28,7 @@
 #include "sim/cli/scenario_input.h"
 #include "sim/cli/verbosity.h"
 #include "sim/model/failure_biasing.h"
+#include "sim/model/latent_measure.h"
 #include "sim/model/queue_measure.h"
 #include "sim/mpi/job.h"
 #include "sim/output/checkpoint.h"
@@ -197,7 +198,7 @@ std::string missed_targets(const runner::RunResult& result) {
 std::string rare_event_choice(const runner::Plan& plan) {
   if (plan.specs.front().rare_event != model::RareEvent::automatic) return "";
   std::size_t sampled = 0;
-  std::string plain, queue;
+  std::string plain, queue, latent;
   for (std::size_t p = 0; p < plan.specs.size(); ++p) {
     if (const auto why = model::importance_sampling_refusal(plan.specs[p])) {
       if (plain.empty())
@@ -210,12 +211,16 @@ std::string rare_event_choice(const runner::Plan& plan) {
             ", and the change of measure of queue '{}' (arrivals and reviews drawn at each "
             "other's rates from an empty pool until it is full, over regenerative cycles)",
             pool->id);
+      if (model::common_test_interval(plan.specs[p]) && latent.empty())
+        latent =
+            ", and the change of measure of latent failure times (drawn at ln 2 / T at least "
+            "within each proof-test interval, the ratio restarting at each test)";
     }
   }
   const std::string importance =
       "importance sampling (balanced failure biasing of per-task failures, each task weighted "
       "by its likelihood ratio" +
-      queue + ")";
+      queue + latent + ")";
   if (plain.empty()) return fmt::format("rare events: auto chose {}", importance);
   if (sampled == 0)
     return fmt::format("rare events: auto chose plain Monte Carlo: {}",

@@ -5,6 +5,7 @@
 
 #include "sim/model/failure_biasing.h"
 #include "sim/model/keys.h"
+#include "sim/model/latent_measure.h"
 #include "sim/model/queue_measure.h"
 
 namespace stsim::model {
@@ -73,6 +74,7 @@ Builder::Builder(const ScenarioSpec& spec, Replication& replication, KindStates&
   if (uses_importance_sampling(spec)) {
     for (const ComponentSpec& c : components) r_.biasing_.push_back(failure_sides(c));
     configure_queue_measure();
+    if (const auto interval = common_test_interval(spec)) r_.latent_measure_.configure(*interval);
   }
 }
 
@@ -136,6 +138,13 @@ std::uint64_t Builder::fail_bit(std::uint32_t node) {
     n.fail_bit = std::uint64_t{1} << fail_bits_++;
   }
   return n.fail_bit;
+}
+
+void Builder::latent_process(double rate) {
+  if (!r_.latent_measure_.active() || !(rate > 0.0)) return;
+  r_.latent_measure_.add_process(rate);
+  // The failures drawn beyond those the kind expects at its written rate.
+  expect_events(2.0 * (r_.latent_measure_.biased(rate) - rate) * spec_.horizon);
 }
 
 std::uint64_t Builder::down_bit(std::uint32_t node) {

@@ -48,6 +48,9 @@ class Builder {
   void expect_tasks(double tasks) { expected_tasks_ += tasks; }
   void expect_event_per_task() { ++events_per_task_; }
   void expect_events(double events) { expected_events_ += events; }
+  // A latent failure process of `rate` per hour (latent_measure.h); under the latent change
+  // of measure its failures are drawn faster.
+  void latent_process(double rate);
 
   // Sets the event limit from the expected load (or the scenario's own).
   void finish();

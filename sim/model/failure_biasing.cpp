@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "sim/model/keys.h"
+#include "sim/model/latent_measure.h"
 #include "sim/model/queue_measure.h"
 #include "sim/model/spec.h"
 
@@ -79,12 +80,6 @@ std::optional<std::string> component_refusal(const ComponentSpec& c, const Scena
       return feature(c,
                      "an audit reveals latent failures on a task's path, which repairs them "
                      "for later tasks");
-  } else if (latent_failure_rate(c) > 0.0) {
-    return feature(c,
-                   "latent failures (latent_failure_rate > 0): their times are not biased, so "
-                   "a harm that needs a latent failure (a redundant pair down at once) is "
-                   "sampled as rarely as by plain Monte Carlo, and the change of measure of "
-                   "latent failure times is not implemented");
   }
   return std::nullopt;
 }
@@ -136,7 +131,7 @@ std::optional<std::string> importance_sampling_refusal(const ScenarioSpec& spec)
                      "takes a task depends on the earlier tasks' reviews");
     if (auto refusal = component_refusal(c, spec)) return refusal;
   }
-  return std::nullopt;
+  return latent_measure_refusal(spec);
 }
 
 bool uses_importance_sampling(const ScenarioSpec& spec) {

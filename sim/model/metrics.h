@@ -145,6 +145,9 @@ struct ReplicationMetrics {
   // Under the queue's change of measure (queue_measure.h) the number of tasks changes
   // too: the tasks counted by the weights they were born with, the exposures.
   bool queue_measure = false;
+  // Under the latent change of measure (latent_measure.h) the latent failures counted are
+  // those of the biased times, not an estimate.
+  bool latent_measure = false;
   double weighted_tasks = 0.0, weighted_benign_tasks = 0.0, weighted_malicious_tasks = 0.0;
 };
 

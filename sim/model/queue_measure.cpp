@@ -16,8 +16,8 @@ const ComponentSpec* finite_queue_pool(const ScenarioSpec& spec) {
   return nullptr;
 }
 
-// Latent failures, whose state would carry across cycles, are refused by importance
-// sampling as a whole (failure_biasing.cpp).
+// Latent failures, whose state would carry across cycles, are refused with operators
+// (latent_measure.cpp).
 std::optional<std::string> queue_measure_refusal(const ScenarioSpec& spec) {
   const auto& components = spec.components;
   const auto sources = std::count_if(components.begin(), components.end(),

@@ -37,7 +37,9 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   out.harm_series = std::move(series);
   out.weighted = !biasing_.empty();
   out.queue_measure = queue_measure_.active();
+  out.latent_measure = latent_measure_.active();
   queue_measure_.begin();
+  latent_measure_.begin();
   metrics_ = &out;
 
   seed_ = seed;

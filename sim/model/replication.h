@@ -14,6 +14,7 @@
 #include "sim/model/draws.h"
 #include "sim/model/drift.h"
 #include "sim/model/kind.h"
+#include "sim/model/latent_measure.h"
 #include "sim/model/metrics.h"
 #include "sim/model/queue_measure.h"
 #include "sim/random/distributions.h"
@@ -75,8 +76,9 @@ struct Task {
   bool erred = false;
   bool alarm = false;
   bool common_cause = false;
-  bool audit_zone = false;  // the last monitor scored it in its audit zone
-  double weight = 1.0;      // its likelihood ratio under importance sampling (draws.h)
+  bool audit_zone = false;      // the last monitor scored it in its audit zone
+  bool latent_weighed = false;  // its weight holds the latent path's ratio (latent_measure.h)
+  double weight = 1.0;          // its likelihood ratio under importance sampling (draws.h)
 };
 
 // A component as the hot path sees it.
@@ -177,6 +179,18 @@ class Replication {
     if (metrics_->weighted) metrics_->weights[static_cast<std::size_t>(what)].add(weight);
   }
 
+  // Under importance sampling of latent failure times (latent_measure.h): their change of
+  // measure, inactive otherwise.
+  LatentMeasure& latent_measure() { return latent_measure_; }
+  // Task `t` meets a component that can be down latently: what is decided about it from
+  // now on may depend on the latent path so far, so its weight takes that path's ratio
+  // (once: a task meets every component at one instant, operators being refused).
+  void weigh_latent(Task& t) {
+    if (!latent_measure_.active() || t.latent_weighed) return;
+    t.weight *= latent_measure_.ratio(now());
+    t.latent_weighed = true;
+  }
+
   // Under importance sampling of a finite queue's overflow (queue_measure.h): its
   // change of measure, inactive otherwise.
   QueueMeasure& queue_measure() { return queue_measure_; }
@@ -248,6 +262,7 @@ class Replication {
     t.common_cause = false;
     t.attack = Attack::no_attempt;
     t.audit_zone = false;
+    t.latent_weighed = false;
     t.weight = queue_measure_.weight();
     return id;
   }
@@ -353,6 +368,7 @@ class Replication {
   bool event_limit_derived_ = false;
   std::vector<FailureSides> biasing_;  // per node under importance sampling, else empty
   QueueMeasure queue_measure_;
+  LatentMeasure latent_measure_;
 
   // Per replication.
   engine::EventQueue queue_;

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "sim/model/latent_measure.h"
 #include "sim/model/queue_measure.h"
 #include "sim/output/plain_file.h"
 #include "sim/runner/checksum.h"
@@ -363,12 +364,16 @@ void write_rare_event(Writer& w, const runner::RunResult& r) {
   if (!any) return;
   const std::vector<std::string> along = {point_axis};
   w.group("/rare_event");
-  bool queue = false;
-  for (std::size_t p = 0; p < r.points.size() && p < r.plan.specs.size(); ++p)
+  bool queue = false, latent = false;
+  for (std::size_t p = 0; p < r.points.size() && p < r.plan.specs.size(); ++p) {
     queue = queue || (r.points[p].importance_sampled && model::finite_queue_pool(r.plan.specs[p]));
+    latent =
+        latent || (r.points[p].importance_sampled && model::common_test_interval(r.plan.specs[p]));
+  }
   w.attribute("/rare_event", "method",
               std::string("importance sampling, balanced failure biasing") +
                   (queue ? ", and the change of measure of a finite queue" : "") +
+                  (latent ? ", and the change of measure of latent failure times" : "") +
                   " (docs/rare-events.md)");
   w.numbers("/rare_event/importance_sampled",
             per_point_uint(r, [](const auto& p) -> std::uint64_t { return p.importance_sampled; }),

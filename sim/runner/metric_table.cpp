@@ -242,6 +242,9 @@ void observe(const model::ReplicationMetrics& m, double horizon, Observations& o
   // The number of tasks over a horizon is not what the cycles' weights estimate.
   if (m.queue_measure)
     out[static_cast<std::size_t>(MetricId::tasks_per_replication)].defined = false;
+  // The latent failures counted are those of the biased failure times.
+  if (m.latent_measure)
+    out[static_cast<std::size_t>(MetricId::latent_failures_per_replication)].defined = false;
 }
 
 double replication_value(MetricId id, const Observation& o) {

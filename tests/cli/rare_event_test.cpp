@@ -1,6 +1,6 @@
-// --rare-event: importance sampling is refused, naming the feature, where per-task
-// weights would be biased or it does not reach the rare event (latent failures); auto says
-// what it chose; an unknown method is an error.
+// --rare-event: importance sampling is refused, naming the feature, where its weights
+// would be biased (per task, a finite queue's cycles, the latent failures' proof-test
+// intervals); auto says what it chose; an unknown method is an error.
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -122,52 +122,84 @@ TEST_CASE("rare-event importance refuses individual reviewers, naming them", "[r
   CHECK_FALSE(std::filesystem::exists(out));
 }
 
-TEST_CASE("rare-event importance refuses latent failures, which it does not bias", "[rare-event]") {
-  const std::string latent =
-      "(safeguard): latent failures (latent_failure_rate > 0): their times are not biased, so a "
-      "harm that needs a latent failure (a redundant pair down at once) is sampled as rarely as "
-      "by plain Monte Carlo, and the change of measure of latent failure times is not "
-      "implemented";
-  // Per-task biasing alone, and with the queue's change of measure.
-  const auto layered =
-      run_stsim({"validate", fixture("layered.toml"), "--rare-event", "importance", "--set",
-                 "review.max_queue=4294967295", "--set", "filter.latent_failure_rate=0.001",
-                 "--set", "filter.test_interval=\"100h\""});
-  INFO(layered.err);
-  CHECK(layered.exit_code == stsim::cli::exit_invalid_input);
-  CHECK(layered.err.find("importance sampling does not apply here: component 'filter' " + latent) !=
-        std::string::npos);
-  const auto queue = run_stsim({"validate", fixture("queue.toml"), "--rare-event", "importance",
-                                "--set", "filter.latent_failure_rate=0.001"});
-  INFO(queue.err);
-  CHECK(queue.exit_code == stsim::cli::exit_invalid_input);
-  CHECK(queue.err.find("component 'filter' " + latent) != std::string::npos);
+TEST_CASE(
+    "rare-event importance takes proof-tested latent failures, and refuses what breaks "
+    "the renewal at a proof test, naming it",
+    "[rare-event]") {
+  // A vote's two channels and a safeguard after them, every latent component tested at
+  // once every 10 h and repaired at once: the latent change of measure applies.
+  auto pair_file = [](const std::string& name, const std::string& vote_extra,
+                      const std::string& guard_extra) {
+    const auto path = scratch_path(name);
+    std::ofstream(path) << std::string(
+        "[scenario]\nname = \"pair\"\nhorizon = \"100h\"\nrare_event = \"importance\"\n"
+        "[users]\nkind = \"source\"\nnext = \"model\"\n"
+        "[model]\nkind = \"ai\"\nnext = \"pair\"\n"
+        "[pair]\nkind = \"vote\"\nchannels = 2\nrequired = 1\nlatent_failure_rate = \"1e-4/h\"\n"
+        "test_interval = \"10h\"\n" +
+        vote_extra +
+        "next = { pass = \"guard\", block = \"held\" }\n"
+        "[guard]\nkind = \"safeguard\"\nlatent_failure_rate = \"1e-4/h\"\n" +
+        guard_extra +
+        "next = { pass = \"world\", block = \"held\" }\n"
+        "[world]\nkind = \"outcome\"\nacted = true\n"
+        "[held]\nkind = \"outcome\"\nacted = false\n");
+    return path;
+  };
+  const std::string tested = "test_interval = \"10h\"\n";
+  const auto accepted = run_stsim({"validate", pair_file("rare-latent-ok.toml", "", tested)});
+  INFO(accepted.err);
+  CHECK(accepted.exit_code == stsim::cli::exit_ok);
 
-  // A vote's channels likewise.
-  const auto pair = scratch_path("rare-latent-vote.toml");
-  std::ofstream(pair) << std::string(
-      "[scenario]\nname = \"pair\"\nhorizon = \"100h\"\nrare_event = \"importance\"\n"
-      "[users]\nkind = \"source\"\nnext = \"model\"\n"
-      "[model]\nkind = \"ai\"\nnext = \"pair\"\n"
-      "[pair]\nkind = \"vote\"\nchannels = 2\nrequired = 1\nlatent_failure_rate = \"1e-4/h\"\n"
-      "test_interval = \"10h\"\nnext = { pass = \"world\", block = \"held\" }\n"
-      "[world]\nkind = \"outcome\"\nacted = true\n"
-      "[held]\nkind = \"outcome\"\nacted = false\n");
-  const auto vote = run_stsim({"validate", pair});
-  INFO(vote.err);
-  CHECK(vote.exit_code == stsim::cli::exit_invalid_input);
-  CHECK(vote.err.find("importance sampling does not apply here: component 'pair' (vote): latent "
-                      "failures (latent_failure_rate > 0)") != std::string::npos);
+  const std::string prefix = "importance sampling does not apply here: component ";
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {pair_file("rare-latent-staggered.toml", "staggered_tests = true\n", tested),
+       "'pair' (vote): latent failures (latent_failure_rate > 0) with staggered_tests = true: a "
+       "test renews one channel, not all, so the latent path before it still matters"},
+      {pair_file("rare-latent-repair.toml", "", tested + "repair_time = \"1h\"\n"),
+       "'guard' (safeguard): latent failures (latent_failure_rate > 0) with repair_time = 1 h: a "
+       "channel found down stays down past the proof test, so the latent path before it still "
+       "matters"},
+      {pair_file("rare-latent-interval.toml", "", "test_interval = \"20h\"\n"),
+       "'guard' (safeguard): latent failures (latent_failure_rate > 0) with test_interval = 20 "
+       "h, while another latent component has 10 h: the latent change of measure needs every "
+       "channel renewed at one proof test"},
+      {pair_file("rare-latent-untested.toml", "", "test_interval = \"0h\"\n"),
+       "'guard' (safeguard): latent failures (latent_failure_rate > 0) never proof-tested "
+       "(test_interval = 0): the latent change of measure needs a proof test to renew the "
+       "channels"},
+  };
+  for (const auto& [file, why] : refused) {
+    const auto r = run_stsim({"validate", file});
+    INFO(r.err);
+    CHECK(r.exit_code == stsim::cli::exit_invalid_input);
+    CHECK(r.err.find(prefix + why) != std::string::npos);
+  }
 
-  // auto falls back to plain Monte Carlo and says why.
+  // Operators with latent failures; run refuses as validate does, writing nothing.
+  const std::string operators =
+      "'review' (operators): operators with latent failures: a review takes time, so a task "
+      "meets the latent components at different times, and the queue carries state across "
+      "proof-test intervals, which the latent change of measure does not follow";
   const auto out = scratch_path("rare-latent.h5");
   std::filesystem::remove(out);
+  const auto layered =
+      run_stsim({"run", fixture("layered.toml"), "-o", out, "--reps", "2", "--rare-event",
+                 "importance", "--set", "review.max_queue=4294967295", "--set",
+                 "filter.latent_failure_rate=0.001", "--set", "filter.test_interval=\"100h\""});
+  INFO(layered.err);
+  CHECK(layered.exit_code == stsim::cli::exit_invalid_input);
+  CHECK(layered.err.find(prefix + operators) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
+
+  // auto falls back to plain Monte Carlo and says why.
   const auto fallback =
-      run_stsim({"run", fixture("queue.toml"), "-o", out, "--reps", "2", "--rare-event", "auto",
-                 "--progress", "none", "--set", "filter.latent_failure_rate=0.001"});
+      run_stsim({"run", fixture("layered.toml"), "-o", out, "--reps", "2", "--rare-event", "auto",
+                 "--progress", "none", "--set", "review.max_queue=4294967295", "--set",
+                 "filter.latent_failure_rate=0.001", "--set", "filter.test_interval=\"100h\""});
   CHECK(fallback.exit_code == stsim::cli::exit_ok);
-  CHECK(fallback.err.find("stsim: rare events: auto chose plain Monte Carlo: component 'filter' " +
-                          latent) != std::string::npos);
+  CHECK(fallback.err.find("stsim: rare events: auto chose plain Monte Carlo: component " +
+                          operators) != std::string::npos);
 }
 
 TEST_CASE("rare-event auto says what it chose and why", "[rare-event]") {

@@ -116,6 +116,8 @@ Safeguard::State Safeguard::build(const Spec& spec, std::uint32_t node, Builder&
   const LatentRates rates = latent_rates(builder.component(node), builder.spec());
   g.independent_rate = std::max(0.0, rates.independent);
   g.common_rate = rates.common;
+  builder.latent_process(g.independent_rate);
+  builder.latent_process(g.common_rate);
   if (spec.latent_failure_rate > 0.0) {
     builder.down_bit(node);
     if (g.common_rate > 0.0) builder.down_bit(builder.node_of(spec.coupling.with));
@@ -134,7 +136,7 @@ void Safeguard::reset(State& g, std::uint32_t node, Replication& r) {
 void Safeguard::schedule_failure(Replication& r, State& g, Event event, Time from) {
   const double rate = event == common_cause_failure ? g.common_rate : g.independent_rate;
   if (!(rate > 0.0)) return;
-  const Time t = from + random::exponential(g.latent_failure, rate);
+  const Time t = from + random::exponential(g.latent_failure, r.latent_measure().biased(rate));
   if (t < r.horizon()) r.schedule(t, Priority::component, g.node, event);
 }
 
@@ -172,6 +174,7 @@ bool Safeguard::handle(Replication& r, std::vector<State>& states, KindEvent e) 
     case latent_failure:
     case common_cause_failure: {
       const bool common = e.event == common_cause_failure;
+      r.latent_measure().event(common ? g.common_rate : g.independent_rate);
       fail_latently(r, g, common);
       if (common) fail_latently(r, states[g.partner_guard], true);
       schedule_failure(r, g, static_cast<Event>(e.event), r.now());
@@ -179,6 +182,7 @@ bool Safeguard::handle(Replication& r, std::vector<State>& states, KindEvent e) 
     }
     case proof_test: {
       reveal(r, g);
+      r.latent_measure().renewed(r.now());
       const Time next = r.now() + g.spec.test_interval;
       if (next < r.horizon()) r.schedule(next, Priority::component, e.node, proof_test);
       return true;

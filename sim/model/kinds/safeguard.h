@@ -94,6 +94,7 @@ struct Safeguard {
   static void reveal(Replication& r, State& g);
 
   static PortIndex step(Replication& r, State& g, Task& t, std::uint32_t, std::uint32_t node) {
+    if (r.node(node).down_bit != 0) r.weigh_latent(t);
     const TaskDraws d = r.draws(t, node);
     using random::Purpose;
     const double p = g.by_context.detection(t);

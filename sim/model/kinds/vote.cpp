@@ -155,6 +155,7 @@ Vote::State Vote::build(const Spec& spec, std::uint32_t node, Builder& builder) 
                               demand_shocks(spec, 1.0 - g.by_context.detect_misuse[c])});
   g.latent_rate = set_intensities(spec, spec.latent_failure_rate);
   for (double x : g.latent_rate) g.latent_total += x;
+  builder.latent_process(g.latent_total);
   const double horizon = builder.spec().horizon;
   if (g.latent_total > 0.0) {
     builder.down_bit(node);
@@ -171,7 +172,7 @@ void Vote::reset(State& g, std::uint32_t node, Replication& r) {
 
 void Vote::start(State& g, std::uint32_t node, Replication& r) {
   if (g.latent_total > 0.0) {
-    const Time t = random::exponential(g.latent_failure, g.latent_total);
+    const Time t = random::exponential(g.latent_failure, r.latent_measure().biased(g.latent_total));
     if (t < r.horizon()) r.schedule(t, Priority::component, node, latent_failure);
   }
   if (g.spec.test_interval > 0.0) {
@@ -222,12 +223,15 @@ bool Vote::handle(Replication& r, std::vector<State>& states, KindEvent e) {
         }
       }
       fail_channels(r, g, set);
-      const Time next = r.now() + random::exponential(g.latent_failure, g.latent_total);
+      r.latent_measure().event(g.latent_total);
+      const Time next = r.now() + random::exponential(g.latent_failure,
+                                                      r.latent_measure().biased(g.latent_total));
       if (next < r.horizon()) r.schedule(next, Priority::component, e.node, latent_failure);
       return true;
     }
     case proof_test: {
       find_channel(r, g, e.payload);
+      r.latent_measure().renewed(r.now());
       const Time next = r.now() + g.spec.test_interval;
       if (next < r.horizon()) r.schedule(next, Priority::component, e.node, proof_test, e.payload);
       return true;

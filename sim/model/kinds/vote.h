@@ -113,6 +113,7 @@ struct Vote {
   static PortIndex step(Replication& r, State& g, Task& t, std::uint32_t, std::uint32_t node) {
     // Draws keyed by the set of channels (k = its mask) and by the channel, so that a
     // channel's draws are the same whatever the group's size.
+    if (r.node(node).down_bit != 0) r.weigh_latent(t);
     const TaskDraws d = r.draws(t, node);
     using random::Purpose;
     const std::uint32_t up = g.all & ~g.down;
