@@ -340,10 +340,10 @@ void Operators::validate(const Spec& o, const ComponentSpec& component, const Sc
       {"trust_initial_by_reviewer", &o.trust_initial_by_reviewer},
       {"vigilance_floor_by_reviewer", &o.vigilance_floor_by_reviewer}};
   const std::string who = "component '" + component.id + "'";
-  for (const auto& [name, table] : tables) {
+  for (const auto& [key, table] : tables) {
     if (table->empty()) continue;
     if (!o.individual) {
-      faults.push_back(who + " sets " + std::string(name) +
+      faults.push_back(who + " sets " + std::string(key) +
                        " without individual = true; expected individual = true");
       continue;
     }
@@ -353,7 +353,7 @@ void Operators::validate(const Spec& o, const ComponentSpec& component, const Sc
           !index.empty() && index.size() <= 9 &&
           std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
       if (!digits || std::stoul(index) >= o.count)
-        faults.push_back("'" + component.id + "." + std::string(name) + "." + index +
+        faults.push_back("'" + component.id + "." + std::string(key) + "." + index +
                          "' names reviewer " + index + ", but count = " + std::to_string(o.count) +
                          "; expected a reviewer index from 0 to " + std::to_string(o.count - 1));
     }
