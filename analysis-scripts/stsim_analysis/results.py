@@ -247,6 +247,9 @@ class Results:
     # The operator pools' ids (scenario order), the `pool` axis of the "queues" statistics
     # group; empty without pools.
     pools: list = field(default_factory=list)
+    # The reviewer axis of the "reviewers" statistics group [P x Q x R] (individual pools):
+    # R, the most reviewers any individual pool has at any point; 0 without one.
+    reviewers: int = 0
 
     @property
     def metrics(self):
@@ -548,6 +551,7 @@ def load(path):
             harms_by_last_layer=a["harms_by_last_layer"][()].astype(np.float64).reshape(points, -1),
             contexts=_strings(f["context"]) if "context" in f else [],
             pools=_strings(f["pool"]) if "pool" in f else [],
+            reviewers=len(f["reviewer"]) if "reviewer" in f else 0,
             **{name: (a[name][()].astype(np.float64).reshape(points, -1) if name in a else None)
                for name in ("harms_by_context", "near_misses_by_context",
                             "model_errors_by_context")},

@@ -236,7 +236,8 @@ def arrays_dataframe(r, groups=None):
 def dataset(r):
     """Every statistic, attribution count and time series as an xarray Dataset.
 
-    Dimensions: point, component, origin, context, time_bin, and pool with operator pools. The swept parameters and the point
+    Dimensions: point, component, origin, context, time_bin, pool with operator pools and
+    reviewer with individual ones. The swept parameters and the point
     labels are coordinates along `point`; for a grid, `ds.set_index(point=[paths])
     .unstack("point")` turns the points into one dimension per parameter.
     """
@@ -253,6 +254,8 @@ def dataset(r):
                           {"label": c.label, "unit": c.unit})
     if r.pools:
         coords["pool"] = r.pools
+    if r.reviewers:
+        coords["reviewer"] = np.arange(r.reviewers)
     data = {}
     for group_name, group in r.statistics.items():
         prefix = "" if group_name == "results" else f"{group_name}_"

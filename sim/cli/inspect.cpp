@@ -28,7 +28,7 @@ Command add_inspect(CLI::App& app) {
   cmd->footer(
       "Prints the run facts, then one table per point: the headline (model error rate and harm "
       "rate), or each metric asked for; then, where the file has them, the operator pools' "
-      "queues, the red team's best "
+      "queues and individual reviewers, the red team's best "
       "response, the harm rate under parameter uncertainty and its sensitivity indices. Labels "
       "are printed whole, last on each line. For a table to load elsewhere, see stsim export.");
   auto options = std::make_shared<InspectOptions>();
@@ -48,6 +48,8 @@ Command add_inspect(CLI::App& app) {
       if (metrics.empty()) tables = output::headline_table(results);
       const std::string queues = output::queue_table(results);
       if (!queues.empty()) tables += "\n" + queues;
+      const std::string reviewers = output::reviewer_table(results);
+      if (!reviewers.empty()) tables += "\n" + reviewers;
       fmt::print("{}\n{}{}", output::describe(results), tables, output::study_tables(results));
       return exit_ok;
     } catch (const output::FileError& e) {

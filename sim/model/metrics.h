@@ -62,6 +62,14 @@ struct WeightedCount {
   }
 };
 
+// One reviewer of an individual pool (OperatorSpec::individual).
+struct ReviewerMetrics {
+  std::uint64_t reviews = 0;       // reviews started
+  std::uint64_t hazards_seen = 0;  // hazardous outputs reviewed
+  std::uint64_t caught = 0;        // of those, caught
+  double trust = 0.0;              // after its last review (its initial trust before any)
+};
+
 struct OperatorPoolMetrics {
   double busy_time = 0.0;        // person-hours spent reviewing
   double capacity_time = 0.0;    // person-hours available (count * horizon)
@@ -76,6 +84,9 @@ struct OperatorPoolMetrics {
   std::uint64_t filled_periods = 0;
   std::uint64_t caught = 0;        // hazards caught
   std::uint64_t hazards_seen = 0;  // hazardous outputs reviewed
+  // Individual pools: per reviewer, in index order, every reviewer the replication had
+  // (a schedule may add some); empty otherwise.
+  std::vector<ReviewerMetrics> reviewers;
 };
 
 struct ReplicationMetrics {

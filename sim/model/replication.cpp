@@ -24,7 +24,13 @@ void Replication::begin(std::uint64_t seed, std::uint32_t point, std::uint32_t r
   harms_in.assign(context_hazardous_.size(), 0);
   near_in.assign(context_hazardous_.size(), 0);
   errors_in.assign(context_hazardous_.size(), 0);
-  pools.assign(pools_, OperatorPoolMetrics{});
+  pools.resize(pools_);
+  for (auto& pool : pools) {
+    auto reviewers = std::move(pool.reviewers);
+    reviewers.clear();
+    pool = OperatorPoolMetrics{};
+    pool.reviewers = std::move(reviewers);
+  }
   in_system.assign(pools_ * stats::LogBuckets::count(), 0);
   series.assign(time_bins_, 0);
   out.near_misses_by_layer = std::move(near);

@@ -307,6 +307,15 @@ constexpr const char* origin_axis = "/origin";
 constexpr const char* context_axis = "/context";
 constexpr const char* override_axis = "/override";
 constexpr const char* pool_axis = "/pool";
+constexpr const char* reviewer_axis = "/reviewer";
+
+// The most reviewers any individual pool has at any point (docs/output.md, /reviewers).
+std::size_t reviewer_count(const runner::RunResult& r) {
+  std::size_t most = 0;
+  for (const auto& p : r.points)
+    for (const auto& q : p.queues) most = std::max(most, q.reviewers.size());
+  return most;
+}
 
 void write_statistics(Writer& w, const runner::RunResult& r, const std::string& root, bool paired) {
   w.group(root);
@@ -736,6 +745,14 @@ void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::st
     w.strings(pool_axis, r.pools, {});
     w.scale(pool_axis);
   }
+  if (const auto reviewers = reviewer_count(r); reviewers > 0) {
+    std::vector<std::uint32_t> indices(reviewers);
+    for (std::uint32_t i = 0; i < indices.size(); ++i) indices[i] = i;
+    w.numbers(reviewer_axis, indices, {});
+    w.attribute(reviewer_axis, "description",
+                std::string("reviewer index in an individual operator pool"));
+    w.scale(reviewer_axis);
+  }
 }
 
 // Each operator pool's queue (docs/output.md, /queues): statistics groups along the
@@ -801,6 +818,70 @@ void write_queues(Writer& w, const runner::RunResult& r) {
     w.numbers(g + "/stderr", stderr_, by_pool, {points, pools});
     w.numbers(g + "/ci_low", low, by_pool, {points, pools});
     w.numbers(g + "/ci_high", high, by_pool, {points, pools});
+    w.attribute(g, "kind", std::string(m.kind));
+    w.attribute(g, "interval", std::string(m.interval));
+    w.attribute(g, "unit", std::string(m.unit));
+    w.attribute(g, "description", std::string(m.description));
+  }
+}
+
+// Each reviewer of an individual pool (docs/output.md, /reviewers): statistics groups
+// along the point, the pool and the reviewer; NaN (n = 0) for a pool that is not
+// individual and for reviewers a point does not have.
+void write_reviewers(Writer& w, const runner::RunResult& r) {
+  const auto reviewers = reviewer_count(r);
+  if (reviewers == 0) return;
+  struct Measure {
+    const char* name;
+    const char* kind;
+    const char* interval;
+    const char* unit;
+    const char* description;
+    runner::Statistic runner::ReviewerResult::*of;
+  };
+  using R = runner::ReviewerResult;
+  const std::vector<Measure> measures = {
+      {"reviews", "mean", "student-t", "per replication", "reviews started by the reviewer",
+       &R::reviews},
+      {"share", "proportion", "clopper-pearson", "per review",
+       "the reviewer's share of the pool's reviews started", &R::share},
+      {"catch_rate", "proportion", "clopper-pearson", "per hazardous output",
+       "hazardous outputs the reviewer reviewed that it caught", &R::catch_rate},
+      {"missed", "mean", "student-t", "per replication",
+       "hazardous outputs the reviewer reviewed and passed", &R::missed},
+      {"trust", "mean", "student-t", "fraction",
+       "the reviewer's trust in the AI at the horizon (after its last review)", &R::trust},
+  };
+  const auto points = static_cast<hsize_t>(r.points.size());
+  const auto pools = static_cast<hsize_t>(r.pools.size());
+  const auto slots = static_cast<hsize_t>(reviewers);
+  const std::vector<std::string> axes = {point_axis, pool_axis, reviewer_axis};
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const runner::Statistic none{0, nan, nan, nan, nan, 0, nan, nan};
+  w.group("/reviewers");
+  for (const auto& m : measures) {
+    const std::string g = std::string("/reviewers/") + m.name;
+    w.group(g);
+    std::vector<std::uint64_t> n;
+    std::vector<double> mean, stderr_, low, high;
+    for (const auto& p : r.points) {
+      for (std::size_t q = 0; q < r.pools.size(); ++q) {
+        for (std::size_t i = 0; i < reviewers; ++i) {
+          const bool present = q < p.queues.size() && i < p.queues[q].reviewers.size();
+          const auto& s = present ? p.queues[q].reviewers[i].*m.of : none;
+          n.push_back(s.n);
+          mean.push_back(s.mean);
+          stderr_.push_back(s.standard_error);
+          low.push_back(s.ci_low);
+          high.push_back(s.ci_high);
+        }
+      }
+    }
+    w.numbers(g + "/n", n, axes, {points, pools, slots});
+    w.numbers(g + "/mean", mean, axes, {points, pools, slots});
+    w.numbers(g + "/stderr", stderr_, axes, {points, pools, slots});
+    w.numbers(g + "/ci_low", low, axes, {points, pools, slots});
+    w.numbers(g + "/ci_high", high, axes, {points, pools, slots});
     w.attribute(g, "kind", std::string(m.kind));
     w.attribute(g, "interval", std::string(m.interval));
     w.attribute(g, "unit", std::string(m.unit));
@@ -883,6 +964,7 @@ void write_all(Writer& w, const runner::RunResult& r) {
   if (plan.design.baseline) write_statistics(w, r, "/paired", true);
   write_rare_event(w, r);
   write_queues(w, r);
+  write_reviewers(w, r);
 
   w.group("/attribution");
   std::vector<std::uint64_t> origin, nm, last, harms_in, near_in, errors_in;

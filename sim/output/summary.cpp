@@ -247,6 +247,48 @@ std::string queue_table(const ResultFile& f) {
   return out;
 }
 
+std::string reviewer_table(const ResultFile& f) {
+  if (!f.is_group("/reviewers")) return "";
+  const std::uint64_t points = f.attribute_integer("/", "points");
+  const auto pools = f.strings("/pool");
+  const auto reviewers = f.integers("/reviewer").size();
+  const std::vector<std::uint64_t> shape = {points, pools.size(), reviewers};
+  f.require_shape("/design/point_label", {points});
+  for (const char* m : {"reviews", "share", "catch_rate", "missed", "trust"}) {
+    for (const char* name : {"n", "mean", "ci_low", "ci_high"})
+      f.require_shape(fmt::format("/reviewers/{}/{}", m, name), shape);
+  }
+  auto mean = [&](const char* m) { return f.doubles(fmt::format("/reviewers/{}/mean", m)); };
+  const auto labels = f.strings("/design/point_label");
+  const auto present = f.integers("/reviewers/reviews/n");
+  const auto share = mean("share");
+  const auto catches = mean("catch_rate");
+  const auto low = f.doubles("/reviewers/catch_rate/ci_low");
+  const auto high = f.doubles("/reviewers/catch_rate/ci_high");
+  const auto missed = mean("missed");
+  const auto trust = mean("trust");
+  std::string out =
+      "individual reviewers: share of the pool's reviews, share of the hazards reviewed that "
+      "were caught (its 95% interval), hazards passed per replication, trust at the horizon; "
+      "'-' where a reviewer saw no hazard\n";
+  out += fmt::format("{:>5}  {:>8}  {:>10}  {:>25}  {:>10}  {:>8}  {}\n", "point", "share",
+                     "caught", "95% interval", "missed", "trust", "pool  reviewer  label");
+  for (std::size_t p = 0; p < points; ++p) {
+    for (std::size_t q = 0; q < pools.size(); ++q) {
+      for (std::size_t k = 0; k < reviewers; ++k) {
+        const std::size_t i = (p * pools.size() + q) * reviewers + k;
+        if (present[i] == 0) continue;  // not an individual pool, or no such reviewer here
+        const std::string interval =
+            std::isnan(low[i]) ? "-" : fmt::format("[{}, {}]", number(low[i]), number(high[i]));
+        out += fmt::format("{:>5}  {:>8}  {:>10}  {:>25}  {:>10}  {:>8}  {}  {:>8}  {}\n", p,
+                           number(share[i]), number(catches[i]), interval, number(missed[i]),
+                           number(trust[i]), pools[q], k, labels[p]);
+      }
+    }
+  }
+  return out;
+}
+
 namespace {
 
 std::string worst_case_table(const ResultFile& f) {

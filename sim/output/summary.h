@@ -34,6 +34,12 @@ std::string metric_table(const ResultFile& file, const std::string& metric);
 // then the pool and the point's label. Empty when the file has no operator pool.
 std::string queue_table(const ResultFile& file);
 
+// One row per point, individual pool and reviewer (/reviewers): its share of the pool's
+// reviews, the share of the hazards it reviewed that it caught with its 95% interval,
+// the hazards it passed per replication and its trust at the horizon, then the pool, the
+// reviewer and the point's label. Empty when the file has no individual pool.
+std::string reviewer_table(const ResultFile& file);
+
 // The results that are not per point, each as a short table when the file has it: the
 // red team's best response per search (/worst_case), the harm rate's distribution over
 // uncertain parameters (/uncertainty), and the harm rate's sensitivity indices per swept

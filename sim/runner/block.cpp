@@ -74,6 +74,13 @@ class Writer {
     put(bucket.first);
     put(bucket.second);
   }
+  void put(const ReviewerBlock& b) {
+    put(b.reviews);
+    put(b.share);
+    put(b.catches);
+    put(b.missed);
+    put(b.trust);
+  }
   void put(const PoolBlock& p) {
     put(p.waited);
     put(p.wait);
@@ -81,6 +88,7 @@ class Writer {
     put(p.busy);
     put(p.replication_quantiles);
     put(p.sketch.buckets());
+    put(p.reviewers);
   }
   void put(const BlockResult& b) {
     put(b.point);
@@ -180,6 +188,13 @@ class Reader {
     get(bucket.first);
     get(bucket.second);
   }
+  void get(ReviewerBlock& b) {
+    get(b.reviews);
+    get(b.share);
+    get(b.catches);
+    get(b.missed);
+    get(b.trust);
+  }
   void get(PoolBlock& p) {
     get(p.waited);
     get(p.wait);
@@ -193,6 +208,7 @@ class Reader {
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(e.what());
     }
+    get(p.reviewers);
   }
   void get(BlockResult& b) {
     get(b.point);
@@ -300,6 +316,14 @@ double Pooled::design_effect(bool binomial) const {
   return se * se / independent;
 }
 
+void ReviewerBlock::merge(const ReviewerBlock& b) {
+  reviews.merge(b.reviews);
+  share.merge(b.share);
+  catches.merge(b.catches);
+  missed.merge(b.missed);
+  trust.merge(b.trust);
+}
+
 void PoolBlock::merge(const PoolBlock& b) {
   waited.merge(b.waited);
   wait.merge(b.wait);
@@ -308,6 +332,9 @@ void PoolBlock::merge(const PoolBlock& b) {
   for (std::size_t q = 0; q < replication_quantiles.size(); ++q)
     replication_quantiles[q].merge(b.replication_quantiles[q]);
   sketch.merge(b.sketch);
+  // A point's replications have the same reviewers; the first block merged sets them.
+  if (reviewers.size() < b.reviewers.size()) reviewers.resize(b.reviewers.size());
+  for (std::size_t i = 0; i < b.reviewers.size(); ++i) reviewers[i].merge(b.reviewers[i]);
 }
 
 void BlockResult::size_for(std::size_t components, std::size_t contexts, std::size_t bins,

@@ -47,6 +47,19 @@ struct Pooled {
 // The quantiles of time in system reported per operator pool (docs/output.md, /queues).
 inline constexpr std::array<double, 3> queue_quantiles = {0.5, 0.9, 0.99};
 
+// One reviewer of an individual pool over replications: its reviews and misses per
+// replication, its share of the pool's reviews and of the hazards it saw caught (ratio
+// estimators), and its trust at the horizon.
+struct ReviewerBlock {
+  stats::MeanAccumulator reviews;     // reviews started, per replication
+  stats::RatioAccumulator share;      // its reviews / the pool's reviews
+  stats::RatioAccumulator catches;    // hazards caught / hazards reviewed
+  stats::MeanAccumulator missed;      // hazards reviewed and passed, per replication
+  stats::MeanAccumulator trust;       // after its last review
+
+  void merge(const ReviewerBlock& b);
+};
+
 // One operator pool's queue over replications: ratios of sums (the ratio estimator), and
 // the time in system both pooled in a sketch and as each replication's own quantiles,
 // whose spread gives the quantiles' standard errors (sectioning).
@@ -57,6 +70,7 @@ struct PoolBlock {
   stats::RatioAccumulator busy;       // person-hours reviewing / person-hours available
   std::array<stats::MeanAccumulator, queue_quantiles.size()> replication_quantiles;
   stats::QuantileSketch sketch;
+  std::vector<ReviewerBlock> reviewers;  // individual pools: per reviewer; empty otherwise
 
   void merge(const PoolBlock& b);
 };

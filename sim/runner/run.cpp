@@ -172,7 +172,8 @@ Statistic finish(const BlockResult& total, MetricId id) {
   return s;
 }
 
-Statistic finish_paired(const stats::MeanAccumulator& acc) {
+// A mean over replications with its Student-t interval.
+Statistic mean_statistic(const stats::MeanAccumulator& acc) {
   Statistic s;
   s.n = acc.count();
   s.mean = acc.count() > 0 ? acc.mean() : nan;
@@ -280,6 +281,14 @@ QueueResult finish_queue(const detail::PoolBlock& pool) {
       s.ci_low = ci.low;
       s.ci_high = ci.high;
     }
+  }
+  for (const auto& reviewer : pool.reviewers) {
+    ReviewerResult& own = q.reviewers.emplace_back();
+    own.reviews = mean_statistic(reviewer.reviews);
+    own.share = ratio_statistic(reviewer.share, true);
+    own.catch_rate = ratio_statistic(reviewer.catches, true);
+    own.missed = mean_statistic(reviewer.missed);
+    own.trust = mean_statistic(reviewer.trust);
   }
   return q;
 }
@@ -397,6 +406,16 @@ class BlockRunner {
               stats::bucket_quantile(replication, queue_quantiles[k]));
       }
       for (std::size_t b = 0; b < buckets; ++b) in_system_[q * buckets + b] += replication[b];
+      if (pool.reviewers.size() < pm.reviewers.size()) pool.reviewers.resize(pm.reviewers.size());
+      for (std::size_t i = 0; i < pm.reviewers.size(); ++i) {
+        const auto& own = pm.reviewers[i];
+        auto& reviewer = pool.reviewers[i];
+        reviewer.reviews.add(static_cast<double>(own.reviews));
+        reviewer.share.add(static_cast<double>(own.reviews), reviews);
+        reviewer.catches.add(static_cast<double>(own.caught), static_cast<double>(own.hazards_seen));
+        reviewer.missed.add(static_cast<double>(own.hazards_seen - own.caught));
+        reviewer.trust.add(own.trust);
+      }
     }
   }
 
@@ -444,7 +463,7 @@ void assemble(const Plan& plan, std::vector<PointState>&& states, RunResult& res
         if (p == *baseline) {
           r.paired[k] = Statistic{t.replications, 0.0, 0.0, 0.0, 0.0, 0, nan, nan};
         } else {
-          r.paired[k] = finish_paired(s.differences[k]);
+          r.paired[k] = mean_statistic(s.differences[k]);
         }
       }
     }

@@ -235,12 +235,22 @@ std::string untrustworthy(const WeightDiagnostics& d);
 // One operator pool's queue at a point (docs/output.md, /queues): ratio estimates over
 // replications, and the time in system's quantiles read from a sketch within 1% (stats::
 // LogBuckets), with standard errors from the spread of the replications' own quantiles.
+// One reviewer of an individual pool at a point (docs/output.md, /reviewers).
+struct ReviewerResult {
+  Statistic reviews;     // reviews started, per replication
+  Statistic share;       // of the pool's reviews
+  Statistic catch_rate;  // hazards caught over hazardous outputs reviewed
+  Statistic missed;      // hazardous outputs reviewed and passed, per replication
+  Statistic trust;       // at the horizon (after its last review)
+};
+
 struct QueueResult {
   Statistic wait_probability;  // reviews started that waited first
   Statistic mean_wait;         // hours, per review started
   Statistic mean_time_in_system;
   Statistic utilisation;  // person-hours reviewing over person-hours available
   std::array<Statistic, 3> time_in_system_quantiles;  // 50%, 90%, 99%
+  std::vector<ReviewerResult> reviewers;  // individual pools: per reviewer; empty otherwise
 };
 
 struct PointResult {

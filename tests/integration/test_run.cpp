@@ -95,6 +95,7 @@ TEST_CASE("a small sweep writes a file that inspect and h5py read", "[integratio
   // design bypasses it.
   const auto queues = inspect.out.find("operator queues: ");
   REQUIRE(queues != std::string::npos);
+  CHECK(inspect.out.find("individual reviewers: ") == std::string::npos);  // a shared pool
   std::vector<std::string> rows;
   std::istringstream table(inspect.out.substr(queues));
   for (std::string line; std::getline(table, line) && !line.empty();) rows.push_back(line);
@@ -480,4 +481,39 @@ trials = 100
   for (std::string line; std::getline(merged_lines, line);)
     if (line.find(",uncertainty,harm_rate,") != std::string::npos) again.push_back(line);
   CHECK(again == rows);
+}
+
+TEST_CASE("inspect shows each individual reviewer, so the careless one stands out",
+          "[integration]") {
+  TempDir dir;
+  const auto out = dir.path / "reviewers.h5";
+  const auto run = shell(dir, binary_path() + " run " + STSIM_SOURCE_DIR +
+                                  "/tests/validation/scenarios/individual-reviewers.toml --reps 6 "
+                                  "--progress none -o " +
+                                  out.string());
+  INFO(run.err);
+  REQUIRE(run.code == stsim::cli::exit_ok);
+  const auto inspect = shell(dir, binary_path() + " inspect " + out.string());
+  INFO(inspect.out);
+  REQUIRE(inspect.code == stsim::cli::exit_ok);
+  const auto at = inspect.out.find("individual reviewers: ");
+  REQUIRE(at != std::string::npos);
+  std::vector<std::string> rows;
+  std::istringstream table(inspect.out.substr(at));
+  for (std::string line; std::getline(table, line) && !line.empty();) rows.push_back(line);
+  REQUIRE(rows.size() == 4);  // the title, the header and two reviewers
+  CHECK_THAT(rows[1], Catch::StartsWith("point     share      caught"));
+  std::vector<double> caught;
+  for (std::size_t k = 0; k < 2; ++k) {
+    std::istringstream fields(rows[k + 2]);
+    std::string point, share, catches;
+    fields >> point >> share >> catches;
+    CHECK(point == "0");
+    CHECK(std::stod(share) > 0.0);
+    CHECK(std::stod(share) < 1.0);
+    caught.push_back(std::stod(catches));
+    CHECK_THAT(rows[k + 2], Catch::EndsWith("review         " + std::to_string(k) + "  base"));
+  }
+  // 0.9 and 0.24 in closed form, each within about 0.01 (4 SE) at 6 replications.
+  CHECK(caught[1] < caught[0] / 2);
 }

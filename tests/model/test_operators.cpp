@@ -1,6 +1,7 @@
 // Mechanism 4: operators — queueing (Erlang C and B), vigilance, automation bias and
 // trust, alarm fatigue, workload, false rejects and slips.
 
+#include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -273,4 +274,89 @@ TEST_CASE("escalation: what the first reviewer blocks goes to a senior reviewer"
   CHECK(std::abs(ratio(t.harms, t.tasks) - harm) < 4 * binomial_se(harm, t.tasks));
   CHECK(std::abs(ratio(t.benign_lost, t.tasks) - lost) < 4 * binomial_se(lost, t.tasks));
   CHECK(t.near_by_layer[3] == t.near_misses);  // only the senior reviewer stops tasks
+}
+
+TEST_CASE("an individual pool of one reviewer is the shared pool, draw for draw",
+          "[model][operators]") {
+  // One reviewer holds the pool's only state either way, and a review uses the task's own
+  // draws, so every count must agree exactly, with trust learning, automation bias,
+  // alarm fatigue and vigilance all at work.
+  OperatorSpec shared;
+  shared.count = 1;
+  shared.review_time = 0.05;
+  shared.detect = 0.8;
+  shared.false_reject = 0.05;
+  shared.trust_gain = 0.01;
+  shared.trust_loss = 0.05;
+  shared.automation_bias = 0.6;
+  shared.vigilance_floor = 0.5;
+  shared.vigilance_time_constant = 20.0;
+  OperatorSpec individual = shared;
+  individual.individual = true;
+  SafeguardSpec monitor = safeguard(0.7, 0.1);
+  monitor.blocks = false;
+  const auto a = run(reviewed(ai(0.8), shared, 10.0, 200.0, &monitor), 5);
+  const auto b = run(reviewed(ai(0.8), individual, 10.0, 200.0, &monitor), 5);
+  REQUIRE(a.operators[0].hazards_seen > 100);
+  CHECK(a.harms == b.harms);
+  CHECK(a.near_misses == b.near_misses);
+  CHECK(a.benign_lost == b.benign_lost);
+  CHECK(a.operators[0].reviews == b.operators[0].reviews);
+  CHECK(a.operators[0].waited == b.operators[0].waited);
+  CHECK(a.operators[0].caught == b.operators[0].caught);
+  CHECK(a.operators[0].total_wait == b.operators[0].total_wait);
+  for (std::size_t r = 0; r < b.replications.size(); ++r) {
+    const auto& pool = b.replications[r].operators[0];
+    INFO("replication " << r);
+    CHECK(a.replications[r].operators[0].reviewers.empty());
+    REQUIRE(pool.reviewers.size() == 1);
+    CHECK(pool.reviewers[0].reviews == pool.reviews);
+    CHECK(pool.reviewers[0].hazards_seen == pool.hazards_seen);
+    CHECK(pool.reviewers[0].caught == pool.caught);  // no attack attempts: every catch a hazard
+  }
+}
+
+TEST_CASE("individual reviewers learn trust from their own reviews",
+          "[model][operators][statistical]") {
+  // Neither reviewer is biased, so each checks every output and its trust T moves by
+  // +g(1 - T) on an output seen correct (w.p. q_i = 1 - h p_i) and by -l T on a catch.
+  // The drift is linear, so E[T] relaxes to T*_i = g q_i / (g q_i + l (1 - q_i)) exactly:
+  // the careless reviewer, missing more errors, comes to trust the AI more. A shared
+  // state would hold one trust for both.
+  const double h = 0.2, gain = 0.01, loss = 0.05;
+  const std::array<double, 2> detect = {0.9, 0.3};
+  OperatorSpec o;
+  o.count = 2;
+  o.review_time = 0.001;
+  o.individual = true;
+  o.detect = detect[0];
+  o.detect_by_reviewer = {{"1", detect[1]}};
+  o.trust_gain = gain;
+  o.trust_loss = loss;
+  o.trust_initial = 0.5;
+  const auto t = run(reviewed(ai(1 - h), o, 100.0, 100.0), 200);
+  std::array<std::vector<double>, 2> trust, caught;
+  for (const auto& m : t.replications) {
+    REQUIRE(m.operators[0].reviewers.size() == 2);
+    std::uint64_t reviews = 0;
+    for (std::size_t i = 0; i < 2; ++i) {
+      const auto& own = m.operators[0].reviewers[i];
+      trust[i].push_back(own.trust);
+      caught[i].push_back(ratio(own.caught, own.hazards_seen));
+      reviews += own.reviews;
+    }
+    CHECK(reviews == m.operators[0].reviews);
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double q = 1 - h * detect[i];
+    // After ~5,000 checks per reviewer the start is forgotten (0.5 (1 - 0.01)^5000 ~ 1e-22).
+    const double expected = gain * q / (gain * q + loss * (1 - q));
+    const auto got = mean_se(trust[i]);
+    const auto catches = mean_se(caught[i]);
+    INFO("reviewer " << i << ": trust " << got.mean << " +- " << got.se << ", expected "
+                     << expected << "; caught " << catches.mean);
+    CHECK(std::abs(got.mean - expected) < 4 * got.se);
+    CHECK(std::abs(catches.mean - detect[i]) < 4 * catches.se);
+  }
+  CHECK(mean_se(trust[1]).mean > mean_se(trust[0]).mean + 0.2);
 }

@@ -561,5 +561,51 @@ class OlderFormats(unittest.TestCase):
         self.assertEqual(done.stdout, "")
 
 
+class IndividualReviewers(unittest.TestCase):
+    """/reviewers [P x Q x R]: in the export with pool and reviewer columns, and in xarray
+    along point, pool and reviewer."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.path = work / "reviewers.h5"
+        run([STSIM, "run", str(SOURCE / "tests/validation/scenarios/individual-reviewers.toml"),
+             "--reps", "4", "-o", str(cls.path), "--progress", "none"])
+
+    def test_export_has_a_row_per_reviewer_bit_for_bit(self):
+        rows = list(csv.DictReader(io.StringIO(run([STSIM, "export", str(self.path)]).stdout)))
+        reviewers = [r for r in rows if r["group"] == "reviewers"]
+        measures = {"reviews", "share", "catch_rate", "missed", "trust"}
+        self.assertEqual({r["metric"] for r in reviewers}, measures)
+        self.assertEqual(len(reviewers), len(measures) * 2)  # one point, one pool, two reviewers
+        with h5py.File(self.path, "r") as f:
+            self.assertEqual([d[0].name for d in f["reviewers/share/mean"].dims],
+                             ["/point", "/pool", "/reviewer"])
+            for row in reviewers:
+                self.assertEqual(row["pool"], "review")
+                stored = f["reviewers"][row["metric"]]["mean"][int(row["point"]), 0,
+                                                               int(row["reviewer"])]
+                self.assertTrue(same(row["estimate"], float(stored)), row)
+        # A row for every other group has no reviewer.
+        self.assertTrue(all(r["reviewer"] == "" for r in rows if r["group"] != "reviewers"))
+
+    def test_to_xarray_names_the_reviewer_dimension(self):
+        ds = stsim_analysis.load(self.path).to_xarray()
+        catches = ds["reviewers_catch_rate"]
+        self.assertEqual(catches.dims, ("point", "pool", "reviewer"))
+        self.assertEqual(ds["reviewer"].values.tolist(), [0, 1])
+        self.assertEqual(catches.attrs["kind"], "proportion")
+        careful, careless = catches.sel(pool="review").values[0]
+        self.assertLess(careless, careful / 2)  # 0.24 against 0.9 in closed form
+        import xarray as xr
+        group = xr.open_dataset(self.path, engine="h5netcdf", group="reviewers/trust")
+        self.assertEqual(group["mean"].dims, ("point", "pool", "reviewer"))
+
+    def test_a_shared_pool_writes_no_reviewers(self):
+        with h5py.File(work / "sweep.h5", "r") as f:
+            self.assertNotIn("reviewers", f)
+            self.assertNotIn("reviewer", f)
+        self.assertEqual(stsim_analysis.load(work / "sweep.h5").reviewers, 0)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -147,7 +147,9 @@ void Operators::reset(State& op, std::uint32_t, Replication& r) {
     op.reviewers[i].trust = op.reviewer_parameters[i].trust_initial;
     op.reviewers[i].credibility = op.spec.alarm_credibility_initial;
   }
-  r.metrics().operators[op.pool].capacity_time = static_cast<double>(op.spec.count) * r.horizon();
+  OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
+  pm.capacity_time = static_cast<double>(op.spec.count) * r.horizon();
+  for (const Reviewer& reviewer : op.reviewers) pm.reviewers.push_back({0, 0, 0, reviewer.trust});
 }
 
 void Operators::count_entry(Replication& r, State& op) {
@@ -191,6 +193,7 @@ void Operators::retune(Replication& r, State& op, const State& tuned, std::uint3
     fresh.credibility = op.spec.alarm_credibility_initial;
     fresh.idle_since = r.now();
     op.reviewers.push_back(fresh);
+    r.metrics().operators[op.pool].reviewers.push_back({0, 0, 0, fresh.trust});
   }
   // More reviewers take waiting tasks at once; with fewer, no review starts until the
   // reviews under way have brought the busy ones below the new count.
@@ -218,6 +221,8 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   const std::vector<double>* detect = &op.detect;
   const std::vector<double>* false_reject = &op.false_reject;
   double automation_bias = s.automation_bias, vigilance_floor = s.vigilance_floor;
+  OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
+  ReviewerMetrics* own = nullptr;  // the chosen reviewer's counts (individual)
   if (s.individual) {
     std::size_t chosen = op.reviewer_parameters.size();
     for (std::size_t i = 0; i < op.reviewer_parameters.size(); ++i)
@@ -234,8 +239,8 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     false_reject = &p.false_reject;
     automation_bias = p.automation_bias;
     vigilance_floor = p.vigilance_floor;
+    own = &pm.reviewers[chosen];
   }
-  OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
   const Time now = r.now();
   const TaskDraws d = r.draws(t, op.node);
   using random::Purpose;
@@ -284,6 +289,10 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
                                        stats::LogBuckets::index(in_system)];
   pm.busy_time += std::min(now + review, r.horizon()) - now;
   if (t.hazardous) ++pm.hazards_seen;
+  if (own != nullptr) {
+    ++own->reviews;
+    if (t.hazardous) ++own->hazards_seen;
+  }
 
   bool blocked = false;
   bool caught = false;
@@ -311,6 +320,10 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   if (caught) {
     ++pm.caught;
     *trust -= s.trust_loss * *trust;
+  }
+  if (own != nullptr) {
+    own->caught += caught && t.hazardous ? 1 : 0;  // an attempt caught may be harmless
+    own->trust = *trust;
   }
   if (!blocked) {
     if (t.hazardous) {
