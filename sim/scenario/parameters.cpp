@@ -646,8 +646,7 @@ struct Applier {
       return type_error();
     }
     if (auto what = model::out_of_range(rule, x)) return range_error(*what);
-    *std::get<double*>(target.field) = x;
-    return true;
+    return store_double(x);  // a table by context or reviewer may hold durations too
   }
 
   bool whole() const {

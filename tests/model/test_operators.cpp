@@ -360,3 +360,38 @@ TEST_CASE("individual reviewers learn trust from their own reviews",
   }
   CHECK(mean_se(trust[1]).mean > mean_se(trust[0]).mean + 0.2);
 }
+
+TEST_CASE("staggered shifts: each reviewer's vigilance runs on its own shift clock",
+          "[model][operators][statistical]") {
+  // Over the first half shift H = L/2, reviewer 0 starts fresh while reviewer 1, whose
+  // first change is at L/2, is already L/2 into its shift. With vigilance
+  // v(s) = f + (1 - f) exp(-s / tau) at time s on shift, reviewer i catches
+  // d (f + (1 - f) exp(-s_i / tau) tau / H (1 - exp(-H / tau))) of the hazards it checks,
+  // s_0 = 0 and s_1 = L/2 at time 0; they alternate tasks, so each sees the whole half.
+  const double d = 0.9, f = 0.3, tau = 2.0, shift = 8.0, half = shift / 2;
+  OperatorSpec o;
+  o.count = 2;
+  o.review_time = 0.001;
+  o.individual = true;
+  o.detect = d;
+  o.vigilance_floor = f;
+  o.vigilance_time_constant = tau;
+  o.shift_length = shift;
+  o.shift_start_by_reviewer = {{"1", half}};
+  const auto t = run(reviewed(ai(0.5), o, 1000.0, half), 20);
+  std::array<std::uint64_t, 2> caught = {}, seen = {};
+  for (const auto& m : t.replications) {
+    for (std::size_t i = 0; i < 2; ++i) {
+      caught[i] += m.operators[0].reviewers[i].caught;
+      seen[i] += m.operators[0].reviewers[i].hazards_seen;
+    }
+  }
+  const double mean_decay = tau / half * (1 - std::exp(-half / tau));
+  const std::array<double, 2> expected = {d * (f + (1 - f) * mean_decay),
+                                          d * (f + (1 - f) * std::exp(-half / tau) * mean_decay)};
+  for (std::size_t i = 0; i < 2; ++i) {
+    const double share = ratio(caught[i], seen[i]);
+    INFO("reviewer " << i << ": caught " << share << ", expected " << expected[i]);
+    CHECK(std::abs(share - expected[i]) < 4 * binomial_se(expected[i], seen[i]));
+  }
+}

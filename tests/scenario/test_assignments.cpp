@@ -129,7 +129,7 @@ TEST_CASE("with_assignments rejects a value invalid at this point, naming path a
   CHECK(
       messages(with_assignments(base, {{"model.reliability", 1.01}})) ==
       std::vector<std::string>{
-          "full.toml:169:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
+          "full.toml:170:1: error: 'model.reliability' must be a probability in [0, 1]; got 1.01"});
   CHECK(
       messages(with_assignments(base, {{"review.review_distribution", std::string("gamma")}})) ==
       std::vector<std::string>{"full.toml: error: 'review.review_distribution' has unknown value "
@@ -273,7 +273,7 @@ TEST_CASE("every parameter round-trips through an assignment", "[assign]") {
             auto& o = std::get<model::OperatorSpec>(c.parameters);
             for (auto* table : {&o.detect_by_reviewer, &o.false_reject_by_reviewer,
                                 &o.automation_bias_by_reviewer, &o.trust_initial_by_reviewer,
-                                &o.vigilance_floor_by_reviewer})
+                                &o.vigilance_floor_by_reviewer, &o.shift_start_by_reviewer})
               table->clear();
           }
       const auto point = with_assignments(point_base, assignments);

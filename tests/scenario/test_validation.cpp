@@ -423,6 +423,19 @@ TEST_CASE("references name existing components, contexts and ports", "[validatio
            tail,
        {"bad.toml:4:37: error: 'review.automation_bias_by_reviewer.0' must be a probability in "
         "[0, 1]; got 1.5"}},
+      {"staggered shifts without shift changes",
+       "[review]\nkind = \"operators\"\ncount = 2\nindividual = true\nshift_length = \"inf\"\n"
+       "shift_start_by_reviewer = { 1 = \"4h\" }\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:1:1: error: component 'review' sets shift_start_by_reviewer with shift_length "
+        "= inf (no shift changes); expected a finite shift_length"}},
+      {"a reviewer's shift start that is not a duration",
+       "[review]\nkind = \"operators\"\ncount = 2\nindividual = true\n"
+       "shift_start_by_reviewer = { 1 = \"soon\" }\nnext = \"world\"\n" +
+           tail,
+       {"bad.toml:5:33: error: 'review.shift_start_by_reviewer.1' has an invalid duration "
+        "\"soon\"; expected a number and a unit s, m, h, d, w or y, such as \"90d\", \"4h\" or "
+        "\"30s\""}},
       {"a reviewer's table without individual",
        "[review]\nkind = \"operators\"\ndetect_by_reviewer = { 0 = 0.5 }\nnext = \"world\"\n" +
            tail,

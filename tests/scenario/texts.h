@@ -87,6 +87,7 @@ false_reject_by_reviewer = { 1 = 0.02 }
 automation_bias_by_reviewer = { 0 = 0.1 }
 trust_initial_by_reviewer = { 0 = 0.4 }
 vigilance_floor_by_reviewer = { 1 = 0.5 }
+shift_start_by_reviewer = { 1 = "4h" }
 drift = { enabled = true, time_constant = "90d", floor = 0.2, after_harm = 1.0 }
 next = { pass = "audit", block = "blocked", overflow = "dropped" }
 

@@ -91,6 +91,9 @@ std::span<const ComponentKey> Operators::keys() {
         {"vigilance_floor_by_reviewer", probability(), "vigilance_floor",
          "vigilance_floor of this reviewer (individual)",
          field<&OperatorSpec::vigilance_floor_by_reviewer>, false, true},
+        {"shift_start_by_reviewer", duration(false), "0",
+         "Time of this reviewer's first shift change, to stagger shifts (individual)",
+         field<&OperatorSpec::shift_start_by_reviewer>, false, true},
     };
     add_drift_keys<&OperatorSpec::drift>(k);
     add_coverage_keys(k);
@@ -129,6 +132,7 @@ Operators::State Operators::build(const Spec& spec, std::uint32_t node, Builder&
       p.automation_bias = in_context(spec.automation_bias_by_reviewer, index, spec.automation_bias);
       p.trust_initial = in_context(spec.trust_initial_by_reviewer, index, spec.trust_initial);
       p.vigilance_floor = in_context(spec.vigilance_floor_by_reviewer, index, spec.vigilance_floor);
+      p.shift_start = in_context(spec.shift_start_by_reviewer, index, 0.0);
     }
   }
   builder.expect_event_per_task();  // the end of its review
@@ -221,6 +225,7 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   const std::vector<double>* detect = &op.detect;
   const std::vector<double>* false_reject = &op.false_reject;
   double automation_bias = s.automation_bias, vigilance_floor = s.vigilance_floor;
+  Time shift_start = 0.0;
   OperatorPoolMetrics& pm = r.metrics().operators[op.pool];
   ReviewerMetrics* own = nullptr;  // the chosen reviewer's counts (individual)
   if (s.individual) {
@@ -239,6 +244,7 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
     false_reject = &p.false_reject;
     automation_bias = p.automation_bias;
     vigilance_floor = p.vigilance_floor;
+    shift_start = p.shift_start;
     own = &pm.reviewers[chosen];
   }
   const Time now = r.now();
@@ -252,7 +258,13 @@ void Operators::start_review(Replication& r, State& op, std::uint32_t id) {
   // Vigilance decays with time since the start of the current shift.
   double vigilance = 1.0;
   if (vigilance_floor < 1.0) {
-    const Time on_shift = std::isfinite(s.shift_length) ? std::fmod(now, s.shift_length) : now;
+    // A staggered reviewer is mid-shift at time 0: its shift began shift_length before
+    // its first change.
+    Time on_shift = now;
+    if (std::isfinite(s.shift_length)) {
+      on_shift = std::fmod(now - shift_start, s.shift_length);
+      if (on_shift < 0.0) on_shift += s.shift_length;
+    }
     vigilance =
         vigilance_floor + (1.0 - vigilance_floor) * std::exp(-on_shift / s.vigilance_time_constant);
   }
@@ -351,8 +363,12 @@ void Operators::validate(const Spec& o, const ComponentSpec& component, const Sc
       {"false_reject_by_reviewer", &o.false_reject_by_reviewer},
       {"automation_bias_by_reviewer", &o.automation_bias_by_reviewer},
       {"trust_initial_by_reviewer", &o.trust_initial_by_reviewer},
-      {"vigilance_floor_by_reviewer", &o.vigilance_floor_by_reviewer}};
+      {"vigilance_floor_by_reviewer", &o.vigilance_floor_by_reviewer},
+      {"shift_start_by_reviewer", &o.shift_start_by_reviewer}};
   const std::string who = "component '" + component.id + "'";
+  if (o.individual && !o.shift_start_by_reviewer.empty() && !std::isfinite(o.shift_length))
+    faults.push_back(who + " sets shift_start_by_reviewer with shift_length = inf (no shift "
+                           "changes); expected a finite shift_length");
   for (const auto& [key, table] : tables) {
     if (table->empty()) continue;
     if (!o.individual) {

@@ -56,6 +56,8 @@ struct OperatorSpec {
   bool individual = false;
   ByContext detect_by_reviewer, false_reject_by_reviewer, automation_bias_by_reviewer,
       trust_initial_by_reviewer, vigilance_floor_by_reviewer;
+  // Staggered shifts: the time of each reviewer's first shift change (0 by default).
+  ByContext shift_start_by_reviewer;
 };
 
 struct Operators {
@@ -73,6 +75,7 @@ struct Operators {
   struct ReviewerParameters {
     std::vector<double> detect, false_reject;  // per context index
     double automation_bias = 0.0, trust_initial = 0.5, vigilance_floor = 1.0;
+    Time shift_start = 0.0;
   };
   struct Reviewer {
     double trust = 0.0, credibility = 1.0;
