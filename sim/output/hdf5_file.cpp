@@ -755,6 +755,37 @@ void write_axes(Writer& w, const runner::RunResult& r, const std::vector<std::st
   }
 }
 
+// A statistics group of /queues or /reviewers: the statistics, in row-major order over
+// `axes`, as n, mean, stderr, ci_low and ci_high, with the measure's attributes.
+struct StatisticColumns {
+  std::vector<std::uint64_t> n;
+  std::vector<double> mean, standard_error, low, high;
+
+  void add(const runner::Statistic& s) {
+    n.push_back(s.n);
+    mean.push_back(s.mean);
+    standard_error.push_back(s.standard_error);
+    low.push_back(s.ci_low);
+    high.push_back(s.ci_high);
+  }
+  void write(Writer& w, const std::string& g, const std::vector<std::string>& axes,
+             const std::vector<hsize_t>& shape) const {
+    w.numbers(g + "/n", n, axes, shape);
+    w.numbers(g + "/mean", mean, axes, shape);
+    w.numbers(g + "/stderr", standard_error, axes, shape);
+    w.numbers(g + "/ci_low", low, axes, shape);
+    w.numbers(g + "/ci_high", high, axes, shape);
+  }
+};
+
+void describe_measure(Writer& w, const std::string& g, const char* kind, const char* interval,
+                      const char* unit, const char* description) {
+  w.attribute(g, "kind", std::string(kind));
+  w.attribute(g, "interval", std::string(interval));
+  w.attribute(g, "unit", std::string(unit));
+  w.attribute(g, "description", std::string(description));
+}
+
 // Each operator pool's queue (docs/output.md, /queues): statistics groups along the
 // point and the pool, read by `stsim export` like /results.
 void write_queues(Writer& w, const runner::RunResult& r) {
@@ -795,33 +826,19 @@ void write_queues(Writer& w, const runner::RunResult& r) {
   const auto pools = static_cast<hsize_t>(r.pools.size());
   const std::vector<std::string> by_pool = {point_axis, pool_axis};
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const runner::Statistic none{0, nan, nan, nan, nan, 0, nan, nan};
   w.group("/queues");
   w.attribute("/queues", "relative_accuracy", stats::LogBuckets::relative_accuracy);
   for (const auto& m : measures) {
     const std::string g = std::string("/queues/") + m.name;
     w.group(g);
-    std::vector<std::uint64_t> n;
-    std::vector<double> mean, stderr_, low, high;
+    StatisticColumns columns;
     for (const auto& p : r.points) {
-      for (std::size_t q = 0; q < r.pools.size(); ++q) {
-        const runner::Statistic none{0, nan, nan, nan, nan, 0, nan, nan};
-        const auto& s = q < p.queues.size() ? m.of(p.queues[q]) : none;
-        n.push_back(s.n);
-        mean.push_back(s.mean);
-        stderr_.push_back(s.standard_error);
-        low.push_back(s.ci_low);
-        high.push_back(s.ci_high);
-      }
+      for (std::size_t q = 0; q < r.pools.size(); ++q)
+        columns.add(q < p.queues.size() ? m.of(p.queues[q]) : none);
     }
-    w.numbers(g + "/n", n, by_pool, {points, pools});
-    w.numbers(g + "/mean", mean, by_pool, {points, pools});
-    w.numbers(g + "/stderr", stderr_, by_pool, {points, pools});
-    w.numbers(g + "/ci_low", low, by_pool, {points, pools});
-    w.numbers(g + "/ci_high", high, by_pool, {points, pools});
-    w.attribute(g, "kind", std::string(m.kind));
-    w.attribute(g, "interval", std::string(m.interval));
-    w.attribute(g, "unit", std::string(m.unit));
-    w.attribute(g, "description", std::string(m.description));
+    columns.write(w, g, by_pool, {points, pools});
+    describe_measure(w, g, m.kind, m.interval, m.unit, m.description);
   }
 }
 
@@ -862,30 +879,17 @@ void write_reviewers(Writer& w, const runner::RunResult& r) {
   for (const auto& m : measures) {
     const std::string g = std::string("/reviewers/") + m.name;
     w.group(g);
-    std::vector<std::uint64_t> n;
-    std::vector<double> mean, stderr_, low, high;
+    StatisticColumns columns;
     for (const auto& p : r.points) {
       for (std::size_t q = 0; q < r.pools.size(); ++q) {
         for (std::size_t i = 0; i < reviewers; ++i) {
           const bool present = q < p.queues.size() && i < p.queues[q].reviewers.size();
-          const auto& s = present ? p.queues[q].reviewers[i].*m.of : none;
-          n.push_back(s.n);
-          mean.push_back(s.mean);
-          stderr_.push_back(s.standard_error);
-          low.push_back(s.ci_low);
-          high.push_back(s.ci_high);
+          columns.add(present ? p.queues[q].reviewers[i].*m.of : none);
         }
       }
     }
-    w.numbers(g + "/n", n, axes, {points, pools, slots});
-    w.numbers(g + "/mean", mean, axes, {points, pools, slots});
-    w.numbers(g + "/stderr", stderr_, axes, {points, pools, slots});
-    w.numbers(g + "/ci_low", low, axes, {points, pools, slots});
-    w.numbers(g + "/ci_high", high, axes, {points, pools, slots});
-    w.attribute(g, "kind", std::string(m.kind));
-    w.attribute(g, "interval", std::string(m.interval));
-    w.attribute(g, "unit", std::string(m.unit));
-    w.attribute(g, "description", std::string(m.description));
+    columns.write(w, g, axes, {points, pools, slots});
+    describe_measure(w, g, m.kind, m.interval, m.unit, m.description);
   }
 }
 
