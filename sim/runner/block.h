@@ -51,11 +51,11 @@ inline constexpr std::array<double, 3> queue_quantiles = {0.5, 0.9, 0.99};
 // replication, its share of the pool's reviews and of the hazards it saw caught (ratio
 // estimators), and its trust at the horizon.
 struct ReviewerBlock {
-  stats::MeanAccumulator reviews;     // reviews started, per replication
-  stats::RatioAccumulator share;      // its reviews / the pool's reviews
-  stats::RatioAccumulator catches;    // hazards caught / hazards reviewed
-  stats::MeanAccumulator missed;      // hazards reviewed and passed, per replication
-  stats::MeanAccumulator trust;       // after its last review
+  stats::MeanAccumulator reviews;   // reviews started, per replication
+  stats::RatioAccumulator share;    // its reviews / the pool's reviews
+  stats::RatioAccumulator catches;  // hazards caught / hazards reviewed
+  stats::MeanAccumulator missed;    // hazards reviewed and passed, per replication
+  stats::MeanAccumulator trust;     // after its last review
 
   void merge(const ReviewerBlock& b);
 };

@@ -412,7 +412,8 @@ class BlockRunner {
         auto& reviewer = pool.reviewers[i];
         reviewer.reviews.add(static_cast<double>(own.reviews));
         reviewer.share.add(static_cast<double>(own.reviews), reviews);
-        reviewer.catches.add(static_cast<double>(own.caught), static_cast<double>(own.hazards_seen));
+        reviewer.catches.add(static_cast<double>(own.caught),
+                             static_cast<double>(own.hazards_seen));
         reviewer.missed.add(static_cast<double>(own.hazards_seen - own.caught));
         reviewer.trust.add(own.trust);
       }

@@ -353,8 +353,8 @@ TEST_CASE("individual reviewers learn trust from their own reviews",
     const double expected = gain * q / (gain * q + loss * (1 - q));
     const auto got = mean_se(trust[i]);
     const auto catches = mean_se(caught[i]);
-    INFO("reviewer " << i << ": trust " << got.mean << " +- " << got.se << ", expected "
-                     << expected << "; caught " << catches.mean);
+    INFO("reviewer " << i << ": trust " << got.mean << " +- " << got.se << ", expected " << expected
+                     << "; caught " << catches.mean);
     CHECK(std::abs(got.mean - expected) < 4 * got.se);
     CHECK(std::abs(catches.mean - detect[i]) < 4 * catches.se);
   }

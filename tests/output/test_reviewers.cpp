@@ -91,9 +91,9 @@ TEST_CASE("each reviewer's catch rate, share and trust match the closed forms, a
 TEST_CASE("/reviewers holds one statistics group per measure along point, pool and reviewer",
           "[output][reviewers]") {
   const auto result = run_with(reviewers_plan(), 2);
-  const auto path = (fs::temp_directory_path() /
-                     ("stsim-reviewers-" + std::to_string(::getpid()) + ".h5"))
-                        .string();
+  const auto path =
+      (fs::temp_directory_path() / ("stsim-reviewers-" + std::to_string(::getpid()) + ".h5"))
+          .string();
   output::write_results(result, path);
   const output::ResultFile file(path);
   fs::remove(path);

@@ -367,8 +367,9 @@ void Operators::validate(const Spec& o, const ComponentSpec& component, const Sc
       {"shift_start_by_reviewer", &o.shift_start_by_reviewer}};
   const std::string who = "component '" + component.id + "'";
   if (o.individual && !o.shift_start_by_reviewer.empty() && !std::isfinite(o.shift_length))
-    faults.push_back(who + " sets shift_start_by_reviewer with shift_length = inf (no shift "
-                           "changes); expected a finite shift_length");
+    faults.push_back(who +
+                     " sets shift_start_by_reviewer with shift_length = inf (no shift "
+                     "changes); expected a finite shift_length");
   for (const auto& [key, table] : tables) {
     if (table->empty()) continue;
     if (!o.individual) {
