@@ -196,6 +196,53 @@ class LabelPlacement(unittest.TestCase):
         style.plt.close(fig)
 
 
+class IndividualReviewers(unittest.TestCase):
+    """The reviewers figure: on the validation scenario of a careful and a careless
+    reviewer, and on a sweep of the pool's size with more points and reviewers than a
+    legend holds."""
+
+    def reviewers_file(self, name, counts, reps):
+        scenario = work / f"{name}.toml"
+        text = (SOURCE / "tests/validation/scenarios/individual-reviewers.toml").read_text()
+        if counts:
+            text += f"\n[[sweep.dimensions]]\npath = \"review.count\"\nvalues = {counts}\n"
+        scenario.write_text(text)
+        path = work / f"{name}.h5"
+        run([STSIM, "run", str(scenario), "--reps", str(reps), "-o", str(path),
+             "--progress", "none"])
+        return stsim_analysis.load(path)
+
+    def test_the_careless_reviewer_is_named_and_drawn(self):
+        from stsim_analysis.figures import reviewers
+        r = self.reviewers_file("reviewers-one", None, 4)
+        self.assertTrue(reviewers.applies(r))
+        style.setup()
+        fig, caption = reviewers.draw(r)
+        self.assertIn("Reviewer 1 catches", caption)
+        self.assertIn("for reviewer 0", caption)
+        self.assertEqual(legends(fig), [])  # one point: nothing to tell apart
+        left = fig.axes[0]
+        self.assertEqual([t.get_text() for t in left.get_xticklabels()], ["0", "1"])
+        style.plt.close(fig)
+
+    def test_many_points_and_reviewers_keep_the_legend_short(self):
+        from stsim_analysis.figures import reviewers
+        r = self.reviewers_file("reviewers-many", [2, 4, 6, 8, 9], 2)
+        self.assertEqual(r.reviewers, 9)
+        style.setup()
+        fig, caption = reviewers.draw(r)
+        entries = [t.get_text() for legend in legends(fig) for t in legend.get_texts()]
+        self.assertLessEqual(len(entries), MAX_LEGEND)
+        self.assertIn("reviewer 1", entries)  # the least careful is always shown
+        self.assertIn("lowest and the", caption)
+        self.assertEqual(fig.axes[0].get_xlabel(), "review count")
+        style.plt.close(fig)
+
+    def test_a_shared_pool_gets_no_reviewers_figure(self):
+        from stsim_analysis.figures import reviewers
+        self.assertFalse(reviewers.applies(stsim_analysis.load(work / "small-sweep.h5")))
+
+
 class HarmFree(unittest.TestCase):
     """A file without a single harm (a control evaluation scored by safety): the figures
     of harms are not drawn, and none drawn for an older run of it stays behind."""

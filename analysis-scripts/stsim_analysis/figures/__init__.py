@@ -3,9 +3,9 @@
 the caption's description. Each chooses its form from the sweep's design (layout.py)."""
 
 from . import (control, coupling, evidence, first_harm, flagship, frontier,  # noqa: F401
-               importance, mechanisms, morris, paired, shift, sobol, sweep, timeseries,
-               uncertainty)
+               importance, mechanisms, morris, paired, reviewers, shift, sobol, sweep,
+               timeseries, uncertainty)
 
 FIGURES = [flagship, sweep, mechanisms, frontier, timeseries, first_harm, coupling, paired, evidence,
-           importance, sobol, morris, control, uncertainty, shift]
+           importance, sobol, morris, control, uncertainty, shift, reviewers]
 NAMES = [m.NAME for m in FIGURES]
