@@ -125,10 +125,11 @@ def draw(r):
     p, worst = np.unravel_index(np.nanargmin(catches), catches.shape)
     best = int(np.nanargmax(catches[p]))
     missed = stats["missed"].mean[p, q]
+    where = f"At {r.point_text(int(p))}, r" if r.points > 1 else "R"
     text = (f"Individual reviewers of {_pool_label(r, r.pools[q])}: left, the share of the "
             f"hazardous outputs each reviewer reviewed that it caught; right, the hazardous "
             f"outputs it passed per replication. Bars: 95% confidence intervals. "
-            f"{'At ' + r.point_text(int(p)) + ', r' if r.points > 1 else 'R'}eviewer {worst} catches {catches[p, worst]:.3g} of the "
+            f"{where}eviewer {worst} catches {catches[p, worst]:.3g} of the "
             f"hazards it sees against {catches[p, best]:.3g} for reviewer {best}, and passes "
             f"{missed[worst]:.3g} hazards per replication against {missed[best]:.3g}.")
     if some_hidden:
