@@ -20,7 +20,11 @@ struct LogBuckets {
   static constexpr double smallest = 1e-6;           // hours: 3.6 ms
   static constexpr double largest = 1e6;             // hours: 114 years
   static std::size_t count();                        // buckets, bucket 0 included
+  // By table lookup, no log: per review on the hot path. Equal to defined_index(x).
   static std::size_t index(double x);
+  // The bucket by its definition, ceil(log(x / smallest) / log(gamma)) clamped to the
+  // buckets, in double precision: what index() tabulates (its test compares the two).
+  static std::size_t defined_index(double x);
   static double value(std::size_t index);  // what the bucket reports
 };
 

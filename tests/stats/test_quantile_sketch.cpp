@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <bit>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -56,6 +58,46 @@ TEST_CASE("log buckets report every value within their relative accuracy", "[sta
   // Above the largest: the top bucket.
   CHECK(LogBuckets::index(1e12) == LogBuckets::count() - 1);
   CHECK(LogBuckets::index(LogBuckets::largest) == LogBuckets::count() - 1);
+}
+
+TEST_CASE("the tabulated bucket index equals the bucket by its definition", "[stats]") {
+  // Values spread over fourteen decades, past both ends of the buckets.
+  std::uint64_t state = 3;
+  for (int n = 0; n < 200000; ++n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double x = std::pow(10.0, -7.0 + 14.0 * static_cast<double>(state >> 11) * 0x1.0p-53);
+    INFO("x = " << x);
+    REQUIRE(LogBuckets::index(x) == LogBuckets::defined_index(x));
+  }
+  // Every boundary, found by bisection over the doubles (positive doubles order as their
+  // bits), and the doubles a few units in the last place either side of it.
+  const double gamma =
+      (1.0 + LogBuckets::relative_accuracy) / (1.0 - LogBuckets::relative_accuracy);
+  std::size_t boundaries = 0;
+  for (std::size_t i = 1; i + 1 < LogBuckets::count(); ++i) {
+    const double near = LogBuckets::smallest * std::pow(gamma, static_cast<double>(i));
+    auto low = std::bit_cast<std::uint64_t>(near * (1.0 - 1e-12));
+    auto high = std::bit_cast<std::uint64_t>(near * (1.0 + 1e-12));
+    const auto bucket = [](std::uint64_t bits) {
+      return LogBuckets::defined_index(std::bit_cast<double>(bits));
+    };
+    if (bucket(low) == bucket(high)) continue;
+    ++boundaries;
+    while (high - low > 1) {
+      const std::uint64_t mid = low + (high - low) / 2;
+      (bucket(mid) == bucket(low) ? low : high) = mid;
+    }
+    for (std::uint64_t bits = high - 4; bits <= high + 4; ++bits) {
+      INFO("x = " << std::bit_cast<double>(bits) << " near the boundary above bucket " << i);
+      REQUIRE(LogBuckets::index(std::bit_cast<double>(bits)) == bucket(bits));
+    }
+  }
+  // Every boundary between buckets 1 and the top one was found.
+  CHECK(boundaries == LogBuckets::count() - 2);
+  for (const double x : {0.0, -1.0, LogBuckets::smallest, LogBuckets::largest, 1e300})
+    CHECK(LogBuckets::index(x) == LogBuckets::defined_index(x));
+  CHECK(LogBuckets::index(std::numeric_limits<double>::infinity()) == LogBuckets::count() - 1);
+  CHECK(LogBuckets::index(std::numeric_limits<double>::quiet_NaN()) == 0);
 }
 
 TEST_CASE("a quantile from the sketch is within 1% of the sample quantile", "[stats]") {
