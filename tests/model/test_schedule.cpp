@@ -85,6 +85,11 @@ TEST_CASE("more reviewers on shift take waiting tasks at once", "[model][schedul
     // hour's slot; the second: 10 (at t = 10, 11, ..., 19).
     CHECK(m.operators[0].reviews >= 29);
     CHECK(m.operators[0].reviews <= 30);
+    // Reviewer-hours: one reviewer for 10 h, then two for 10 h. Saturated, the pool is
+    // busy all of it but the first task's wait for its arrival.
+    CHECK(m.operators[0].capacity_time == 30.0);
+    CHECK(m.operators[0].busy_time <= m.operators[0].capacity_time);
+    CHECK(m.operators[0].busy_time > 29.0);
   }
 }
 

@@ -184,6 +184,10 @@ void Operators::grow(State& op) {
 }
 
 void Operators::retune(Replication& r, State& op, const State& tuned, std::uint32_t) {
+  // The capacity is in reviewer-hours: a new count holds from now to the horizon.
+  r.metrics().operators[op.pool].capacity_time +=
+      (static_cast<double>(tuned.spec.count) - static_cast<double>(op.spec.count)) *
+      (r.horizon() - r.now());
   op.spec = tuned.spec;
   op.review_mu = tuned.review_mu;
   op.review_sigma = tuned.review_sigma;
